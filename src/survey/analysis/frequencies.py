@@ -1,0 +1,154 @@
+"""One-way frequencies of single-choice and multi-select questions.
+
+Whole-sample one-way frequencies are **not** suppressed: they describe every
+respondent together, not a group defined by a background variable, and the report's
+methods chapter says so. Disclosure control applies to groups and to the cells of
+breakdowns (:mod:`survey.analysis.breakdown`).
+
+Instrument fields read here (``survey.instruments.InstrumentQuestion``):
+
+* ``options`` -- the codes, in the order the table lists them;
+* ``extra["missing"]`` -- user-missing codes (e.g. ``[99]``, SPSS "refused"), counted
+  apart from skips (system-missing, ``NA``);
+* ``slug`` -- the result id is ``f"{dataset}-{slug}"``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from survey.analysis._common import (code_key, is_missing, missing_codes, option_labels, question_title,
+                                     require_columns, require_type, result_id)
+from survey.analysis.proportions import wilson_interval
+from survey.model import Result
+
+WHOLE_SAMPLE_SUPPRESSION = {
+    "applied": False,
+    "method": "none",
+    "threshold": None,
+    "suppressed": [],
+    "reason": "whole-sample frequencies are not suppressed; disclosure control applies to groups",
+}
+
+SINGLE_COLUMNS = ["code", "count", "pct", "ci_low", "ci_high", "suppressed"]
+MULTI_COLUMNS = ["code", "count", "pct", "ci_low", "ci_high", "pct_selections", "suppressed"]
+
+
+def classify_single(values: pd.Series, question) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Split a single-choice (or Likert) column into answered, user-missing and skipped masks."""
+    missing = {code_key(c) for c in missing_codes(question)}
+    skipped = values.isna()
+    keys = values.map(lambda v: None if is_missing(v) else code_key(v))
+    user_missing = keys.isin(missing) & ~skipped
+    answered = ~skipped & ~user_missing
+    return answered.astype(bool), user_missing.astype(bool), skipped.astype(bool)
+
+
+def count_codes(values: pd.Series, codes) -> tuple[dict, list]:
+    """Counts per declared code (zeros kept) and the answered values that match no code."""
+    by_key = {code_key(c): c for c in codes}
+    counts = {c: 0 for c in codes}
+    unknown: dict = {}
+    for value in values:
+        key = code_key(value)
+        if key in by_key:
+            counts[by_key[key]] += 1
+        else:
+            unknown[value] = unknown.get(value, 0) + 1
+    return counts, sorted(unknown.items(), key=lambda kv: code_key(kv[0]))
+
+
+def analyse_single(frame: pd.DataFrame, question, *, dataset: str, wave: str = "",
+                   synthetic: bool = False) -> Result:
+    """Frequencies of one single-choice question (``kind="single"``).
+
+    Table (one row per option, instrument order): ``code, count, pct, ci_low,
+    ci_high, suppressed``; ``pct`` is of those answering (user-missing and skips
+    excluded), ``ci_*`` the Wilson 95 % interval. ``n = {respondents, answering,
+    missing, user_missing, skipped}`` plus ``"user_missing:<code>"`` per declared
+    user-missing code. Not suppressed (whole sample).
+    """
+    require_type(question, "single", "likert")
+    require_columns(frame, [question.id], question)
+    values = frame[question.id]
+    answered, user_missing, skipped = classify_single(values, question)
+    counts, unknown = count_codes(values[answered], [o.code for o in question.options])
+    notes = []
+    for code, count in unknown:
+        counts[code] = count
+        notes.append(f"code {code!r} is not an option of the instrument ({count} answers)")
+    n_answering = int(answered.sum())
+    table = _proportion_table(counts, n_answering)
+    missing_by_code = {f"user_missing:{c}": int((values[user_missing].map(code_key) == code_key(c)).sum())
+                       for c in missing_codes(question)}
+    n = {"respondents": int(len(frame)), "answering": n_answering,
+         "missing": int(user_missing.sum() + skipped.sum()), "user_missing": int(user_missing.sum()),
+         "skipped": int(skipped.sum()), **missing_by_code}
+    return Result(id=result_id(dataset, question), kind="single", dataset=dataset, question=question.id,
+                  title=question_title(question), table=table, n=n,
+                  labels=option_labels(question, counts.keys()), test=None,
+                  suppression=dict(WHOLE_SAMPLE_SUPPRESSION), notes=tuple(notes), wave=wave,
+                  synthetic=synthetic)
+
+
+def multi_columns(question) -> list[str]:
+    return [question.option_column(o.code) for o in question.options]
+
+
+def answered_mask(frame: pd.DataFrame, question) -> pd.Series:
+    """Who answered a multi-select question: ``<qid>__answered``, else any option selected."""
+    column = question.answered_column
+    if column in frame.columns:
+        return frame[column].fillna(False).astype(bool)
+    selected = frame[multi_columns(question)].fillna(False).astype(bool)
+    return selected.any(axis=1)
+
+
+def count_selections(frame: pd.DataFrame, question, answered: pd.Series) -> dict:
+    """Selections per option code among those who answered."""
+    counts = {}
+    for option in question.options:
+        column = frame.loc[answered, question.option_column(option.code)]
+        counts[option.code] = int(column.fillna(False).astype(bool).sum())
+    return counts
+
+
+def analyse_multi(frame: pd.DataFrame, question, *, dataset: str, wave: str = "",
+                  synthetic: bool = False) -> Result:
+    """Frequencies of one multi-select question (``kind="multi"``).
+
+    Table (one row per option, instrument order): ``code, count, pct, ci_low,
+    ci_high, pct_selections, suppressed``; ``pct`` is of respondents who answered
+    the question (``n["answering"]``), ``ci_*`` its Wilson 95 % interval,
+    ``pct_selections`` the option's share of all selections.
+    ``n = {respondents, answering, selections, per_respondent}``: rows in the frame,
+    respondents who selected at least one option, selections made, and selections
+    per answering respondent. Not suppressed (whole sample).
+    """
+    require_type(question, "multi")
+    require_columns(frame, multi_columns(question), question)
+    answered = answered_mask(frame, question)
+    counts = count_selections(frame, question, answered)
+    n_answering = int(answered.sum())
+    selections = int(sum(counts.values()))
+    table = _proportion_table(counts, n_answering)
+    table.insert(5, "pct_selections", [c / selections if selections else float("nan") for c in counts.values()])
+    table = table[MULTI_COLUMNS]
+    n = {"respondents": int(len(frame)), "answering": n_answering, "selections": selections,
+         "per_respondent": selections / n_answering if n_answering else float("nan")}
+    return Result(id=result_id(dataset, question), kind="multi", dataset=dataset, question=question.id,
+                  title=question_title(question), table=table, n=n, labels=option_labels(question),
+                  test=None, suppression=dict(WHOLE_SAMPLE_SUPPRESSION), wave=wave, synthetic=synthetic)
+
+
+def _proportion_table(counts: dict, n: int) -> pd.DataFrame:
+    rows = []
+    for code, count in counts.items():
+        low, high = wilson_interval(count, n)
+        rows.append({"code": code, "count": int(count), "pct": count / n if n else float("nan"),
+                     "ci_low": low, "ci_high": high, "suppressed": False})
+    table = pd.DataFrame(rows, columns=SINGLE_COLUMNS)
+    table["code"] = table["code"].astype(object)
+    table["count"] = table["count"].astype("int64")
+    table["suppressed"] = table["suppressed"].astype(bool)
+    return table
