@@ -80,6 +80,7 @@ class Wave:
     datasets: dict
     compare_to: str | None = None
     population: dict = field(default_factory=dict)
+    cleaning: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,19 @@ def load_project(root: Path | None = None) -> Project:
     return parse_project(data, paths, digest=hashlib.sha256(text).hexdigest())
 
 
+CLEANING_CHOICES = {"duplicates": ("error", "keep-first"), "invalid_values": ("error", "missing")}
+
+
+def _cleaning(raw: dict, wave_id: str, file: str) -> dict:
+    """The wave's recorded cleaning decisions, each checked against its allowed values."""
+    for key, value in raw.items():
+        if key not in CLEANING_CHOICES or value not in CLEANING_CHOICES[key]:
+            allowed = "; ".join(f"{k}: {' | '.join(v)}" for k, v in CLEANING_CHOICES.items())
+            raise ConfigError(f"wave '{wave_id}': unknown cleaning setting {key}: {value} (allowed: {allowed})",
+                              file=file)
+    return dict(raw)
+
+
 def parse_project(data: dict, paths: Paths, digest: str = "") -> Project:
     """Build a :class:`Project` from parsed YAML, checking every required key."""
     file = str(paths.config_file)
@@ -160,7 +174,8 @@ def parse_project(data: dict, paths: Paths, digest: str = "") -> Project:
                 mapping=spec.get("mapping") or {}, keep_identifiers=bool(spec.get("keep_identifiers", False)))
         waves.append(Wave(id=str(raw["id"]), label=str(raw.get("label", raw["id"])),
                           synthetic=bool(raw.get("synthetic", False)), datasets=datasets,
-                          compare_to=raw.get("compare_to"), population=raw.get("population") or {}))
+                          compare_to=raw.get("compare_to"), population=raw.get("population") or {},
+                          cleaning=_cleaning(raw.get("cleaning") or {}, raw["id"], file)))
     if not waves:
         raise ConfigError("survey.yml declares no waves", file=file)
     ids = [w.id for w in waves]

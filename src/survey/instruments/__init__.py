@@ -20,6 +20,7 @@ from survey.errors import ConfigError
 class InstrumentOption:
     code: object
     labels: dict
+    extra: dict = field(default_factory=dict)
 
     def label(self, lang: str = "fi") -> str:
         return self.labels.get(lang) or self.labels["fi"]
@@ -80,7 +81,8 @@ def parse_instrument(data: dict, where: str = "instrument") -> Instrument:
     """Build an :class:`Instrument` from its parsed YAML."""
     questions = []
     for q in data.get("questions", []):
-        options = tuple(InstrumentOption(code=o["code"], labels=_labels(o, f"{where}: {q['id']}.{o['code']}"))
+        options = tuple(InstrumentOption(code=o["code"], labels=_labels(o, f"{where}: {q['id']}.{o['code']}"),
+                                         extra={k: v for k, v in o.items() if k not in ("code", *LANGUAGES)})
                         for o in q.get("options", []))
         known = {"id", "type", "text", "options", "short", "slug", "examples"}
         questions.append(InstrumentQuestion(

@@ -1,0 +1,188 @@
+"""The ``survey`` command: run, validate, inspect, render, demo.
+
+Errors are one readable message and a non-zero exit code (see ``survey --help``);
+``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from survey import __version__
+from survey.errors import (EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, SurveyError,
+                           ValidationFailed)
+
+DESCRIPTION = ("Survey pipeline for municipalities' cooperation with associations (järjestöyhteistyö): "
+               "ingest raw exports, validate, analyse, export charts and tables, render the report.")
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _project(args):
+    from survey.config import load_project
+
+    root = Path(args.project).resolve() if getattr(args, "project", None) else None
+    return load_project(root)
+
+
+def cmd_run(args) -> int:
+    from survey.pipeline import print_progress, run_wave
+
+    project = _project(args)
+    report = run_wave(project, args.wave, render=not args.no_render, progress=print_progress,
+                      command=" ".join(["survey", *args.argv]))
+    handled = [p for p in report.problems if p.severity == "handled"]
+    print(f"Wave {report.wave}: {report.results} results.")
+    print(f"  processed data: {report.processed}")
+    print(f"  charts, tables.xlsx, codebook.xlsx: {report.output}")
+    if handled:
+        print(f"  {len(handled)} data problems were handled by the cleaning rules in survey.yml "
+              f"(listed in {report.processed / 'validation.json'}).")
+    if report.rendered:
+        for path in report.rendered:
+            print(f"  rendered: {path}")
+    elif not args.no_render:
+        print(f"  report not rendered: {report.render_message}")
+    return EXIT_OK
+
+
+def cmd_validate(args) -> int:
+    from survey.pipeline import check_wave, print_progress, write_failed_validation
+
+    project = _project(args)
+    ingested = check_wave(project, args.wave, progress=print_progress)
+    errors = ingested.errors
+    others = [p for p in ingested.problems if p.severity != "error"]
+    for problem in errors:
+        print(f"ERROR  {problem.describe()}")
+    for problem in others:
+        print(f"{problem.severity.upper():6} {problem.describe()}")
+    if errors:
+        path = write_failed_validation(project, ingested)
+        print(f"{len(errors)} problems must be fixed before `survey run` (report: {path}).")
+        return EXIT_INVALID
+    counts = ", ".join(f"{name} {len(frame)}" for name, frame in ingested.frames.items())
+    print(f"Wave {ingested.wave.id} is valid: {counts} respondents"
+          + (f"; {len(others)} problems handled by cleaning rules." if others else "."))
+    return EXIT_OK
+
+
+def cmd_inspect(args) -> int:
+    from survey.inspect import format_inspection, inspect_file
+
+    path = Path(args.file)
+    if not path.exists():
+        raise SurveyError("no such file", file=str(path))
+    info = inspect_file(path, fmt=args.format)
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(format_inspection(info))
+    return EXIT_OK
+
+
+def cmd_render(args) -> int:
+    from survey.render import render
+
+    project = _project(args)
+    wave = project.wave(args.wave)
+    outputs = render(project, wave.id, to=args.to, compare=args.compare or wave.compare_to, lang=args.lang)
+    for path in outputs:
+        print(f"rendered: {path}")
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from survey.demo import generate_demo
+
+    project = _project(args)
+    written = generate_demo(project.paths.root, waves=tuple(args.wave) if args.wave else ("2024-demo", "2026-demo"))
+    print(f"Wrote {len(written)} demo files under {project.paths.root / 'data' / 'raw'}.")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="survey", description=DESCRIPTION, epilog=EXIT_CODES_HELP,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"survey {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    parser.add_argument("--project", metavar="DIR",
+                        help="project folder holding survey.yml (default: this checkout, or $SURVEY_PROJECT)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_: str, func):
+        p = sub.add_parser(name, help=help_, description=help_, epilog=EXIT_CODES_HELP,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("run", "the main job: ingest, validate, analyse, export charts and tables, render", cmd_run)
+    p.add_argument("--wave", help="wave id from survey.yml (default: the newest declared)")
+    p.add_argument("--no-render", action="store_true", help="stop after the charts and workbooks; skip Quarto")
+
+    p = add("validate", "ingest and validate one wave; list every problem (exit 1 if any must be fixed)",
+            cmd_validate)
+    p.add_argument("--wave", help="wave id from survey.yml (default: the newest declared)")
+
+    p = add("inspect", "show what the readers see in one raw export (format, respondents, questions)", cmd_inspect)
+    p.add_argument("file", help="a raw export: .sav .zsav .por .xlsx .csv .tsv .qdpx")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--format", default="auto", help="override the detected format")
+
+    p = add("render", "render the report and slides with Quarto (needs Quarto installed)", cmd_render)
+    p.add_argument("--wave", help="wave id from survey.yml (default: the newest declared)")
+    p.add_argument("--to", help="one format: html, docx, typst (PDF), revealjs, pptx (default: all)")
+    p.add_argument("--compare", help="comparison wave (default: the wave's compare_to)")
+    p.add_argument("--lang", help="report language: fi, sv or en (default: the first in survey.yml)")
+
+    p = add("demo", "regenerate the synthetic demo waves under data/raw/ (deterministic)", cmd_demo)
+    p.add_argument("--wave", action="append", help="only this demo wave (repeatable)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``survey`` console script; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    args.argv = argv
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    try:
+        return args.func(args)
+    except ValidationFailed as exc:
+        if args.debug:
+            raise
+        for problem in exc.problems:
+            _err(f"ERROR  {problem.describe()}")
+        _err(f"survey: {len(exc.problems)} problems in the data; nothing was replaced. "
+             "Fix them or record a cleaning rule in survey.yml, then rerun.")
+        return exc.exit_code
+    except SurveyError as exc:
+        if args.debug:
+            raise
+        _err(f"survey: {exc.describe()}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _err("survey: interrupted; the previous outputs are intact.")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, not a traceback
+        if args.debug:
+            raise
+        _err(f"survey: unexpected error ({type(exc).__name__}: {exc}). Rerun with --debug and report it.")
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

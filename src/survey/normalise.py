@@ -1,0 +1,276 @@
+"""Map a raw export onto its canonical instrument: the normal form.
+
+``normalise`` matches each raw question to an instrument question (by its Finnish
+text, its SPSS variable name, or a mapping line in ``survey.yml``), turns option
+labels into stable codes and multi-select cells into booleans. Values it cannot
+map are left as they are, so that validation can report them with their row and
+column; structural problems (unknown or missing columns) are returned as
+:class:`~survey.errors.Problem`. Nothing here reads or writes files.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from survey.config import DatasetSpec
+from survey.errors import Problem
+from survey.instruments import Instrument, InstrumentQuestion
+from survey.model import Dataset, Question
+
+TRUE_VALUES = {"1", "1.0", "y", "yes", "oui", "kyllä", "ja", "true", "x_selected"}
+FALSE_VALUES = {"0", "0.0", "n", "no", "non", "ei", "nej", "false"}
+NOT_SHOWN = {"n/a"}
+IDENTIFIER_HEADERS = {"name", "nimi", "namn", "email", "e-mail", "sähköposti", "e-post", "ip address",
+                      "ipaddress", "ip-osoite", "puhelin", "phone", "recipientfirstname",
+                      "recipientlastname", "recipientemail", "etunimi", "sukunimi"}
+BATTERY_SEPARATOR = " — "
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """The normal-form frame, what each column was called in the source, and problems found."""
+
+    frame: pd.DataFrame
+    headers: dict
+    problems: tuple[Problem, ...] = ()
+    dropped_identifiers: tuple[str, ...] = ()
+    identifier_values: tuple[str, ...] = ()
+    absent_questions: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def normalise_text(text: object) -> str:
+    """Casefold, collapse white space and drop trailing punctuation and required-marks."""
+    text = re.sub(r"\s+", " ", str(text or "")).strip().casefold()
+    return re.sub(r"[\s.:?!*]+$", "", text)
+
+
+def _question_keys(q: InstrumentQuestion) -> list[str]:
+    keys = [q.text.get(lang, "") for lang in ("fi", "sv", "en")]
+    battery = q.extra.get("battery_text") or {}
+    for lang in ("fi", "sv", "en"):
+        if battery.get(lang) and q.text.get(lang):
+            keys.append(battery[lang] + BATTERY_SEPARATOR + q.text[lang])
+    if q.extra.get("spss"):
+        keys.append(str(q.extra["spss"]))
+    keys.append(q.id)
+    return [normalise_text(k) for k in keys if k]
+
+
+def _closest(name: str, candidates: list[str]) -> str:
+    match = difflib.get_close_matches(name, candidates, n=1, cutoff=0.4)
+    return f" The closest known one is '{match[0]}'." if match else ""
+
+
+def _is_identifier(q: Question) -> bool:
+    return normalise_text(q.text) in IDENTIFIER_HEADERS or normalise_text(q.id) in IDENTIFIER_HEADERS
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _map_unique(series: pd.Series, func) -> list:
+    """Apply ``func`` once per distinct value of ``series`` (fast on large waves)."""
+    values = series.tolist()
+    cache: dict = {}
+    result = []
+    for value in values:
+        try:
+            result.append(cache[value])
+        except KeyError:
+            cache[value] = func(value)
+            result.append(cache[value])
+        except TypeError:  # unhashable
+            result.append(func(value))
+    return result
+
+
+def to_flag(value: object) -> object:
+    """A multi-select cell as True/False, pd.NA when blank or not shown, else the raw value."""
+    if isinstance(value, bool):
+        return value
+    text = _cell(value).casefold()
+    if text == "" or text in NOT_SHOWN:
+        return pd.NA
+    if text in TRUE_VALUES:
+        return True
+    if text in FALSE_VALUES:
+        return False
+    return value
+
+
+def _option_lookup(q: InstrumentQuestion, mapping: dict) -> dict:
+    lookup = {}
+    for option in q.options:
+        for label in option.labels.values():
+            lookup[normalise_text(label)] = option.code
+        lookup[normalise_text(option.code)] = option.code
+    for raw_label, code in (mapping.get(q.id) or {}).items():
+        lookup[normalise_text(raw_label)] = code
+    return lookup
+
+
+def _map_value(value: object, lookup: dict, codes: list, raw_labels: dict) -> object:
+    """An answer as its instrument code, pd.NA when blank, else the raw value unchanged."""
+    text = _cell(value)
+    if text == "":
+        return pd.NA
+    label = raw_labels.get(value, raw_labels.get(text))
+    for candidate in (label, text):
+        if candidate is not None and normalise_text(candidate) in lookup:
+            return lookup[normalise_text(candidate)]
+    for code in codes:
+        if str(code) == text:
+            return code
+    return value
+
+
+def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str = "") -> Normalised:
+    """Return the normal form of ``raw`` under ``instrument`` and the wave's ``spec.mapping``."""
+    mapping = spec.mapping or {}
+    file = raw.meta.source
+    by_key: dict[str, InstrumentQuestion] = {}
+    for q in instrument.questions:
+        for key in _question_keys(q):
+            by_key.setdefault(key, q)
+    for raw_text, qid in (mapping.get("columns") or {}).items():
+        by_key[normalise_text(raw_text)] = instrument.question(qid)
+    dropped = set(mapping.get("dropped") or [])
+
+    frame = raw.frame
+    n = len(frame)
+    rows = list(raw.meta.source_rows) or list(range(2, n + 2))
+    out: dict[str, object] = {}
+    headers: dict[str, str] = {}
+    problems: list[Problem] = []
+    identifiers: list[str] = []
+    identifier_values: list[str] = []
+    seen: set[str] = set()
+
+    if raw.meta.id_column and raw.meta.id_column in frame.columns:
+        ids = frame[raw.meta.id_column].map(_cell)
+        out["respondent_id"] = pd.array(ids.tolist(), dtype="string")
+    else:
+        out["respondent_id"] = pd.array([f"R{i + 1:05d}" for i in range(n)], dtype="string")
+    headers["respondent_id"] = raw.meta.id_column or "(rivinumero)"
+    out["source_row"] = pd.array(rows, dtype="Int64")
+
+    known_names = sorted({q.text["fi"] for q in instrument.questions})
+    for rq in raw.meta.questions:
+        if rq.columns and raw.meta.id_column in rq.columns:
+            continue
+        if _is_identifier(rq):
+            identifiers.append(rq.text)
+            for col in rq.columns:
+                identifier_values.extend(v for v in frame[col].map(_cell) if v)
+            continue
+        q = by_key.get(normalise_text(rq.text)) or by_key.get(normalise_text(rq.id))
+        if q is None:
+            if rq.type == "date":
+                continue  # response timestamps and the like: not part of any instrument
+            problems.append(Problem(file=file, rule="unknown-column", column=rq.text,
+                                    message="this question is not in the instrument; add a mapping line in "
+                                            "survey.yml (mapping: columns:) or remove it." +
+                                            _closest(rq.text, known_names)))
+            continue
+        if q.id in seen and q.type != "multi":
+            problems.append(Problem(file=file, rule="duplicate-column", column=rq.text,
+                                    message=f"a second column maps to question '{q.id}'"))
+            continue
+        seen.add(q.id)
+        if q.type == "multi":
+            _normalise_multi(rq, q, frame, raw, mapping, out, headers, problems, wave)
+        elif q.type in ("single", "likert"):
+            lookup = _option_lookup(q, mapping.get("options") or {})
+            codes = [o.code for o in q.options] + list(q.extra.get("missing") or [])
+            raw_labels = {o.code: o.label for o in rq.options}
+            col = rq.columns[0]
+            out[q.id] = _map_unique(frame[col], lambda v: _map_value(v, lookup, codes, raw_labels))
+            headers[q.id] = rq.text
+        elif q.type == "numeric":
+            out[q.id] = _map_unique(frame[rq.columns[0]], _to_number)
+            headers[q.id] = rq.text
+        elif q.type == "date":
+            out[q.id] = pd.to_datetime(frame[rq.columns[0]], errors="coerce", dayfirst=True)
+            headers[q.id] = rq.text
+        else:
+            out[q.id] = pd.array([_cell(v) or pd.NA for v in frame[rq.columns[0]].tolist()], dtype="string")
+            headers[q.id] = rq.text
+
+    absent = []
+    for q in instrument.questions:
+        if q.id in seen:
+            continue
+        if q.id in dropped:
+            absent.append(q.id)
+            continue
+        problems.append(Problem(file=file, rule="missing-column", column=q.text["fi"],
+                                message=f"question '{q.id}' of the instrument is not in the file; if the wave "
+                                        "did not ask it, list it under mapping: dropped: in survey.yml."))
+    result = pd.DataFrame(out, index=pd.RangeIndex(n))
+    return Normalised(frame=result, headers=headers, problems=tuple(problems),
+                      dropped_identifiers=tuple(identifiers), identifier_values=tuple(sorted(set(identifier_values))),
+                      absent_questions=tuple(absent))
+
+
+def _to_number(value: object) -> object:
+    text = _cell(value)
+    if text == "":
+        return pd.NA
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
+    except ValueError:
+        return value
+
+
+def _normalise_multi(rq: Question, q: InstrumentQuestion, frame: pd.DataFrame, raw: Dataset, mapping: dict,
+                     out: dict, headers: dict, problems: list, wave: str) -> None:
+    """Fill ``out`` with one flag column per option and the answered flag of ``q``."""
+    lookup = _option_lookup(q, mapping.get("options") or {})
+    found: dict = {}
+    for option in rq.options:
+        code = lookup.get(normalise_text(option.label))
+        if code is None:
+            known = [o.label("fi") for o in q.options]
+            problems.append(Problem(file=raw.meta.source, rule="unknown-option",
+                                    column=f"{rq.text} / {option.label}",
+                                    message=f"option not in the instrument of '{q.id}'; add it under mapping: "
+                                            f"options: in survey.yml." + _closest(option.label, known)))
+            continue
+        found[code] = option.column
+    for option in q.options:
+        col = q.option_column(option.code)
+        if option.code in found:
+            out[col] = _map_unique(frame[found[option.code]], to_flag)
+            headers[col] = f"{rq.text} / {option.label('fi')}"
+        else:
+            added_in = option.extra.get("added_in")
+            if not added_in or added_in == wave:
+                problems.append(Problem(file=raw.meta.source, rule="missing-option",
+                                        column=f"{rq.text} / {option.label('fi')}",
+                                        message=f"the option column of '{option.code}' is missing from the file"))
+            out[col] = [pd.NA] * len(frame)
+            headers[col] = f"{rq.text} / {option.label('fi')}"
+    cols = [q.option_column(o.code) for o in q.options]
+    asked = [c for c, o in zip(cols, q.options) if o.code in found]
+    block = pd.DataFrame({c: pd.Series(out[c], dtype=object) for c in asked}, index=pd.RangeIndex(len(frame)))
+    answered = block.notna().any(axis=1) if asked else pd.Series(False, index=block.index)
+    for c in asked:
+        column = block[c].where(block[c].notna(), False).where(answered, pd.NA)
+        out[c] = column.tolist()
+    out[q.answered_column] = answered.tolist()
+    headers[q.answered_column] = rq.text
+    if rq.text_column:
+        out[f"{q.id}__text"] = pd.array([_cell(v) or pd.NA for v in frame[rq.text_column].tolist()], dtype="string")
+        headers[f"{q.id}__text"] = f"{rq.text} / {q.examples.get('fi', 'teksti')}"

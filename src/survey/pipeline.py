@@ -1,0 +1,289 @@
+"""Wiring: load, call the pure stages, save. The only stage-level I/O in the package.
+
+``run_wave`` is the main job: ingest → normalise → validate → (stop on errors) →
+processed files → analysis → figures, tables and results → (render). Each stage
+writes into a staging folder and swaps it into place only when complete, so an
+interrupted run leaves the previous outputs intact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from survey import files
+from survey.config import DatasetSpec, Project, Wave
+from survey.errors import InputError, Problem, ValidationFailed
+from survey.instruments import Instrument, load_instrument
+from survey.model import Result, to_json
+from survey.normalise import normalise
+from survey.validate import clean, summarise, validate_frame
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass
+class Ingested:
+    """Everything the ingest stage learnt about one wave, before anything is written."""
+
+    wave: Wave
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    metas: dict[str, dict] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    inputs: dict[str, Path] = field(default_factory=dict)
+    interviews: dict = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def raw_file(project: Project, wave: Wave, spec: DatasetSpec) -> Path:
+    """The raw export of one dataset of one wave; InputError when it is missing."""
+    path = project.paths.raw(wave.id) / spec.file
+    if not path.is_file():
+        raise InputError(f"the {spec.name} export declared in survey.yml is missing", file=str(path),
+                         hint=f"Put the file in {path.parent} or correct 'file:' for wave '{wave.id}'.")
+    return path
+
+
+def ingest_dataset(project: Project, wave: Wave, spec: DatasetSpec,
+                   instrument: Instrument | None = None) -> tuple[pd.DataFrame | None, dict, list[Problem]]:
+    """Read, normalise, validate and clean one dataset; nothing is written."""
+    from survey.ingest import read
+
+    path = raw_file(project, wave, spec)
+    raw = read(path, fmt=spec.format, sheet=spec.sheet)
+    instrument = instrument or load_instrument(spec.name)
+    normal = normalise(raw, instrument, spec, wave=wave.id)
+    problems = list(normal.problems)
+    problems += validate_frame(normal.frame, instrument, file=raw.meta.source, headers=normal.headers)
+    frame, problems = clean(normal.frame, instrument, problems, wave_cleaning(wave), normal.headers)
+    frame = redact_text_columns(frame, instrument, names=list(project.redact_names) + list(normal.identifier_values))
+    meta = {
+        "dataset": spec.name, "source": spec.file, "format": raw.meta.format, "encoding": raw.meta.encoding,
+        "sha256": files.sha256_file(path), "respondents_in_file": raw.meta.respondents,
+        "respondents": int(len(frame)), "headers": normal.headers,
+        "dropped_identifiers": list(normal.dropped_identifiers), "absent_questions": list(normal.absent_questions),
+        "synthetic": wave.synthetic, "wave": wave.id,
+    }
+    return frame, meta, problems
+
+
+def wave_cleaning(wave: Wave) -> dict:
+    return dict(wave.cleaning)
+
+
+def redact_text_columns(frame: pd.DataFrame, instrument: Instrument, names: list[str]) -> pd.DataFrame:
+    """A copy of ``frame`` whose open-text columns are redacted (personal data masked)."""
+    columns = [c for c in frame.columns if frame[c].dtype == "string" and c not in ("respondent_id",)]
+    codes = {q.id for q in instrument.questions if q.type == "single"}
+    columns = [c for c in columns if c not in codes]
+    if not columns:
+        return frame
+    try:
+        from survey.redact import redact_frame_text
+    except ImportError:  # pragma: no cover - redactor is part of the package
+        return frame
+    return redact_frame_text(frame, columns, names=names)
+
+
+def ingest_wave(project: Project, wave: Wave, progress: Progress = _quiet) -> Ingested:
+    """Ingest every dataset of ``wave``; problems are collected, not raised."""
+    result = Ingested(wave=wave)
+    for name, spec in wave.datasets.items():
+        progress(f"  reading {name}: {spec.file}")
+        if name == "interviews":
+            result.inputs[name] = raw_file(project, wave, spec)
+            result.interviews = ingest_interviews(project, wave, spec)
+            continue
+        frame, meta, problems = ingest_dataset(project, wave, spec)
+        result.inputs[name] = project.paths.raw(wave.id) / spec.file
+        result.frames[name] = frame
+        result.metas[name] = meta
+        result.problems += problems
+    return result
+
+
+def ingest_interviews(project: Project, wave: Wave, spec: DatasetSpec) -> dict:
+    """Read a REFI-QDA project or coding spreadsheet into codings and cases frames."""
+    from survey import interviews
+
+    path = raw_file(project, wave, spec)
+    return interviews.load_interviews(path, names=list(project.redact_names))
+
+
+def validation_report(ingested: Ingested) -> dict:
+    return {"wave": ingested.wave.id, "summary": summarise(ingested.problems),
+            "problems": [p.__dict__ for p in ingested.problems]}
+
+
+def write_processed(project: Project, ingested: Ingested) -> Path:
+    """Write the normal forms, their metadata and the validation report, swapped in at once."""
+    target = project.paths.processed(ingested.wave.id)
+    with files.staged_dir(target) as stage:
+        for name, frame in ingested.frames.items():
+            frame.to_parquet(stage / f"{name}.parquet", index=False)
+            files.write_text_atomic(stage / f"{name}.meta.json", to_json(ingested.metas[name]))
+        for name, frame in ingested.interviews.items():
+            if isinstance(frame, pd.DataFrame):
+                frame.to_parquet(stage / f"interviews_{name}.parquet", index=False)
+        files.write_text_atomic(stage / "validation.json", to_json(validation_report(ingested)))
+    return target
+
+
+def load_processed(project: Project, wave: Wave) -> dict[str, pd.DataFrame]:
+    """The normal-form frames a previous run wrote for ``wave`` (empty when none)."""
+    folder = project.paths.processed(wave.id)
+    frames = {}
+    for name in wave.datasets:
+        file = folder / f"{name}.parquet"
+        if file.is_file():
+            frames[name] = pd.read_parquet(file)
+    return frames
+
+
+def analyse_wave(project: Project, wave: Wave, ingested: Ingested,
+                 previous: dict[str, pd.DataFrame] | None = None) -> list[Result]:
+    """Every result of the wave, in report order (pure: frames in, results out)."""
+    from survey import plan
+
+    results: list[Result] = []
+    for name, frame in ingested.frames.items():
+        instrument = load_instrument(name)
+        results += plan.analyse_dataset(frame, instrument, dataset=name, wave=wave.id, synthetic=wave.synthetic,
+                                        threshold=project.min_group_size,
+                                        merge_small=project.merge_small_groups)
+        if previous and name in previous and wave.compare_to:
+            mapping = wave.datasets[name].mapping or {}
+            results += plan.compare_dataset(previous[name], frame, instrument, dataset=name,
+                                            wave=wave.id, previous_wave=wave.compare_to,
+                                            not_comparable=list(mapping.get("reworded") or []),
+                                            synthetic=wave.synthetic, threshold=project.min_group_size)
+    if ingested.interviews:
+        from survey import interviews
+
+        results += interviews.analyse_interviews(ingested.interviews, wave=wave.id, synthetic=wave.synthetic,
+                                                 threshold=project.min_group_size)
+        results += interviews.triangulate_results(results, project.triangulation, wave=wave.id,
+                                                  synthetic=wave.synthetic)
+    return results
+
+
+def export_wave(project: Project, wave: Wave, results: list[Result], ingested: Ingested,
+                manifest: dict, progress: Progress = _quiet) -> Path:
+    """Figures (report and slide, PNG and SVG, alt text), results JSON and workbooks, swapped in at once."""
+    from survey import charts, export
+
+    target = project.paths.output(wave.id)
+    languages = project.languages
+    with files.staged_dir(target) as stage:
+        figures = stage / "figures"
+        results_dir = stage / "results"
+        figures.mkdir(parents=True, exist_ok=True)
+        results_dir.mkdir(parents=True, exist_ok=True)
+        for result in results:
+            files.write_text_atomic(results_dir / f"{result.id}.json", to_json(result.to_dict()))
+        for i, result in enumerate(results, 1):
+            progress(f"  chart {i}/{len(results)}: {result.id}")
+            for size in ("report", "slide"):
+                figure = charts.draw(result, lang=languages[0], size=size, wave_label=wave.label,
+                                     synthetic=wave.synthetic)
+                export.save_figure(figure, figures / f"{result.id}.{size}")
+            for lang in languages:
+                files.write_text_atomic(figures / f"{result.id}.alt.{lang}.txt", charts.alt_text(result, lang) + "\n")
+        export.write_tables_xlsx(results, stage / "tables.xlsx", lang=languages[0], synthetic=wave.synthetic,
+                                 wave_label=wave.label)
+        for lang in languages[1:]:
+            export.write_tables_xlsx(results, stage / f"tables.{lang}.xlsx", lang=lang, synthetic=wave.synthetic,
+                                     wave_label=wave.label)
+        export.write_codebook(ingested, stage / "codebook.xlsx", lang=languages[0], synthetic=wave.synthetic)
+        files.write_text_atomic(stage / "manifest.json", to_json(manifest))
+    return target
+
+
+@dataclass
+class RunReport:
+    wave: str
+    processed: Path | None
+    output: Path | None
+    problems: list[Problem]
+    results: int
+    rendered: list[Path] = field(default_factory=list)
+    render_message: str = ""
+
+
+def check_wave(project: Project, wave_id: str | None = None, progress: Progress = _quiet) -> Ingested:
+    """Ingest and validate one wave without writing outputs (``survey validate``)."""
+    wave = project.wave(wave_id)
+    progress(f"Validating wave {wave.id}")
+    return ingest_wave(project, wave, progress)
+
+
+def write_failed_validation(project: Project, ingested: Ingested) -> Path:
+    """The validation report of a failed run, beside (not inside) the last good outputs."""
+    path = project.paths.root / "data" / "processed" / f"{ingested.wave.id}.validation-failed.json"
+    files.write_text_atomic(path, to_json(validation_report(ingested)))
+    return path
+
+
+def run_wave(project: Project, wave_id: str | None = None, *, render: bool = True,
+             progress: Progress = _quiet, command: str = "survey run") -> RunReport:
+    """The main job for one wave. Raises ValidationFailed (nothing replaced) on data errors."""
+    from survey import manifest as manifest_mod
+
+    started = dt.datetime.now(dt.timezone.utc)
+    wave = project.wave(wave_id)
+    progress(f"[1/4] Reading and validating wave {wave.id}")
+    ingested = ingest_wave(project, wave, progress)
+    if ingested.errors:
+        write_failed_validation(project, ingested)
+        raise ValidationFailed(ingested.errors)
+    progress("[2/4] Writing processed data")
+    processed = write_processed(project, ingested)
+    previous = None
+    if wave.compare_to:
+        previous_wave = project.wave(wave.compare_to)
+        previous = load_processed(project, previous_wave)
+        if not previous:
+            progress(f"  comparison wave {previous_wave.id} has no processed data; processing it first")
+            prev_ingested = ingest_wave(project, previous_wave)
+            if not prev_ingested.errors:
+                write_processed(project, prev_ingested)
+                previous = prev_ingested.frames
+    progress("[3/4] Analysing")
+    results = analyse_wave(project, wave, ingested, previous)
+    progress(f"[4/4] Writing {len(results)} results, charts and workbooks")
+    manifest = manifest_mod.build_manifest(
+        inputs={**{f"raw/{k}": v for k, v in ingested.inputs.items()}, "survey.yml": project.paths.config_file},
+        config_digest=project.digest, command=command, started=started,
+        finished=dt.datetime.now(dt.timezone.utc), validation_summary=summarise(ingested.problems))
+    output = export_wave(project, wave, results, ingested, manifest, progress)
+    report = RunReport(wave=wave.id, processed=processed, output=output, problems=ingested.problems,
+                       results=len(results))
+    if render:
+        from survey import render as render_mod
+
+        try:
+            report.rendered = render_mod.render(project, wave.id, compare=wave.compare_to)
+        except Exception as exc:  # QuartoMissing and render failures: artefacts are already complete
+            report.render_message = getattr(exc, "message", str(exc))
+    return report
+
+
+def print_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
