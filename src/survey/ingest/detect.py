@@ -1,0 +1,156 @@
+"""Recognise what a file is from its bytes, before any reader touches it.
+
+:func:`sniff_kind` looks at magic numbers and the archive directory only, so a
+PNG, a PDF, an HTML page saved as ``.xls``, a password-protected workbook or a
+truncated zip is refused with one sentence the analyst can act on, and the
+readers only ever see files of the kind they expect. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from survey.errors import InputError
+
+MAX_FILE_BYTES = 500 * 1024 * 1024  # a survey export is never this large
+MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024  # zip bomb guard for xlsx/qdpx
+MAX_ZIP_RATIO = 500
+
+KINDS = ("xlsx", "csv", "spss-sav", "spss-zsav", "spss-por", "qdpx")
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAGIC = [
+    (b"\x89PNG\r\n\x1a\n", "this file is a PNG image, not a survey export"),
+    (b"\xff\xd8\xff", "this file is a JPEG image, not a survey export"),
+    (b"GIF87a", "this file is a GIF image, not a survey export"),
+    (b"GIF89a", "this file is a GIF image, not a survey export"),
+    (b"%PDF", "this file is a PDF document, not a survey export: export the data itself (xlsx, csv or sav)"),
+    (b"II*\x00", "this file is a TIFF image, not a survey export"),
+    (b"MM\x00*", "this file is a TIFF image, not a survey export"),
+    (b"\x1f\x8b", "this file is a gzip archive: unpack it first and read the export inside"),
+    (b"Rar!", "this file is a RAR archive: unpack it first and read the export inside"),
+    (b"7z\xbc\xaf", "this file is a 7-Zip archive: unpack it first and read the export inside"),
+    (b"SQLite format 3", "this file is an SQLite database, not a survey export"),
+]
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+def _refuse(message: str, path: Path) -> InputError:
+    return InputError(message, file=str(path))
+
+
+def sniff_kind(path: Path) -> str:
+    """The file family of ``path`` (one of :data:`KINDS`), or InputError saying what it is instead."""
+    path = Path(path)
+    if not path.exists():
+        raise _refuse("the file does not exist", path)
+    if path.is_dir():
+        raise _refuse("this is a folder, not a file", path)
+    size = path.stat().st_size
+    if size == 0:
+        raise _refuse("the file is empty", path)
+    if size > MAX_FILE_BYTES:
+        raise _refuse(f"the file is {size // (1024 * 1024)} MB, larger than any survey export this tool reads "
+                      f"({MAX_FILE_BYTES // (1024 * 1024)} MB)", path)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192)
+    except OSError as exc:
+        raise _refuse(f"the file cannot be opened ({exc.strerror or exc})", path) from None
+    if not head.strip(b" \t\r\n\x00"):
+        raise _refuse("the file is empty (it holds only blank space)", path)
+    for magic, message in _MAGIC:
+        if head.startswith(magic):
+            raise _refuse(message, path)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        raise _refuse("this file is a WebP image, not a survey export", path)
+    if head.startswith(b"$FL2"):
+        return "spss-sav"
+    if head.startswith(b"$FL3"):
+        return "spss-zsav"
+    if _is_por(head, path):
+        return "spss-por"
+    if head.startswith(_OLE):
+        raise _refuse(_describe_ole(path), path)
+    if head.startswith(b"PK"):
+        return _sniff_zip(path)
+    return _sniff_text(head, path)
+
+
+def _is_por(head: bytes, path: Path) -> bool:
+    """SPSS portable files carry ``SPSSPORT`` after a 200-byte banner and a 256-byte charset."""
+    flat = head.replace(b"\r", b"").replace(b"\n", b"")
+    if b"SPSSPORT" in flat[:1200]:
+        return True
+    return path.suffix.lower() == ".por" and b"SPSS PORT FILE" in flat[:400]
+
+
+def _describe_ole(path: Path) -> str:
+    """Why an OLE2 compound file (old Office container) is not read."""
+    with open(path, "rb") as handle:
+        blob = handle.read(4 * 1024 * 1024)
+    if _utf16("EncryptedPackage") in blob or _utf16("EncryptionInfo") in blob:
+        return "this .xlsx is password-protected: remove the password in Excel and export again"
+    if _utf16("Workbook") in blob or _utf16("Book") in blob:
+        return ("this is an old Excel 97-2003 workbook (.xls): open it in Excel and save it as .xlsx "
+                "(Excel Workbook), or export CSV")
+    if _utf16("WordDocument") in blob:
+        return "this file is a Word document, not a survey export"
+    if _utf16("PowerPoint Document") in blob:
+        return "this file is a PowerPoint presentation, not a survey export"
+    return "this file is an old Microsoft Office file of an unknown kind, not a survey export"
+
+
+def _sniff_zip(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            lower = {n.lower() for n in names}
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError):
+        suffix = path.suffix.lower()
+        what = f"this {suffix} file" if suffix in (".xlsx", ".xlsm", ".qdpx", ".zsav") else "this zip file"
+        raise _refuse(f"{what} is damaged or incomplete (probably truncated while copying): "
+                      "export or copy it again", path) from None
+    total = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos) or 1
+    if total > MAX_UNZIPPED_BYTES or (total > 50 * 1024 * 1024 and total / packed > MAX_ZIP_RATIO):
+        raise _refuse("this archive unpacks to an implausibly large size (a zip bomb?) and is not read", path)
+    if "xl/workbook.xml" in lower or "xl/workbook.bin" in lower:
+        if "xl/workbook.bin" in lower:
+            raise _refuse("this is a binary Excel workbook (.xlsb): save it as .xlsx in Excel", path)
+        return "xlsx"
+    if "project.qde" in lower:
+        return "qdpx"
+    if b"opendocument.spreadsheet" in mimetype:
+        raise _refuse("this is an OpenDocument spreadsheet (.ods): save it as .xlsx or export CSV", path)
+    if any(n.startswith("word/") for n in lower):
+        raise _refuse("this file is a Word document, not a survey export", path)
+    if any(n.startswith("ppt/") for n in lower):
+        raise _refuse("this file is a PowerPoint presentation, not a survey export", path)
+    raise _refuse("this zip archive holds no Excel workbook or REFI-QDA project: unpack it and read the "
+                  "export inside", path)
+
+
+def _sniff_text(head: bytes, path: Path) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "csv"  # UTF-16 text ("Unicode text" export from Excel)
+    if b"\x00" in head:
+        raise _refuse("this file is binary data of an unknown kind, not a survey export", path)
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<meta")) \
+            or (b"<html" in text[:1024] and text.startswith(b"<")):
+        raise _refuse("this file is an HTML web page saved with a spreadsheet name, not a real export: "
+                      "open it in Excel and save it as .xlsx, or export CSV", path)
+    if text.startswith(b"<?xml"):
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+            raise _refuse("this is an Excel 2003 XML spreadsheet: open it in Excel and save it as .xlsx", path)
+        raise _refuse("this file is an XML document, not a survey export", path)
+    if text.startswith((b"{", b"[")) and path.suffix.lower() == ".json":
+        raise _refuse("this file is JSON, not a survey export (use an xlsx, csv or sav export)", path)
+    return "csv"

@@ -1,0 +1,219 @@
+"""Which survey tool wrote a grid, and how its header rows name the questions.
+
+Each dialect is recognised from its header cells only (never from the file
+name). :func:`detect_dialect` returns a :class:`Layout`: how many header rows the
+tool writes, the text of each column (``top`` = question text, ``sub`` = option
+or item text), the respondent-id column, and how the tool joins several
+selections into one cell when it does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from survey.ingest.grid import Grid
+
+DIALECTS = ("webropol", "msforms", "googleforms", "limesurvey", "surveymonkey", "qualtrics", "nettskjema",
+            "generic")
+
+
+@dataclass
+class Column:
+    """One raw column: position, question text, option/item text, and the tool's own code."""
+
+    index: int
+    top: str
+    sub: str = ""
+    code: str = ""
+
+
+@dataclass
+class Layout:
+    dialect: str
+    header_rows: int
+    columns: list[Column]
+    grouping: str = "none"  # "fill" (two-row, blank = fill from left), "brackets" ("Q [option]"), "none"
+    id_index: int | None = None
+    identifiers: list[int] = field(default_factory=list)  # columns holding names, e-mails, IP addresses
+    joined: str | None = None  # separator of joined multi-select cells (";" MS Forms, ", " Google Forms)
+    joined_trailing: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _norm(value) -> str:
+    return re.sub(r"\s+", " ", str(value)).strip().lower() if value is not None else ""
+
+
+def _text(value) -> str:
+    """A header cell as text, whitespace-trimmed (numbers written as the user sees them)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return re.sub(r"[ \t]+", " ", str(value)).strip()
+
+
+ID_HEADERS = {
+    "vastaajan tunnus", "vastaajan id", "vastaaja", "respondent id", "respondentid", "respondent", "id",
+    "response id", "responseid", "id réponse", "id de la réponse", "id reponse", "_recordid", "record id",
+    "$submission_id", "submission id", "svar-id", "svarsid", "vastauksen tunnus", "vastauksen id", "tunnus",
+    "respondentens id", "respondent-id", "respondentnummer", "case", "caseid", "case id",
+}
+IDENTIFIER_HEADERS = {
+    "email", "e-mail", "email address", "e-mail address", "sähköposti", "sähköpostiosoite", "e-post",
+    "name", "nimi", "namn", "first name", "last name", "ip address", "ipaddress", "ip-osoite", "ip-adresse",
+    "recipientlastname", "recipientfirstname", "recipientemail", "nachname des empfängers",
+    "vorname des empfängers", "e-mail des empfängers", "recipient last name", "recipient first name",
+    "recipient email", "locationlatitude", "locationlongitude", "breitengrad des standorts",
+    "längengrad des standorts", "adresse ip", "courriel", "adresse e-mail",
+}
+MSFORMS_HEADS = [
+    ("id", "start time", "completion time", "email", "name"),
+    ("id", "aloitusaika", "valmistumisaika", "sähköposti", "nimi"),
+    ("id", "starttid", "sluttid", "e-post", "namn"),
+    ("id", "heure de début", "heure de fin", "adresse de messagerie", "nom"),
+    ("id", "startzeit", "fertigstellungszeit", "e-mail", "name"),
+]
+GOOGLE_FIRST = {"timestamp", "aikaleima", "tidstämpel", "horodateur", "zeitstempel", "marca temporal",
+                "carimbo de data/hora", "informazioni cronologiche", "tidsstempel"}
+LIME_MARKERS = {"submitdate", "date submitted", "lastpage", "last page", "startlanguage", "start language",
+                "langue", "langue de départ", "date de soumission", "dernière page", "seed", "startdate",
+                "lähetyspäivämäärä", "viimeinen sivu", "aloituskieli", "datestamp", "date stamp",
+                "token", "refurl"}
+MONKEY_MARKERS = {"respondent id", "collector id", "start date", "end date", "ip address", "email address",
+                  "custom data 1", "custom data"}
+WEBROPOL_MARKERS = {"vastaajan tunnus", "vastausaika", "vastauksen aloitusaika", "vastauksen lähetysaika",
+                    "respondentens id", "svarstid", "vastaajan id"}
+NETTSKJEMA_MARKERS = {"$submission_id", "$created", "$answer_time_ms", "$respondent_id", "svar-id", "$language"}
+GENERIC_SUBS = {"response", "open-ended response", "vastaus", "svar", "réponse", "antwort", "answer"}
+
+
+def detect_dialect(grid: Grid, force: str | None = None) -> Layout:
+    """The layout of ``grid``: which tool wrote it and how its header rows read.
+
+    ``force`` (a dialect name from :data:`DIALECTS`) skips the recognition but
+    still reads the header rows the way that tool writes them.
+    """
+    rows = grid.rows
+    r0 = [_norm(v) for v in rows[0]]
+    r1 = [_norm(v) for v in rows[1]] if len(rows) > 1 else []
+    r2 = [_norm(v) for v in rows[2]] if len(rows) > 2 else []
+    dialect = force or _recognise(r0, r1, r2)
+    if dialect == "qualtrics":
+        return _qualtrics(grid, r0, r1, r2)
+    if dialect == "surveymonkey":
+        return _two_row(grid, "surveymonkey")
+    if dialect == "webropol":
+        return _two_row(grid, "webropol") if _has_subheader(rows) else _one_row(grid, "webropol")
+    if dialect in ("limesurvey", "googleforms", "msforms", "nettskjema"):
+        layout = _one_row(grid, dialect)
+        if dialect == "msforms":
+            layout.joined, layout.joined_trailing = ";", True
+        if dialect == "googleforms":
+            layout.joined = ", "
+        return layout
+    if _has_subheader(rows):
+        return _two_row(grid, "generic")
+    return _one_row(grid, "generic")
+
+
+def _recognise(r0: list[str], r1: list[str], r2: list[str]) -> str:
+    heads = set(r0)
+    if r2 and sum(v.startswith('{"importid"') for v in r2) >= max(1, len([v for v in r2 if v]) // 2):
+        return "qualtrics"
+    if len(r0) >= 3 and all(re.fullmatch(r"v\d+", v) for v in r0[:3]) and "responseid" in r1:
+        return "qualtrics"
+    if "startdate" in heads and "responseid" in heads and "finished" in heads:
+        return "qualtrics"
+    for head in MSFORMS_HEADS:
+        if tuple(r0[: len(head)]) == head:
+            return "msforms"
+    if "respondent id" in heads and "collector id" in heads:
+        return "surveymonkey"
+    if r0 and r0[0] in GOOGLE_FIRST:
+        return "googleforms"
+    if heads & NETTSKJEMA_MARKERS and any(v.startswith("$") for v in r0):
+        return "nettskjema"
+    if heads & WEBROPOL_MARKERS:
+        return "webropol"
+    first = r0[0] if r0 else ""
+    if first in ID_HEADERS and heads & LIME_MARKERS:
+        return "limesurvey"
+    if first in ID_HEADERS and any(re.search(r"\[[^\]]+\]$", v) for v in r0) and len(r0) > 3:
+        brackets = [v for v in r0 if re.search(r"\[[^\]]+\]$", v)]
+        if len(brackets) >= 2:
+            return "limesurvey"
+    return "generic"
+
+
+def _has_subheader(rows: list[list]) -> bool:
+    """Whether row 2 is a second header row (option texts under blank question cells)."""
+    if len(rows) < 3:
+        return False
+    top, sub = rows[0], rows[1]
+    for j in range(1, len(top)):
+        if top[j] is None and isinstance(sub[j], str) and not _looks_like_value(sub[j]):
+            return True
+    # Webropol writes a blank cell under the id header and text under question headers.
+    if top[0] is not None and sub[0] is None and rows[2][0] is not None:
+        filled = [v for v in sub if v is not None]
+        return bool(filled) and all(isinstance(v, str) for v in filled)
+    return False
+
+
+def _looks_like_value(text: str) -> bool:
+    return bool(re.fullmatch(r"[-+]?\d+([.,]\d+)?", text.strip()))
+
+
+def _find_id(columns: list[Column]) -> int | None:
+    for col in columns:
+        if _norm(col.top) in ID_HEADERS or _norm(col.code) in ID_HEADERS:
+            return col.index
+    return None
+
+
+def _identifiers(columns: list[Column]) -> list[int]:
+    return [c.index for c in columns
+            if _norm(c.top) in IDENTIFIER_HEADERS or _norm(c.code) in IDENTIFIER_HEADERS]
+
+
+def _one_row(grid: Grid, dialect: str) -> Layout:
+    columns = [Column(j, _text(v)) for j, v in enumerate(grid.rows[0])]
+    layout = Layout(dialect, 1, columns, grouping="brackets")
+    layout.id_index = _find_id(columns)
+    layout.identifiers = _identifiers(columns)
+    return layout
+
+
+def _two_row(grid: Grid, dialect: str) -> Layout:
+    """Row 1: question text over the first column of each question; row 2: option or item text."""
+    top_row, sub_row = grid.rows[0], grid.rows[1]
+    columns = []
+    for j in range(len(top_row)):
+        top, sub = _text(top_row[j]), _text(sub_row[j])
+        if dialect == "surveymonkey" and _norm(sub) in GENERIC_SUBS:
+            sub = ""
+        columns.append(Column(j, top, sub))
+    layout = Layout(dialect, 2, columns, grouping="fill")
+    layout.id_index = _find_id(columns)
+    layout.identifiers = _identifiers(columns)
+    return layout
+
+
+def _qualtrics(grid: Grid, r0: list[str], r1: list[str], r2: list[str]) -> Layout:
+    rows = grid.rows
+    legacy = len(r0) >= 3 and all(re.fullmatch(r"v\d+", v) for v in r0[:3])
+    three = bool(r2) and any(v.startswith('{"importid"') for v in r2)
+    header_rows = 3 if three else 2
+    columns = []
+    for j in range(len(rows[0])):
+        code = _text(rows[0][j])
+        text = _text(rows[1][j]) if len(rows) > 1 else code
+        columns.append(Column(j, text or code, "", code))
+    layout = Layout("qualtrics", header_rows, columns, grouping="none")
+    layout.id_index = _find_id(columns)
+    layout.identifiers = _identifiers(columns)
+    if legacy:
+        layout.notes.append("legacy Qualtrics export (V1, V2, ... codes)")
+    return layout

@@ -1,0 +1,246 @@
+"""Load a spreadsheet or a delimited text file into a plain grid of cells.
+
+A :class:`Grid` is every non-blank row of one sheet (or text file) as a list of
+cell values, with the row number the user sees beside each. Text files are
+decoded (UTF-8, UTF-8 with BOM, UTF-16, cp1252) and split on the delimiter
+found in them (``,`` ``;`` tab ``|``). Cells longer than Excel's own limit and
+files wider than any survey export are refused with a message.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from survey.errors import InputError
+
+MAX_CELL_CHARS = 32767  # Excel's own limit per cell
+MAX_COLUMNS = 5000
+DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass
+class Grid:
+    """Rows of cells (``None`` for blank) and the source row number of each row."""
+
+    rows: list[list]
+    row_numbers: list[int]
+    kind: str  # "xlsx" or "csv"
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+def _clean(value):
+    """A cell as the reader keeps it: strings trimmed, empty strings blank."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _finish(rows: list[list], numbers: list[int], path: Path) -> tuple[list[list], list[int]]:
+    """Drop blank rows, pad to one width, drop blank trailing columns; refuse absurd widths."""
+    kept, kept_numbers = [], []
+    for row, number in zip(rows, numbers):
+        if any(v is not None for v in row):
+            kept.append(row)
+            kept_numbers.append(number)
+    if not kept:
+        raise InputError("the file holds no data (every row is blank)", file=str(path))
+    width = max(len(r) for r in kept)
+    while width > 0 and all(len(r) < width or r[width - 1] is None for r in kept):
+        width -= 1
+    if width > MAX_COLUMNS:
+        raise InputError(f"the file has {width} columns, more than any survey export this tool reads "
+                         f"({MAX_COLUMNS})", file=str(path))
+    kept = [(r + [None] * (width - len(r)))[:width] for r in kept]
+    return kept, kept_numbers
+
+
+def _check_cell(value, path: Path, row: int, col: int):
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        raise InputError(f"a cell holds {len(value)} characters, more than a spreadsheet cell can "
+                         f"({MAX_CELL_CHARS}); the file is damaged or not a survey export",
+                         file=str(path), row=row, column=_column_letter(col))
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# --------------------------------------------------------------------------- xlsx
+
+def sheet_names(path: Path) -> list[str]:
+    """The worksheet names of an xlsx file, in workbook order."""
+    workbook = _open_workbook(path)
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def _open_workbook(path: Path):
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile):
+        raise InputError("this .xlsx file is damaged or incomplete: export it again", file=str(path)) from None
+    except KeyError as exc:
+        raise InputError(f"this .xlsx file is missing a part Excel needs ({exc}): export it again",
+                         file=str(path)) from None
+    except Exception as exc:  # openpyxl raises many kinds on broken or hostile XML
+        name = type(exc).__name__
+        if "EntitiesForbidden" in name or "DTDForbidden" in name or "ExternalReferenceForbidden" in name:
+            raise InputError("this .xlsx contains unsafe XML (entity declarations) and is not read",
+                             file=str(path)) from None
+        raise InputError(f"this .xlsx file cannot be read as a workbook ({name}): open it in Excel, "
+                         "save it again and retry", file=str(path)) from None
+
+
+def load_xlsx(path: Path, sheet: str | None = None) -> Grid:
+    """Read one worksheet: the named one, or the first that holds any data."""
+    workbook = _open_workbook(path)
+    try:
+        names = list(workbook.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise InputError(f"the workbook has no sheet '{sheet}' (sheets: {', '.join(names)})",
+                             file=str(path))
+        candidates = [sheet] if sheet is not None else names
+        for name in candidates:
+            ws = workbook[name]
+            if getattr(ws, "sheet_state", "visible") != "visible" and sheet is None and len(candidates) > 1:
+                continue
+            rows, numbers = _read_sheet(ws, path)
+            if any(any(v is not None for v in r) for r in rows):
+                rows, numbers = _finish(rows, numbers, path)
+                return Grid(rows, numbers, "xlsx", sheet=name)
+        raise InputError("the workbook holds no data (every sheet is blank)", file=str(path))
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"this .xlsx file cannot be read ({type(exc).__name__}): open it in Excel, "
+                         "save it again and retry", file=str(path)) from None
+    finally:
+        workbook.close()
+
+
+def _read_sheet(ws, path: Path) -> tuple[list[list], list[int]]:
+    rows, numbers = [], []
+    try:
+        ws.reset_dimensions()  # exports often carry a wrong <dimension>
+    except AttributeError:
+        pass
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if len(row) > MAX_COLUMNS:
+            trimmed = list(row)
+            while trimmed and trimmed[-1] is None:
+                trimmed.pop()
+            if len(trimmed) > MAX_COLUMNS:
+                raise InputError(f"the sheet has {len(trimmed)} columns, more than any survey export this "
+                                 f"tool reads ({MAX_COLUMNS})", file=str(path))
+            row = trimmed
+        cells = []
+        for col, value in enumerate(row):
+            _check_cell(value, path, number, col)
+            cells.append(_clean(value))
+        rows.append(cells)
+        numbers.append(number)
+    return rows, numbers
+
+
+# --------------------------------------------------------------------------- csv
+
+def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode an export's bytes: BOMs first, then strict UTF-8, then cp1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the most consistent, widest rows."""
+    sample_lines = text[:65536].splitlines()[:60]
+    sample = "\n".join(sample_lines)
+    best, best_score = ",", (-1.0, 0)
+    for delim in DELIMITERS:
+        try:
+            widths = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=delim) if r]
+        except csv.Error:
+            continue
+        if not widths:
+            continue
+        if len(sample_lines) >= 60 and len(widths) > 1:
+            widths = widths[:-1]  # the cut may split the last record
+        mode = max(set(widths), key=widths.count)
+        if mode < 2:
+            continue
+        score = (widths.count(mode) / len(widths), mode)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def load_csv(path: Path) -> Grid:
+    """Read a delimited text export into a grid; every value stays a string."""
+    data = Path(path).read_bytes()
+    text, encoding = decode_text(data, path)
+    if "\x00" in text:
+        raise InputError("this file is binary data of an unknown kind, not a survey export", file=str(path))
+    delimiter = sniff_delimiter(text)
+    rows, numbers = [], []
+    csv.field_size_limit(MAX_CELL_CHARS * 4)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1
+    try:
+        for record in reader:
+            if len(record) > MAX_COLUMNS:
+                raise InputError(f"the file has {len(record)} columns, more than any survey export this tool "
+                                 f"reads ({MAX_COLUMNS})", file=str(path), row=line)
+            cells = []
+            for col, value in enumerate(record):
+                _check_cell(value, path, line, col)
+                cells.append(_clean(value))
+            rows.append(cells)
+            numbers.append(line)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise InputError(f"a cell holds more characters than a spreadsheet cell can ({MAX_CELL_CHARS}); "
+                             "the file is damaged or not a survey export", file=str(path), row=line) from None
+        raise InputError(f"the text cannot be split into columns ({exc})", file=str(path), row=line) from None
+    rows, numbers = _finish(rows, numbers, path)
+    if len(rows[0]) < 2 and len(rows) > 1 and all(len([v for v in r if v is not None]) <= 1 for r in rows):
+        pass  # a one-column file is allowed (a single question)
+    return Grid(rows, numbers, "csv", encoding=encoding, delimiter=delimiter)
+
+
+def is_datetime(value) -> bool:
+    return isinstance(value, (dt.datetime, dt.date, dt.time))

@@ -1,0 +1,532 @@
+"""Read spreadsheet and delimited-text exports (Webropol, Microsoft Forms, Google
+Forms, LimeSurvey, SurveyMonkey, Qualtrics, Nettskjema, plain) into a Dataset.
+
+The grid (:mod:`survey.ingest.grid`) and the header layout
+(:mod:`survey.ingest.dialects`) are turned into questions here:
+
+* columns are grouped into questions (two-row headers fill the question text to
+  the right; one-row headers group ``Question [option]`` columns);
+* a group whose columns hold only selection markers (1/blank, Y/blank, Oui/Non,
+  1/0, the option's own label) is a ``multi`` question, one column per option; a
+  free-text column inside it is the question's ``text_column``;
+* a group of columns sharing a small set of answers is a battery: each item is
+  its own question ``"question — item"`` (``likert`` when the answers form a
+  scale);
+* a lone column is typed from its values: dates, numbers, joined multi-select
+  cells (``A;B;`` or ``A, B``), few distinct strings (``single``/``likert``) or
+  free text.
+
+Frame columns get unique keys ``c001``, ``c002`` ... in file order (joined
+multi-select cells become ``c005_01`` ... boolean columns); the header texts
+stay in the questions, exactly as in the file (whitespace-trimmed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from survey.errors import InputError
+from survey.ingest.dialects import Column, Layout, detect_dialect, _norm
+from survey.ingest.grid import Grid, load_csv, load_xlsx
+from survey.model import Dataset, Meta, Option, Question
+
+DASH = " — "
+
+SELECTED = {"1", "x", "y", "yes", "oui", "ja", "kyllä", "true", "valittu", "selected", "checked", "✓", "✔",
+            "vald", "sí", "si", "checked"}
+UNSELECTED = {"0", "n", "no", "non", "nein", "ei", "nej", "false", "not selected", "ei valittu", "ej vald",
+              "unchecked"}
+NOT_SHOWN = {"n/a", "#n/a"}
+MARKERS = SELECTED | UNSELECTED | NOT_SHOWN
+
+OTHER_TEXT = re.compile(r"(esimerk|muu\b|muu,|muita|mikä\?|mitä\?|other|specify|annan|annat|vilk|exempel|"
+                        r"autre|précise|example|kommentt|comment|perustel|tarkenn|\?\s*$)", re.I)
+
+SCALES = [
+    ["täysin eri mieltä", "jokseenkin eri mieltä", "ei samaa eikä eri mieltä", "jokseenkin samaa mieltä",
+     "täysin samaa mieltä"],
+    ["täysin eri mieltä", "osittain eri mieltä", "ei samaa eikä eri mieltä", "osittain samaa mieltä",
+     "täysin samaa mieltä"],
+    ["eri mieltä", "osittain eri mieltä", "osittain samaa mieltä", "samaa mieltä"],
+    ["helt av annan åsikt", "delvis av annan åsikt", "varken av samma eller annan åsikt",
+     "delvis av samma åsikt", "helt av samma åsikt"],
+    ["strongly disagree", "disagree", "neither agree nor disagree", "agree", "strongly agree"],
+    ["strongly disagree", "somewhat disagree", "neither agree nor disagree", "somewhat agree",
+     "strongly agree"],
+    ["strongly disagree", "disagree", "neutral", "agree", "strongly agree"],
+    ["erittäin huono", "melko huono", "huono", "kohtalainen", "hyvä", "melko hyvä", "erittäin hyvä"],
+    ["erittäin tyytymätön", "melko tyytymätön", "ei tyytyväinen eikä tyytymätön", "melko tyytyväinen",
+     "erittäin tyytyväinen"],
+    ["very dissatisfied", "dissatisfied", "neutral", "satisfied", "very satisfied"],
+    ["very poor", "poor", "fair", "good", "very good", "excellent"],
+    ["never", "rarely", "sometimes", "often", "always"],
+    ["ei koskaan", "harvoin", "joskus", "usein", "aina"],
+    ["mauvais", "moyen", "bien", "très bien", "excellent"],
+    ["mauvaise", "moyenne", "bonne", "très bonne", "excellente"],
+]
+DONT_KNOW = {"en osaa sanoa", "eos", "vet inte", "kan inte säga", "don't know", "do not know", "dont know",
+             "ne sais pas", "je ne sais pas", "weiß nicht", "not applicable", "ei koske minua"}
+
+DATE_PATTERNS = [
+    (re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}"), ["%d.%m.%Y"]),
+    (re.compile(r"\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}[:.]\d{2}"), ["%d.%m.%Y %H:%M", "%d.%m.%Y %H.%M"]),
+    (re.compile(r"\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}[:.]\d{2}[:.]\d{2}"), ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H.%M.%S"]),
+    (re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?"), ["ISO8601"]),
+    (re.compile(r"\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?( ?[AaPp][Mm])?)?"), ["slash"]),
+]
+DATE_HEADER = re.compile(r"(aika|date|time|pvm|päivämäärä|päiväys|timestamp|datum|tidpunkt|submitted|"
+                         r"horodat|zeitstempel|datestamp)", re.I)
+NUMBER = re.compile(r"[-+]?(\d+|\d{1,3}( \d{3})+)([.,]\d+)?|[-+]?[.,]\d+")
+
+MAX_SINGLE_OPTIONS = 30
+
+
+@dataclass
+class _Col:
+    """A raw column during typing: its frame key, header texts and cleaned values."""
+
+    key: str
+    index: int
+    top: str
+    sub: str
+    code: str
+    values: list  # one per data row; None for blank
+
+    @property
+    def filled(self) -> list:
+        return [v for v in self.values if v is not None]
+
+    def distinct_norm(self) -> set[str]:
+        return {_value_norm(v) for v in self.filled}
+
+
+@dataclass
+class _Built:
+    questions: list[Question] = field(default_factory=list)
+    frame: dict = field(default_factory=dict)  # key -> pandas Series / list
+    multi_values: dict = field(default_factory=dict)
+    ids: Counter = field(default_factory=Counter)
+
+
+def _value_norm(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return _norm(value)
+
+
+def slugify(text: str, limit: int = 48) -> str:
+    """A stable ASCII id from a header text: lower case, words joined with ``-``."""
+    text = unicodedata.normalize("NFKD", str(text))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if len(text) > limit:
+        cut = text[:limit]
+        text = cut.rsplit("-", 1)[0] if "-" in cut[limit // 2:] else cut
+    return text or "q"
+
+
+# --------------------------------------------------------------------------- entry points
+
+def load_grid(path: Path, kind: str, sheet: str | None = None) -> Grid:
+    """The raw grid of an xlsx or csv file."""
+    return load_xlsx(path, sheet) if kind == "xlsx" else load_csv(path)
+
+
+def detect_tabular(path: Path, kind: str, sheet: str | None = None) -> str:
+    """The format name (``webropol-xlsx``, ``msforms-csv``, ``csv`` ...) of a tabular export."""
+    grid = load_grid(path, kind, sheet)
+    return _format_name(detect_dialect(grid).dialect, kind)
+
+
+def _format_name(dialect: str, kind: str) -> str:
+    return kind if dialect == "generic" else f"{dialect}-{kind}"
+
+
+def read_tabular(path: Path, kind: str, dialect: str | None = None, sheet: str | None = None) -> Dataset:
+    """Read an xlsx or csv export; ``dialect`` forces a tool's layout instead of recognising it."""
+    path = Path(path)
+    grid = load_grid(path, kind, sheet)
+    layout = detect_dialect(grid, force=dialect)
+    data_rows = grid.rows[layout.header_rows:]
+    numbers = grid.row_numbers[layout.header_rows:]
+    if not data_rows:
+        raise InputError("the file has header rows but no responses", file=str(path))
+    decimal_comma = grid.kind == "csv" and grid.delimiter != ","
+    cols = [_Col(f"c{j + 1:03d}", c.index, c.top, c.sub, c.code, [r[c.index] for r in data_rows])
+            for j, c in enumerate(layout.columns)]
+    built = _Built()
+    id_key = None
+    for group_top, group in _group_columns(cols, layout):
+        if layout.id_index is not None and len(group) == 1 and group[0].index == layout.id_index:
+            id_key = group[0].key
+            built.frame[id_key] = pd.array([_id_text(v) for v in group[0].values], dtype="string")
+            continue
+        _build_group(built, group_top, group, layout, decimal_comma)
+    frame = pd.DataFrame(built.frame)
+    frame.index = pd.RangeIndex(len(frame))
+    if id_key is not None:
+        dupes = frame[id_key].dropna()
+        dupes = dupes[dupes.duplicated()]
+        notes_dupes = [f"respondent id repeats: {', '.join(map(str, dupes.unique()[:5]))}"] if len(dupes) else []
+    else:
+        notes_dupes = []
+    identifiers = [cols[i].key for i in layout.identifiers if i < len(cols)]
+    extra = {"dialect": layout.dialect, "header_rows": layout.header_rows,
+             "identifier_columns": identifiers, "multi_values": built.multi_values}
+    if grid.sheet:
+        extra["sheet"] = grid.sheet
+    if grid.delimiter:
+        extra["delimiter"] = grid.delimiter
+    meta = Meta(
+        source=str(path), format=_format_name(layout.dialect, kind), respondents=len(frame),
+        questions=tuple(built.questions), encoding=grid.encoding if kind == "csv" else None,
+        id_column=id_key, source_rows=tuple(int(n) for n in numbers),
+        notes=tuple(layout.notes + grid.notes + notes_dupes), extra=extra)
+    return Dataset(frame, meta)
+
+
+def _id_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --------------------------------------------------------------------------- grouping
+
+def _group_columns(cols: list[_Col], layout: Layout) -> list[tuple[str, list[_Col]]]:
+    """Columns grouped into questions, each with the group's question text."""
+    groups: list[tuple[str, list[_Col]]] = []
+    if layout.grouping == "fill":
+        for col in cols:
+            if col.top:
+                groups.append((col.top, [col]))
+            elif groups and groups[-1][1][0].index != layout.id_index:
+                groups[-1][1].append(col)
+            else:
+                groups.append((col.sub or f"Column {col.index + 1}", [col]))
+        return groups
+    if layout.grouping == "brackets":
+        for col in cols:
+            match = re.fullmatch(r"(.*\S)\s*\[([^\[\]]+)\]", col.top)
+            if match and col.index != layout.id_index:
+                stem, item = match.group(1), match.group(2).strip()
+                col.sub = item
+                if groups and groups[-1][0] == stem:
+                    groups[-1][1].append(col)
+                    continue
+                groups.append((stem, [col]))
+            else:
+                groups.append((col.top or f"Column {col.index + 1}", [col]))
+        return groups
+    return [(col.top or col.code or f"Column {col.index + 1}", [col]) for col in cols]
+
+
+# --------------------------------------------------------------------------- typing
+
+def _is_dichotomy(col: _Col) -> bool:
+    """Whether a column holds only selection markers (or the option's own label)."""
+    allowed = MARKERS | ({_norm(col.sub)} if col.sub else set())
+    return col.distinct_norm() <= allowed
+
+
+def _is_free_text(col: _Col) -> bool:
+    filled = col.filled
+    if not filled:
+        return bool(col.sub) and bool(OTHER_TEXT.search(col.sub))
+    strings = [v for v in filled if isinstance(v, str) and not NUMBER.fullmatch(v)]
+    return len(strings) == len(filled) and not _is_dichotomy(col)
+
+
+def _new_id(built: _Built, text: str) -> str:
+    base = slugify(text)
+    built.ids[base] += 1
+    return base if built.ids[base] == 1 else f"{base}-{built.ids[base]}"
+
+
+def _build_group(built: _Built, top: str, group: list[_Col], layout: Layout, decimal_comma: bool) -> None:
+    if len(group) == 1 and not group[0].sub:
+        _build_single_column(built, top, group[0], layout, decimal_comma)
+        return
+    if len(group) == 1 and (layout.grouping == "brackets" or not _is_dichotomy(group[0])
+                            or not group[0].filled):
+        col = group[0]
+        text = top if not col.sub or col.sub == top else f"{top}{DASH}{col.sub}" \
+            if layout.grouping != "brackets" else f"{top} [{col.sub}]"
+        _build_single_column(built, text, col, layout, decimal_comma)
+        return
+    # A "Question" column followed by "Question [Other]" columns (LimeSurvey list with other).
+    dich = [c for c in group if _is_dichotomy(c) and not (c is group[-1] and not c.filled and c.sub
+                                                         and OTHER_TEXT.search(c.sub) and len(group) > 2)]
+    rest = [c for c in group if c not in dich]
+    free = [c for c in rest if _is_free_text(c)]
+    if dich and len(rest) == len(free) and len(free) <= 2:
+        _build_multi(built, top, dich, free, layout)
+        return
+    if not dich and len(group) >= 2 and all(_is_battery_item(c) for c in group):
+        _build_battery(built, top, group, decimal_comma)
+        return
+    for col in group:
+        text = f"{top}{DASH}{col.sub}" if col.sub and col.sub != top else top
+        _build_single_column(built, text, col, layout, decimal_comma)
+
+
+def _build_multi(built: _Built, top: str, options: list[_Col], free: list[_Col], layout: Layout) -> None:
+    qid = _new_id(built, top)
+    opts = []
+    values: Counter = Counter()
+    for k, col in enumerate(options, start=1):
+        opts.append(Option(code=k, label=col.sub or col.top, column=col.key))
+        built.frame[col.key] = _raw_series(col)
+        values.update(col.distinct_norm())
+    text_column = free[0].key if free else None
+    for col in free:
+        built.frame[col.key] = pd.array(col.values, dtype="string")
+    for col in free[1:]:
+        built.questions.append(Question(id=_new_id(built, f"{top} {col.sub}"), text=f"{top}{DASH}{col.sub}",
+                                        type="text", columns=(col.key,)))
+    selected = sorted(v for v in values if v in SELECTED or v not in MARKERS)
+    built.multi_values[qid] = {"selected": selected,
+                               "unselected": sorted(v for v in values if v in UNSELECTED),
+                               "not_shown": sorted(v for v in values if v in NOT_SHOWN)}
+    columns = tuple(c.key for c in options) + ((text_column,) if text_column else ())
+    built.questions.append(Question(id=qid, text=top, type="multi", options=tuple(opts), columns=columns,
+                                    text_column=text_column))
+
+
+def _raw_series(col: _Col):
+    """A one-per-option column kept as the file holds it (numbers as Int64 where whole)."""
+    filled = col.filled
+    if filled and all(isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer()
+                      for v in filled):
+        return pd.array([None if v is None else int(v) for v in col.values], dtype="Int64")
+    if filled and all(isinstance(v, str) and v.strip() in ("0", "1") for v in filled):
+        return pd.array([None if v is None else int(v) for v in col.values], dtype="Int64")
+    return pd.array([None if v is None else str(v) for v in col.values], dtype="string") \
+        if all(isinstance(v, str) for v in filled) else pd.Series(col.values, dtype=object).array
+
+
+def _is_battery_item(col: _Col) -> bool:
+    distinct = col.distinct_norm()
+    return 0 < len(distinct) <= 12 or not col.filled
+
+
+def _build_battery(built: _Built, top: str, group: list[_Col], decimal_comma: bool) -> None:
+    """Each item of a battery becomes its own question, ``likert`` when the answers form a scale."""
+    shared = set().union(*(c.distinct_norm() for c in group))
+    labels = [v for c in group for v in c.filled]
+    scale = _scale_order(labels)
+    numeric = all(_as_number(v, decimal_comma) is not None for v in labels) and labels
+    likert = scale is not None or (len(shared) <= 11 and len(shared) >= 2)
+    if numeric:
+        nums = [_as_number(v, decimal_comma) for v in labels]
+        likert = all(float(n).is_integer() for n in nums) and max(nums) - min(nums) <= 10
+    for col in group:
+        text = f"{top}{DASH}{col.sub}" if col.sub else top
+        qid = _new_id(built, col.sub or text)
+        if numeric:
+            series = _numeric_series(col, decimal_comma)
+            built.frame[col.key] = series
+            if likert:
+                codes = sorted({int(v) for v in series.dropna()} | {int(_as_number(v, decimal_comma))
+                                                                    for v in labels})
+                opts = tuple(Option(code=c, label=str(c)) for c in codes)
+            else:
+                opts = ()
+            built.questions.append(Question(id=qid, text=text, type="likert" if likert else "numeric",
+                                            options=opts, columns=(col.key,)))
+            continue
+        built.frame[col.key] = pd.array([None if v is None else _label_text(v) for v in col.values],
+                                        dtype="string")
+        order = scale if scale is not None else _appearance_order(labels)
+        opts = tuple(Option(code=label, label=label) for label in order)
+        built.questions.append(Question(id=qid, text=text, type="likert" if likert else "single",
+                                        options=opts, columns=(col.key,)))
+
+
+def _label_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _appearance_order(values: list) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        seen.setdefault(_label_text(v), None)
+    return list(seen)
+
+
+def _scale_order(values: list) -> list[str] | None:
+    """Labels ordered along a known answer scale (don't-know last), or None if they form none."""
+    labels = _appearance_order(values)
+    norm = {_norm(v): v for v in labels}
+    core = {k for k in norm if k not in DONT_KNOW}
+    if len(core) < 2:
+        return None
+    best = None
+    for scale in SCALES:
+        if core <= set(scale) and (best is None or len(scale) < len(best)):
+            best = scale
+    if best is None:
+        return None
+    ordered = [norm[k] for k in best if k in norm]
+    ordered += [norm[k] for k in norm if k in DONT_KNOW]
+    return ordered
+
+
+# --------------------------------------------------------------------------- single columns
+
+def _as_number(value, decimal_comma: bool):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return value
+    if not isinstance(value, str) or not NUMBER.fullmatch(value):
+        return None
+    text = value.replace(" ", "")
+    if "," in text:
+        if not decimal_comma or "." in text:
+            return None
+        text = text.replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+def _numeric_series(col: _Col, decimal_comma: bool):
+    nums = [None if v is None else _as_number(v, decimal_comma) for v in col.values]
+    if all(n is None or float(n).is_integer() for n in nums):
+        return pd.array([None if n is None else int(n) for n in nums], dtype="Int64")
+    return pd.array([None if n is None else float(n) for n in nums], dtype="Float64")
+
+
+def _parse_dates(col: _Col) -> pd.Series | None:
+    """The column as datetimes if every filled value is a date or a date-like string."""
+    filled = col.filled
+    if not filled:
+        return None
+    if all(isinstance(v, (dt.datetime, dt.date)) for v in filled):
+        return pd.to_datetime(pd.Series([pd.NaT if v is None else v for v in col.values], dtype=object))
+    if all(isinstance(v, dt.time) for v in filled):
+        return None
+    if not all(isinstance(v, str) for v in filled):
+        return None
+    for pattern, formats in DATE_PATTERNS:
+        if all(pattern.fullmatch(v) for v in filled):
+            series = pd.Series([None if v is None else v for v in col.values], dtype=object)
+            for fmt in formats:
+                if fmt == "slash":
+                    dayfirst = any(int(v.split("/")[0]) > 12 for v in filled)
+                    parsed = pd.to_datetime(series, errors="coerce", dayfirst=dayfirst, format="mixed")
+                else:
+                    parsed = pd.to_datetime(series, errors="coerce", format=fmt)
+                if parsed.notna().sum() == len(filled):
+                    return parsed
+    return None
+
+
+def _excel_serial_dates(col: _Col, decimal_comma: bool) -> pd.Series | None:
+    """Excel serial day numbers (1900 date system) in a column whose header names a date."""
+    if not DATE_HEADER.search(f"{col.top} {col.sub} {col.code}"):
+        return None
+    nums = [None if v is None else _as_number(v, decimal_comma) for v in col.values]
+    filled = [n for n in nums if n is not None]
+    if not filled or len(filled) != len(col.filled) or not all(20000 <= n <= 80000 for n in filled):
+        return None
+    days = pd.Series([np.nan if n is None else float(n) for n in nums], dtype="float64")
+    return pd.to_datetime(days, unit="D", origin="1899-12-30").dt.round("s")
+
+
+def _split_joined(col: _Col, sep: str, trailing: bool) -> list[list[str]] | None:
+    """Each cell's selections when the column joins them (``A;B;`` or ``A, B``), else None."""
+    filled = col.filled
+    if not filled or not all(isinstance(v, str) for v in filled):
+        return None
+    strip = sep.strip()
+    if trailing:
+        if not all(v.endswith(strip) for v in filled):
+            return None
+        return [None if v is None else [p.strip() for p in v.split(strip) if p.strip()] for v in col.values]
+    if not any(sep in v for v in filled):
+        return None
+    parts = [None if v is None else [p.strip() for p in v.split(sep) if p.strip()] for v in col.values]
+    tokens = Counter(t for p in parts if p for t in p)
+    whole = Counter(v for v in filled)
+    # Free text with commas gives many one-off fragments; a multi-select repeats a few options.
+    repeated = sum(c for t, c in tokens.items() if c >= 2 or t in whole)
+    if len(tokens) > max(12, len(filled) // 3) or repeated < 0.8 * sum(tokens.values()):
+        return None
+    return parts
+
+
+def _build_single_column(built: _Built, text: str, col: _Col, layout: Layout, decimal_comma: bool) -> None:
+    qid = _new_id(built, col.code if layout.dialect == "qualtrics" and col.code else text)
+    filled = col.filled
+    if layout.joined:
+        parts = _split_joined(col, layout.joined, layout.joined_trailing)
+        if parts is not None:
+            _build_joined_multi(built, qid, text, col, parts)
+            return
+    dates = _parse_dates(col)
+    if dates is None:
+        dates = _excel_serial_dates(col, decimal_comma)
+    if dates is not None:
+        built.frame[col.key] = dates.astype("datetime64[ns]").array
+        built.questions.append(Question(id=qid, text=text, type="date", columns=(col.key,)))
+        return
+    if filled and all(_as_number(v, decimal_comma) is not None for v in filled):
+        built.frame[col.key] = _numeric_series(col, decimal_comma)
+        built.questions.append(Question(id=qid, text=text, type="numeric", columns=(col.key,)))
+        return
+    labels = [_label_text(v) for v in filled]
+    built.frame[col.key] = pd.array([None if v is None else _label_text(v) for v in col.values], dtype="string")
+    if not filled:
+        built.questions.append(Question(id=qid, text=text, type="text", columns=(col.key,)))
+        return
+    scale = _scale_order(labels)
+    distinct = set(labels)
+    if scale is not None:
+        opts = tuple(Option(code=v, label=v) for v in scale)
+        built.questions.append(Question(id=qid, text=text, type="likert", options=opts, columns=(col.key,)))
+        return
+    long_text = max(len(v) for v in labels) > 80
+    if not long_text and len(distinct) <= MAX_SINGLE_OPTIONS and (len(distinct) <= 2 or
+                                                                  len(distinct) <= max(2, len(labels) // 3)):
+        opts = tuple(Option(code=v, label=v) for v in _appearance_order(labels))
+        built.questions.append(Question(id=qid, text=text, type="single", options=opts, columns=(col.key,)))
+        return
+    built.questions.append(Question(id=qid, text=text, type="text", columns=(col.key,)))
+
+
+def _build_joined_multi(built: _Built, qid: str, text: str, col: _Col, parts: list) -> None:
+    """Split ``A;B;`` cells into one nullable boolean column per option (NA where skipped)."""
+    order: dict[str, None] = {}
+    for p in parts:
+        for t in p or ():
+            order.setdefault(t, None)
+    opts = []
+    columns = []
+    for k, label in enumerate(order, start=1):
+        key = f"{col.key}_{k:02d}"
+        built.frame[key] = pd.array([None if p is None else label in p for p in parts], dtype="boolean")
+        opts.append(Option(code=k, label=label, column=key))
+        columns.append(key)
+    built.multi_values[qid] = {"selected": ["true"], "unselected": ["false"], "not_shown": []}
+    built.questions.append(Question(id=qid, text=text, type="multi", options=tuple(opts),
+                                    columns=tuple(columns)))
