@@ -1,0 +1,30 @@
+"""Shared fixtures: a temporary copy of the project so tests never touch the checkout's outputs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+REALWORLD = REPO.parent / "shared" / "realworld"
+
+
+def copy_project(target: Path, waves: tuple[str, ...] = ("2024-demo", "2026-demo")) -> Path:
+    """Copy survey.yml and the demo waves' raw files into ``target`` (a fresh project root)."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "survey.yml", target / "survey.yml")
+    for wave in waves:
+        source = REPO / "data" / "raw" / wave
+        if source.is_dir():
+            shutil.copytree(source, target / "data" / "raw" / wave)
+    return target
+
+
+@pytest.fixture
+def project_copy(tmp_path, monkeypatch) -> Path:
+    """A fresh project root holding the demo waves; ``SURVEY_PROJECT`` points at it."""
+    root = copy_project(tmp_path / "project")
+    monkeypatch.setenv("SURVEY_PROJECT", str(root))
+    return root
