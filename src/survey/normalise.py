@@ -161,7 +161,8 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
         out["respondent_id"] = pd.array(ids.tolist(), dtype="string")
     else:
         out["respondent_id"] = pd.array([f"R{i + 1:05d}" for i in range(n)], dtype="string")
-    headers["respondent_id"] = raw.meta.id_column or "(rivinumero)"
+    id_header = next((q.text for q in raw.meta.questions if raw.meta.id_column in q.columns), raw.meta.id_column)
+    headers["respondent_id"] = id_header or "(row number)"
     out["source_row"] = pd.array(rows, dtype="Int64")
 
     known_names = sorted({q.text["fi"] for q in instrument.questions})

@@ -95,6 +95,8 @@ def _problems_from(cases: pd.DataFrame, frame: pd.DataFrame, *, file: str, heade
         if rows is not None and index is not None and not pd.isna(index):
             row = int(rows[int(index)])
         rule = next((key for key in RULE_MESSAGES if key in check), check)
+        if check.startswith("isin("):
+            rule = "0/1 selection" if "__" in str(column) else "known code"
         if rule.startswith("within"):
             message = f"value outside the allowed range ({check})"
         else:
