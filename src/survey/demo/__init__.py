@@ -1,1 +1,80 @@
-"""Deterministic synthetic demo waves (2024-demo, 2026-demo): raw exports and their truth."""
+"""Deterministic synthetic demo waves (2024-demo, 2026-demo): raw exports and their truth.
+
+:func:`generate_demo` writes every demo file of each wave under
+``data/raw/<wave>/`` (and nowhere else), each through ``survey.files`` so that a
+file is replaced atomically and the same seed gives the same bytes:
+
+=============================  ===========================  ==========================
+file                           dataset                      generator
+=============================  ===========================  ==========================
+``associations_webropol.xlsx``  associations (järjestöt)     ``demo.associations``
+``staff.sav``                  staff (henkilöstö)           ``demo.staff``
+``network_webropol.xlsx``      network (yhdyshenkilöt)      ``demo.network``
+interviews files               interviews (haastattelut)    ``demo.interviews``
+=============================  ===========================  ==========================
+
+The interviews generator is optional: when ``survey.demo.interviews`` is not
+installed the wave is generated without it and its truth says so.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from survey.config import Paths
+
+WAVES = ("2024-demo", "2026-demo")
+SYNTHETIC_NOTE = "synthetic demo data"
+NETWORK_FILE = "network_webropol.xlsx"
+
+
+def _write_network(folder: Path, wave: str) -> tuple[Path, dict]:
+    from survey.demo.network import build_network
+    from survey.demo.webropol import write_webropol_xlsx
+
+    top, sub, rows, truth = build_network(wave, seed=int(wave[:4]))  # the committed files use the wave year
+    path = write_webropol_xlsx(folder / NETWORK_FILE, top, sub, rows)
+    return path, {"file": NETWORK_FILE, "respondents": len(rows), **truth}
+
+
+def _write_interviews(folder: Path, wave: str) -> tuple[list[Path], dict]:
+    """Call the interviews generator when it exists; list the files it wrote."""
+    try:
+        module = importlib.import_module("survey.demo.interviews")
+    except ModuleNotFoundError as exc:
+        if exc.name != "survey.demo.interviews":
+            raise
+        return [], {"skipped": "survey.demo.interviews is not available"}
+    before = {p for p in folder.iterdir()} if folder.exists() else set()
+    truth = module.write_interviews(folder, wave)
+    after = {p for p in folder.iterdir()}
+    return sorted(after - before), truth
+
+
+def generate_wave(root: Path, wave: str) -> tuple[list[Path], dict]:
+    """Write every demo file of one wave under ``root/data/raw/<wave>/``; return the paths and the truth."""
+    from survey.demo.associations import write_associations
+    from survey.demo.staff import write_staff
+
+    if wave not in WAVES:
+        raise ValueError(f"unknown demo wave '{wave}' (use {', '.join(WAVES)})")
+    folder = Paths(Path(root)).raw(wave)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    truth: dict = {"wave": wave, "synthetic": True, "note": SYNTHETIC_NOTE}
+    for name, writer in (("associations", write_associations), ("staff", write_staff),
+                         ("network", _write_network)):
+        path, truth[name] = writer(folder, wave)
+        paths.append(path)
+    written, truth["interviews"] = _write_interviews(folder, wave)
+    paths += [p for p in written if p not in paths]
+    return paths, truth
+
+
+def generate_demo(root: Path, waves=WAVES) -> list[Path]:
+    """Write the demo waves' raw exports under ``root/data/raw/<wave>/``; return the files written."""
+    paths: list[Path] = []
+    for wave in waves:
+        paths += generate_wave(root, wave)[0]
+    return paths
