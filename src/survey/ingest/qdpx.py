@@ -1,0 +1,441 @@
+"""Reader for REFI-QDA projects (``.qdpx``) exported by QualCoder, NVivo, ATLAS.ti, MAXQDA.
+
+A ``.qdpx`` file is a zip archive holding one project file (``project.qde``; some
+tools write ``Project.qde`` or another name ending in ``.qde``) and the sources in a
+``sources/`` or ``Sources/`` folder. The project file is XML in the namespace
+``urn:QDA-XML:project:1.0``: a codebook (``CodeBook/Codes/Code``, nested for
+hierarchy), sources (``TextSource`` with ``PlainTextSelection`` elements carrying
+``Coding/CodeRef``), variables and cases.
+
+Positions: the REFI-QDA standard (QDAS-XML, section 9.2, *Text selections*) counts
+``startPosition`` and ``endPosition`` in characters of the plain-text source, from
+0, with the end position exclusive. Characters are Unicode code points, not UTF-16
+units and not bytes, so an emoji outside the Basic Multilingual Plane counts as
+one; a UTF-8 byte-order mark at the start of the file is not part of the text.
+Python ``str`` indices are code points, so ``text[start:end]`` is the coded text.
+
+Safety: the archive's sizes are checked from its directory before anything is
+decompressed (total size, compression ratio, member count), and the XML is parsed
+with :mod:`defusedxml`, which refuses entity declarations (billion laughs) and
+external entities.
+
+The normal form (see :class:`QdaProject`): one row per coding with the interview's
+pseudonymous id, the code, its theme (top-level parent code), the coded text and
+its positions; and one row per interview with its case variables. Names of sources
+and cases may be personal names, so they never leave this module except as the
+private ``sources`` frame, which outputs must not show.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
+
+from survey.errors import InputError
+
+FORMAT = "refi-qda"
+NS = "urn:QDA-XML:project:1.0"
+
+# Limits checked from the zip directory before reading any member.
+MAX_TOTAL_UNCOMPRESSED = 512 * 1024 * 1024  # 512 MiB of sources and XML
+MAX_MEMBER_UNCOMPRESSED = 256 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, for members larger than RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+MAX_MEMBERS = 20000
+
+CODING_COLUMNS = ("interview", "code", "parent", "text", "start", "end", "cleared", "kind", "code_guid",
+                  "source")
+CASE_COLUMNS = ("interview", "division", "role")
+
+_SELECTIONS = ("PlainTextSelection", "PDFSelection", "PictureSelection", "AudioSelection", "VideoSelection",
+               "TranscriptSelection")
+_SOURCES = ("TextSource", "PDFSource", "PictureSource", "AudioSource", "VideoSource")
+_PSEUDONYM = re.compile(r"^[A-Za-zÅÄÖåäö]{0,3}[-_ ]?\d{1,4}$")
+
+
+@dataclass(frozen=True)
+class QdaProject:
+    """A coded interview project in normal form.
+
+    Attributes
+    ----------
+    codings : DataFrame
+        One row per coding: ``interview`` (pseudonymous id such as ``H07``), ``code``
+        (code name as the project holds it), ``parent`` (top-level theme, or the code
+        itself when it has no parent), ``text`` (coded text, ``NA`` when the source is
+        missing or not text), ``start``/``end`` (code-point positions, ``NA`` for
+        non-text selections), ``cleared`` (bool, quote cleared for publication),
+        ``kind`` (``text``, ``pdf``, ``picture``, ``audio``, ``video``), ``code_guid``,
+        ``source`` (source guid).
+    cases : DataFrame
+        One row per interview: ``interview``, ``division``, ``role`` and any other
+        case or source variable (column named as in the project).
+    codes : DataFrame
+        The codebook: ``guid``, ``code``, ``parent`` (theme), ``parent_code``
+        (immediate parent), ``depth`` (0 = theme).
+    sources : DataFrame
+        Private: ``interview``, ``guid``, ``name`` (may be a personal name; never output),
+        ``type``, ``has_text``.
+    missing_sources : tuple
+        Archive paths the project references but the archive lacks.
+    """
+
+    codings: pd.DataFrame
+    cases: pd.DataFrame
+    codes: pd.DataFrame
+    sources: pd.DataFrame
+    missing_sources: tuple[str, ...] = ()
+    format: str = FORMAT
+    origin: str = ""
+    notes: tuple[str, ...] = ()
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def interviews(self) -> int:
+        return int(len(self.sources))
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _children(element, name: str):
+    return [child for child in element if _local(child.tag) == name]
+
+
+def _child(element, name: str):
+    for child in element:
+        if _local(child.tag) == name:
+            return child
+    return None
+
+
+def check_archive(archive: zipfile.ZipFile, file: str) -> None:
+    """Refuse archives whose directory promises too much data (zip bombs), before reading."""
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise InputError(f"the archive has {len(infos)} members, more than the {MAX_MEMBERS} allowed; "
+                         "refusing to read it", file=file)
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise InputError("the archive is encrypted; export the project again without a password",
+                             file=file)
+        total += info.file_size
+        if info.file_size > MAX_MEMBER_UNCOMPRESSED:
+            raise InputError(f"archive member '{info.filename}' would unpack to {info.file_size} bytes, "
+                             f"more than the {MAX_MEMBER_UNCOMPRESSED} allowed; refusing to read it", file=file)
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise InputError(f"archive member '{info.filename}' is compressed {info.file_size // max(info.compress_size, 1)}"
+                             f":1, which looks like a zip bomb; refusing to read it", file=file)
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        raise InputError(f"the archive would unpack to {total} bytes, more than the {MAX_TOTAL_UNCOMPRESSED} "
+                         "allowed; refusing to read it", file=file)
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> bytes:
+    """Read one member, stopping if it inflates beyond what the directory said."""
+    limit = min(info.file_size, MAX_MEMBER_UNCOMPRESSED)
+    with archive.open(info) as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"archive member '{info.filename}' unpacks to more than its directory says; "
+                         "refusing to read it", file=file)
+    return data
+
+
+def _find_project(archive: zipfile.ZipFile, file: str) -> zipfile.ZipInfo:
+    """The ``.qde`` member: ``project.qde`` in any case, else the only top-level ``.qde``."""
+    candidates = [i for i in archive.infolist()
+                  if not i.is_dir() and i.filename.lower().endswith(".qde") and "/" not in i.filename.strip("/")]
+    for info in candidates:
+        if info.filename.lower() == "project.qde":
+            return info
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise InputError("this is not a REFI-QDA project: the archive holds no project.qde", file=file)
+    raise InputError("the archive holds several .qde project files; export one project per .qdpx", file=file)
+
+
+def _parse_xml(data: bytes, file: str):
+    try:
+        return SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise InputError("the project file declares XML entities or external references "
+                         f"({type(exc).__name__}); refusing to read it, as that is how 'billion laughs' "
+                         "and external-entity attacks work", file=file) from None
+    except SafeET.ParseError as exc:
+        raise InputError(f"the project file is not well-formed XML ({exc})", file=file) from None
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a plain-text source as REFI-QDA defines it: UTF-8, a leading BOM dropped.
+
+    UTF-16 sources (with their BOM) are accepted too, since some tools write them.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _internal_name(path: str | None) -> str | None:
+    """``internal://abc.txt`` -> ``abc.txt``; other schemes (relative://, absolute://) -> None."""
+    if not path:
+        return None
+    if path.lower().startswith("internal://"):
+        return path[len("internal://"):].lstrip("/")
+    return None
+
+
+def _member_index(archive: zipfile.ZipFile) -> dict:
+    """Lower-case file name inside a sources folder (or the root) -> ZipInfo."""
+    index = {}
+    for info in archive.infolist():
+        if info.is_dir():
+            continue
+        parts = PurePosixPath(info.filename).parts
+        if len(parts) == 2 and parts[0].lower() == "sources":
+            index.setdefault(parts[1].lower(), info)
+        elif len(parts) == 1:
+            index.setdefault(("root", parts[0].lower()), info)
+    return index
+
+
+def _codes(root) -> pd.DataFrame:
+    """Flatten the codebook; the theme is the top-level ancestor (or ``A::B`` naming)."""
+    rows = []
+
+    def walk(element, parent_name, theme, depth):
+        for code in _children(element, "Code"):
+            name = (code.get("name") or "").strip()
+            top, parent_code, level = (theme if theme is not None else name), parent_name, depth
+            if theme is None and "::" in name:  # ATLAS.ti writes hierarchy into the name
+                top = parent_code = name.split("::", 1)[0].strip()
+                level = 1
+            rows.append({"guid": code.get("guid"), "code": name, "parent": top, "parent_code": parent_code,
+                         "depth": level, "codable": (code.get("isCodable") or "true").lower() != "false"})
+            walk(code, name, top, depth + 1)
+
+    book = _child(root, "CodeBook")
+    codes = _child(book, "Codes") if book is not None else None
+    if codes is not None:
+        walk(codes, None, None, 0)
+    return pd.DataFrame(rows, columns=["guid", "code", "parent", "parent_code", "depth", "codable"])
+
+
+def _variable_value(element) -> tuple[str | None, object]:
+    ref = _child(element, "VariableRef")
+    guid = ref.get("targetGUID") if ref is not None else None
+    for child in element:
+        name = _local(child.tag)
+        if name.endswith("Value") and name != "VariableValue":
+            text = (child.text or "").strip()
+            if name == "BooleanValue":
+                return guid, text.lower() == "true"
+            if name == "IntegerValue":
+                try:
+                    return guid, int(text)
+                except ValueError:
+                    return guid, text
+            if name == "FloatValue":
+                try:
+                    return guid, float(text)
+                except ValueError:
+                    return guid, text
+            return guid, text
+    return guid, None
+
+
+def _pseudonyms(names: list[str]) -> list[str]:
+    """Keep names that already look like interview ids (``H07``, ``12``); else number H01…"""
+    if names and all(_PSEUDONYM.match(n or "") for n in names) and len(set(names)) == len(names):
+        return [re.sub(r"[-_ ]", "", n) for n in names]
+    width = max(2, len(str(len(names))))
+    return [f"H{i + 1:0{width}d}" for i in range(len(names))]
+
+
+def read_qdpx(path: Path) -> QdaProject:
+    """Read a REFI-QDA ``.qdpx`` project into the interview normal form.
+
+    Missing sources are reported in ``missing_sources`` (their codings keep
+    ``text = NA``); they are not an error. Raises :class:`InputError` for files that
+    are not a REFI-QDA project, damaged, encrypted, or unsafe.
+    """
+    path = Path(path)
+    file = str(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise InputError("file not found", file=file) from None
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"this is not a REFI-QDA project (.qdpx is a zip archive): {exc}", file=file) from None
+    with archive:
+        check_archive(archive, file)
+        info = _find_project(archive, file)
+        root = _parse_xml(_read_member(archive, info, file), file)
+        if _local(root.tag) != "Project":
+            raise InputError(f"the project file's root element is <{_local(root.tag)}>, not <Project>", file=file)
+        index = _member_index(archive)
+        texts: dict[str, str | None] = {}
+        missing: list[str] = []
+
+        def load(ref: str | None) -> str | None:
+            name = _internal_name(ref)
+            if name is None:
+                return None
+            if name in texts:
+                return texts[name]
+            member = index.get(name.lower()) or index.get(("root", name.lower()))
+            if member is None:
+                missing.append(f"sources/{name}")
+                texts[name] = None
+            else:
+                texts[name] = decode_text(_read_member(archive, member, file))
+            return texts[name]
+
+        codes = _codes(root)
+        by_guid = {r.guid: r for r in codes.itertuples()}
+        variables = {}
+        for block in _children(root, "Variables"):
+            for var in _children(block, "Variable"):
+                variables[var.get("guid")] = (var.get("name") or "").strip()
+
+        source_rows, coding_rows, source_vars = [], [], {}
+        sources_el = _child(root, "Sources")
+        notes = []
+        for source in (list(sources_el) if sources_el is not None else []):
+            kind = _local(source.tag)
+            if kind not in _SOURCES:
+                continue
+            guid = source.get("guid")
+            text = load(source.get("plainTextPath")) if kind == "TextSource" else None
+            source_rows.append({"guid": guid, "name": source.get("name") or "", "type": kind,
+                                "has_text": text is not None})
+            values = {}
+            for vv in _children(source, "VariableValue"):
+                var_guid, value = _variable_value(vv)
+                values[variables.get(var_guid, var_guid)] = value
+            source_vars[guid] = values
+            _collect(source, guid, kind, text, load, by_guid, coding_rows, notes)
+
+    interviews = _pseudonyms([r["name"] for r in source_rows])
+    pseudonym = {r["guid"]: pid for r, pid in zip(source_rows, interviews)}
+    sources = pd.DataFrame(source_rows, columns=["guid", "name", "type", "has_text"])
+    sources.insert(0, "interview", interviews)
+
+    case_vars = {g: dict(v) for g, v in source_vars.items()}
+    for block in _children(root, "Cases"):
+        for case in _children(block, "Case"):
+            values = {}
+            for vv in _children(case, "VariableValue"):
+                var_guid, value = _variable_value(vv)
+                values[variables.get(var_guid, var_guid)] = value
+            for ref in _children(case, "SourceRef"):
+                target = ref.get("targetGUID")
+                if target in case_vars:
+                    for key, value in values.items():
+                        case_vars[target].setdefault(key, value)
+    cases = _cases_frame([pseudonym[r["guid"]] for r in source_rows],
+                         [case_vars.get(r["guid"], {}) for r in source_rows])
+
+    codings = pd.DataFrame(coding_rows, columns=list(CODING_COLUMNS))
+    codings["interview"] = codings["source"].map(pseudonym)
+    codings = codings.astype({"interview": "string", "code": "string", "parent": "string", "text": "string",
+                              "start": "Int64", "end": "Int64", "cleared": "bool", "kind": "string"})
+    missing_sorted = tuple(dict.fromkeys(missing))
+    if missing_sorted:
+        notes.append(f"{len(missing_sorted)} source file(s) referenced by the project are missing from the "
+                     "archive; their codings are counted but have no text")
+    from survey.interviews import canonicalise
+
+    return canonicalise(QdaProject(codings=codings, cases=cases, codes=codes.drop(columns=["codable"]),
+                                   sources=sources, missing_sources=missing_sorted, origin=root.get("origin") or "",
+                                   notes=tuple(notes)))
+
+
+def _collect(element, source_guid, kind, text, load, by_guid, rows, notes) -> None:
+    """Append one row per Coding under ``element`` (recursing into representations)."""
+    for child in element:
+        name = _local(child.tag)
+        if name in ("Representation", "Transcript"):
+            _collect(child, source_guid, kind, load(child.get("plainTextPath")), load, by_guid, rows, notes)
+            continue
+        if name not in _SELECTIONS:
+            continue
+        start = end = None
+        coded = None
+        if name == "PlainTextSelection":
+            try:
+                start, end = int(child.get("startPosition")), int(child.get("endPosition"))
+            except (TypeError, ValueError):
+                notes.append(f"a text selection has no valid positions (guid {child.get('guid')})")
+            if text is not None and start is not None:
+                if 0 <= start <= end <= len(text):
+                    coded = text[start:end]
+                else:
+                    notes.append(f"a text selection ({start}–{end}) lies outside its source of {len(text)} "
+                                 "characters")
+        else:
+            holder = _child(child, "Representation")
+            content = _child(holder if holder is not None else child, "PlainTextContent")
+            if content is not None and content.text:
+                coded = content.text
+        selection_kind = {"PlainTextSelection": "text", "PDFSelection": "pdf", "PictureSelection": "picture",
+                          "AudioSelection": "audio", "VideoSelection": "video",
+                          "TranscriptSelection": "text"}[name]
+        for coding in _children(child, "Coding"):
+            ref = _child(coding, "CodeRef")
+            target = ref.get("targetGUID") if ref is not None else None
+            code = by_guid.get(target)
+            rows.append({"interview": None, "code": code.code if code is not None else f"?{target}",
+                         "parent": code.parent if code is not None else f"?{target}", "text": coded,
+                         "start": start, "end": end, "cleared": False, "kind": selection_kind,
+                         "code_guid": target, "source": source_guid})
+
+
+def _cases_frame(interviews: list[str], values: list[dict]) -> pd.DataFrame:
+    """Cases with ``division`` and ``role`` found by their aliases, other variables kept."""
+    from survey.instruments import load_instrument
+
+    aliases = load_instrument("interviews").extra.get("case_variables", {})
+    rows = []
+    for pid, vals in zip(interviews, values):
+        row = {"interview": pid, "division": None, "role": None}
+        for key, value in vals.items():
+            target = next((col for col, names in aliases.items() if str(key).strip().lower() in names), None)
+            row[target or str(key)] = value
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    for col in CASE_COLUMNS:
+        if col not in frame:
+            frame[col] = None
+    return frame.astype({"interview": "string", "division": "string", "role": "string"})
+
+
+def inspect_qdpx(path: Path) -> dict:
+    """What ``survey inspect --json`` reports for a REFI-QDA project (no coded text)."""
+    project = read_qdpx(path)
+    counts = project.codings.groupby("code", sort=False).size()
+    return {
+        "format": FORMAT,
+        "file": str(path),
+        "origin": project.origin,
+        "respondents": project.interviews,
+        "codes": int(len(project.codes)),
+        "codings": int(len(project.codings)),
+        "missing_sources": list(project.missing_sources),
+        "code_list": [{"code": r.code, "parent": r.parent, "depth": int(r.depth),
+                       "codings": int(counts.get(r.code, 0))} for r in project.codes.itertuples()],
+        "case_variables": [c for c in project.cases.columns if c != "interview"],
+        "notes": list(project.notes),
+    }

@@ -1,0 +1,580 @@
+"""Coded interviews: counts that mean something, co-occurrence, quotes, triangulation.
+
+Pure functions on the interview normal form (no I/O except :func:`load_interviews`,
+the thin reader the pipeline calls):
+
+* ``codings``: one row per coded segment: ``interview`` (pseudonymous id such as
+  ``H07``), ``code``, ``parent`` (theme), ``text``, ``start``, ``end``, ``cleared``;
+* ``cases``: one row per interview: ``interview``, ``division``, ``role``.
+
+Counts are *interviews mentioning* a code (k of N), never segment counts: one
+talkative interviewee does not make a theme common. Codes and themes are matched
+to the codebook (``instruments/interviews.yml``) by id or label.
+
+Result kinds and table columns
+------------------------------
+``interview_codes`` (:func:`count_codes`)
+    ``code, level, parent, interviews, pct, segments``; ``level`` is ``theme`` or
+    ``code``; ``pct = interviews / n["interviews"]``; themes first, each followed by
+    its codes, in codebook order. ``n = {interviews, codings, codes}``.
+``interview_codes_by`` (:func:`count_codes_by`)
+    ``group, code, level, parent, interviews, n_group, pct, suppressed``; groups
+    smaller than the disclosure threshold have ``interviews``/``pct`` = NA and
+    ``suppressed`` True (or are merged into ``muut`` when asked).
+``interview_cooccurrence`` (:func:`cooccurrence`)
+    ``code_a, code_b, n_a, n_b, both, either, jaccard``: every ordered pair of codes
+    mentioned at least once, the diagonal included (``both = n_a``, ``jaccard = 1``),
+    so the table pivots straight into a symmetric heatmap matrix
+    (``table.pivot(index="code_a", columns="code_b", values="jaccard")``).
+``interview_quotes`` (:func:`candidate_quotes`)
+    ``quote_id, code, parent, interview, number, division, attribution_fi,
+    attribution_sv, attribution_en, text, chars, cleared``; ``text`` is redacted;
+    ``division`` is NA when the interviewee's division is below the threshold.
+    Only rows with ``cleared`` True may reach a report (:func:`select_cleared`).
+``triangulation`` (:func:`triangulate`)
+    ``theme, source, dataset, question, count, n, pct, ci_low, ci_high``: one row per
+    development-plan theme and source (``associations``, ``staff``, ``interviews``),
+    in plan order; survey rows give the share with the positive view and its 95 %
+    Wilson interval, interview rows the interviews mentioning the theme (k of N,
+    no interval).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from survey.config import LANGUAGES
+from survey.model import Result
+
+DATASET = "interviews"
+MISSING_GROUP = "_missing"
+MERGED_GROUP = "muut"
+
+_TITLES = {
+    "codes": {"fi": "Haastatteluissa mainitut teemat ja koodit", "sv": "Teman och koder som nämns i intervjuerna",
+              "en": "Themes and codes mentioned in the interviews"},
+    "by": {"fi": "Teemat ja koodit", "sv": "Teman och koder", "en": "Themes and codes"},
+    "cooc": {"fi": "Koodien yhteisesiintyminen haastatteluissa", "sv": "Koders samförekomst i intervjuerna",
+             "en": "Co-occurrence of codes in the interviews"},
+    "quotes": {"fi": "Sitaattiehdokkaat", "sv": "Citatkandidater", "en": "Candidate quotes"},
+    "tri": {"fi": "Kehittämisteemat eri aineistoissa", "sv": "Utvecklingsteman i olika material",
+            "en": "Development themes across the data sources"},
+}
+_GROUP_TITLES = {"division": {"fi": "toimialoittain", "sv": "per sektor", "en": "by division"},
+                 "role": {"fi": "rooleittain", "sv": "per roll", "en": "by role"}}
+_SOURCES = {"associations": {"fi": "Järjestöt", "sv": "Organisationer", "en": "Associations"},
+            "staff": {"fi": "Henkilöstö", "sv": "Personal", "en": "Staff"},
+            "interviews": {"fi": "Haastattelut", "sv": "Intervjuer", "en": "Interviews"}}
+_OTHER = {"fi": "Muut", "sv": "Övriga", "en": "Other"}
+_MISSING = {"fi": "Ei tietoa", "sv": "Uppgift saknas", "en": "Not known"}
+
+
+# --- codebook -------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _codebook() -> dict:
+    from survey.instruments import load_instrument
+
+    extra = load_instrument(DATASET).extra
+    themes, codes, theme_of, plan_of = [], [], {}, {}
+    labels = {lang: {} for lang in LANGUAGES}
+    for theme in extra.get("themes", []):
+        themes.append(theme["code"])
+        plan_of[theme["code"]] = theme.get("plan_theme")
+        for lang in LANGUAGES:
+            labels[lang][theme["code"]] = theme.get(lang) or theme["fi"]
+        for code in theme.get("codes", []):
+            codes.append(code["code"])
+            theme_of[code["code"]] = theme["code"]
+            for lang in LANGUAGES:
+                labels[lang][code["code"]] = code.get(lang) or code["fi"]
+    groups = {}
+    for key in ("divisions", "roles", "plan_themes"):
+        groups[key] = [item["code"] for item in extra.get(key, [])]
+        for item in extra.get(key, []):
+            for lang in LANGUAGES:
+                labels[lang].setdefault(item["code"], item.get(lang) or item["fi"])
+    return {"themes": themes, "codes": codes, "theme_of": theme_of, "plan_of": plan_of, "labels": labels,
+            "groups": groups, "triangulation": extra.get("triangulation", {}),
+            "interviewee": extra.get("interviewee", {"fi": "Haastateltava"}), "extra": extra}
+
+
+def _aliases(items: Iterable[dict]) -> dict:
+    out = {}
+    for item in items:
+        for key in ("code", *LANGUAGES):
+            if item.get(key):
+                out.setdefault(str(item[key]).strip().casefold(), item["code"])
+    return out
+
+
+@lru_cache(maxsize=None)
+def _alias_maps() -> dict:
+    extra = _codebook()["extra"]
+    themes = extra.get("themes", [])
+    codes = [c for t in themes for c in t.get("codes", [])]
+    return {"code": _aliases([*themes, *codes]), "division": _aliases(extra.get("divisions", [])),
+            "role": _aliases(extra.get("roles", []))}
+
+
+def _canon(value, mapping: dict):
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return value
+    return mapping.get(str(value).strip().casefold(), value)
+
+
+def canonicalise(project):
+    """Return a copy of a :class:`~survey.ingest.qdpx.QdaProject` with codebook ids.
+
+    Codes and themes named by id or any fi/sv/en label become the codebook id (the
+    theme of a known code comes from the codebook); divisions and roles likewise.
+    Unknown names are kept as they are.
+    """
+    maps = _alias_maps()
+    book = _codebook()
+    codings = project.codings.copy()
+    codings["code"] = codings["code"].map(lambda v: _canon(v, maps["code"])).astype("string")
+    parents = codings["parent"].map(lambda v: _canon(v, maps["code"]))
+    known = codings["code"].map(lambda c: book["theme_of"].get(c, c if c in book["themes"] else None))
+    codings["parent"] = known.where(known.notna(), parents).astype("string")
+    codes = project.codes.copy()
+    for col in ("code", "parent", "parent_code"):
+        if col in codes:
+            codes[col] = codes[col].map(lambda v: _canon(v, maps["code"]))
+    if "code" in codes:
+        theme = codes["code"].map(lambda c: book["theme_of"].get(c, c if c in book["themes"] else None))
+        codes["parent"] = theme.where(theme.notna(), codes["parent"])
+    cases = project.cases.copy()
+    for col in ("division", "role"):
+        if col in cases:
+            cases[col] = cases[col].map(lambda v: _canon(v, maps[col])).astype("string")
+    return replace(project, codings=codings, codes=codes, cases=cases)
+
+
+def code_labels(lang: str = "fi") -> dict:
+    """Labels of themes, codes, divisions, roles and plan themes in one language."""
+    return dict(_codebook()["labels"].get(lang, {}))
+
+
+def _all_labels() -> dict:
+    return {lang: code_labels(lang) for lang in LANGUAGES}
+
+
+# --- reading (the pipeline's entry point) ------------------------------------------------------
+
+def read_interviews(path: Path):
+    """Read a ``.qdpx`` project or a coding sheet (``.xlsx``/``.csv``) into the normal form."""
+    from survey.errors import InputError
+    from survey.ingest.coding_sheet import read_coding_sheet
+    from survey.ingest.qdpx import read_qdpx
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".qdpx":
+        return read_qdpx(path)
+    if suffix in (".xlsx", ".xlsm", ".csv", ".tsv"):
+        return read_coding_sheet(path)
+    raise InputError("interviews must be a REFI-QDA project (.qdpx) or a coding sheet (.xlsx, .csv)",
+                     file=str(path))
+
+
+def redact(text, names: Iterable[str] = ()):
+    """Mask personal data in one text with :func:`survey.redact.redact_text` (NA stays NA)."""
+    if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+        return text
+    from survey.redact import redact_text
+
+    return redact_text(str(text), names=tuple(names))
+
+
+def redact_codings(codings: pd.DataFrame, names: Iterable[str] = ()) -> pd.DataFrame:
+    """Return a copy of ``codings`` whose ``text`` is redacted (names, phones, e-mails, ids, addresses)."""
+    names = tuple(names)
+    out = codings.copy()
+    out["text"] = out["text"].map(lambda t: redact(t, names)).astype("string")
+    return out
+
+
+def load_interviews(path: Path, names: Iterable[str] = ()) -> dict:
+    """Read interviews for the pipeline: frames with the coded text already redacted.
+
+    Returns ``{"codings", "cases", "codes"}`` DataFrames plus ``format``,
+    ``missing_sources`` and ``notes``. Source and case names never leave the reader.
+    """
+    project = read_interviews(path)
+    return {"codings": redact_codings(project.codings, names), "cases": project.cases.copy(),
+            "codes": project.codes.copy(), "format": project.format,
+            "missing_sources": list(project.missing_sources), "notes": list(project.notes)}
+
+
+# --- counts -------------------------------------------------------------------------------------
+
+def _interview_ids(codings: pd.DataFrame, cases: pd.DataFrame | None) -> list[str]:
+    ids = list(dict.fromkeys(codings["interview"].dropna().astype(str)))
+    if cases is not None and len(cases):
+        ids = list(dict.fromkeys([*cases["interview"].dropna().astype(str), *ids]))
+    return ids
+
+
+def _code_rows(codings: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(code, level, parent) rows: themes in codebook order, each followed by its codes; unknown last."""
+    book = _codebook()
+    present_codes = list(dict.fromkeys(codings["code"].dropna().astype(str)))
+    present_themes = list(dict.fromkeys(codings["parent"].dropna().astype(str)))
+    themes = [t for t in book["themes"] if t in present_themes or any(book["theme_of"].get(c) == t
+                                                                       for c in present_codes)]
+    themes += [t for t in present_themes if t not in themes]
+    rows = []
+    for theme in themes:
+        rows.append((theme, "theme", theme))
+        children = [c for c in book["codes"] if book["theme_of"][c] == theme and c in present_codes]
+        children += [c for c in present_codes if c not in book["codes"] and c != theme and
+                     codings.loc[codings["code"] == c, "parent"].astype(str).eq(theme).any()]
+        rows += [(c, "code", theme) for c in children]
+    return rows
+
+
+def _mentions(codings: pd.DataFrame, code: str, level: str) -> pd.Series:
+    column = "parent" if level == "theme" else "code"
+    return codings[column].astype(str).eq(code)
+
+
+def count_codes(codings: pd.DataFrame, cases: pd.DataFrame | None = None, *, wave: str = "",
+                synthetic: bool = False) -> Result:
+    """Themes and codes by the number of interviews that mention them (k of N).
+
+    N is the number of interviews in ``cases`` (interviews without codings count),
+    or in ``codings`` when no cases are given. See the module docstring for columns.
+    """
+    ids = _interview_ids(codings, cases)
+    total = len(ids)
+    rows = []
+    for code, level, parent in _code_rows(codings):
+        hit = codings[_mentions(codings, code, level)]
+        k = int(hit["interview"].nunique())
+        rows.append({"code": code, "level": level, "parent": parent, "interviews": k,
+                     "pct": k / total if total else float("nan"), "segments": int(len(hit))})
+    table = pd.DataFrame(rows, columns=["code", "level", "parent", "interviews", "pct", "segments"])
+    return Result(id="interviews-codes", kind="interview_codes", dataset=DATASET, question="codes",
+                  title=dict(_TITLES["codes"]), table=table,
+                  n={"interviews": total, "codings": int(len(codings)), "codes": int((table["level"] == "code").sum())},
+                  labels=_all_labels(), wave=wave, synthetic=synthetic,
+                  notes=("Luvut ovat haastatteluja, joissa koodi mainitaan, eivät koodattujen kohtien määriä.",))
+
+
+def _groups(cases: pd.DataFrame, group: str, threshold: int, merge_small: bool) -> tuple[pd.Series, dict, list]:
+    """Each interview's group (small groups merged or kept), group sizes, and the groups to suppress."""
+    values = cases.set_index(cases["interview"].astype(str))[group]
+    values = values.astype(object).where(values.notna(), MISSING_GROUP).astype(str)
+    sizes = values.value_counts().to_dict()
+    small = [g for g, n in sizes.items() if n < threshold]
+    if merge_small and small:
+        values = values.where(~values.isin(small), MERGED_GROUP)
+        sizes = values.value_counts().to_dict()
+        small = [g for g, n in sizes.items() if n < threshold]
+    return values, sizes, small
+
+
+def count_codes_by(codings: pd.DataFrame, cases: pd.DataFrame, group: str = "division", *, threshold: int = 5,
+                   merge_small: bool = False, wave: str = "", synthetic: bool = False) -> Result:
+    """Themes and codes by interviews mentioning them, per group of a case variable.
+
+    Groups with fewer interviewees than ``threshold`` are suppressed (counts NA), or
+    merged into ``muut`` first when ``merge_small``. See the module docstring.
+    """
+    if group not in cases.columns:
+        raise KeyError(f"the cases have no variable '{group}'")
+    membership, sizes, small = _groups(cases, group, threshold, merge_small)
+    book = _codebook()
+    known = book["groups"].get(f"{group}s", [])
+    order = [g for g in known if g in sizes] + sorted(g for g in sizes if g not in known and g not in
+                                                      (MERGED_GROUP, MISSING_GROUP))
+    order += [g for g in (MERGED_GROUP, MISSING_GROUP) if g in sizes]
+    group_of = codings["interview"].astype(str).map(membership)
+    rows = []
+    for name in order:
+        in_group = codings[group_of == name]
+        for code, level, parent in _code_rows(codings):
+            hidden = name in small
+            k = int(in_group[_mentions(in_group, code, level)]["interview"].nunique())
+            rows.append({"group": name, "code": code, "level": level, "parent": parent,
+                         "interviews": pd.NA if hidden else k, "n_group": int(sizes[name]),
+                         "pct": pd.NA if hidden else k / sizes[name], "suppressed": hidden})
+    table = pd.DataFrame(rows, columns=["group", "code", "level", "parent", "interviews", "n_group", "pct",
+                                        "suppressed"])
+    table = table.astype({"interviews": "Int64", "pct": "Float64"})
+    labels = _all_labels()
+    for lang in LANGUAGES:
+        labels[lang][MERGED_GROUP] = _OTHER[lang]
+        labels[lang][MISSING_GROUP] = _MISSING[lang]
+    title = {lang: f"{_TITLES['by'][lang]} {_GROUP_TITLES.get(group, {}).get(lang, group)}" for lang in LANGUAGES}
+    return Result(id=f"interviews-codes-by-{group}", kind="interview_codes_by", dataset=DATASET,
+                  question=group, title=title, table=table,
+                  n={"interviews": int(sum(sizes.values())), **{f"group:{g}": int(n) for g, n in sizes.items()}},
+                  labels=labels, wave=wave, synthetic=synthetic,
+                  suppression={"threshold": threshold, "method": "merge" if merge_small else "suppress",
+                               "suppressed": sorted(small)})
+
+
+def cooccurrence(codings: pd.DataFrame, *, level: str = "code", wave: str = "", synthetic: bool = False) -> Result:
+    """Interviews in which two codes (or themes, ``level="theme"``) both appear, with Jaccard similarity.
+
+    ``jaccard = both / either``: the share of interviews mentioning either code that
+    mention both. See the module docstring for the columns.
+    """
+    rows_meta = [r for r in _code_rows(codings) if r[1] == level]
+    sets = {code: set(codings.loc[_mentions(codings, code, level), "interview"].astype(str))
+            for code, _, _ in rows_meta}
+    sets = {c: s for c, s in sets.items() if s}
+    rows = []
+    for a, set_a in sets.items():
+        for b, set_b in sets.items():
+            both, either = len(set_a & set_b), len(set_a | set_b)
+            rows.append({"code_a": a, "code_b": b, "n_a": len(set_a), "n_b": len(set_b), "both": both,
+                         "either": either, "jaccard": both / either if either else float("nan")})
+    table = pd.DataFrame(rows, columns=["code_a", "code_b", "n_a", "n_b", "both", "either", "jaccard"])
+    suffix = "" if level == "code" else "-themes"
+    return Result(id=f"interviews-cooccurrence{suffix}", kind="interview_cooccurrence", dataset=DATASET,
+                  question=level, title=dict(_TITLES["cooc"]), table=table,
+                  n={"interviews": int(codings["interview"].nunique()), "codes": len(sets)},
+                  labels=_all_labels(), wave=wave, synthetic=synthetic)
+
+
+# --- quotes --------------------------------------------------------------------------------------
+
+def _number(interview: str) -> str:
+    digits = re.findall(r"\d+", str(interview))
+    return str(int(digits[-1])) if digits else str(interview)
+
+
+def _small_divisions(cases: pd.DataFrame, threshold: int) -> set:
+    if "division" not in cases:
+        return set()
+    sizes = cases["division"].dropna().astype(str).value_counts()
+    return set(sizes[sizes < threshold].index)
+
+
+def attribute(interview: str, cases: pd.DataFrame, *, threshold: int = 5, lang: str = "fi") -> str:
+    """Pseudonymous attribution: ``Haastateltava 7, Sivistyksen ja hyvinvoinnin toimiala``.
+
+    The division is left out when it is unknown or has fewer interviewees than
+    ``threshold`` (``Haastateltava 7``). Roles are never shown.
+    """
+    book = _codebook()
+    word = book["interviewee"].get(lang) or book["interviewee"]["fi"]
+    label = f"{word} {_number(interview)}"
+    division = _division_of(interview, cases)
+    if division is None or division in _small_divisions(cases, threshold):
+        return label
+    return f"{label}, {book['labels'].get(lang, {}).get(division, division)}"
+
+
+def _division_of(interview: str, cases: pd.DataFrame):
+    if "division" not in cases:
+        return None
+    match = cases.loc[cases["interview"].astype(str) == str(interview), "division"]
+    if match.empty or pd.isna(match.iloc[0]):
+        return None
+    return str(match.iloc[0])
+
+
+def quote_ids(codings: pd.DataFrame) -> pd.Series:
+    """Stable quote ids ``<interview>-<code>-<k>`` (k counts the interview's segments of that code)."""
+    order = codings.assign(_pos=codings["start"].astype("Float64").fillna(-1.0), _row=range(len(codings)))
+    order = order.sort_values(["interview", "code", "_pos", "_row"], kind="stable")
+    k = order.groupby(["interview", "code"], sort=False).cumcount() + 1
+    ids = order["interview"].astype(str) + "-" + order["code"].astype(str) + "-" + k.astype(str)
+    return ids.reindex(codings.index)
+
+
+def candidate_quotes(codings: pd.DataFrame, cases: pd.DataFrame, *, threshold: int = 5,
+                     cleared: Iterable[str] = (), names: Iterable[str] = (), per_code: int = 3,
+                     min_chars: int = 30, max_chars: int = 400, wave: str = "",
+                     synthetic: bool = False) -> Result:
+    """Per code, up to ``per_code`` candidate quotes, redacted and pseudonymously attributed.
+
+    Candidates are coded segments of ``min_chars``–``max_chars`` characters, at most
+    one per interview per code, preferring lengths near 150 characters. A quote is
+    cleared when its id is in ``cleared`` (survey.yml ``cleared_quotes``) or the
+    input marked it (``cleared`` column); nothing is cleared by default.
+    """
+    names, cleared = tuple(names), set(cleared)
+    small = _small_divisions(cases, threshold)
+    frame = codings.assign(quote_id=quote_ids(codings))
+    frame = frame[frame["text"].notna()]
+    frame = frame.assign(text=frame["text"].astype(str).str.strip())
+    frame = frame.assign(chars=frame["text"].str.len())
+    frame = frame[(frame["chars"] >= min_chars) & (frame["chars"] <= max_chars)]
+    frame = frame.assign(_fit=(frame["chars"] - 150).abs())
+    rows = []
+    for code, _, parent in [r for r in _code_rows(codings) if r[1] == "code" or
+                            (codings["code"].astype(str) == r[0]).any()]:
+        picks = frame[frame["code"].astype(str) == code].sort_values(["_fit", "interview", "quote_id"],
+                                                                      kind="stable")
+        picks = picks.drop_duplicates("interview").drop_duplicates("text").head(per_code)
+        for row in picks.itertuples():
+            division = _division_of(row.interview, cases)
+            shown = None if division is None or division in small else division
+            entry = {"quote_id": row.quote_id, "code": code, "parent": parent, "interview": row.interview,
+                     "number": _number(row.interview), "division": shown}
+            for lang in LANGUAGES:
+                entry[f"attribution_{lang}"] = attribute(row.interview, cases, threshold=threshold, lang=lang)
+            text = redact(row.text, names)
+            entry.update({"text": text, "chars": len(text),
+                          "cleared": bool(row.cleared) or row.quote_id in cleared})
+            rows.append(entry)
+    columns = ["quote_id", "code", "parent", "interview", "number", "division",
+               *[f"attribution_{lang}" for lang in LANGUAGES], "text", "chars", "cleared"]
+    table = pd.DataFrame(rows, columns=columns)
+    unknown = sorted(cleared - set(quote_ids(codings)))
+    notes = ("Vain hyväksytyt (cleared) sitaatit saa julkaista; oletuksena yhtään ei ole hyväksytty.",)
+    if unknown:
+        notes += (f"cleared_quotes names ids that match no segment: {', '.join(unknown)}",)
+    return Result(id="interviews-quotes", kind="interview_quotes", dataset=DATASET, question="quotes",
+                  title=dict(_TITLES["quotes"]), table=table,
+                  n={"interviews": int(codings["interview"].nunique()), "candidates": int(len(table)),
+                     "cleared": int(table["cleared"].sum()) if len(table) else 0},
+                  labels=_all_labels(), wave=wave, synthetic=synthetic,
+                  suppression={"threshold": threshold, "method": "division left out of attribution",
+                               "suppressed": sorted(small)}, notes=notes)
+
+
+def select_cleared(quotes: Result) -> Result:
+    """A copy of a quotes result holding only the cleared quotes (what a report may show)."""
+    table = quotes.table[quotes.table["cleared"].astype(bool)].reset_index(drop=True)
+    return replace(quotes, id=f"{quotes.id}-cleared", table=table, n={**quotes.n, "candidates": int(len(table))})
+
+
+# --- triangulation ----------------------------------------------------------------------------
+
+def triangulation_mapping(overrides: dict | None = None) -> dict:
+    """The default theme mapping of ``instruments/interviews.yml``, updated by survey.yml ``triangulation:``."""
+    mapping = {theme: dict(spec) for theme, spec in _codebook()["triangulation"].items()}
+    for theme, spec in (overrides or {}).items():
+        mapping.setdefault(theme, {}).update(spec or {})
+    return mapping
+
+
+def _positive(result: Result, spec: dict) -> tuple[int, int] | None:
+    """(count with the positive view, denominator) from a survey result's table, or None."""
+    from survey.analysis._common import code_key
+    from survey.instruments import load_instrument
+
+    table = result.table
+    if not {"code", "count"} <= set(table.columns):
+        return None
+    try:
+        question = load_instrument(result.dataset).question(result.question)
+    except Exception:  # unknown dataset or question: no agree codes
+        question = None
+    extra = question.extra if question is not None else {}
+    codes = spec.get("codes") or extra.get("agree")
+    if not codes:
+        return None
+    keys = table["code"].map(code_key)
+    wanted = {code_key(c) for c in codes}
+    count = int(table.loc[keys.isin(wanted), "count"].sum())
+    if result.kind == "likert":
+        scale = {code_key(c) for c in (extra.get("scale") or [])}
+        denominator = int(table.loc[keys.isin(scale), "count"].sum()) if scale else None
+        if not denominator:
+            denominator = int(result.n.get("valid") or result.n.get("answering") or 0)
+    else:
+        denominator = int(result.n.get("answering") or result.n.get("respondents") or 0)
+    return count, denominator
+
+
+def triangulate(survey_results: Iterable[Result], interview_counts: Result, mapping: dict, *,
+                wave: str = "", synthetic: bool = False) -> Result:
+    """Each development-plan theme seen by associations, staff and interviews, side by side.
+
+    ``survey_results``: already computed survey results (any order; matched by
+    ``dataset`` and ``question``). ``interview_counts``: :func:`count_codes`'s result.
+    ``mapping``: plan theme -> ``{"associations": {"question", "codes"}, "staff": {...},
+    "interviews": <theme code>}`` (see :func:`triangulation_mapping`). Survey shares
+    use the result's own counts; the interval is the 95 % Wilson interval. Themes or
+    sources without data get NA rows, never invented numbers.
+    """
+    from survey.analysis.proportions import wilson_interval
+
+    by_key = {}
+    for result in survey_results:
+        if result.dataset in ("associations", "staff") and result.kind in ("likert", "single", "multi"):
+            by_key.setdefault((result.dataset, result.question), result)
+    counts = interview_counts.table
+    total = int(interview_counts.n.get("interviews", 0))
+    order = [t for t in _codebook()["groups"]["plan_themes"] if t in mapping] + \
+        [t for t in mapping if t not in _codebook()["groups"]["plan_themes"]]
+    rows, notes = [], []
+    for theme in order:
+        spec = mapping[theme] or {}
+        for dataset in ("associations", "staff"):
+            side = spec.get(dataset) or {}
+            if isinstance(side, str):
+                side = {"question": side}
+            question = side.get("question")
+            row = {"theme": theme, "source": dataset, "dataset": dataset, "question": question, "count": pd.NA,
+                   "n": pd.NA, "pct": pd.NA, "ci_low": pd.NA, "ci_high": pd.NA}
+            result = by_key.get((dataset, question))
+            found = _positive(result, side) if result is not None else None
+            if found and found[1]:
+                count, n = found
+                low, high = wilson_interval(count, n)
+                row.update({"count": count, "n": n, "pct": count / n, "ci_low": low, "ci_high": high})
+            elif question:
+                notes.append(f"{theme}: no {dataset} result for question '{question}'")
+            rows.append(row)
+        theme_code = spec.get("interviews")
+        hit = counts[(counts["code"] == theme_code) & (counts["level"] == "theme")] if theme_code else counts[:0]
+        k = int(hit["interviews"].iloc[0]) if len(hit) else (0 if theme_code else pd.NA)
+        rows.append({"theme": theme, "source": "interviews", "dataset": DATASET, "question": theme_code,
+                     "count": k, "n": total if theme_code else pd.NA,
+                     "pct": (k / total if total and theme_code else pd.NA), "ci_low": pd.NA, "ci_high": pd.NA})
+    table = pd.DataFrame(rows, columns=["theme", "source", "dataset", "question", "count", "n", "pct", "ci_low",
+                                        "ci_high"])
+    table = table.astype({"count": "Int64", "n": "Int64", "pct": "Float64", "ci_low": "Float64",
+                          "ci_high": "Float64"})
+    labels = _all_labels()
+    for lang in LANGUAGES:
+        labels[lang].update({k: v[lang] for k, v in _SOURCES.items()})
+    return Result(id="triangulation", kind="triangulation", dataset=DATASET, question="themes",
+                  title=dict(_TITLES["tri"]), table=table,
+                  n={"interviews": total, **{f"{r['source']}:{r['theme']}": (None if pd.isna(r["n"]) else int(r["n"]))
+                                             for r in rows}},
+                  labels=labels, wave=wave, synthetic=synthetic, notes=tuple(notes))
+
+
+# --- pipeline entry points ----------------------------------------------------------------------
+
+def analyse_interviews(frames: dict, *, wave: str = "", synthetic: bool = False, threshold: int = 5,
+                       merge_small: bool = False, cleared: Iterable[str] = (),
+                       names: Iterable[str] = ()) -> list[Result]:
+    """Every interview result, in report order: counts, counts by division and role, co-occurrence, quotes."""
+    codings, cases = frames["codings"], frames.get("cases")
+    if cases is None:
+        cases = pd.DataFrame({"interview": codings["interview"].unique(), "division": pd.NA, "role": pd.NA})
+    results = [count_codes(codings, cases, wave=wave, synthetic=synthetic)]
+    for group in ("division", "role"):
+        if group in cases and cases[group].notna().any():
+            results.append(count_codes_by(codings, cases, group, threshold=threshold, merge_small=merge_small,
+                                          wave=wave, synthetic=synthetic))
+    results.append(cooccurrence(codings, level="code", wave=wave, synthetic=synthetic))
+    results.append(cooccurrence(codings, level="theme", wave=wave, synthetic=synthetic))
+    results.append(candidate_quotes(codings, cases, threshold=threshold, cleared=cleared, names=names,
+                                    wave=wave, synthetic=synthetic))
+    return results
+
+
+def triangulate_results(results: list[Result], overrides: dict | None = None, *, wave: str = "",
+                        synthetic: bool = False) -> list[Result]:
+    """The triangulation result from a wave's results (empty when there are no interview counts)."""
+    counts = next((r for r in results if r.kind == "interview_codes"), None)
+    if counts is None:
+        return []
+    return [triangulate(results, counts, triangulation_mapping(overrides), wave=wave, synthetic=synthetic)]
