@@ -2,7 +2,7 @@
 
 Written with ``pyreadstat.write_sav``: variable names ``K1``..``K8`` (the
 instrument's ``spss`` keys), variable labels (the question text; for a battery item
-"battery text – item text"; for a multi-select option "question text: option"),
+"battery text — item text"; for a multi-select option "question text: option"),
 value labels, and user-missing codes (9 = *En osaa sanoa* in the Likert battery,
 99 = no answer) declared with ``missing_ranges`` so that they survive a round trip.
 
@@ -136,7 +136,7 @@ def build_staff(wave: str, seed: int | None = None) -> tuple[pd.DataFrame, dict,
             columns[name] = [np.nan if v is None else float(v) for v in values]
         label = q.label("fi")
         if q.extra.get("battery"):
-            label = f"{q.extra['battery_text']['fi']} – {label}"
+            label = f"{q.extra['battery_text']['fi']} — {label}"
         labels[name] = label
         if q.options:
             value_labels[name] = {int(o.code): o.label("fi") for o in q.options}
