@@ -121,6 +121,10 @@ def _sniff_zip(path: Path) -> str:
     packed = sum(info.compress_size for info in infos) or 1
     if total > MAX_UNZIPPED_BYTES or (total > 50 * 1024 * 1024 and total / packed > MAX_ZIP_RATIO):
         raise _refuse("this archive unpacks to an implausibly large size (a zip bomb?) and is not read", path)
+    from survey.archive import check_zip
+
+    with zipfile.ZipFile(path) as archive:
+        check_zip(archive, str(path))
     if "xl/workbook.xml" in lower or "xl/workbook.bin" in lower:
         if "xl/workbook.bin" in lower:
             raise _refuse("this is a binary Excel workbook (.xlsb): save it as .xlsx in Excel", path)

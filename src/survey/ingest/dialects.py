@@ -26,6 +26,7 @@ class Column:
     top: str
     sub: str = ""
     code: str = ""
+    import_id: str = ""  # Qualtrics' third header row
 
 
 @dataclass
@@ -178,8 +179,17 @@ def _identifiers(columns: list[Column]) -> list[int]:
             if _norm(c.top) in IDENTIFIER_HEADERS or _norm(c.code) in IDENTIFIER_HEADERS]
 
 
+def _unquote(cells: list[str]) -> list[str]:
+    """Header cells all wrapped in single quotes (``'age'``, as some tools write them) unwrapped."""
+    filled = [c for c in cells if c]
+    if filled and all(len(c) >= 2 and c[0] == c[-1] == "'" for c in filled):
+        return [c[1:-1].strip() if c else c for c in cells]
+    return cells
+
+
 def _one_row(grid: Grid, dialect: str) -> Layout:
-    columns = [Column(j, _text(v)) for j, v in enumerate(grid.rows[0])]
+    texts = _unquote([_text(v) for v in grid.rows[0]])
+    columns = [Column(j, t) for j, t in enumerate(texts)]
     layout = Layout(dialect, 1, columns, grouping="brackets")
     layout.id_index = _find_id(columns)
     layout.identifiers = _identifiers(columns)
@@ -210,7 +220,11 @@ def _qualtrics(grid: Grid, r0: list[str], r1: list[str], r2: list[str]) -> Layou
     for j in range(len(rows[0])):
         code = _text(rows[0][j])
         text = _text(rows[1][j]) if len(rows) > 1 else code
-        columns.append(Column(j, text or code, "", code))
+        import_id = ""
+        if three:
+            match = re.search(r'"ImportId"\s*:\s*"([^"]*)"', str(rows[2][j] or ""))
+            import_id = match.group(1) if match else ""
+        columns.append(Column(j, text or code, "", code, import_id))
     layout = Layout("qualtrics", header_rows, columns, grouping="none")
     layout.id_index = _find_id(columns)
     layout.identifiers = _identifiers(columns)

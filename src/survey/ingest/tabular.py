@@ -99,6 +99,7 @@ class _Col:
     sub: str
     code: str
     values: list  # one per data row; None for blank
+    import_id: str = ""
 
     @property
     def filled(self) -> list:
@@ -164,7 +165,7 @@ def read_tabular(path: Path, kind: str, dialect: str | None = None, sheet: str |
     if not data_rows:
         raise InputError("the file has header rows but no responses", file=str(path))
     decimal_comma = grid.kind == "csv" and grid.delimiter != ","
-    cols = [_Col(f"c{j + 1:03d}", c.index, c.top, c.sub, c.code, [r[c.index] for r in data_rows])
+    cols = [_Col(f"c{j + 1:03d}", c.index, c.top, c.sub, c.code, [r[c.index] for r in data_rows], c.import_id)
             for j, c in enumerate(layout.columns)]
     built = _Built()
     id_key = None
@@ -268,7 +269,19 @@ def _build_group(built: _Built, top: str, group: list[_Col], layout: Layout, dec
             if layout.grouping != "brackets" else f"{top} [{col.sub}]"
         _build_single_column(built, text, col, layout, decimal_comma)
         return
-    # A "Question" column followed by "Question [Other]" columns (LimeSurvey list with other).
+    if not group[0].sub and layout.grouping == "brackets":
+        # A "Question" column followed by "Question [Other]" columns (LimeSurvey list with other).
+        base, others = group[0], group[1:]
+        free = [c for c in others if _is_free_text(c)]
+        _build_single_column(built, top, base, layout, decimal_comma,
+                             text_column=free[0].key if free else None)
+        for col in others:
+            if free and col is free[0]:
+                built.frame[col.key] = pd.array([None if v is None else _label_text(v) for v in col.values],
+                                                dtype="string")
+                continue
+            _build_single_column(built, f"{top} [{col.sub}]", col, layout, decimal_comma)
+        return
     dich = [c for c in group if _is_dichotomy(c) and not (c is group[-1] and not c.filled and c.sub
                                                          and OTHER_TEXT.search(c.sub) and len(group) > 2)]
     rest = [c for c in group if c not in dich]
@@ -302,7 +315,7 @@ def _build_multi(built: _Built, top: str, options: list[_Col], free: list[_Col],
     built.multi_values[qid] = {"selected": selected,
                                "unselected": sorted(v for v in values if v in UNSELECTED),
                                "not_shown": sorted(v for v in values if v in NOT_SHOWN)}
-    columns = tuple(c.key for c in options) + ((text_column,) if text_column else ())
+    columns = tuple(c.key for c in options)
     built.questions.append(Question(id=qid, text=top, type="multi", options=tuple(opts), columns=columns,
                                     text_column=text_column))
 
@@ -330,7 +343,7 @@ def _build_battery(built: _Built, top: str, group: list[_Col], decimal_comma: bo
     labels = [v for c in group for v in c.filled]
     scale = _scale_order(labels)
     numeric = all(_as_number(v, decimal_comma) is not None for v in labels) and labels
-    likert = scale is not None or (len(shared) <= 11 and len(shared) >= 2)
+    likert = scale is not None or (len(group) >= 3 and 3 <= len(shared) <= 7)
     if numeric:
         nums = [_as_number(v, decimal_comma) for v in labels]
         likert = all(float(n).is_integer() for n in nums) and max(nums) - min(nums) <= 10
@@ -475,9 +488,40 @@ def _split_joined(col: _Col, sep: str, trailing: bool) -> list[list[str]] | None
     return parts
 
 
-def _build_single_column(built: _Built, text: str, col: _Col, layout: Layout, decimal_comma: bool) -> None:
+def _build_single_column(built: _Built, text: str, col: _Col, layout: Layout, decimal_comma: bool,
+                         text_column: str | None = None) -> None:
+    if text_column is not None:
+        _build_single_column(built, text, col, layout, decimal_comma)
+        q = built.questions[-1]
+        built.questions[-1] = Question(id=q.id, text=q.text, type=q.type, options=q.options, columns=q.columns,
+                                       missing=q.missing, text_column=text_column)
+        return
     qid = _new_id(built, col.code if layout.dialect == "qualtrics" and col.code else text)
+    not_shown: tuple = ()
+    if layout.dialect == "limesurvey":
+        # LimeSurvey writes a literal "N/A" where the question was not shown to the respondent.
+        hidden = sorted({v for v in col.filled if isinstance(v, str) and _norm(v) in NOT_SHOWN})
+        if hidden and len(hidden) < len(set(map(str, col.filled))):
+            not_shown = tuple(hidden)
+            raw = col
+            col = _Col(col.key, col.index, col.top, col.sub, col.code,
+                       [None if v in hidden else v for v in col.values], col.import_id)
+    n_before = len(built.questions)
+    _type_single_column(built, qid, text, col, layout, decimal_comma)
+    if not_shown:
+        q = built.questions[n_before]
+        if q.type in ("single", "likert", "text"):
+            built.frame[col.key] = pd.array([None if v is None else _label_text(v) for v in raw.values],
+                                            dtype="string")
+        built.questions[n_before] = Question(id=q.id, text=q.text, type=q.type, options=q.options,
+                                             columns=q.columns, missing=not_shown, text_column=q.text_column)
+
+
+def _type_single_column(built: _Built, qid: str, text: str, col: _Col, layout: Layout,
+                        decimal_comma: bool) -> None:
     filled = col.filled
+    if layout.dialect == "qualtrics" and _qualtrics_typed(built, qid, text, col):
+        return
     if layout.joined:
         parts = _split_joined(col, layout.joined, layout.joined_trailing)
         if parts is not None:
@@ -487,7 +531,7 @@ def _build_single_column(built: _Built, text: str, col: _Col, layout: Layout, de
     if dates is None:
         dates = _excel_serial_dates(col, decimal_comma)
     if dates is not None:
-        built.frame[col.key] = dates.astype("datetime64[ns]").array
+        built.frame[col.key] = dates.astype("datetime64[us]").array
         built.questions.append(Question(id=qid, text=text, type="date", columns=(col.key,)))
         return
     if filled and all(_as_number(v, decimal_comma) is not None for v in filled):
@@ -512,6 +556,26 @@ def _build_single_column(built: _Built, text: str, col: _Col, layout: Layout, de
         built.questions.append(Question(id=qid, text=text, type="single", options=opts, columns=(col.key,)))
         return
     built.questions.append(Question(id=qid, text=text, type="text", columns=(col.key,)))
+
+
+def _qualtrics_typed(built: _Built, qid: str, text: str, col: _Col) -> bool:
+    """Qualtrics' own hints: ``QIDn_TEXT`` is free text; ``QIDn``/``Qn`` with whole numbers is a choice."""
+    hint = col.import_id or ""
+    if hint.endswith("_TEXT") or "_TEXT_" in hint or hint.endswith(("Topics", "Sentiment")):
+        built.frame[col.key] = pd.array([None if v is None else _label_text(v) for v in col.values], dtype="string")
+        built.questions.append(Question(id=qid, text=text, type="text", columns=(col.key,)))
+        return True
+    is_question = re.fullmatch(r"QID\d+(_\d+)?", hint) or (not hint and re.fullmatch(r"Q\d+(_\d+)?", col.code))
+    nums = [_as_number(v, False) for v in col.filled]
+    if is_question and nums and all(n is not None and float(n).is_integer() for n in nums):
+        series = _numeric_series(col, False)
+        built.frame[col.key] = series
+        codes = sorted({int(v) for v in series.dropna()})
+        built.questions.append(Question(id=qid, text=text, type="single",
+                                        options=tuple(Option(code=c, label=str(c)) for c in codes),
+                                        columns=(col.key,)))
+        return True
+    return False
 
 
 def _build_joined_multi(built: _Built, qid: str, text: str, col: _Col, parts: list) -> None:

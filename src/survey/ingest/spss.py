@@ -1,0 +1,407 @@
+"""Read SPSS ``.sav``, ``.zsav`` and ``.por`` files through pyreadstat.
+
+The frame keeps the codes (``user_missing=True``: user-defined missing codes
+stay in the frame as codes, system-missing is NA); the questions carry variable
+labels, value labels, user-missing codes and ranges. Types:
+
+* multiple response sets (``mr_sets``) and runs of 0/1 variables sharing a name
+  stem ("dichotomy groups") -> ``multi``;
+* value labels shared by at least three variables with at least four valid
+  categories (or an ordinal variable with four or more) -> ``likert``;
+* other labelled variables -> ``single``; numbers -> ``numeric``; strings with few
+  distinct values -> ``single``, many -> ``text``; dates and datetimes -> ``date``.
+
+Dates SPSS stores in formats pyreadstat does not convert (``QYR``, ``MOYR``,
+``WKYR``), and files whose date conversion overflows, are converted here from
+SPSS's seconds since 1582-10-14; values outside pandas' range become NA with a note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from survey.errors import InputError
+from survey.model import Dataset, Meta, Option, Question
+
+SPSS_EPOCH = dt.datetime(1582, 10, 14)
+DATE_FORMATS = re.compile(r"^(DATE|ADATE|EDATE|JDATE|SDATE|QYR|MOYR|WKYR|DATETIME|YMDHMS|DATETIME)\d*", re.I)
+TIME_FORMATS = re.compile(r"^(TIME|DTIME|MTIME)\d*", re.I)
+MAX_SINGLE_STRINGS = 20
+
+
+def _reader(kind: str):
+    import pyreadstat
+
+    return pyreadstat.read_por if kind == "spss-por" else pyreadstat.read_sav
+
+
+def _load(path: Path, kind: str):
+    """(frame, meta, notes) from pyreadstat, falling back when dates overflow or text will not decode."""
+    import pyreadstat
+
+    read = _reader(kind)
+    kwargs = {} if kind == "spss-por" else {"user_missing": True}
+    notes: list[str] = []
+    errors = (pyreadstat.ReadstatError, pyreadstat.PyreadstatError)
+    try:
+        return (*read(str(path), **kwargs), notes)
+    except OverflowError:
+        notes.append("some dates are outside the range pandas can hold; they were read as missing")
+        try:
+            return (*read(str(path), disable_datetime_conversion=True, **kwargs), notes)
+        except errors as exc:
+            raise _damaged(path, kind, exc) from None
+    except UnicodeDecodeError:
+        pass
+    except errors as exc:
+        if "encoding" not in str(exc).lower() and "convert" not in str(exc).lower():
+            raise _damaged(path, kind, exc) from None
+    if kind == "spss-por":
+        raise InputError("the text in this .por file cannot be decoded", file=str(path))
+    for encoding in ("cp1252", "latin1"):
+        try:
+            frame, meta = read(str(path), encoding=encoding, **kwargs)
+        except (UnicodeDecodeError, *errors):
+            continue
+        notes.append(f"the file's declared text encoding did not decode; read as {encoding}")
+        return frame, meta, notes
+    raise InputError("the text in this SPSS file cannot be decoded in any known encoding", file=str(path))
+
+
+def _damaged(path: Path, kind: str, exc: Exception) -> InputError:
+    suffix = {"spss-sav": ".sav", "spss-zsav": ".zsav", "spss-por": ".por"}[kind]
+    detail = str(exc).strip().rstrip(".")
+    return InputError(f"this {suffix} file is damaged or incomplete ({detail}): export it from SPSS again",
+                      file=str(path))
+
+
+def _qid(name: str) -> str:
+    return re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_") or "v"
+
+
+def _code(value):
+    """A code as the instrument would write it: integral floats become int."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def _is_missing_code(value, ranges: list[dict]) -> bool:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return False
+    for rng in ranges:
+        lo, hi = rng.get("lo"), rng.get("hi")
+        if isinstance(value, str) or isinstance(lo, str):
+            if str(value) == str(lo) or str(value) == str(hi):
+                return True
+            continue
+        try:
+            if float(lo) <= float(value) <= float(hi):
+                return True
+        except (TypeError, ValueError):
+            continue
+    return False
+
+
+def _spss_seconds_to_datetime(values: pd.Series) -> tuple[pd.Series, int]:
+    """SPSS date numbers (seconds since 1582-10-14) as datetimes; counts values out of range."""
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    out = []
+    lost = 0
+    for v in numbers:
+        if math.isnan(v):
+            out.append(None)
+            continue
+        try:
+            out.append(SPSS_EPOCH + dt.timedelta(seconds=float(v)))
+        except (OverflowError, ValueError):
+            out.append(None)
+            lost += 1
+    return pd.Series(pd.array(out, dtype="datetime64[us]"), index=values.index), lost
+
+
+def _to_datetime(series: pd.Series) -> tuple[pd.Series, int]:
+    """Date/datetime objects as datetime64; values pandas cannot hold become NaT (counted)."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series, 0
+    values = [None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT else v for v in series]
+    values = [dt.datetime.combine(v, dt.time()) if isinstance(v, dt.date) and not isinstance(v, dt.datetime)
+              else v for v in values]
+    converted = pd.Series(pd.array(values, dtype="datetime64[us]"), index=series.index)
+    lost = int(series.notna().sum() - converted.notna().sum())
+    return converted, lost
+
+
+def _time_text(value) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, dt.timedelta):
+        total = int(value.total_seconds())
+        return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+    return str(value)
+
+
+def _stem(name: str) -> str | None:
+    """The shared part of a dichotomy-group variable name (``q5_1`` -> ``q5``, ``bool2`` -> ``bool``)."""
+    match = re.fullmatch(r"(.+?)[_.]?(\d+|[a-z])", name, flags=re.I)
+    return match.group(1).lower() if match else None
+
+
+def _common_prefix(texts: list[str]) -> str:
+    if not texts:
+        return ""
+    prefix = texts[0]
+    for t in texts[1:]:
+        while not t.startswith(prefix):
+            prefix = prefix[:-1]
+    return prefix
+
+
+def read_spss(path: Path, kind: str) -> Dataset:
+    """Read an SPSS file into a Dataset; codes kept, labels and missing codes in the questions."""
+    path = Path(path)
+    raw, meta, notes = _load(path, kind)
+    names = list(raw.columns)
+    labels = dict(getattr(meta, "column_names_to_labels", {}) or {})
+    value_labels = dict(getattr(meta, "variable_value_labels", {}) or {})
+    ranges = dict(getattr(meta, "missing_ranges", {}) or {})
+    for name, values in (getattr(meta, "missing_user_values", {}) or {}).items():
+        ranges.setdefault(name, []).extend({"lo": v, "hi": v} for v in values)
+    formats = dict(getattr(meta, "original_variable_types", {}) or {})
+    measures = dict(getattr(meta, "variable_measure", {}) or {})
+    mr_sets = dict(getattr(meta, "mr_sets", {}) or {})
+
+    frame: dict[str, object] = {}
+    kinds: dict[str, str] = {}
+    lost_dates = 0
+    for name in names:
+        series = raw[name]
+        fmt = str(formats.get(name, ""))
+        if DATE_FORMATS.match(fmt) or pd.api.types.is_datetime64_any_dtype(series) or (
+                series.dtype == object and series.dropna().map(
+                    lambda v: isinstance(v, (dt.date, dt.datetime))).all() and series.notna().any()):
+            if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_datetime64_any_dtype(series):
+                converted, lost = _spss_seconds_to_datetime(series)
+            else:
+                converted, lost = _to_datetime(series)
+            lost_dates += lost
+            frame[name] = converted.astype("datetime64[us]")
+            kinds[name] = "date"
+        elif TIME_FORMATS.match(fmt) or (series.dtype == object and series.dropna().map(
+                lambda v: isinstance(v, (dt.time, dt.timedelta))).all() and series.notna().any()):
+            if pd.api.types.is_numeric_dtype(series):
+                series = series.map(lambda v: None if pd.isna(v) else dt.timedelta(seconds=float(v)))
+            frame[name] = pd.array([_time_text(v) for v in series], dtype="string")
+            kinds[name] = "time"
+        elif pd.api.types.is_numeric_dtype(series):
+            values = series.astype("float64")
+            filled = values.dropna()
+            if len(filled) == 0 or np.all(np.mod(filled.to_numpy(), 1) == 0):
+                frame[name] = pd.array([None if math.isnan(v) else int(v) for v in values], dtype="Int64")
+            else:
+                frame[name] = pd.array(values.to_numpy(), dtype="Float64")
+            kinds[name] = "number"
+        else:
+            frame[name] = pd.array([None if (v is None or (isinstance(v, float) and math.isnan(v)) or v == "")
+                                    else str(v) for v in series], dtype="string")
+            kinds[name] = "string"
+    if lost_dates and not notes:
+        notes.append(f"{lost_dates} date values are outside the range pandas can hold; read as missing")
+    out = pd.DataFrame(frame, index=pd.RangeIndex(len(raw)))
+
+    questions: list[Question] = []
+    used: set[str] = set()
+    multi_values: dict = {}
+    missing_labels: dict = {}
+    missing_ranges_out: dict = {}
+    label_sets = Counter(_label_key(value_labels[n]) for n in names if n in value_labels)
+    position = {n: i for i, n in enumerate(names)}
+
+    def question_missing(name: str) -> tuple:
+        rng = ranges.get(name, [])
+        if not rng:
+            return ()
+        codes = []
+        for r in rng:
+            if r.get("lo") == r.get("hi"):
+                codes.append(_code(r["lo"]))
+        present = [v for v in out[name].dropna().unique().tolist() if _is_missing_code(v, rng)]
+        for v in present:
+            if _code(v) not in codes:
+                codes.append(_code(v))
+        if any(r.get("lo") != r.get("hi") for r in rng):
+            missing_ranges_out[_qid(name)] = [{"lo": _code(r["lo"]), "hi": _code(r["hi"])} for r in rng]
+        return tuple(codes)
+
+    multis: list[tuple[int, Question]] = []
+    for set_name, spec in mr_sets.items():
+        members = [v for v in spec.get("variable_list", []) if v in out.columns]
+        if not members:
+            continue
+        qid = _qid(set_name)
+        text = spec.get("label") or set_name
+        if spec.get("is_dichotomy") or spec.get("type") == "D":
+            counted = _code(spec.get("counted_value"))
+            options = tuple(Option(code=_qid(m), label=labels.get(m) or m, column=m) for m in members)
+            multi_values[qid] = {"selected": [str(counted)], "unselected": [], "not_shown": [],
+                                 "counted_value": counted}
+            multis.append((position[members[0]], Question(id=qid, text=text, type="multi", options=options,
+                                                          columns=tuple(members))))
+        else:
+            codes: dict = {}
+            for m in members:
+                for code, label in (value_labels.get(m) or {}).items():
+                    codes.setdefault(_code(code), label)
+                for v in out[m].dropna().unique().tolist():
+                    codes.setdefault(_code(v), str(v))
+            options, columns = [], []
+            for k, (code, label) in enumerate(codes.items(), start=1):
+                key = f"{set_name}__{k:02d}"
+                chosen = out[members].apply(lambda col, c=code: col.map(lambda v: _code(v) == c if not pd.isna(v)
+                                                                       else False)).any(axis=1)
+                answered = out[members].notna().any(axis=1)
+                out[key] = pd.array([bool(c) if a else None for c, a in zip(chosen, answered)], dtype="boolean")
+                options.append(Option(code=code, label=str(label), column=key))
+                columns.append(key)
+            multi_values[qid] = {"selected": ["true"], "unselected": ["false"], "not_shown": [],
+                                 "category_set": members}
+            multis.append((position[members[0]], Question(id=qid, text=text, type="multi",
+                                                          options=tuple(options), columns=tuple(columns))))
+        used.update(members)
+
+    for stem, members in _dichotomy_groups(names, out, kinds, value_labels, used):
+        member_labels = [labels.get(m) or m for m in members]
+        prefix = _common_prefix(member_labels)
+        cut = re.split(r"(?<=[:?\-–—])\s", prefix)
+        text = prefix.rstrip(" :-–—") if len(prefix) >= 8 and len(cut) > 1 else stem
+        option_labels = [lbl[len(prefix):].strip(" :-–—") or lbl for lbl in member_labels] \
+            if text != stem else member_labels
+        options = tuple(Option(code=_qid(m), label=lbl, column=m) for m, lbl in zip(members, option_labels))
+        qid = _qid(stem)
+        multi_values[qid] = {"selected": ["1"], "unselected": ["0"], "not_shown": []}
+        multis.append((position[members[0]], Question(id=qid, text=text, type="multi", options=options,
+                                                      columns=tuple(members))))
+        used.update(members)
+
+    singles: list[tuple[int, Question]] = []
+    for name in names:
+        if name in used:
+            continue
+        qid = _qid(name)
+        text = labels.get(name) or name
+        missing = question_missing(name)
+        rng = ranges.get(name, [])
+        kind_ = kinds[name]
+        if kind_ == "date":
+            singles.append((position[name], Question(id=qid, text=text, type="date", columns=(name,))))
+            continue
+        if kind_ == "time":
+            singles.append((position[name], Question(id=qid, text=text, type="text", columns=(name,))))
+            continue
+        vlabels = value_labels.get(name) or {}
+        valid = {_code(c): str(lbl) for c, lbl in vlabels.items() if not _is_missing_code(c, rng)}
+        miss_lbl = {str(_code(c)): str(lbl) for c, lbl in vlabels.items() if _is_missing_code(c, rng)}
+        if miss_lbl:
+            missing_labels[qid] = miss_lbl
+        if valid:
+            shared = label_sets[_label_key(vlabels)]
+            ordinal = measures.get(name) == "ordinal"
+            qtype = "likert" if len(valid) >= 4 and (shared >= 3 or ordinal) else "single"
+            codes = dict(valid)
+            for v in out[name].dropna().unique().tolist():
+                c = _code(v)
+                if c not in codes and c not in missing and not _is_missing_code(v, rng):
+                    codes[c] = str(c)
+            options = tuple(Option(code=c, label=lbl) for c, lbl in _sorted_codes(codes))
+            singles.append((position[name], Question(id=qid, text=text, type=qtype, options=options,
+                                                     columns=(name,), missing=missing)))
+            continue
+        if kind_ == "number":
+            singles.append((position[name], Question(id=qid, text=text, type="numeric", columns=(name,),
+                                                     missing=missing)))
+            continue
+        filled = [v for v in out[name].dropna().tolist() if not _is_missing_code(v, rng)]
+        distinct = list(dict.fromkeys(filled))
+        if distinct and len(distinct) <= MAX_SINGLE_STRINGS and len(distinct) <= max(2, len(filled) // 2) \
+                and max(len(v) for v in distinct) <= 80:
+            options = tuple(Option(code=v, label=v) for v in sorted(distinct))
+            singles.append((position[name], Question(id=qid, text=text, type="single", options=options,
+                                                     columns=(name,), missing=missing)))
+        else:
+            singles.append((position[name], Question(id=qid, text=text, type="text", columns=(name,),
+                                                     missing=missing)))
+    for _, q in multis:
+        for name in q.columns:
+            if name in ranges:
+                question_missing(name)
+    questions = [q for _, q in sorted(multis + singles, key=lambda item: item[0])]
+    questions = _unique_ids(questions)
+    fmt = kind
+    extra = {"multi_values": multi_values, "missing_labels": missing_labels, "missing_ranges": missing_ranges_out,
+             "variables": names, "identifier_columns": []}
+    file_label = getattr(meta, "file_label", None)
+    if file_label:
+        extra["file_label"] = file_label
+    return Dataset(out, Meta(
+        source=str(path), format=fmt, respondents=len(out), questions=tuple(questions),
+        encoding=getattr(meta, "file_encoding", None), id_column=None,
+        source_rows=tuple(range(1, len(out) + 1)), notes=tuple(notes), extra=extra))
+
+
+def _label_key(labels: dict) -> tuple:
+    return tuple(sorted((str(_code(k)), str(v)) for k, v in labels.items()))
+
+
+def _sorted_codes(codes: dict) -> list[tuple]:
+    try:
+        return sorted(codes.items(), key=lambda kv: (isinstance(kv[0], str), kv[0]))
+    except TypeError:
+        return list(codes.items())
+
+
+def _dichotomy_groups(names: list[str], out: pd.DataFrame, kinds: dict, value_labels: dict,
+                      used: set[str]) -> list[tuple[str, list[str]]]:
+    """Runs of adjacent 0/1 variables sharing a name stem, not already in an mr_set."""
+    groups: list[tuple[str, list[str]]] = []
+    run: list[str] = []
+    run_stem = None
+
+    def flush():
+        if len(run) >= 2 and run_stem:
+            groups.append((run_stem, list(run)))
+
+    for name in names:
+        stem = _stem(name)
+        ok = (name not in used and kinds.get(name) == "number" and stem is not None
+              and set(out[name].dropna().astype(int).tolist()) <= {0, 1}
+              and set(_code(k) for k in (value_labels.get(name) or {})) <= {0, 1})
+        if ok and stem == run_stem:
+            run.append(name)
+            continue
+        flush()
+        run, run_stem = ([name], stem) if ok else ([], None)
+    flush()
+    return groups
+
+
+def _unique_ids(questions: list[Question]) -> list[Question]:
+    seen: Counter = Counter()
+    result = []
+    for q in questions:
+        seen[q.id] += 1
+        if seen[q.id] > 1:
+            q = Question(id=f"{q.id}_{seen[q.id]}", text=q.text, type=q.type, options=q.options,
+                         columns=q.columns, missing=q.missing, text_column=q.text_column)
+        result.append(q)
+    return result
