@@ -139,21 +139,27 @@ def canonicalise(project):
     maps = _alias_maps()
     book = _codebook()
     codings = project.codings.copy()
-    codings["code"] = codings["code"].map(lambda v: _canon(v, maps["code"])).astype("string")
-    parents = codings["parent"].map(lambda v: _canon(v, maps["code"]))
-    known = codings["code"].map(lambda c: book["theme_of"].get(c, c if c in book["themes"] else None))
-    codings["parent"] = known.where(known.notna(), parents).astype("string")
+
+    def theme_of(code):
+        return book["theme_of"].get(code, code if code in book["themes"] else None)
+
+    code_ids = [_canon(v, maps["code"]) for v in codings["code"].astype(object)]
+    parents = [_canon(v, maps["code"]) for v in codings["parent"].astype(object)]
+    codings["code"] = pd.Series(code_ids, index=codings.index, dtype="string")
+    codings["parent"] = pd.Series([theme_of(c) or p for c, p in zip(code_ids, parents)], index=codings.index,
+                                  dtype="string")
     codes = project.codes.copy()
     for col in ("code", "parent", "parent_code"):
         if col in codes:
-            codes[col] = codes[col].map(lambda v: _canon(v, maps["code"]))
+            codes[col] = pd.Series([_canon(v, maps["code"]) for v in codes[col].astype(object)], index=codes.index,
+                                   dtype=object)
     if "code" in codes:
-        theme = codes["code"].map(lambda c: book["theme_of"].get(c, c if c in book["themes"] else None))
-        codes["parent"] = theme.where(theme.notna(), codes["parent"])
+        codes["parent"] = [theme_of(c) or p for c, p in zip(codes["code"], codes["parent"])]
     cases = project.cases.copy()
     for col in ("division", "role"):
         if col in cases:
-            cases[col] = cases[col].map(lambda v: _canon(v, maps[col])).astype("string")
+            cases[col] = pd.Series([_canon(v, maps[col]) for v in cases[col].astype(object)], index=cases.index,
+                                   dtype="string")
     return replace(project, codings=codings, codes=codes, cases=cases)
 
 
@@ -400,7 +406,8 @@ def candidate_quotes(codings: pd.DataFrame, cases: pd.DataFrame, *, threshold: i
     """Per code, up to ``per_code`` candidate quotes, redacted and pseudonymously attributed.
 
     Candidates are coded segments of ``min_chars``–``max_chars`` characters, at most
-    one per interview per code, preferring lengths near 150 characters. A quote is
+    one per interview per code and no repeated text, taking the best of each
+    division in turn and preferring lengths near 150 characters. A quote is
     cleared when its id is in ``cleared`` (survey.yml ``cleared_quotes``) or the
     input marked it (``cleared`` column); nothing is cleared by default.
     """
@@ -417,7 +424,12 @@ def candidate_quotes(codings: pd.DataFrame, cases: pd.DataFrame, *, threshold: i
                             (codings["code"].astype(str) == r[0]).any()]:
         picks = frame[frame["code"].astype(str) == code].sort_values(["_fit", "interview", "quote_id"],
                                                                       kind="stable")
-        picks = picks.drop_duplicates("interview").drop_duplicates("text").head(per_code)
+        picks = picks.drop_duplicates("interview")
+        # spread the voices: the best quote of each division first, then the second best, ...
+        group = picks["interview"].map(lambda i: _division_of(i, cases) or "").astype(str)
+        picks = picks.assign(_turn=picks.groupby(group, sort=False).cumcount())
+        picks = picks.sort_values(["_turn", "_fit", "interview"], kind="stable")
+        picks = picks.drop_duplicates("text").head(per_code)
         for row in picks.itertuples():
             division = _division_of(row.interview, cases)
             shown = None if division is None or division in small else division

@@ -145,6 +145,9 @@ ANSWERS = {
     ),
 }
 
+# Spoken openings that make the same point sound like different people.
+LEADS = ("", "Minusta ", "Sanoisin, että ", "Käytännössä ", "Meidän näkökulmastamme ")
+
 # Planted personal data: (interview index in wave, code) -> coded sentence that holds it.
 PLANTED_CODED = {
     2: ("viestinta_yhteyshenkilo",
@@ -241,7 +244,12 @@ def build_interviews(wave: str) -> tuple[list[dict], list[dict], dict]:
             text += f"Haastattelija: {QUESTIONS[theme]}\nHaastateltava:"
             for code in codes:
                 planted = PLANTED_CODED.get(i)
-                sentence = planted[1] if planted and planted[0] == code else ANSWERS[code][(i + len(code)) % 2]
+                if planted and planted[0] == code:
+                    sentence = planted[1]
+                else:
+                    sentence = ANSWERS[code][(i + len(code)) % 2]
+                    lead = LEADS[(7 * i + len(code)) % len(LEADS)]
+                    sentence = lead + sentence[0].lower() + sentence[1:] if lead else sentence
                 text += " "
                 start = len(text)
                 text += sentence
