@@ -4,22 +4,65 @@ Every function here is pure (no I/O) and returns a frozen ``Result`` whose
 ``table`` is tidy (codes, not labels), whose ``n`` carries every denominator, and
 whose ``test``/``suppression`` say which test was used and what was hidden. Results
 serialise with ``Result.to_dict()`` so report, slides and xlsx read the same numbers.
-Percentages are fractions 0-1; intervals are 95 %.
+Percentages and differences are fractions (0-1); every interval is 95 %; a hidden
+(suppressed) value is ``nan`` (``null`` in JSON) with ``suppressed = True``.
+
+Instrument fields read (``InstrumentQuestion.extra``): ``missing`` (user-missing
+codes), ``background`` (a grouping variable), ``battery``/``battery_text``,
+``scale``, ``dont_know``, ``agree`` (Likert), ``added_options`` (``{code: wave}``,
+wave comparison). See each module's docstring.
 
 Result kinds and table columns
 ------------------------------
-``single`` (:func:`analyse_single`)
-    ``code, count, pct, ci_low, ci_high, suppressed``;
+``single`` -- :func:`analyse_single`
+    ``code, count, pct, ci_low, ci_high, suppressed`` (one row per option);
     ``n = {respondents, answering, missing, user_missing, skipped, "user_missing:<code>"...}``.
-``multi`` (:func:`analyse_multi`)
+    ``pct`` is of those answering (user-missing codes and skips excluded; Wilson interval).
+``multi`` -- :func:`analyse_multi`
     ``code, count, pct, ci_low, ci_high, pct_selections, suppressed``;
-    ``n = {respondents, answering, selections, per_respondent}``.
+    ``n = {respondents, answering, selections, per_respondent}``; ``pct`` is of those
+    who answered the question, ``pct_selections`` of all selections.
+``likert`` -- :func:`analyse_likert` (one item or a battery)
+    ``item, code, count, pct, pct_scale, ci_low, ci_high, dont_know, suppressed``
+    (item x code; ``pct`` of all item answers incl. *En osaa sanoa*, ``pct_scale`` of
+    scale answers only); ``n = {respondents, items, answering_min, answering_max}``.
+``likert_summary`` -- :func:`summarise_likert` (id ends ``-summary``)
+    ``item, n, n_scale, n_dont_know, n_user_missing, n_skipped, agree_count, agree_pct,
+    agree_ci_low, agree_ci_high, mean, mean_ci_low, mean_ci_high, median, suppressed``;
+    "% agree" (top-2 box), mean and median exclude *En osaa sanoa*.
+``numeric`` -- :func:`analyse_numeric`
+    ``n, mean, ci_low, ci_high, sd, median, q1, q3, min, max, suppressed`` (one row);
+    ``n = {respondents, answering, user_missing, skipped}``.
+``breakdown`` -- :func:`analyse_breakdown` (id ``<dataset>-<slug>-by-<group slug>``)
+    ``item, group, code, count, n_group, pct, ci_low, ci_high, suppressed``; Likert
+    adds a ``code = "agree"`` row per item and group. ``test["items"]`` holds one test
+    per item/option (name, statistic, df, p, p_adjusted, cramers_v, differences,
+    gated, reason{fi,sv,en}); ``labels["groups"][lang]`` the group labels.
+``breakdown_numeric`` -- :func:`analyse_numeric_breakdown`
+    ``item, group, n_group, mean, ci_low, ci_high, median, q1, q3, suppressed``.
+``wave`` -- :func:`compare_waves` (id ``<dataset>-<slug>-waves``)
+    ``code, count_before, n_before, pct_before, count_now, n_now, pct_now, diff, ci_low,
+    ci_high, test, p, p_adjusted, comparable, suppressed`` (numeric: means); when not
+    comparable the table is empty and ``test = {comparable: False, reason: {fi,sv,en}}``.
 
-Whole-sample one-way frequencies are not suppressed; disclosure control applies to
-groups defined by background variables and to the cells of breakdowns.
+Disclosure control (:mod:`survey.analysis.disclosure`): whole-sample one-way
+frequencies are not suppressed; groups defined by background variables and the cells
+of breakdowns are, with secondary suppression, or small groups merge into "muut".
+Plain-language texts: :mod:`survey.analysis.interpret` (``interpret(result, lang)``).
 """
 
+from survey.analysis.breakdown import adjust_chapter, analyse_breakdown, analyse_numeric_breakdown
+from survey.analysis.disclosure import DisclosureRule, merge_small_groups, protect_groups, suppress_cells
 from survey.analysis.frequencies import analyse_multi, analyse_single
-from survey.analysis.proportions import newcombe_difference, wilson_interval
+from survey.analysis.likert import analyse_likert, summarise_likert
+from survey.analysis.numeric import analyse_numeric
+from survey.analysis.proportions import mean_interval, newcombe_difference, wilson_interval
+from survey.analysis.significance import adjust_bh, cramers_v, independence_test, ordinal_test
+from survey.analysis.waves import compare_waves
 
-__all__ = ["analyse_multi", "analyse_single", "newcombe_difference", "wilson_interval"]
+__all__ = [
+    "DisclosureRule", "adjust_bh", "adjust_chapter", "analyse_breakdown", "analyse_likert", "analyse_multi",
+    "analyse_numeric", "analyse_numeric_breakdown", "analyse_single", "compare_waves", "cramers_v",
+    "independence_test", "mean_interval", "merge_small_groups", "newcombe_difference", "ordinal_test",
+    "protect_groups", "summarise_likert", "suppress_cells", "wilson_interval",
+]

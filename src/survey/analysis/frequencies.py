@@ -59,7 +59,8 @@ def count_codes(values: pd.Series, codes) -> tuple[dict, list]:
 
 
 def analyse_single(frame: pd.DataFrame, question, *, dataset: str, wave: str = "",
-                   synthetic: bool = False) -> Result:
+                   synthetic: bool = False, threshold: int | None = None, merge_small: bool | None = None,
+                   rule=None) -> Result:
     """Frequencies of one single-choice question (``kind="single"``).
 
     Table (one row per option, instrument order): ``code, count, pct, ci_low,
@@ -79,6 +80,11 @@ def analyse_single(frame: pd.DataFrame, question, *, dataset: str, wave: str = "
         notes.append(f"code {code!r} is not an option of the instrument ({count} answers)")
     n_answering = int(answered.sum())
     table = _proportion_table(counts, n_answering)
+    labels = option_labels(question, counts.keys())
+    suppression = dict(WHOLE_SAMPLE_SUPPRESSION)
+    if question.extra.get("background"):
+        table, suppression, labels = protect_background(table, labels, n_answering,
+                                                        _rule(rule, threshold, merge_small))
     missing_by_code = {f"user_missing:{c}": int((values[user_missing].map(code_key) == code_key(c)).sum())
                        for c in missing_codes(question)}
     n = {"respondents": int(len(frame)), "answering": n_answering,
@@ -86,9 +92,56 @@ def analyse_single(frame: pd.DataFrame, question, *, dataset: str, wave: str = "
          "skipped": int(skipped.sum()), **missing_by_code}
     return Result(id=result_id(dataset, question), kind="single", dataset=dataset, question=question.id,
                   title=question_title(question), table=table, n=n,
-                  labels=option_labels(question, counts.keys()), test=None,
-                  suppression=dict(WHOLE_SAMPLE_SUPPRESSION), notes=tuple(notes), wave=wave,
+                  labels=labels, test=None,
+                  suppression=suppression, notes=tuple(notes), wave=wave,
                   synthetic=synthetic)
+
+
+def _rule(rule, threshold, merge_small):
+    import dataclasses
+
+    from survey.analysis.disclosure import as_rule
+
+    base = as_rule(rule)
+    changes = {}
+    if threshold is not None:
+        changes["min_group_size"] = int(threshold)
+    if merge_small is not None:
+        changes["merge_small_groups"] = bool(merge_small)
+    return dataclasses.replace(base, **changes) if changes else base
+
+
+def protect_background(table: pd.DataFrame, labels: dict, n: int, rule) -> tuple[pd.DataFrame, dict, dict]:
+    """Hide (or merge into "muut") the small groups of a background variable's frequency table."""
+    from survey.analysis.disclosure import OTHER_LABELS, protect_groups
+
+    sizes = dict(zip(table["code"], table["count"]))
+    hidden = protect_groups(sizes, rule.min_group_size)
+    suppression = {"applied": bool(hidden), **rule.describe(), "background": True,
+                   "suppressed_groups": [], "merged_groups": [], "suppressed_cells": 0}
+    if not hidden:
+        return table, suppression, labels
+    table = table.copy()
+    if rule.merge_small_groups:
+        merged = [c for c in table["code"] if c in hidden]
+        count = int(table.loc[table["code"].isin(merged), "count"].sum())
+        table = table[~table["code"].isin(merged)]
+        low, high = wilson_interval(count, n)
+        other = pd.DataFrame([{"code": rule.other_code, "count": count, "pct": count / n if n else float("nan"),
+                               "ci_low": low, "ci_high": high, "suppressed": False}])
+        table = pd.concat([table, other.astype(table.dtypes.to_dict())], ignore_index=True)
+        table["code"] = table["code"].astype(object)
+        labels = {lang: {**labels[lang], rule.other_code: OTHER_LABELS.get(lang, OTHER_LABELS["fi"])}
+                  for lang in labels}
+        suppression["merged_groups"] = merged
+        return table, suppression, labels
+    rows = table["code"].isin(list(hidden))
+    table["count"] = table["count"].astype(float)
+    table.loc[rows, ["count", "pct", "ci_low", "ci_high"]] = float("nan")
+    table.loc[rows, "suppressed"] = True
+    suppression["suppressed_groups"] = [c for c in table["code"] if c in hidden]
+    suppression["suppressed_cells"] = int(rows.sum())
+    return table, suppression, labels
 
 
 def multi_columns(question) -> list[str]:

@@ -1,0 +1,184 @@
+"""Likert items and batteries: full distribution, "% agree" (top-2 box), mean and median.
+
+Instrument fields read (``InstrumentQuestion.extra``), e.g.
+``{"scale": [1, 2, 3, 4, 5], "dont_know": 9, "missing": [99], "agree": [4, 5]}``:
+
+* ``scale`` -- the ordered scale codes (default: option codes other than
+  ``dont_know`` and ``missing``);
+* ``dont_know`` -- the *En osaa sanoa* code (optional): shown apart, excluded from
+  "% agree", the mean and the median;
+* ``missing`` -- user-missing codes (refused etc.), counted apart from skips (``NA``);
+* ``agree`` -- the codes that count as agreeing (default: the top two scale codes);
+* ``battery`` -- (optional) the battery id shared by items shown together.
+
+Whole-sample results are not suppressed (see :mod:`survey.analysis.disclosure`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from survey.analysis._common import (code_key, missing_codes, option_labels, question_title, require_columns,
+                                     require_type, result_id)
+from survey.analysis.frequencies import WHOLE_SAMPLE_SUPPRESSION
+from survey.analysis.proportions import mean_interval, wilson_interval
+from survey.model import Result
+
+LIKERT_COLUMNS = ["item", "code", "count", "pct", "pct_scale", "ci_low", "ci_high", "dont_know", "suppressed"]
+SUMMARY_COLUMNS = ["item", "n", "n_scale", "n_dont_know", "n_user_missing", "n_skipped", "agree_count",
+                   "agree_pct", "agree_ci_low", "agree_ci_high", "mean", "mean_ci_low", "mean_ci_high",
+                   "median", "suppressed"]
+
+
+def scale_of(question) -> dict:
+    """``{scale, dont_know, missing, agree}`` of a Likert question, with defaults filled in."""
+    extra = question.extra
+    dont_know = extra.get("dont_know")
+    missing = missing_codes(question)
+    skip = {code_key(c) for c in missing} | ({code_key(dont_know)} if dont_know is not None else set())
+    scale = list(extra.get("scale") or [o.code for o in question.options if code_key(o.code) not in skip])
+    if len(scale) < 2:
+        raise ValueError(f"question '{question.id}' has no Likert scale (declare extra 'scale')")
+    agree = list(extra.get("agree") or scale[-2:])
+    return {"scale": scale, "dont_know": dont_know, "missing": missing, "agree": agree}
+
+
+def split_item(values: pd.Series, question) -> dict:
+    """Split an item's column into scale values (float), and counts of dont-know, user-missing, skipped."""
+    spec = scale_of(question)
+    keys = values.map(lambda v: None if pd.isna(v) else code_key(v))
+    scale_keys = {code_key(c): c for c in spec["scale"]}
+    is_scale = keys.isin(list(scale_keys))
+    is_dk = keys == code_key(spec["dont_know"]) if spec["dont_know"] is not None else pd.Series(False, index=keys.index)
+    is_missing = keys.isin([code_key(c) for c in spec["missing"]])
+    skipped = keys.isna()
+    other = ~(is_scale | is_dk | is_missing | skipped)
+    return {"spec": spec, "keys": keys, "is_scale": is_scale.astype(bool), "is_dk": is_dk.fillna(False).astype(bool),
+            "is_missing": is_missing.astype(bool), "skipped": skipped.astype(bool), "other": other.astype(bool),
+            "scale_values": pd.to_numeric(values[is_scale.astype(bool)], errors="coerce").astype(float)}
+
+
+def _items(questions) -> list:
+    if not isinstance(questions, (list, tuple)):
+        questions = [questions]
+    if not questions:
+        raise ValueError("a Likert battery needs at least one item")
+    for q in questions:
+        require_type(q, "likert")
+    return list(questions)
+
+
+def _battery_id(questions, battery: str | None) -> tuple[str, object]:
+    first = questions[0]
+    if len(questions) == 1 and battery is None:
+        return first.slug, first
+    name = battery or first.extra.get("battery") or first.slug
+    return str(name).replace("_", "-"), first
+
+
+def _battery_title(questions, title):
+    if title:
+        return dict(title)
+    if len(questions) == 1:
+        return question_title(questions[0])
+    return question_title(questions[0])
+
+
+def item_labels(questions) -> dict:
+    """``{lang: {code: label}}`` for the scale plus ``{lang: {item_id: short label}}`` under ``"items"``."""
+    labels = option_labels(questions[0])
+    for lang in labels:
+        labels[lang] = dict(labels[lang])
+        for q in questions:
+            labels[lang][q.id] = q.short_label(lang)
+    return labels
+
+
+def analyse_likert(frame: pd.DataFrame, questions, *, dataset: str, wave: str = "", synthetic: bool = False,
+                   battery: str | None = None, title: dict | None = None) -> Result:
+    """Distribution of one Likert item or a battery of items (``kind="likert"``).
+
+    Table, one row per item x code (scale codes in order, then the dont-know code):
+    ``item, code, count, pct, pct_scale, ci_low, ci_high, dont_know, suppressed``.
+    ``pct`` is of all who answered the item (scale + dont-know; sums to 1 per item);
+    ``pct_scale`` is of scale answers only (``nan`` on the dont-know row), and
+    ``ci_*`` is the Wilson interval of ``pct``. ``n = {respondents, items,
+    answering_min, answering_max}``. The per-item "% agree", mean and median are in
+    :func:`summarise_likert`. ``labels[lang]`` holds scale codes and item ids.
+    """
+    questions = _items(questions)
+    require_columns(frame, [q.id for q in questions], questions[0])
+    rows, answering = [], []
+    notes = []
+    for q in questions:
+        parts = split_item(frame[q.id], q)
+        spec = parts["spec"]
+        n_scale = int(parts["is_scale"].sum())
+        n_dk = int(parts["is_dk"].sum())
+        n_all = n_scale + n_dk
+        answering.append(n_all)
+        if parts["other"].any():
+            notes.append(f"{q.id}: {int(parts['other'].sum())} answers with codes outside the scale were left out")
+        for code in spec["scale"]:
+            count = int((parts["keys"] == code_key(code)).sum())
+            low, high = wilson_interval(count, n_all)
+            rows.append({"item": q.id, "code": code, "count": count, "pct": count / n_all if n_all else math.nan,
+                         "pct_scale": count / n_scale if n_scale else math.nan, "ci_low": low, "ci_high": high,
+                         "dont_know": False, "suppressed": False})
+        if spec["dont_know"] is not None:
+            low, high = wilson_interval(n_dk, n_all)
+            rows.append({"item": q.id, "code": spec["dont_know"], "count": n_dk,
+                         "pct": n_dk / n_all if n_all else math.nan, "pct_scale": math.nan,
+                         "ci_low": low, "ci_high": high, "dont_know": True, "suppressed": False})
+    table = pd.DataFrame(rows, columns=LIKERT_COLUMNS)
+    table["code"] = table["code"].astype(object)
+    name, first = _battery_id(questions, battery)
+    n = {"respondents": int(len(frame)), "items": len(questions), "answering_min": int(min(answering)),
+         "answering_max": int(max(answering))}
+    return Result(id=f"{dataset}-{name}", kind="likert", dataset=dataset,
+                  question=",".join(q.id for q in questions), title=_battery_title(questions, title), table=table,
+                  n=n, labels=item_labels(questions), suppression=dict(WHOLE_SAMPLE_SUPPRESSION),
+                  notes=tuple(notes), wave=wave, synthetic=synthetic)
+
+
+def summarise_item(values: pd.Series, question) -> dict:
+    """One row of :func:`summarise_likert` for one item's column."""
+    parts = split_item(values, question)
+    spec = parts["spec"]
+    scale_values = parts["scale_values"]
+    n_scale = int(parts["is_scale"].sum())
+    agree_keys = [code_key(c) for c in spec["agree"]]
+    agree = int(parts["keys"][parts["is_scale"]].isin(agree_keys).sum())
+    low, high = wilson_interval(agree, n_scale)
+    mean = float(scale_values.mean()) if n_scale else math.nan
+    m_low, m_high = mean_interval(scale_values.tolist())
+    return {"item": question.id, "n": n_scale + int(parts["is_dk"].sum()), "n_scale": n_scale,
+            "n_dont_know": int(parts["is_dk"].sum()), "n_user_missing": int(parts["is_missing"].sum()),
+            "n_skipped": int(parts["skipped"].sum()), "agree_count": agree,
+            "agree_pct": agree / n_scale if n_scale else math.nan, "agree_ci_low": low, "agree_ci_high": high,
+            "mean": mean, "mean_ci_low": m_low, "mean_ci_high": m_high,
+            "median": float(np.median(scale_values)) if n_scale else math.nan, "suppressed": False}
+
+
+def summarise_likert(frame: pd.DataFrame, questions, *, dataset: str, wave: str = "", synthetic: bool = False,
+                     battery: str | None = None, title: dict | None = None) -> Result:
+    """Per-item summary of a Likert item or battery (``kind="likert_summary"``, id ends ``-summary``).
+
+    Table, one row per item: ``item, n, n_scale, n_dont_know, n_user_missing,
+    n_skipped, agree_count, agree_pct, agree_ci_low, agree_ci_high, mean,
+    mean_ci_low, mean_ci_high, median, suppressed``. ``n`` is those who answered
+    (scale + dont-know); ``n_scale`` the scale answers, the base of "% agree"
+    (top-2 box, Wilson interval), of the mean (t interval) and of the median, all on
+    the scale codes. ``n = {respondents, items}``.
+    """
+    questions = _items(questions)
+    require_columns(frame, [q.id for q in questions], questions[0])
+    table = pd.DataFrame([summarise_item(frame[q.id], q) for q in questions], columns=SUMMARY_COLUMNS)
+    name, _ = _battery_id(questions, battery)
+    return Result(id=f"{dataset}-{name}-summary", kind="likert_summary", dataset=dataset,
+                  question=",".join(q.id for q in questions), title=_battery_title(questions, title), table=table,
+                  n={"respondents": int(len(frame)), "items": len(questions)}, labels=item_labels(questions),
+                  suppression=dict(WHOLE_SAMPLE_SUPPRESSION), wave=wave, synthetic=synthetic)
