@@ -32,7 +32,7 @@ import yaml
 BENCH_DIR = Path(__file__).resolve().parent
 INSTRUMENT_FILE = BENCH_DIR / "national.yml"
 WORK_DIR = BENCH_DIR / "_work"
-GENERATOR_VERSION = 1  # bump when the generated values change (invalidates cached files)
+GENERATOR_VERSION = 2  # bump when the generated values change (invalidates cached files)
 DATASET = "associations"
 
 LIKERT_SCALE = [
@@ -79,6 +79,37 @@ MULTIS = [
      "Who is your activity for?"),
 ]
 OPTIONS_PER_MULTI = 11
+# distinct option labels per multi-select (Finnish only; the instrument falls back to fi)
+OPTION_LABELS = {
+    "grants_applied": ["Toiminta-avustus", "Kohdeavustus", "Liikunta-avustus", "Kulttuuriavustus",
+                       "Nuorisoavustus", "Tapahtuma-avustus", "Kylien kehittämisraha", "Vuokra-avustus",
+                       "Aloituslaina", "Veteraanijärjestöjen avustus", "Hyvinvointialueen avustus"],
+    "premises_used": ["Koulut", "Kirjastot", "Liikuntahallit", "Nuorisotilat", "Kylätalot", "Seurakuntatalot",
+                      "Kulttuuritalot", "Urheilukentät", "Uimahallit", "Työväentalot", "Kaupungintalo"],
+    "agreement_types": ["Kumppanuussopimus", "Palvelusopimus", "Vuokrasopimus", "Kunnossapitosopimus",
+                        "Tapahtumasopimus", "Ostopalvelu", "Hankesopimus", "Aiesopimus", "Yhteistyösopimus",
+                        "Avustussopimus", "Käyttöoikeussopimus"],
+    "cooperation_forms": ["Yhteiset tapahtumat", "Kumppanuuspöytä", "Vaikuttamistoimielimet", "Työryhmät",
+                          "Yhteiset hankkeet", "Kyläkierrokset", "Asukasbudjetti", "Vapaaehtoistoiminta",
+                          "Koulutukset", "Tiedotus", "Neuvonta"],
+    "channels": ["Sähköposti", "Verkkosivut", "Sosiaalinen media", "Paikallislehti", "Ilmoitustaulut",
+                 "Järjestöinfo", "Uutiskirje", "Puhelin", "Tapaamiset", "Yhdyshenkilö", "Tekstiviesti"],
+    "challenges": ["Rahoitus", "Vapaaehtoisten puute", "Tilat", "Hallinnon byrokratia", "Tiedonkulku",
+                   "Jäsenmäärän lasku", "Osaaminen", "Aika", "Sukupolvenvaihdos", "Näkyvyys", "Yhteistyökumppanit"],
+    "development_needs": ["Selkeämmät avustuskriteerit", "Pidemmät sopimuskaudet", "Edullisemmat tilat",
+                          "Nimetty yhteyshenkilö", "Sähköinen asiointi", "Yhteinen tapahtumakalenteri",
+                          "Koulutusta järjestöille", "Kumppanuuspöydät", "Hankeneuvonta", "Viestintä",
+                          "Osallistava budjetointi"],
+    "target_groups": ["Lapset", "Nuoret", "Työikäiset", "Ikäihmiset", "Perheet", "Maahanmuuttajat",
+                      "Vammaiset", "Työttömät", "Opiskelijat", "Kyläläiset", "Kaikki asukkaat"],
+}
+BATTERY_TEXT = ("Kuinka samaa tai eri mieltä olette seuraavista väittämistä ({})?",
+                "I vilken grad instämmer ni i följande påståenden ({})?",
+                "How much do you agree or disagree with the following statements ({})?")
+BACKGROUND = ("region", "org_type", "municipality_size")
+NUMERIC_RANGES = {"founded": (1800, 2026), "members": (0, 1000000), "volunteers": (0, 100000),
+                  "duration_min": (0, 1440)}
+SAV_ID, CSV_ID = "ID", "Vastaajan tunnus"
 
 # single-choice background questions: id, fi, sv, en, number of codes
 SINGLES = [
@@ -116,24 +147,33 @@ def build_instrument_data() -> dict:
     questions: list[dict] = [{"id": "response_date", "type": "date",
                               "text": _text("Vastauspäivä", "Svarsdatum", "Date of response")}]
     for qid, fi, sv, en, k in SINGLES:
-        questions.append({"id": qid, "type": "single", "text": _text(fi, sv, en), "options": [
-            {"code": c, "fi": f"{fi} {c}", "sv": f"{sv} {c}", "en": f"{en} {c}"} for c in range(1, k + 1)]})
+        question = {"id": qid, "type": "single", "text": _text(fi, sv, en), "options": [
+            {"code": c, "fi": f"{fi} {c}", "sv": f"{sv} {c}", "en": f"{en} {c}"} for c in range(1, k + 1)]}
+        if qid in BACKGROUND:
+            question["background"] = True
+        questions.append(question)
     for qid, fi, sv, en in NUMERICS:
-        questions.append({"id": qid, "type": "numeric", "text": _text(fi, sv, en)})
+        low, high = NUMERIC_RANGES[qid]
+        questions.append({"id": qid, "type": "numeric", "min": low, "max": high, "text": _text(fi, sv, en)})
     scale = [{"code": c, "fi": fi, "sv": sv, "en": en} for c, fi, sv, en in LIKERT_SCALE]
     for bid, fi, sv, en in BATTERIES:
+        battery_text = _text(BATTERY_TEXT[0].format(fi.lower()), BATTERY_TEXT[1].format(sv.lower()),
+                             BATTERY_TEXT[2].format(en.lower()))
         for j in range(1, ITEMS_PER_BATTERY + 1):
             questions.append({
-                "id": f"{bid}_s{j:02d}", "type": "likert", "battery": bid,
+                "id": f"{bid}_s{j:02d}", "type": "likert", "battery": bid, "battery_text": battery_text,
+                "scale": [1, 2, 3, 4, 5], "dont_know": LIKERT_DONT_KNOW, "missing": [LIKERT_MISSING],
+                "agree": [4, 5],
                 "text": _text(f"{fi}: väittämä {j}", f"{sv}: påstående {j}", f"{en}: statement {j}"),
-                "options": scale, "dont_know": LIKERT_DONT_KNOW, "missing": [LIKERT_MISSING]})
+                "options": scale})
     for qid, fi, sv, en in MULTIS:
         questions.append({"id": qid, "type": "multi", "text": _text(fi, sv, en), "options": [
-            {"code": f"o{c:02d}", "fi": f"Vaihtoehto {c}", "sv": f"Alternativ {c}", "en": f"Option {c}"}
-            for c in range(1, OPTIONS_PER_MULTI + 1)]})
+            {"code": f"o{c:02d}", "fi": label} for c, label in enumerate(OPTION_LABELS[qid], start=1)]})
     for qid, fi, sv, en in TEXTS:
         questions.append({"id": qid, "type": "text", "text": _text(fi, sv, en)})
-    return {"dataset": DATASET, "id_column": "respondent_id",
+    breakdowns = [f"{bid}_s01" for bid, *_ in BATTERIES] + [qid for qid, *_ in MULTIS]
+    return {"dataset": DATASET, "id_column": "respondent_id", "source_id_column": SAV_ID,
+            "breakdowns": {"region": breakdowns, "org_type": breakdowns},
             "title": _text("Valtakunnallinen järjestökysely (synteettinen vertailuaineisto)",
                            "Nationell organisationsenkät (syntetiskt jämförelsematerial)",
                            "National survey of associations (synthetic benchmark data)"),
@@ -154,8 +194,8 @@ def raw_column(qid: str, code=None) -> str:
 
 
 def raw_columns(instrument) -> list[str]:
-    """Every raw column in file order, ``respondent_id`` first."""
-    cols = [instrument.id_column]
+    """Every raw column in file order, the respondent id (``ID``) first."""
+    cols = [SAV_ID]
     for q in instrument.questions:
         if q.type == "multi":
             cols.extend(raw_column(q.id, o.code) for o in q.options)
@@ -168,7 +208,7 @@ def generate_frame(n: int, seed: int = 2026, instrument=None) -> pd.DataFrame:
     """``n`` synthetic respondents as the raw export holds them (codes; NaN = skipped)."""
     instrument = instrument or load_national_instrument()
     rng = np.random.default_rng(seed)
-    data: dict[str, object] = {instrument.id_column: np.char.add("R", np.char.zfill(
+    data: dict[str, object] = {SAV_ID: np.char.add("R", np.char.zfill(
         np.arange(1, n + 1).astype(str), 7)).astype(object)}
     latent: dict[str, np.ndarray] = {}
     start = np.datetime64("2026-03-02")
@@ -218,10 +258,10 @@ def generate_frame(n: int, seed: int = 2026, instrument=None) -> pd.DataFrame:
 
 def spss_metadata(instrument) -> dict:
     """``pyreadstat.write_sav`` keyword arguments: labels, value labels, user-missing, measures."""
-    labels: dict = {instrument.id_column: "Vastaajan tunnus"}
+    labels: dict = {SAV_ID: CSV_ID}
     value_labels: dict = {}
     missing: dict = {}
-    measure: dict = {instrument.id_column: "nominal"}
+    measure: dict = {SAV_ID: "nominal"}
     for q in instrument.questions:
         if q.type == "multi":
             for o in q.options:
@@ -270,7 +310,7 @@ def write_wave(n: int, folder: Path, seed: int = 2026) -> dict:
     pyreadstat.write_sav(frame, str(sav), file_label="Synteettinen valtakunnallinen järjestökysely",
                          **spss_metadata(instrument))
     t2 = time.perf_counter()
-    write_csv(frame, csv)
+    write_csv(frame, csv, instrument)
     t3 = time.perf_counter()
     info = {"key": key, "respondents": n, "variables": frame.shape[1], "sav": str(sav), "csv": str(csv),
             "sav_bytes": sav.stat().st_size, "csv_bytes": csv.stat().st_size,
@@ -279,21 +319,59 @@ def write_wave(n: int, folder: Path, seed: int = 2026) -> dict:
     return info
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write the raw frame as UTF-8 csv: whole-number codes without ``.0``, dates as ISO days."""
+def write_csv(frame: pd.DataFrame, path: Path, instrument=None) -> Path:
+    """Write the raw frame as a Webropol-style UTF-8 csv export.
+
+    Two header rows (question text above the first column of each question, a
+    battery's common text above its first item; option or item text in row 2),
+    single choices and Likert items as their Finnish labels ("En osaa sanoa"
+    included; Webropol has no user-missing codes, so 9 is blank), multi-select
+    columns 1 or blank, dates as ``d.m.yyyy``.
+    """
+    import csv
+
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    out = {}
-    for name, col in frame.items():
-        if col.dtype.kind == "f" and bool((col.dropna() % 1 == 0).all()):
-            out[name] = col.astype("Int64")
-        elif col.dtype.kind == "M":
-            out[name] = col.dt.strftime("%Y-%m-%d")
+    instrument = instrument or load_national_instrument()
+    top: list[str] = [CSV_ID]
+    sub: list[str] = [""]
+    out: dict[str, object] = {SAV_ID: frame[SAV_ID]}
+    seen_batteries: set = set()
+    for q in instrument.questions:
+        if q.type == "multi":
+            for j, o in enumerate(q.options):
+                col = raw_column(q.id, o.code)
+                top.append(q.label("fi") if j == 0 else "")
+                sub.append(o.label("fi"))
+                out[col] = frame[col].map({1.0: "1"}).astype("string")
+            continue
+        col = frame[q.id]
+        if q.type == "likert":
+            battery = q.extra.get("battery")
+            top.append("" if battery in seen_batteries else q.extra["battery_text"]["fi"])
+            seen_batteries.add(battery)
+            sub.append(q.label("fi"))
         else:
-            out[name] = col
+            top.append(q.label("fi"))
+            sub.append("")
+        if q.type in ("single", "likert"):
+            out[q.id] = col.map({float(o.code): o.label("fi") for o in q.options}).astype("string")
+        elif q.type == "date":
+            out[q.id] = col.dt.day.astype(str) + "." + col.dt.month.astype(str) + "." + col.dt.year.astype(str)
+        elif q.type == "numeric" and bool((col.dropna() % 1 == 0).all()):
+            out[q.id] = col.astype("Int64")
+        elif q.type == "text":
+            out[q.id] = col.replace("", None).astype("string")
+        else:
+            out[q.id] = col
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(top)
+        writer.writerow(sub)
     table = pa.Table.from_pandas(pd.DataFrame(out), preserve_index=False)
-    pacsv.write_csv(table, str(path), pacsv.WriteOptions(quoting_style="needed"))
+    with open(path, "ab") as handle:
+        pacsv.write_csv(table, handle, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
     return path
 
 
