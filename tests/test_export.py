@@ -37,3 +37,124 @@ def test_two_runs_give_identical_bytes(tmp_path):
             paths += export.save_figure(fig, tmp_path / run / f"x.{size}")
         outputs.append([p.read_bytes() for p in paths])
     assert outputs[0] == outputs[1]
+
+
+# -- xlsx ---------------------------------------------------------------------------
+
+import math  # noqa: E402
+
+import openpyxl  # noqa: E402
+import pytest  # noqa: E402
+
+from survey import export as ex  # noqa: E402
+
+
+def make_breakdown():
+    """Two groups; group 'b' is below the threshold and suppressed (numbers NaN)."""
+    table = pd.DataFrame({
+        "item": ["q", "q", "q", "q"], "group": ["a", "a", "b", "b"], "code": ["yes", "no", "yes", "no"],
+        "count": [6, 4, math.nan, math.nan], "n_group": [10, 10, math.nan, math.nan],
+        "pct": [0.6, 0.4, math.nan, math.nan], "ci_low": [0.31, 0.17, math.nan, math.nan],
+        "ci_high": [0.83, 0.69, math.nan, math.nan], "suppressed": [False, False, True, True]})
+    return Result(id="staff-q-by-division", kind="breakdown", dataset="staff", question="q",
+                  title={"fi": "Kysymys ryhmittäin", "sv": "Fråga per grupp", "en": "Question by group"},
+                  table=table, n={"respondents": 13, "grouped": 13},
+                  labels={"fi": {"yes": "Kyllä", "no": "Ei", "q": "Kysymys"},
+                          "en": {"yes": "Yes", "no": "No", "q": "Question"},
+                          "groups": {"fi": {"a": "Ryhmä A", "b": "Ryhmä B"}, "en": {"a": "Group A", "b": "Group B"}}},
+                  suppression={"threshold": 5, "method": "suppress"}, synthetic=True)
+
+
+def header_row(ws):
+    """The row of column headers: the last frozen row."""
+    return int(ws.freeze_panes[1:]) - 1
+
+
+@pytest.mark.parametrize("lang, marker, pct_head", [("fi", "Synteettinen demoaineisto", "Osuus vastaajista"),
+                                                    ("sv", "Syntetiska demodata", "Andel av de svarande"),
+                                                    ("en", "Synthetic demo data", "Share of respondents")])
+def test_tables_xlsx_numbers_formats_and_layout(tmp_path, lang, marker, pct_head):
+    path = ex.write_tables_xlsx([make_multi(), make_breakdown()], tmp_path / "tables.xlsx", lang=lang,
+                                synthetic=True, wave_label="Demo 2024")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[1:] == ["network-partnership-forms", "staff-q-by-division"]
+    contents = wb.worksheets[0]
+    assert contents.cell(1, 1).value == marker
+    links = [c for c in contents["A"] if c.hyperlink is not None]
+    assert [c.hyperlink.location or c.hyperlink.target for c in links] == [
+        "'network-partnership-forms'!A1", "'staff-q-by-division'!A1"]
+    ws = wb["network-partnership-forms"]
+    assert ws.cell(1, 1).value == marker
+    head = header_row(ws)
+    assert ws.cell(head, 1).value == {"fi": "Vaihtoehto", "sv": "Alternativ", "en": "Option"}[lang]
+    assert ws.cell(head, 3).value == pct_head
+    first = [ws.cell(head + 1, j) for j in range(1, 7)]
+    assert first[1].value == 12 and first[1].number_format == "0"
+    assert first[2].value == 0.75 and first[2].number_format == "0.0%"
+    assert first[3].value == 0.5 and first[3].number_format == "0.0%"
+    assert isinstance(first[2].value, float)
+    notes = [ws.cell(r, 1).value for r in range(head + 3, ws.max_row + 1) if ws.cell(r, 1).value]
+    assert notes[0] == {"fi": "Vastaajien määrä: 16, valittujen vastausten lukumäärä: 16",
+                        "sv": "Antal svarande: 16, antal valda svar: 16",
+                        "en": "Respondents: 16, selected answers: 16"}[lang]
+    assert ws.column_dimensions["A"].width >= len("Ensimmäinen")
+
+
+def test_suppressed_cells_are_marked_not_zero(tmp_path):
+    wb = openpyxl.load_workbook(ex.write_tables_xlsx([make_breakdown()], tmp_path / "t.xlsx", lang="en"))
+    ws = wb["staff-q-by-division"]
+    head = header_row(ws)
+    rows = [[ws.cell(r, j).value for j in range(1, 8)] for r in range(head + 1, head + 5)]
+    assert ws.cell(head, 1).value == "Statement" and ws.cell(head, 2).value == "Group"
+    assert rows[0][:5] == ["Question", "Group A", "Yes", 6, 10]
+    assert rows[2][0:3] == ["Question", "Group B", "Yes"]
+    assert rows[2][3] == "suppressed" and rows[2][5] == "suppressed"
+    assert 0 not in rows[2]
+    notes = [ws.cell(r, 1).value for r in range(head + 6, ws.max_row + 1)]
+    assert "Values for fewer than 5 respondents are suppressed for privacy." in notes
+
+
+def test_formula_like_text_stays_text(tmp_path):
+    result = make_multi()
+    result.labels["fi"]["a"] = "=HYPERLINK(\"http://x\")"
+    wb = openpyxl.load_workbook(ex.write_tables_xlsx([result], tmp_path / "t.xlsx", lang="fi"))
+    ws = wb["network-partnership-forms"]
+    cell = ws.cell(header_row(ws) + 1, 1)
+    assert cell.data_type == "s"
+    assert str(cell.value).startswith("=HYPERLINK")
+
+
+def test_workbooks_are_byte_identical_on_rerun(tmp_path):
+    frames = {"network": pd.DataFrame({"partnership_forms__answered": [True, False]})}
+    a = ex.write_tables_xlsx([make_multi(), make_breakdown()], tmp_path / "a.xlsx", synthetic=True)
+    b = ex.write_tables_xlsx([make_multi(), make_breakdown()], tmp_path / "b.xlsx", synthetic=True)
+    assert a.read_bytes() == b.read_bytes()
+    c = ex.write_codebook(frames, tmp_path / "c.xlsx", synthetic=True)
+    d = ex.write_codebook(frames, tmp_path / "d.xlsx", synthetic=True)
+    assert c.read_bytes() == d.read_bytes()
+
+
+def test_codebook_lists_variables_texts_options_and_counts(tmp_path):
+    frame = pd.DataFrame({"partnership_forms__answered": [True, True, False],
+                          "partnership_forms__grants": pd.array([True, False, pd.NA], dtype="boolean")})
+    wb = openpyxl.load_workbook(ex.write_codebook({"network": frame}, tmp_path / "cb.xlsx", lang="en",
+                                                  synthetic=True))
+    ws = wb.active
+    assert ws.cell(1, 1).value == "Synthetic demo data"
+    head = next(r for r in range(1, 8) if ws.cell(r, 1).value == "Dataset")
+    assert [ws.cell(head, j).value for j in range(1, 8)] == ["Dataset", "Variable", "Question text", "Type",
+                                                             "Options and labels", "Valid", "Missing"]
+    row = [ws.cell(head + 1, j).value for j in range(1, 8)]
+    assert row[0] == "network" and row[3] == "multi"
+    assert row[1].startswith("partnership_forms__grants")
+    assert row[2] == "Which forms of partnership with associations has your municipality used?"
+    assert "grants = Grants to associations" in row[4]
+    assert row[5:] == [2, 1]
+    assert ws.freeze_panes == f"A{head + 1}"
+
+
+def test_alt_sidecar_files(tmp_path):
+    paths = ex.write_alt_sidecar(tmp_path / "x.slide", {"fi": "Kuvaus", "en": "Description"},
+                                 title={"fi": "Otsikko", "en": "Title"})
+    assert [p.name for p in paths] == ["x.slide.alt.en.txt", "x.slide.alt.fi.txt"]
+    assert paths[1].read_text(encoding="utf-8") == "Otsikko\nKuvaus\n"

@@ -43,3 +43,355 @@ def save_figure(fig, stem: Path, formats: tuple[str, ...] = ("png", "svg")) -> l
         files.write_bytes_atomic(path, figure_bytes(fig, fmt))
         written.append(path)
     return written
+
+
+# -- alt-text sidecars -------------------------------------------------------------------
+
+def write_alt_sidecar(stem: Path, alt: dict, title: dict | None = None) -> list[Path]:
+    """Write ``<stem>.alt.<lang>.txt`` per language: the alt text to paste with the picture.
+
+    ``stem`` is the figure's path without extension (``figures/<id>.slide``); ``alt``
+    maps language -> alt text, ``title`` (optional) language -> a short title, written
+    as the first line (PowerPoint's alt-text dialog has a title and a description).
+    """
+    stem = Path(stem)
+    written = []
+    for lang in sorted(alt):
+        lines = [title[lang]] if title and title.get(lang) else []
+        lines.append(alt[lang])
+        path = stem.with_name(f"{stem.name}.alt.{lang}.txt")
+        files.write_text_atomic(path, "\n".join(lines) + "\n")
+        written.append(path)
+    return written
+
+
+def write_slide_manifest(entries: list[dict], path: Path) -> Path:
+    """A JSON list of ``{png, svg, alt: {lang: text}, title}`` for the presenter (stable order)."""
+    from survey.model import to_json
+
+    return files.write_text_atomic(Path(path), to_json(sorted(entries, key=lambda e: str(e.get("png")))) + "\n")
+
+
+# -- xlsx ----------------------------------------------------------------------------------
+
+PERCENT_FORMAT = "0.0%"
+POINTS_FORMAT = "+0.0%;-0.0%;0.0%"
+INT_FORMAT = "0"
+NUMBER_FORMAT = "0.00"
+P_FORMAT = "0.000"
+LABEL_COLUMNS = ("item", "group", "code", "theme", "source", "parent", "code_a", "code_b")
+PERCENT_COLUMNS = {"pct", "ci_low", "ci_high", "pct_selections", "pct_scale", "agree_pct", "agree_ci_low",
+                   "agree_ci_high", "pct_previous", "pct_current"}
+POINTS_COLUMNS = {"diff", "diff_low", "diff_high"}
+INT_COLUMNS = {"count", "n", "n_group", "n_scale", "n_dont_know", "n_user_missing", "n_skipped", "agree_count",
+               "interviews", "segments", "n_a", "n_b", "both", "either", "count_previous", "count_current",
+               "n_previous", "n_current"}
+NUMBER_COLUMNS = {"mean", "median", "sd", "q1", "q3", "min", "max", "mean_ci_low", "mean_ci_high", "jaccard"}
+P_COLUMNS = {"p", "p_adjusted"}
+HIDDEN_COLUMNS = {"suppressed", "dont_know", "dataset", "question", "level"}
+NUMERIC_KINDS = {"numeric", "breakdown_numeric"}  # their ci_* are intervals of a mean, not shares
+NOT_TABLES = {"interview_quotes"}  # quotes go to their own workbook, cleared ones only
+MAX_WIDTH = 60
+
+
+def column_format(result, column: str) -> str | None:
+    """The Excel number format of a result-table column (None: text)."""
+    if result.kind in NUMERIC_KINDS and column in ("ci_low", "ci_high"):
+        return NUMBER_FORMAT
+    if column in PERCENT_COLUMNS:
+        return PERCENT_FORMAT
+    if column in POINTS_COLUMNS:
+        return POINTS_FORMAT
+    if column in INT_COLUMNS:
+        return INT_FORMAT
+    if column in NUMBER_COLUMNS:
+        return NUMBER_FORMAT
+    if column in P_COLUMNS:
+        return P_FORMAT
+    return None
+
+
+INTERVIEW_KINDS = {"interview_codes", "interview_codes_by", "interview_cooccurrence"}
+
+
+def header_label(column: str, lang: str, kind: str = "") -> str:
+    from survey import labels
+
+    if kind in INTERVIEW_KINDS and column == "pct":
+        return labels.text("col_pct_interviews", lang)
+    if kind in INTERVIEW_KINDS and column == "code":
+        return labels.text("col_code_label", lang)
+    special = {"code": "col_option", "item": "col_item", "pct": "col_pct", "count": "col_count",
+               "group": "col_group", "source": "col_source"}
+    key = special.get(column, f"col_{column}")
+    try:
+        return labels.text(key, lang)
+    except KeyError:
+        return column
+
+
+def _plain(value):
+    """A cell value openpyxl can store: numpy scalars unwrapped, NA/NaN as None."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            value = value.item()
+        except (AttributeError, ValueError):
+            pass
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def _sheet_name(result_id: str, used: set) -> str:
+    bad = set('[]:*?/\\')
+    name = "".join("-" if ch in bad else ch for ch in result_id).strip("'") or "table"
+    if len(name) > 31:
+        name = name[:31]
+    candidate, k = name, 2
+    while candidate.lower() in used:
+        suffix = f"~{k}"
+        candidate = name[:31 - len(suffix)] + suffix
+        k += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def table_columns(result) -> list[str]:
+    """The result-table columns shown in the workbook, in table order."""
+    return [c for c in result.table.columns if c not in HIDDEN_COLUMNS and not str(c).startswith("_")]
+
+
+def _note_lines(result, lang: str, wave_label: str, synthetic: bool) -> list[str]:
+    from survey import labels
+
+    lines = labels.footer_lines(result, lang, wave_label=wave_label, synthetic=False,
+                                intervals={"ci_low", "ci_high"} <= set(result.table.columns)
+                                and result.kind not in NUMERIC_KINDS)
+    test = result.test or {}
+    reason = test.get("reason")
+    if isinstance(reason, dict) and reason.get(lang):
+        lines.append(str(reason[lang]))
+    lines += [str(note) for note in result.notes]
+    return lines
+
+
+def _fit_widths(ws, widths: dict) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for index, width in sorted(widths.items()):
+        ws.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, max(8, width + 2))
+
+
+def _write_result_sheet(ws, result, lang: str, synthetic: bool, wave_label: str) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    from survey import labels
+
+    bold, italic = Font(bold=True), Font(italic=True, color="595959")
+    row = 1
+    if synthetic or result.synthetic:
+        files.set_cell(ws.cell(row, 1), labels.text("synthetic", lang)).font = Font(bold=True, color="9A3A06")
+        row += 1
+    files.set_cell(ws.cell(row, 1), labels.pick(result.title, lang, default=result.id)).font = Font(bold=True,
+                                                                                                    size=12)
+    row += 1
+    if wave_label:
+        files.set_cell(ws.cell(row, 1), labels.text("footer_wave", lang, wave=wave_label))
+        row += 1
+    row += 1
+    columns = table_columns(result)
+    widths = {}
+    for j, column in enumerate(columns, 1):
+        cell = files.set_cell(ws.cell(row, j), header_label(column, lang, result.kind))
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+        widths[j] = min(len(cell.value), 22)
+    header_row = row
+    ws.freeze_panes = ws.cell(header_row + 1, 1).coordinate
+    marker = labels.text("suppressed", lang)
+    table = result.table
+    suppressed = table["suppressed"].fillna(False).astype(bool) if "suppressed" in table.columns else None
+    for i in range(len(table)):
+        row += 1
+        hidden = bool(suppressed.iloc[i]) if suppressed is not None else False
+        for j, column in enumerate(columns, 1):
+            raw = _plain(table[column].iloc[i])
+            number_format = column_format(result, column)
+            cell = ws.cell(row, j)
+            if column in LABEL_COLUMNS:
+                value = labels.value_label(result, column, raw, lang)
+                files.set_cell(cell, value)
+                width = len(value)
+            elif hidden and number_format is not None and raw is None and column not in ("n_group",):
+                files.set_cell(cell, marker)
+                cell.font = italic
+                width = len(marker)
+            elif number_format is not None and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                cell.value = raw
+                cell.number_format = number_format
+                width = 9
+            else:
+                value = "" if raw is None else raw
+                files.set_cell(cell, value if isinstance(value, (str, int, float, bool)) else str(value))
+                width = len(str(value))
+            widths[j] = max(widths.get(j, 0), width)
+    row += 2
+    for line in _note_lines(result, lang, wave_label, synthetic):
+        files.set_cell(ws.cell(row, 1), line).font = Font(color="4D4D4D")
+        row += 1
+    _fit_widths(ws, widths)
+
+
+def write_tables_xlsx(results, path: Path, lang: str = "fi", synthetic: bool = False,
+                      wave_label: str = "") -> Path:
+    """One workbook for a wave: a contents sheet, then one sheet per Result (numbers stay numbers).
+
+    Percentages are stored as fractions with a ``0.0%`` format, counts as integers;
+    header rows are frozen, widths fitted, n and notes written under each table and
+    suppressed cells marked with the language's marker. Interview quote candidates
+    are left out (they go to their own workbook, cleared quotes only).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    from survey import labels
+
+    workbook = Workbook()
+    contents = workbook.active
+    contents.title = labels.text("sheet_contents", lang)[:31]
+    used = {contents.title.lower()}
+    row = 1
+    if synthetic:
+        files.set_cell(contents.cell(row, 1), labels.text("synthetic", lang)).font = Font(bold=True, color="9A3A06")
+        row += 1
+    files.set_cell(contents.cell(row, 1), labels.text("contents_title", lang)).font = Font(bold=True, size=12)
+    row += 1
+    if wave_label:
+        files.set_cell(contents.cell(row, 1), labels.text("footer_wave", lang, wave=wave_label))
+        row += 1
+    row += 1
+    headers = [labels.text("col_sheet", lang), labels.text("col_question", lang), labels.text("col_dataset", lang),
+               labels.text("col_n", lang)]
+    for j, header in enumerate(headers, 1):
+        files.set_cell(contents.cell(row, j), header).font = Font(bold=True)
+    contents.freeze_panes = contents.cell(row + 1, 1).coordinate
+    widths = {j: len(h) for j, h in enumerate(headers, 1)}
+    for result in results:
+        if result.kind in NOT_TABLES:
+            continue
+        name = _sheet_name(result.id, used)
+        _write_result_sheet(workbook.create_sheet(name), result, lang, synthetic, wave_label)
+        row += 1
+        link = files.set_cell(contents.cell(row, 1), name)
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1", display=name)
+        link.font = Font(color="0B4F8A", underline="single")
+        title = labels.pick(result.title, lang, default=result.id)
+        files.set_cell(contents.cell(row, 2), title)
+        files.set_cell(contents.cell(row, 3), result.dataset)
+        respondents = labels.respondents_of(result)
+        if respondents is None:
+            respondents = (result.n or {}).get("interviews")
+        if respondents is not None:
+            contents.cell(row, 4).value = int(respondents)
+            contents.cell(row, 4).number_format = INT_FORMAT
+        for j, value in ((1, name), (2, title), (3, result.dataset)):
+            widths[j] = max(widths[j], len(str(value)))
+    _fit_widths(contents, widths)
+    return files.save_workbook(workbook, Path(path))
+
+
+# -- codebook ------------------------------------------------------------------------------
+
+def _frames_of(ingested) -> dict:
+    frames = getattr(ingested, "frames", ingested)
+    return dict(frames or {})
+
+
+def codebook_rows(frames: dict, lang: str = "fi") -> list[dict]:
+    """One row per question of every dataset: variable, text, type, options, n valid, n missing."""
+    from survey import labels
+    from survey.instruments import load_instrument
+
+    rows = []
+    for dataset, frame in frames.items():
+        if frame is None:
+            continue
+        try:
+            instrument = load_instrument(dataset)
+        except Exception:  # a dataset without an instrument: list its columns only
+            instrument = None
+        questions = instrument.questions if instrument else ()
+        for q in questions:
+            missing_codes = {str(c) for c in (q.extra.get("missing") or [])}
+            if q.type == "multi":
+                column = q.answered_column
+                if column not in frame.columns:
+                    continue
+                valid = int(frame[column].fillna(False).astype(bool).sum())
+                variable = ", ".join([q.option_column(o.code) for o in q.options])
+            else:
+                if q.id not in frame.columns:
+                    continue
+                values = frame[q.id]
+                present = values.notna()
+                if values.dtype == "string" or values.dtype == object:
+                    present &= values.astype("string").str.strip().fillna("") != ""
+                user_missing = values.map(lambda v: str(v) in missing_codes) & present
+                valid = int((present & ~user_missing).sum())
+                variable = q.id
+            options = "; ".join(f"{o.code} = {o.label(lang)}" for o in q.options) or ""
+            extra = q.extra
+            if extra.get("dont_know") is not None and str(extra["dont_know"]) not in {str(o.code) for o in q.options}:
+                options += f"; {extra['dont_know']} = {labels.text('dont_know', lang)}"
+            rows.append({"dataset": dataset, "variable": variable, "question": q.label(lang), "type": q.type,
+                         "options": options, "n_valid": valid, "n_missing": int(len(frame)) - valid})
+    return rows
+
+
+def write_codebook(ingested, path: Path, lang: str = "fi", synthetic: bool = False, wave_label: str = "") -> Path:
+    """The codebook workbook: variable, question text, type, options and labels, n valid, n missing."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from survey import labels
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = labels.text("codebook_title", lang)[:31]
+    row = 1
+    if synthetic:
+        files.set_cell(ws.cell(row, 1), labels.text("synthetic", lang)).font = Font(bold=True, color="9A3A06")
+        row += 1
+    files.set_cell(ws.cell(row, 1), labels.text("codebook_title", lang)).font = Font(bold=True, size=12)
+    row += 1
+    if wave_label:
+        files.set_cell(ws.cell(row, 1), labels.text("footer_wave", lang, wave=wave_label))
+        row += 1
+    row += 1
+    keys = ["dataset", "variable", "question", "type", "options", "n_valid", "n_missing"]
+    heads = [labels.text(k, lang) for k in ("col_dataset", "col_variable", "col_question_text", "col_type",
+                                             "col_options", "col_n_valid", "col_n_missing")]
+    for j, head in enumerate(heads, 1):
+        files.set_cell(ws.cell(row, j), head).font = Font(bold=True)
+    ws.freeze_panes = ws.cell(row + 1, 1).coordinate
+    widths = {j: len(h) for j, h in enumerate(heads, 1)}
+    for record in codebook_rows(_frames_of(ingested), lang):
+        row += 1
+        for j, key in enumerate(keys, 1):
+            value = record[key]
+            cell = files.set_cell(ws.cell(row, j), value)
+            if isinstance(value, int):
+                cell.number_format = INT_FORMAT
+            else:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            widths[j] = max(widths[j], len(str(value)))
+    _fit_widths(ws, widths)
+    return files.save_workbook(workbook, Path(path))

@@ -115,3 +115,35 @@ def _n_line(result, lang: str) -> str:
 def _has_suppressed(result) -> bool:
     table = result.table
     return "suppressed" in getattr(table, "columns", ()) and bool(table["suppressed"].fillna(False).astype(bool).any())
+
+
+def _lookup(mapping, value):
+    if not isinstance(mapping, dict):
+        return None
+    for candidate in (value, str(value)):
+        if candidate in mapping and not isinstance(mapping[candidate], dict):
+            return str(mapping[candidate])
+    return None
+
+
+def value_label(result, column: str, value, lang: str = "fi") -> str:
+    """The words for a code-like cell (``code``, ``item``, ``group``, ``theme``...) of a result table.
+
+    Looks in ``labels[<column>s][lang]`` (e.g. ``labels["groups"]["fi"]``), then
+    ``labels[lang][<column>s]`` (e.g. ``labels["fi"]["items"]``), then ``labels[lang]``,
+    each first in ``lang`` and then in Finnish; unknown codes stay as they are.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    table = result.labels or {}
+    plural = f"{column}s"
+    for key in (lang, "fi"):
+        for mapping in ((table.get(plural) or {}).get(key), (table.get(key) or {}).get(plural),
+                        (table.get(column) or {}).get(key) if isinstance(table.get(column), dict) else None,
+                        table.get(key)):
+            found = _lookup(mapping, value)
+            if found is not None:
+                return found
+    if str(value) == "dont_know":
+        return text("dont_know", lang)
+    return str(value)
