@@ -342,3 +342,34 @@ def test_instruments_cover_every_raw_column():
         spss = q.extra["spss"]
         names |= set(spss.values()) if isinstance(spss, dict) else {spss}
     assert set(meta.column_names) == names | {"ID"}
+
+
+# --- the pipeline finds what was planted ------------------------------------------
+
+@pytest.mark.parametrize("wave", WAVES)
+def test_pipeline_ingest_finds_the_planted_associations_truths(wave):
+    """Read, normalise, validate and clean the associations export as `survey run` does."""
+    pipeline = pytest.importorskip("survey.pipeline")
+    project = load_project(REPO)
+    declared = project.wave(wave)
+    frame, meta, problems = pipeline.ingest_dataset(project, declared, declared.datasets["associations"])
+    truth = load_truth(wave)["associations"]
+    assert len(frame) == truth["respondents"] and frame["respondent_id"].is_unique
+    assert int((frame["assoc_type"] == "youth").sum()) == truth["small_group"]["count"]
+    for group, expected in truth["premises_available"]["groups"].items():
+        values = frame.loc[frame["assoc_type"] == group, "premises_available"]
+        substantive = values[values.isin([1, 2, 3, 4, 5])]
+        assert (int(substantive.isin([4, 5]).sum()), len(substantive)) == (expected["agree"], expected["substantive"])
+    assert int((frame["contact_known"] == "yes").sum()) == truth["contact_known"]["count"]
+    # every planted problem is reported, at the row the truth names, and handled by survey.yml's cleaning
+    assert all(p.severity != "error" for p in problems), [p.describe() for p in problems]
+    found = {(p.row, str(p.value)) for p in problems}
+    expected = set()
+    for p in truth["problems"]:
+        rows = p.get("rows") or [p["row"]]
+        expected |= {(r, p.get("value", p["respondent_id"])) for r in rows}
+    assert expected <= found and len(problems) == len(expected)
+    # personal data the redactor can recognise never survives into the normal form
+    text = "\n".join(frame[c].dropna().astype(str).str.cat(sep="\n") for c in ("benefits_open", "development_open"))
+    for kind in ("phone_local", "phone_intl", "email", "hetu", "address"):
+        assert PII[kind] not in text, kind

@@ -46,10 +46,12 @@ def _write_interviews(folder: Path, wave: str) -> tuple[list[Path], dict]:
         if exc.name != "survey.demo.interviews":
             raise
         return [], {"skipped": "survey.demo.interviews is not available"}
-    before = {p for p in folder.iterdir()} if folder.exists() else set()
+    def snapshot() -> dict:
+        return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()}
+
+    before = snapshot()
     truth = module.write_interviews(folder, wave)
-    after = {p for p in folder.iterdir()}
-    return sorted(after - before), truth
+    return sorted(p for p, stamp in snapshot().items() if before.get(p) != stamp), truth
 
 
 def generate_wave(root: Path, wave: str) -> tuple[list[Path], dict]:
