@@ -23,7 +23,7 @@ Result kinds and table columns
     ``n = {respondents, answering, selections, per_respondent}``; ``pct`` is of those
     who answered the question, ``pct_selections`` of all selections.
 ``likert`` -- :func:`analyse_likert` (one item or a battery)
-    ``item, code, count, pct, pct_scale, ci_low, ci_high, dont_know, suppressed``
+    ``item, code, count, pct, pct_scale, ci_low, ci_high, dont_know, agree, suppressed``
     (item x code; ``pct`` of all item answers incl. *En osaa sanoa*, ``pct_scale`` of
     scale answers only); ``n = {respondents, items, answering_min, answering_max}``.
 ``likert_summary`` -- :func:`summarise_likert` (id ends ``-summary``)

@@ -22,12 +22,14 @@ import numpy as np
 import pandas as pd
 
 from survey.analysis._common import (code_key, missing_codes, option_labels, question_title, require_columns,
-                                     require_type, result_id)
+                                     require_type)
 from survey.analysis.frequencies import WHOLE_SAMPLE_SUPPRESSION
 from survey.analysis.proportions import mean_interval, wilson_interval
+from survey.config import LANGUAGES
 from survey.model import Result
 
-LIKERT_COLUMNS = ["item", "code", "count", "pct", "pct_scale", "ci_low", "ci_high", "dont_know", "suppressed"]
+LIKERT_COLUMNS = ["item", "code", "count", "pct", "pct_scale", "ci_low", "ci_high", "dont_know", "agree",
+                  "suppressed"]
 SUMMARY_COLUMNS = ["item", "n", "n_scale", "n_dont_know", "n_user_missing", "n_skipped", "agree_count",
                    "agree_pct", "agree_ci_low", "agree_ci_high", "mean", "mean_ci_low", "mean_ci_high",
                    "median", "suppressed"]
@@ -80,10 +82,12 @@ def _battery_id(questions, battery: str | None) -> tuple[str, object]:
 
 
 def _battery_title(questions, title):
+    """The title: given, else the battery's common text (``battery_text``), else the item's text."""
     if title:
         return dict(title)
-    if len(questions) == 1:
-        return question_title(questions[0])
+    text = questions[0].extra.get("battery_text")
+    if len(questions) > 1 and isinstance(text, dict) and text.get("fi"):
+        return {lang: text.get(lang) or text["fi"] for lang in LANGUAGES}
     return question_title(questions[0])
 
 
@@ -102,7 +106,8 @@ def analyse_likert(frame: pd.DataFrame, questions, *, dataset: str, wave: str = 
     """Distribution of one Likert item or a battery of items (``kind="likert"``).
 
     Table, one row per item x code (scale codes in order, then the dont-know code):
-    ``item, code, count, pct, pct_scale, ci_low, ci_high, dont_know, suppressed``.
+    ``item, code, count, pct, pct_scale, ci_low, ci_high, dont_know, agree,
+    suppressed`` (``agree``: the code counts towards "% agree").
     ``pct`` is of all who answered the item (scale + dont-know; sums to 1 per item);
     ``pct_scale`` is of scale answers only (``nan`` on the dont-know row), and
     ``ci_*`` is the Wilson interval of ``pct``. ``n = {respondents, items,
@@ -122,17 +127,19 @@ def analyse_likert(frame: pd.DataFrame, questions, *, dataset: str, wave: str = 
         answering.append(n_all)
         if parts["other"].any():
             notes.append(f"{q.id}: {int(parts['other'].sum())} answers with codes outside the scale were left out")
+        agree_keys = {code_key(c) for c in spec["agree"]}
         for code in spec["scale"]:
             count = int((parts["keys"] == code_key(code)).sum())
             low, high = wilson_interval(count, n_all)
             rows.append({"item": q.id, "code": code, "count": count, "pct": count / n_all if n_all else math.nan,
                          "pct_scale": count / n_scale if n_scale else math.nan, "ci_low": low, "ci_high": high,
-                         "dont_know": False, "suppressed": False})
+                         "dont_know": False, "agree": code_key(code) in agree_keys, "suppressed": False})
         if spec["dont_know"] is not None:
             low, high = wilson_interval(n_dk, n_all)
             rows.append({"item": q.id, "code": spec["dont_know"], "count": n_dk,
                          "pct": n_dk / n_all if n_all else math.nan, "pct_scale": math.nan,
-                         "ci_low": low, "ci_high": high, "dont_know": True, "suppressed": False})
+                         "ci_low": low, "ci_high": high, "dont_know": True, "agree": False,
+                         "suppressed": False})
     table = pd.DataFrame(rows, columns=LIKERT_COLUMNS)
     table["code"] = table["code"].astype(object)
     name, first = _battery_id(questions, battery)
