@@ -117,21 +117,32 @@ def test_quotes_are_redacted_attributed_and_not_cleared_by_default():
     assert iv.select_cleared(result).table.empty
 
 
-def _likert_result(dataset, question, counts, answering):
-    table = pd.DataFrame({"code": list(counts), "count": list(counts.values())})
-    return Result(id=f"{dataset}-{question}", kind="likert", dataset=dataset, question=question, title={"fi": "x"},
-                  table=table, n={"answering": answering})
+def _likert_battery(dataset, items):
+    """A ``likert`` result shaped like survey.analysis.likert: item x code rows, dont-know flagged."""
+    rows = []
+    for item, counts in items.items():
+        for code, count in counts.items():
+            rows.append({"item": item, "code": code, "count": count, "dont_know": code == 9})
+    return Result(id=f"{dataset}-views", kind="likert", dataset=dataset, question=",".join(items), title={"fi": "x"},
+                  table=pd.DataFrame(rows), n={"respondents": 60})
 
 
 def test_triangulation_uses_survey_counts_and_interview_k():
     from statsmodels.stats.proportion import proportion_confint
 
-    assoc = _likert_result("associations", "grants_clear", {5: 10, 4: 20, 3: 10, 2: 5, 1: 5, 9: 7}, 57)
-    staff = _likert_result("staff", "grants_process", {5: 3, 4: 9, 3: 12, 2: 10, 1: 6, 9: 11}, 51)
+    assoc = _likert_battery("associations", {"grants_sufficient": {5: 1, 4: 1, 3: 1, 2: 1, 1: 1, 9: 0},
+                                             "grants_clear": {5: 10, 4: 20, 3: 10, 2: 5, 1: 5, 9: 7}})
+    staff = _likert_battery("staff", {"grants_process": {5: 3, 4: 9, 3: 12, 2: 10, 1: 6, 9: 11}})
+    single = Result(id="associations-volunteering-city", kind="single", dataset="associations",
+                    question="volunteering_city", title={"fi": "x"},
+                    table=pd.DataFrame({"code": ["yes", "maybe", "no"], "count": [6, 10, 4]}),
+                    n={"respondents": 63, "answering": 20})
     counts = iv.count_codes(CODINGS, CASES)
     mapping = {"grants": {"associations": {"question": "grants_clear"}, "staff": {"question": "grants_process"},
-                          "interviews": "avustukset"}}
-    result = iv.triangulate([assoc, staff], counts, mapping)
+                          "interviews": "avustukset"},
+               "volunteering": {"associations": {"question": "volunteering_city", "codes": ["yes"]},
+                                "interviews": "vapaaehtoisuus"}}
+    result = iv.triangulate([staff, single, assoc], counts, mapping)
     table = result.table
     a = _row(table, theme="grants", source="associations")
     assert (a["count"], a["n"]) == (30, 50)  # agree = 4 + 5; "En osaa sanoa" (9) is not in the denominator
@@ -141,6 +152,21 @@ def test_triangulation_uses_survey_counts_and_interview_k():
     assert (s["count"], s["n"]) == (12, 40)
     i = _row(table, theme="grants", source="interviews")
     assert (i["count"], i["n"], i["pct"]) == (3, 4, 0.75) and pd.isna(i["ci_low"])
+    v = _row(table, theme="volunteering", source="associations")
+    assert (v["count"], v["n"], v["pct"]) == (6, 20, 0.3)
+    assert pd.isna(_row(table, theme="volunteering", source="staff")["pct"])
+    assert _row(table, theme="volunteering", source="interviews")["count"] == 0
+
+
+def test_triangulation_prefers_the_likert_summary_numbers():
+    summary = Result(id="staff-views-summary", kind="likert_summary", dataset="staff", question="grants_process",
+                     title={"fi": "x"}, n={},
+                     table=pd.DataFrame([{"item": "grants_process", "n_scale": 40, "agree_count": 12,
+                                          "agree_pct": 0.3, "agree_ci_low": 0.18, "agree_ci_high": 0.45}]))
+    mapping = {"grants": {"staff": {"question": "grants_process"}, "interviews": "avustukset"}}
+    table = iv.triangulate([summary], iv.count_codes(CODINGS, CASES), mapping).table
+    row = _row(table, theme="grants", source="staff")
+    assert (row["count"], row["n"], row["ci_low"], row["ci_high"]) == (12, 40, 0.18, 0.45)
 
 
 def test_triangulation_mapping_defaults_and_overrides():

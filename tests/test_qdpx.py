@@ -176,3 +176,24 @@ def test_not_a_zip(tmp_path):
 def test_decode_text_drops_bom_and_reads_utf16():
     assert qdpx.decode_text(b"\xef\xbb\xbfabc") == "abc"
     assert qdpx.decode_text("ä😀".encode("utf-16")) == "ä😀"
+
+
+def test_interviewee_names_from_source_names_are_masked(tmp_path):
+    from survey.interviews import load_interviews
+
+    text = "Olen Maija Esimerkki ja vastaan avustuksista kaupungilla."
+    xml = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="{NS}" name="x">
+  <CodeBook><Codes><Code guid="K1" name="Avustukset" isCodable="true"/></Codes></CodeBook>
+  <Sources>
+    <TextSource guid="S1" name="Haastattelu Maija Esimerkki.docx" plainTextPath="internal://s1.txt">
+      <PlainTextSelection guid="P1" startPosition="0" endPosition="{len(text)}">
+        <Coding guid="C1"><CodeRef targetGUID="K1"/></Coding></PlainTextSelection>
+    </TextSource>
+  </Sources>
+</Project>"""
+    path = _write_qdpx(tmp_path / "names.qdpx", {"project.qde": xml, "sources/s1.txt": text})
+    assert read_qdpx(path).codings["text"].iloc[0] == text
+    frames = load_interviews(path)
+    assert "Maija" not in frames["codings"]["text"].iloc[0]
+    assert "Esimerkki" not in frames["codings"].to_json() + frames["cases"].to_json()

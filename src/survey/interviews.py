@@ -211,9 +211,11 @@ def load_interviews(path: Path, names: Iterable[str] = ()) -> dict:
     """Read interviews for the pipeline: frames with the coded text already redacted.
 
     Returns ``{"codings", "cases", "codes"}`` DataFrames plus ``format``,
-    ``missing_sources`` and ``notes``. Source and case names never leave the reader.
+    ``missing_sources`` and ``notes``. Source and case names never leave the reader;
+    those that look like personal names are masked in the text besides ``names``.
     """
     project = read_interviews(path)
+    names = (*tuple(names), *project.extra.get("person_names", ()))
     return {"codings": redact_codings(project.codings, names), "cases": project.cases.copy(),
             "codes": project.codes.copy(), "format": project.format,
             "missing_sources": list(project.missing_sources), "notes": list(project.notes)}
@@ -473,33 +475,64 @@ def triangulation_mapping(overrides: dict | None = None) -> dict:
     return mapping
 
 
-def _positive(result: Result, spec: dict) -> tuple[int, int] | None:
-    """(count with the positive view, denominator) from a survey result's table, or None."""
-    from survey.analysis._common import code_key
+def _question(dataset: str, qid: str):
     from survey.instruments import load_instrument
 
+    try:
+        return load_instrument(dataset).question(qid)
+    except Exception:  # unknown dataset or question: no instrument defaults
+        return None
+
+
+def _positive(result: Result, qid: str, spec: dict) -> dict | None:
+    """``{count, n, pct, ci_low, ci_high}`` of the positive view of ``qid`` in a survey result, or None.
+
+    A ``likert_summary`` row gives its own ``agree_*`` numbers; a ``likert`` table is
+    counted over the scale codes of the item (the *En osaa sanoa* row left out of the
+    base); ``single``/``multi`` tables over those answering. The interval is
+    :func:`survey.analysis.proportions.wilson_interval`, as in the survey results.
+    """
+    from survey.analysis._common import code_key
+    from survey.analysis.proportions import wilson_interval
+
     table = result.table
+    question = _question(result.dataset, qid)
+    extra = question.extra if question is not None else {}
+    codes = spec.get("codes")
+    if result.kind == "likert_summary":
+        if codes or "item" not in table or "agree_count" not in table:
+            return None
+        row = table[table["item"].astype(str) == qid]
+        if row.empty:
+            return None
+        row = row.iloc[0]
+        return {"count": int(row["agree_count"]), "n": int(row["n_scale"]), "pct": float(row["agree_pct"]),
+                "ci_low": float(row["agree_ci_low"]), "ci_high": float(row["agree_ci_high"])}
     if not {"code", "count"} <= set(table.columns):
         return None
-    try:
-        question = load_instrument(result.dataset).question(result.question)
-    except Exception:  # unknown dataset or question: no agree codes
-        question = None
-    extra = question.extra if question is not None else {}
-    codes = spec.get("codes") or extra.get("agree")
-    if not codes:
-        return None
-    keys = table["code"].map(code_key)
-    wanted = {code_key(c) for c in codes}
-    count = int(table.loc[keys.isin(wanted), "count"].sum())
+    if "item" in table:
+        table = table[table["item"].astype(str) == qid]
     if result.kind == "likert":
-        scale = {code_key(c) for c in (extra.get("scale") or [])}
-        denominator = int(table.loc[keys.isin(scale), "count"].sum()) if scale else None
-        if not denominator:
-            denominator = int(result.n.get("valid") or result.n.get("answering") or 0)
+        codes = codes or extra.get("agree")
+        if not codes:
+            scale = list(extra.get("scale") or [])
+            codes = scale[-2:]
+        on_scale = ~table["dont_know"].astype(bool) if "dont_know" in table else table["code"].notna()
+        if extra.get("scale"):
+            on_scale &= table["code"].map(code_key).isin({code_key(c) for c in extra["scale"]})
+        n = int(table.loc[on_scale, "count"].sum())
+        keys = table["code"].map(code_key)
+        count = int(table.loc[on_scale & keys.isin({code_key(c) for c in codes}), "count"].sum())
     else:
-        denominator = int(result.n.get("answering") or result.n.get("respondents") or 0)
-    return count, denominator
+        if not codes:
+            return None
+        keys = table["code"].map(code_key)
+        count = int(table.loc[keys.isin({code_key(c) for c in codes}), "count"].sum())
+        n = int(result.n.get("answering") or result.n.get("respondents") or 0)
+    if not n:
+        return None
+    low, high = wilson_interval(count, n)
+    return {"count": count, "n": n, "pct": count / n, "ci_low": low, "ci_high": high}
 
 
 def triangulate(survey_results: Iterable[Result], interview_counts: Result, mapping: dict, *,
@@ -507,18 +540,22 @@ def triangulate(survey_results: Iterable[Result], interview_counts: Result, mapp
     """Each development-plan theme seen by associations, staff and interviews, side by side.
 
     ``survey_results``: already computed survey results (any order; matched by
-    ``dataset`` and ``question``). ``interview_counts``: :func:`count_codes`'s result.
+    ``dataset`` and question id, a battery's items included; a ``likert_summary``
+    is preferred, then ``likert``, ``single``, ``multi``). ``interview_counts``: :func:`count_codes`'s result.
     ``mapping``: plan theme -> ``{"associations": {"question", "codes"}, "staff": {...},
     "interviews": <theme code>}`` (see :func:`triangulation_mapping`). Survey shares
     use the result's own counts; the interval is the 95 % Wilson interval. Themes or
     sources without data get NA rows, never invented numbers.
     """
-    from survey.analysis.proportions import wilson_interval
-
-    by_key = {}
+    rank = {"likert_summary": 0, "likert": 1, "single": 2, "multi": 3}
+    by_key: dict = {}
     for result in survey_results:
-        if result.dataset in ("associations", "staff") and result.kind in ("likert", "single", "multi"):
-            by_key.setdefault((result.dataset, result.question), result)
+        if result.dataset in ("associations", "staff") and result.kind in rank:
+            for qid in str(result.question).split(","):
+                key = (result.dataset, qid.strip())
+                by_key.setdefault(key, []).append(result)
+    for candidates in by_key.values():
+        candidates.sort(key=lambda r: rank[r.kind])
     counts = interview_counts.table
     total = int(interview_counts.n.get("interviews", 0))
     order = [t for t in _codebook()["groups"]["plan_themes"] if t in mapping] + \
@@ -533,12 +570,10 @@ def triangulate(survey_results: Iterable[Result], interview_counts: Result, mapp
             question = side.get("question")
             row = {"theme": theme, "source": dataset, "dataset": dataset, "question": question, "count": pd.NA,
                    "n": pd.NA, "pct": pd.NA, "ci_low": pd.NA, "ci_high": pd.NA}
-            result = by_key.get((dataset, question))
-            found = _positive(result, side) if result is not None else None
-            if found and found[1]:
-                count, n = found
-                low, high = wilson_interval(count, n)
-                row.update({"count": count, "n": n, "pct": count / n, "ci_low": low, "ci_high": high})
+            found = next((f for f in (_positive(r, question, side) for r in by_key.get((dataset, question), []))
+                          if f), None)
+            if found:
+                row.update(found)
             elif question:
                 notes.append(f"{theme}: no {dataset} result for question '{question}'")
             rows.append(row)

@@ -131,9 +131,10 @@ def check_archive(archive: zipfile.ZipFile, file: str) -> None:
         if info.file_size > MAX_MEMBER_UNCOMPRESSED:
             raise InputError(f"archive member '{info.filename}' would unpack to {info.file_size} bytes, "
                              f"more than the {MAX_MEMBER_UNCOMPRESSED} allowed; refusing to read it", file=file)
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise InputError(f"archive member '{info.filename}' is compressed {info.file_size // max(info.compress_size, 1)}"
-                             f":1, which looks like a zip bomb; refusing to read it", file=file)
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise InputError(f"archive member '{info.filename}' is compressed {ratio}:1, which looks like a zip bomb; "
+                             "refusing to read it", file=file)
     if total > MAX_TOTAL_UNCOMPRESSED:
         raise InputError(f"the archive would unpack to {total} bytes, more than the {MAX_TOTAL_UNCOMPRESSED} "
                          "allowed; refusing to read it", file=file)
@@ -358,9 +359,31 @@ def read_qdpx(path: Path) -> QdaProject:
                      "archive; their codings are counted but have no text")
     from survey.interviews import canonicalise
 
+    case_names = [c.get("name") or "" for block in _children(root, "Cases") for c in _children(block, "Case")]
+    people = person_like_names([r["name"] for r in source_rows] + case_names)
     return canonicalise(QdaProject(codings=codings, cases=cases, codes=codes.drop(columns=["codable"]),
                                    sources=sources, missing_sources=missing_sorted, origin=root.get("origin") or "",
-                                   notes=tuple(notes)))
+                                   notes=tuple(notes), extra={"person_names": people}))
+
+
+_NAME_WORD = re.compile(r"^[A-ZÅÄÖÜ][a-zåäöüéèáà'-]+$")
+_NOT_NAMES = {"haastattelu", "haastateltava", "interview", "intervju", "transcript", "litterointi", "case",
+              "tapaus", "audio", "visual", "video", "text", "teksti"}
+
+
+def person_like_names(names: list[str]) -> tuple[str, ...]:
+    """Source and case names that look like a person's name (two or more capitalised words).
+
+    Interviewees' names often name their transcript (``Haastattelu Maija Esimerkki.docx``);
+    they are passed to the redactor so that the transcript's own mentions are masked.
+    """
+    found = []
+    for name in names:
+        stem = re.sub(r"\.(txt|docx?|rtf|pdf|odt)$", "", name or "", flags=re.IGNORECASE)
+        words = [w for w in re.split(r"[\s_]+", stem) if w and w.lower() not in _NOT_NAMES]
+        if len(words) >= 2 and all(_NAME_WORD.match(w) for w in words[:3]):
+            found.append(" ".join(words[:3]))
+    return tuple(dict.fromkeys(found))
 
 
 def _collect(element, source_guid, kind, text, load, by_guid, rows, notes) -> None:
