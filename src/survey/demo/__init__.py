@@ -58,6 +58,7 @@ def generate_wave(root: Path, wave: str) -> tuple[list[Path], dict]:
     """Write every demo file of one wave under ``root/data/raw/<wave>/``; return the paths and the truth."""
     from survey.demo.associations import write_associations
     from survey.demo.staff import write_staff
+    from survey.demo.truth import list_planted
 
     if wave not in WAVES:
         raise ValueError(f"unknown demo wave '{wave}' (use {', '.join(WAVES)})")
@@ -70,6 +71,7 @@ def generate_wave(root: Path, wave: str) -> tuple[list[Path], dict]:
         path, truth[name] = writer(folder, wave)
         paths.append(path)
     written, truth["interviews"] = _write_interviews(folder, wave)
+    truth["planted"] = list_planted(wave, truth)
     paths += [p for p in written if p not in paths]
     return paths, truth
 

@@ -26,10 +26,8 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
-import yaml
 
-from survey.config import INSTRUMENTS_DIR
-from survey.demo.truth import FORMULA_INJECTION, PII, allocate, seed_for
+from survey.demo.truth import FORMULA_INJECTION, PII, SYNTHETIC_NOTE, allocate, seed_for
 from survey.files import save_workbook
 from survey.instruments import load_instrument
 
@@ -137,9 +135,8 @@ ITEM_MEANS = {"grants_clear": 0.2, "grants_sufficient": -0.4, "premises_availabl
 
 def _added_in(dataset: str) -> dict:
     """Option code -> wave in which it was added, per question (``added_in`` of an option)."""
-    raw = yaml.safe_load((INSTRUMENTS_DIR / f"{dataset}.yml").read_text(encoding="utf-8"))
-    return {q["id"]: {o["code"]: o["added_in"] for o in q.get("options", []) if "added_in" in o}
-            for q in raw["questions"]}
+    return {q.id: {o.code: o.extra["added_in"] for o in q.options if o.extra.get("added_in")}
+            for q in load_instrument(dataset).questions}
 
 
 def _offered(qid: str, code, wave: str, added: dict) -> bool:
@@ -326,6 +323,8 @@ def write_associations(folder: Path, wave: str) -> tuple[Path, dict]:
     workbook = openpyxl.Workbook()
     ws = workbook.active
     ws.title = "Vastaukset"
+    workbook.properties.title = f"Järjestökysely {wave[:4]} – {SYNTHETIC_NOTE}"
+    workbook.properties.description = "Synteettinen demoaineisto: ei todellisia vastauksia (synthetic demo data)."
     for row in [top, sub, *rows]:
         ws.append([None if v is None or v == "" else v for v in row])
     # Webropol writes every answer as text: an answer that looks like a formula stays text.
