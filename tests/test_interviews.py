@@ -274,7 +274,8 @@ def test_analyse_interviews_gives_report_results(demo_2024):
     results = iv.analyse_interviews(frames, wave="2024-demo", synthetic=True)
     assert [r.id for r in results] == ["interviews-codes", "interviews-codes-by-division", "interviews-codes-by-role",
                                        "interviews-cooccurrence", "interviews-cooccurrence-themes",
-                                       "interviews-quotes"]
+                                       "interviews-quotes", "interviews-quotes-cleared"]
+    assert results[-1].table.empty  # nothing is cleared by default
     by_division = results[1].table
     assert by_division.loc[by_division["group"] == "kaupunkiymparisto", "suppressed"].all()
     row = _row(by_division, group="sivistys", code="avustukset_haku")

@@ -64,3 +64,23 @@ def test_no_planted_personal_data_in_results_or_processed_frames(demo_wave):
                      [f.to_json() for f in ingested.interviews.values() if hasattr(f, "to_json")])
     for planted in demo.PLANTED_PERSONAL_DATA:
         assert planted not in text, planted
+
+
+def test_committed_demo_files_give_the_committed_truth():
+    from survey.demo.truth import load_truth
+    from survey.ingest.coding_sheet import inspect_coding_sheet
+    from survey.ingest.qdpx import inspect_qdpx
+
+    for wave in ("2024-demo", "2026-demo"):
+        folder = project_root() / "data" / "raw" / wave
+        if not (folder / demo.QDPX_FILE).is_file():
+            pytest.skip("demo files not generated")
+        truth = load_truth(wave)["interviews"]
+        frames = iv.load_interviews(folder / demo.QDPX_FILE)
+        table = iv.count_codes(frames["codings"], frames["cases"]).table
+        assert table[table["level"] == "code"].set_index("code")["interviews"].to_dict() == truth["codes"]
+        assert table[table["level"] == "theme"].set_index("code")["interviews"].to_dict() == truth["themes"]
+        qdpx_info, sheet_info = inspect_qdpx(folder / demo.QDPX_FILE), inspect_coding_sheet(folder / demo.SHEET_FILE)
+        assert qdpx_info["respondents"] == sheet_info["respondents"] == truth["interviews"]
+        assert qdpx_info["codings"] == sheet_info["codings"] == truth["codings"]
+        assert qdpx_info["codes"] == sheet_info["codes"] == 24

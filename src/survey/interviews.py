@@ -602,7 +602,15 @@ def triangulate(survey_results: Iterable[Result], interview_counts: Result, mapp
 def analyse_interviews(frames: dict, *, wave: str = "", synthetic: bool = False, threshold: int = 5,
                        merge_small: bool = False, cleared: Iterable[str] = (),
                        names: Iterable[str] = ()) -> list[Result]:
-    """Every interview result, in report order: counts, counts by division and role, co-occurrence, quotes."""
+    """Every interview result, in report order.
+
+    ``interviews-codes``, ``interviews-codes-by-division``, ``interviews-codes-by-role``
+    (when the cases have them), ``interviews-cooccurrence`` (codes),
+    ``interviews-cooccurrence-themes``, ``interviews-quotes`` (all candidates, for the
+    analyst's quotes.xlsx) and ``interviews-quotes-cleared`` (the only quotes a report
+    may print). ``cleared``: survey.yml ``cleared_quotes``; ``names``: survey.yml
+    ``redaction.names``.
+    """
     codings, cases = frames["codings"], frames.get("cases")
     if cases is None:
         cases = pd.DataFrame({"interview": codings["interview"].unique(), "division": pd.NA, "role": pd.NA})
@@ -613,8 +621,9 @@ def analyse_interviews(frames: dict, *, wave: str = "", synthetic: bool = False,
                                           wave=wave, synthetic=synthetic))
     results.append(cooccurrence(codings, level="code", wave=wave, synthetic=synthetic))
     results.append(cooccurrence(codings, level="theme", wave=wave, synthetic=synthetic))
-    results.append(candidate_quotes(codings, cases, threshold=threshold, cleared=cleared, names=names,
-                                    wave=wave, synthetic=synthetic))
+    quotes = candidate_quotes(codings, cases, threshold=threshold, cleared=cleared, names=names, wave=wave,
+                              synthetic=synthetic)
+    results += [quotes, select_cleared(quotes)]
     return results
 
 

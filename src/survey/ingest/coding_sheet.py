@@ -158,10 +158,13 @@ def read_coding_sheet(path: Path) -> QdaProject:
                      "the first is used")
     cases = cases.groupby("interview", sort=False).first().reset_index()
     cases = cases.astype({"interview": "string", "division": "string", "role": "string"})
-    codes = pd.DataFrame({"code": codings["code"], "parent": codings["parent"]}).drop_duplicates()
-    codes = pd.DataFrame({"guid": None, "code": codes["code"], "parent": codes["parent"],
-                          "parent_code": codes["parent"].where(codes["parent"] != codes["code"]),
-                          "depth": (codes["parent"] != codes["code"]).astype(int)}).reset_index(drop=True)
+    rows = []
+    for theme in dict.fromkeys(codings["parent"]):  # each theme, then its codes, in order of appearance
+        rows.append({"guid": None, "code": theme, "parent": theme, "parent_code": None, "depth": 0})
+        for code in dict.fromkeys(codings.loc[codings["parent"] == theme, "code"]):
+            if code != theme:
+                rows.append({"guid": None, "code": code, "parent": theme, "parent_code": theme, "depth": 1})
+    codes = pd.DataFrame(rows, columns=["guid", "code", "parent", "parent_code", "depth"])
     sources = pd.DataFrame({"interview": [pseudonym[v] for v in order], "guid": None, "name": order,
                             "type": "sheet", "has_text": True})
     project = QdaProject(codings=codings, cases=cases, codes=codes, sources=sources, format=FORMAT,
