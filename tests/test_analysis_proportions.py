@@ -68,3 +68,13 @@ def test_mean_interval_matches_statsmodels():
 
     values = [1, 3, 4, 4, 7, 10]
     assert mean_interval(values) == pytest.approx(DescrStatsW(values).tconfint_mean(), abs=1e-12)
+
+
+@pytest.mark.parametrize("a,m,b,n", [(56, 70, 48, 80), (6, 7, 2, 7), (5, 56, 0, 29), (28, 63, 50, 71),
+                                     (3, 16, 9, 19), (0, 10, 0, 20), (10, 10, 0, 20)])
+def test_newcombe_difference_matches_statsmodels(a, m, b, n):
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    low, high = confint_proportions_2indep(a, m, b, n, method="newcomb", compare="diff")
+    _, lo, hi = newcombe_difference(a, m, b, n)
+    assert (lo, hi) == pytest.approx((low, high), abs=1e-9)
