@@ -128,7 +128,7 @@ def _likert_battery(dataset, items):
 
 
 def test_triangulation_uses_survey_counts_and_interview_k():
-    from statsmodels.stats.proportion import proportion_confint
+    from scipy.stats import binomtest
 
     assoc = _likert_battery("associations", {"grants_sufficient": {5: 1, 4: 1, 3: 1, 2: 1, 1: 1, 9: 0},
                                              "grants_clear": {5: 10, 4: 20, 3: 10, 2: 5, 1: 5, 9: 7}})
@@ -146,7 +146,7 @@ def test_triangulation_uses_survey_counts_and_interview_k():
     table = result.table
     a = _row(table, theme="grants", source="associations")
     assert (a["count"], a["n"]) == (30, 50)  # agree = 4 + 5; "En osaa sanoa" (9) is not in the denominator
-    low, high = proportion_confint(30, 50, method="wilson")
+    low, high = binomtest(30, 50).proportion_ci(method="wilson")
     assert a["pct"] == pytest.approx(0.6) and a["ci_low"] == pytest.approx(low) and a["ci_high"] == pytest.approx(high)
     s = _row(table, theme="grants", source="staff")
     assert (s["count"], s["n"]) == (12, 40)

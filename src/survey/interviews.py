@@ -253,6 +253,16 @@ def _mentions(codings: pd.DataFrame, code: str, level: str) -> pd.Series:
     return codings[column].astype(str).eq(code)
 
 
+def _mention_sets(codings: pd.DataFrame) -> dict:
+    """(code, level) -> set of interviews mentioning it, for codes and themes."""
+    out: dict = {}
+    for interview, code, parent in zip(codings["interview"].astype(str), codings["code"].astype(str),
+                                       codings["parent"].astype(str)):
+        out.setdefault((code, "code"), set()).add(interview)
+        out.setdefault((parent, "theme"), set()).add(interview)
+    return out
+
+
 def count_codes(codings: pd.DataFrame, cases: pd.DataFrame | None = None, *, wave: str = "",
                 synthetic: bool = False) -> Result:
     """Themes and codes by the number of interviews that mention them (k of N).
@@ -304,13 +314,13 @@ def count_codes_by(codings: pd.DataFrame, cases: pd.DataFrame, group: str = "div
     order = [g for g in known if g in sizes] + sorted(g for g in sizes if g not in known and g not in
                                                       (MERGED_GROUP, MISSING_GROUP))
     order += [g for g in (MERGED_GROUP, MISSING_GROUP) if g in sizes]
-    group_of = codings["interview"].astype(str).map(membership)
+    mentions = _mention_sets(codings)
+    members = {name: set(membership.index[membership == name]) for name in order}
     rows = []
     for name in order:
-        in_group = codings[group_of == name]
         for code, level, parent in _code_rows(codings):
             hidden = name in small
-            k = int(in_group[_mentions(in_group, code, level)]["interview"].nunique())
+            k = len(mentions[(code, level)] & members[name])
             rows.append({"group": name, "code": code, "level": level, "parent": parent,
                          "interviews": pd.NA if hidden else k, "n_group": int(sizes[name]),
                          "pct": pd.NA if hidden else k / sizes[name], "suppressed": hidden})
@@ -361,11 +371,26 @@ def _number(interview: str) -> str:
     return str(int(digits[-1])) if digits else str(interview)
 
 
+def _division_map(cases: pd.DataFrame) -> dict:
+    """interview -> division (None when unknown)."""
+    if "division" not in cases:
+        return {}
+    return {str(i): (None if pd.isna(d) else str(d)) for i, d in zip(cases["interview"], cases["division"])}
+
+
 def _small_divisions(cases: pd.DataFrame, threshold: int) -> set:
     if "division" not in cases:
         return set()
     sizes = cases["division"].dropna().astype(str).value_counts()
     return set(sizes[sizes < threshold].index)
+
+
+def _attribution(interview: str, division, small: set, lang: str) -> str:
+    book = _codebook()
+    label = f"{book['interviewee'].get(lang) or book['interviewee']['fi']} {_number(interview)}"
+    if division is None or division in small:
+        return label
+    return f"{label}, {book['labels'].get(lang, {}).get(division, division)}"
 
 
 def attribute(interview: str, cases: pd.DataFrame, *, threshold: int = 5, lang: str = "fi") -> str:
@@ -374,22 +399,7 @@ def attribute(interview: str, cases: pd.DataFrame, *, threshold: int = 5, lang: 
     The division is left out when it is unknown or has fewer interviewees than
     ``threshold`` (``Haastateltava 7``). Roles are never shown.
     """
-    book = _codebook()
-    word = book["interviewee"].get(lang) or book["interviewee"]["fi"]
-    label = f"{word} {_number(interview)}"
-    division = _division_of(interview, cases)
-    if division is None or division in _small_divisions(cases, threshold):
-        return label
-    return f"{label}, {book['labels'].get(lang, {}).get(division, division)}"
-
-
-def _division_of(interview: str, cases: pd.DataFrame):
-    if "division" not in cases:
-        return None
-    match = cases.loc[cases["interview"].astype(str) == str(interview), "division"]
-    if match.empty or pd.isna(match.iloc[0]):
-        return None
-    return str(match.iloc[0])
+    return _attribution(interview, _division_map(cases).get(str(interview)), _small_divisions(cases, threshold), lang)
 
 
 def quote_ids(codings: pd.DataFrame) -> pd.Series:
@@ -415,6 +425,7 @@ def candidate_quotes(codings: pd.DataFrame, cases: pd.DataFrame, *, threshold: i
     """
     names, cleared = tuple(names), set(cleared)
     small = _small_divisions(cases, threshold)
+    division_of = _division_map(cases)
     frame = codings.assign(quote_id=quote_ids(codings))
     frame = frame[frame["text"].notna()]
     frame = frame.assign(text=frame["text"].astype(str).str.strip())
@@ -428,17 +439,17 @@ def candidate_quotes(codings: pd.DataFrame, cases: pd.DataFrame, *, threshold: i
                                                                       kind="stable")
         picks = picks.drop_duplicates("interview")
         # spread the voices: the best quote of each division first, then the second best, ...
-        group = picks["interview"].map(lambda i: _division_of(i, cases) or "").astype(str)
+        group = picks["interview"].astype(str).map(lambda i: division_of.get(i) or "")
         picks = picks.assign(_turn=picks.groupby(group, sort=False).cumcount())
         picks = picks.sort_values(["_turn", "_fit", "interview"], kind="stable")
         picks = picks.drop_duplicates("text").head(per_code)
         for row in picks.itertuples():
-            division = _division_of(row.interview, cases)
+            division = division_of.get(str(row.interview))
             shown = None if division is None or division in small else division
             entry = {"quote_id": row.quote_id, "code": code, "parent": parent, "interview": row.interview,
                      "number": _number(row.interview), "division": shown}
             for lang in LANGUAGES:
-                entry[f"attribution_{lang}"] = attribute(row.interview, cases, threshold=threshold, lang=lang)
+                entry[f"attribution_{lang}"] = _attribution(row.interview, division, small, lang)
             text = redact(row.text, names)
             entry.update({"text": text, "chars": len(text),
                           "cleared": bool(row.cleared) or row.quote_id in cleared})
