@@ -174,7 +174,9 @@ def analyse_wave(project: Project, wave: Wave, ingested: Ingested,
         from survey import interviews
 
         results += interviews.analyse_interviews(ingested.interviews, wave=wave.id, synthetic=wave.synthetic,
-                                                 threshold=project.min_group_size)
+                                                 threshold=project.min_group_size,
+                                                 merge_small=project.merge_small_groups,
+                                                 cleared=project.cleared_quotes, names=project.redact_names)
         results += interviews.triangulate_results(results, project.triangulation, wave=wave.id,
                                                   synthetic=wave.synthetic)
     return results
