@@ -1,10 +1,15 @@
 """Which results a dataset gets: the analysis plan, read from its instrument.
 
-Every question gets its one-way result by type (multi, single, likert battery,
-numeric); questions marked ``background: true`` define breakdown groups for the
-questions listed in the instrument's ``breakdowns`` (or every likert and single
-question when absent); a comparison wave adds wave-comparison results. Pure:
-frames and instruments in, results out.
+* every question gets its one-way result by type (multi, single, numeric), a Likert
+  battery gets its distribution and its summary (% agree, mean, median);
+* every Likert battery and every single-choice question with a development-plan
+  ``theme`` is broken down by each background question (``background: true``), and
+  the p-values of one dataset (one report chapter) are adjusted together
+  (Benjamini-Hochberg);
+* with a comparison wave, every non-background question is compared between waves
+  (a Likert battery item by item), "not comparable" where the mapping says so.
+
+Pure: frames and instruments in, results out.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from survey.instruments import Instrument, InstrumentQuestion
 from survey.model import Result
 
 
-def _has(frame: pd.DataFrame, q: InstrumentQuestion) -> bool:
+def has_question(frame: pd.DataFrame, q: InstrumentQuestion) -> bool:
+    """Whether the normal form holds ``q`` (a multi-select by its answered flag)."""
     if q.type == "multi":
         return q.answered_column in frame.columns
     return q.id in frame.columns
@@ -32,61 +38,79 @@ def batteries(instrument: Instrument) -> dict[str, list[InstrumentQuestion]]:
 
 
 def background_questions(instrument: Instrument) -> list[InstrumentQuestion]:
-    return [q for q in instrument.questions if q.extra.get("background")]
+    """Single-choice questions marked ``background: true``: the groups of breakdowns."""
+    return [q for q in instrument.questions if q.extra.get("background") and q.type == "single"]
 
 
 def analyse_dataset(frame: pd.DataFrame, instrument: Instrument, *, dataset: str, wave: str = "",
                     synthetic: bool = False, threshold: int = 5, merge_small: bool = False) -> list[Result]:
-    """All one-way results of a dataset, then its breakdowns, in instrument order."""
-    results: list[Result] = []
-    done_batteries: set[str] = set()
+    """All one-way results of a dataset in instrument order, then its breakdowns."""
     common = {"dataset": dataset, "wave": wave, "synthetic": synthetic}
+    results: list[Result] = []
+    done: set[str] = set()
+    groups = batteries(instrument)
     for q in instrument.questions:
-        if not _has(frame, q):
+        if not has_question(frame, q):
             continue
         if q.type == "multi":
             results.append(analysis.analyse_multi(frame, q, **common))
         elif q.type == "single":
             results.append(analysis.analyse_single(frame, q, **common))
-        elif q.type == "likert" and hasattr(analysis, "analyse_likert"):
-            key = q.extra.get("battery") or q.id
-            if key in done_batteries:
-                continue
-            done_batteries.add(key)
-            items = [item for item in batteries(instrument)[key] if _has(frame, item)]
-            results.append(analysis.analyse_likert(frame, items, battery=key, **common))
-        elif q.type == "numeric" and hasattr(analysis, "analyse_numeric"):
+        elif q.type == "numeric":
             results.append(analysis.analyse_numeric(frame, q, **common))
-    if hasattr(analysis, "analyse_breakdown"):
-        for group in background_questions(instrument):
-            if not _has(frame, group):
+        elif q.type == "likert":
+            key = q.extra.get("battery") or q.id
+            if key in done:
                 continue
-            for q in breakdown_targets(instrument, group):
-                if _has(frame, q):
-                    results.append(analysis.analyse_breakdown(frame, q, group, threshold=threshold,
-                                                              merge_small=merge_small, **common))
-    return results
+            done.add(key)
+            items = [item for item in groups[key] if has_question(frame, item)]
+            results.append(analysis.analyse_likert(frame, items, **common))
+            results.append(analysis.summarise_likert(frame, items, **common))
+    breakdowns: list[Result] = []
+    for by in background_questions(instrument):
+        if not has_question(frame, by):
+            continue
+        for target in breakdown_targets(instrument, frame):
+            breakdowns.append(analysis.analyse_breakdown(frame, target, by, threshold=threshold,
+                                                         merge_small=merge_small, **common))
+    return results + analysis.adjust_chapter(breakdowns)
 
 
-def breakdown_targets(instrument: Instrument, group: InstrumentQuestion) -> list[InstrumentQuestion]:
-    """The questions broken down by ``group``: the instrument's ``breakdowns`` list, else none."""
-    wanted = instrument.extra.get("breakdowns") or {}
-    ids = wanted.get(group.id, []) if isinstance(wanted, dict) else list(wanted)
-    return [instrument.question(qid) for qid in ids if qid != group.id]
+def breakdown_targets(instrument: Instrument, frame: pd.DataFrame) -> list:
+    """What is broken down by background groups: each Likert battery, each themed single choice."""
+    targets: list = []
+    seen: set[str] = set()
+    groups = batteries(instrument)
+    for q in instrument.questions:
+        if q.extra.get("background") or not has_question(frame, q):
+            continue
+        if q.type == "likert":
+            key = q.extra.get("battery") or q.id
+            if key not in seen:
+                seen.add(key)
+                targets.append([item for item in groups[key] if has_question(frame, item)])
+        elif q.type == "single" and q.extra.get("theme"):
+            targets.append(q)
+    return targets
 
 
 def compare_dataset(previous: pd.DataFrame, current: pd.DataFrame, instrument: Instrument, *, dataset: str,
                     wave: str, previous_wave: str, not_comparable: list[str], synthetic: bool = False,
                     threshold: int = 5) -> list[Result]:
-    """Wave-comparison results for the questions the instrument marks ``compare: true``."""
-    if not hasattr(analysis, "compare_waves"):
-        return []
+    """Wave comparisons of every non-background question present in either wave."""
     results = []
     for q in instrument.questions:
-        if not q.extra.get("compare"):
+        if q.extra.get("background") or q.type not in ("single", "multi", "likert", "numeric"):
             continue
+        if not (has_question(previous, q) or has_question(current, q)):
+            continue
+        comparable = False if q.id in not_comparable else None
+        reason = None
+        if q.id in not_comparable:
+            reason = {"fi": "kysymyksen sanamuoto muuttui aaltojen välillä",
+                      "sv": "frågans formulering ändrades mellan omgångarna",
+                      "en": "the wording of the question changed between the waves"}
         results.append(analysis.compare_waves(previous, current, q, dataset=dataset, wave=wave,
-                                              previous_wave=previous_wave,
-                                              comparable=q.id not in not_comparable and _has(previous, q)
-                                              and _has(current, q), synthetic=synthetic))
+                                              previous_wave=previous_wave, comparable=comparable, reason=reason,
+                                              synthetic=synthetic, threshold=threshold))
     return results
