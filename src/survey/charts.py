@@ -18,6 +18,9 @@ import math
 import textwrap
 
 import matplotlib
+import matplotlib.lines
+import matplotlib.transforms
+import matplotlib.patches
 import pandas as pd
 from matplotlib import patheffects
 from matplotlib.figure import Figure
@@ -110,6 +113,39 @@ def _row_font(s: style.Size, fig_height: float, rows: int, label_lines: int, tit
     return round(min(s.font, max(fit, s.small * 0.8)), 1)
 
 
+def _legend_grid(fig, s, entries: list[str], font: float, width_ratios=None, sharey: bool = True):
+    """A full-width legend row above the plot axes; returns (legend axes, plot axes, ncols).
+
+    The legend is laid out by hand (not by the layout engine) so that a wide legend
+    never squeezes the plot: columns are chosen from the label widths and the figure width.
+    """
+    lines = max((e.count("\n") + 1 for e in entries), default=1)
+    longest = max((len(line) for e in entries for line in e.split("\n")), default=8)
+    entry_w = longest * 0.55 * font / 72 + 0.4
+    ncols = max(1, min(len(entries), int((fig.get_figwidth() - 0.2) // entry_w)))
+    rows = math.ceil(len(entries) / ncols)
+    legend_h = rows * lines * font * 1.35 / 72 + 0.08
+    plot_h = max(fig.get_figheight() * 0.62 - legend_h, 0.8)
+    cols = len(width_ratios) if width_ratios else 1
+    grid = fig.add_gridspec(2, cols, height_ratios=[legend_h, plot_h], width_ratios=width_ratios)
+    lax = fig.add_subplot(grid[0, :])
+    lax.set_axis_off()
+    axes = [fig.add_subplot(grid[1, 0])]
+    for j in range(1, cols):
+        axes.append(fig.add_subplot(grid[1, j], sharey=axes[0] if sharey else None))
+    return lax, axes, ncols
+
+
+def _place_legend(fig, lax, handles, ncols: int, font: float):
+    legend = lax.legend(handles=handles, loc="lower left", ncols=ncols, frameon=False, fontsize=font,
+                        handlelength=1.2, columnspacing=1.0, handletextpad=0.4, borderaxespad=0.0,
+                        bbox_to_anchor=(0.012, 0.0),
+                        bbox_transform=matplotlib.transforms.blended_transform_factory(fig.transFigure,
+                                                                                      lax.transAxes))
+    legend.set_in_layout(False)
+    return legend
+
+
 def _halo(container, width: float) -> None:
     """A white outline around whiskers so they read on the bar and on the background alike."""
     halo = [patheffects.withStroke(linewidth=width + 1.6, foreground=style.BACKGROUND)]
@@ -124,7 +160,7 @@ def _clean_axes(ax, grid_axis: str = "x") -> None:
     ax.set_axisbelow(True)
 
 
-# -- bars (single, multi) --------------------------------------------------------------
+# -- horizontal bars (single, multi, interview codes) ------------------------------------
 
 def bar_rows(result) -> pd.DataFrame:
     """Rows of a single/multi result in chart order: largest share first, suppressed last."""
@@ -139,6 +175,37 @@ def bar_rows(result) -> pd.DataFrame:
     return table.drop(columns=["_key", "_order"]).reset_index(drop=True)
 
 
+def _hbars(fig, ax, s, font, names, values, lows, highs, states, texts, colors, lang) -> None:
+    """Draw value-labelled horizontal bars (percent scale 0-100) with optional whiskers."""
+    width = 0.9 if s.name == "report" else 1.6
+    for i, (value, lo, hi, state, text, color) in enumerate(zip(values, lows, highs, states, texts, colors)):
+        if state != "ok":
+            ax.text(1.0, i, text, va="center", ha="left", fontsize=font, style="italic", color=style.MUTED_TEXT)
+            continue
+        ax.barh(i, value * 100, height=0.66, color=color, zorder=2)
+        end = value * 100
+        if lo is not None and hi is not None and not (math.isnan(lo) or math.isnan(hi)):
+            bars = ax.errorbar(value * 100, i, xerr=[[value * 100 - lo * 100], [hi * 100 - value * 100]],
+                               fmt="none", ecolor=style.TEXT, elinewidth=width,
+                               capsize=2.5 if s.name == "report" else 5, zorder=3)
+            _halo(bars, width)
+            end = max(end, hi * 100)
+        ax.text(end + 1.2, i, text, va="center", ha="left", fontsize=font, color=style.TEXT, zorder=4)
+    ax.set_yticks(range(len(names)), names, fontsize=font)
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.set_xlim(0, 114)
+    _percent_axis(ax, lang, "x")
+    ax.tick_params(axis="y", length=0)
+    _clean_axes(ax, "x")
+
+
+def _font_for(fig, s, result, lang, names, *, wave_label, synthetic, source, intervals, rows=None) -> float:
+    return _row_font(s, fig.get_figheight(), rows if rows is not None else len(names),
+                     max((n.count("\n") + 1 for n in names), default=1), title_text(result, lang, s),
+                     footer_text(result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source,
+                                 intervals=intervals))
+
+
 def draw_bars(result, lang: str = "fi", size: str = "report", wave_label: str = "", synthetic: bool = False,
               source: str = "", intervals: bool = True, theme: style.Theme | None = None) -> Figure:
     """Horizontal bars of a single or multi question: sorted, value-labelled, Wilson whiskers."""
@@ -149,47 +216,548 @@ def draw_bars(result, lang: str = "fi", size: str = "report", wave_label: str = 
     fig, s = _new_figure(size, len(rows), extra_lines=lines_footer)
     ax = fig.add_subplot()
     names = [wrap(labels.code_label(result, code, lang), s.wrap) for code in rows["code"]]
-    font = _row_font(s, fig.get_figheight(), len(rows), max((n.count("\n") + 1 for n in names), default=1),
-                     title_text(result, lang, s),
-                     footer_text(result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source,
-                                 intervals=has_ci))
-    y = list(range(len(rows)))
-    values, texts = [], []
-    for i, row in rows.iterrows():
-        suppressed = _is_suppressed(row)
+    font = _font_for(fig, s, result, lang, names, wave_label=wave_label, synthetic=synthetic, source=source,
+                     intervals=has_ci)
+    values, lows, highs, states, texts = [], [], [], [], []
+    for _, row in rows.iterrows():
         pct = _num(row["pct"])
-        if suppressed or math.isnan(pct):
-            values.append(None)
-            marker = labels.text("suppressed", lang) if suppressed else fmt.MISSING
-            texts.append(marker)
-            ax.text(1.0, i, marker, va="center", ha="left", fontsize=font, style="italic",
-                    color=style.MUTED_TEXT)
+        if _is_suppressed(row) or math.isnan(pct):
+            state = "suppressed" if _is_suppressed(row) else "na"
+            values.append(None), lows.append(None), highs.append(None), states.append(state)
+            texts.append(labels.text("suppressed", lang) if state == "suppressed" else fmt.MISSING)
             continue
         values.append(pct)
-        ax.barh(i, pct * 100, height=0.66, color=theme.primary, zorder=2)
-        end = pct * 100
-        if has_ci and not math.isnan(_num(row["ci_low"])):
-            lo, hi = _num(row["ci_low"]) * 100, _num(row["ci_high"]) * 100
-            width = 0.9 if size == "report" else 1.6
-            bars = ax.errorbar(pct * 100, i, xerr=[[pct * 100 - lo], [hi - pct * 100]], fmt="none",
-                               ecolor=style.TEXT, elinewidth=width, capsize=2.5 if size == "report" else 5,
-                               zorder=3)
-            _halo(bars, width)
-            end = max(end, hi)
-        label = fmt.format_percent(pct, lang)
-        texts.append(label)
-        ax.text(end + 1.2, i, label, va="center", ha="left", fontsize=font, color=style.TEXT, zorder=4)
-    ax.set_yticks(y, names, fontsize=font)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 114)
-    _percent_axis(ax, lang, "x")
+        lows.append(_num(row["ci_low"]) if has_ci else None)
+        highs.append(_num(row["ci_high"]) if has_ci else None)
+        states.append("ok")
+        texts.append(fmt.format_percent(pct, lang))
+    _hbars(fig, ax, s, font, names, values, lows, highs, states, texts, [theme.primary] * len(rows), lang)
     ax.set_xlabel(labels.text("axis_share_respondents", lang))
-    ax.tick_params(axis="y", length=0)
-    _clean_axes(ax, "x")
     _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source,
               intervals=has_ci)
     fig.survey = {"kind": result.kind, "id": result.id, "codes": list(rows["code"]), "labels": names,
+                  "values": [None if v is None else v for v in values], "value_labels": texts, "lang": lang,
+                  "size": size}
+    return fig
+
+
+def draw_interview_codes(result, lang: str = "fi", size: str = "report", wave_label: str = "",
+                         synthetic: bool = False, source: str = "", theme: style.Theme | None = None) -> Figure:
+    """Interviews mentioning each theme and code (k of N), themes in bold with their codes below."""
+    theme = theme or style.Theme()
+    table = result.table.reset_index(drop=True)
+    total = int((result.n or {}).get("interviews") or 0)
+    lines_footer = len(labels.footer_lines(result, lang, wave_label, synthetic, source))
+    fig, s = _new_figure(size, len(table), extra_lines=lines_footer)
+    ax = fig.add_subplot()
+    is_theme = [str(level) == "theme" for level in table.get("level", ["code"] * len(table))]
+    names = [wrap(labels.value_label(result, "code", code, lang), s.wrap) for code in table["code"]]
+    font = _font_for(fig, s, result, lang, names, wave_label=wave_label, synthetic=synthetic, source=source,
+                     intervals=False)
+    values, states, texts, colors = [], [], [], []
+    for i, row in table.iterrows():
+        pct, k = _num(row.get("pct")), _num(row.get("interviews"))
+        if math.isnan(pct):
+            values.append(None), states.append("na"), texts.append(fmt.MISSING)
+        else:
+            values.append(pct), states.append("ok")
+            texts.append(f"{fmt.format_count(k, lang)}/{fmt.format_count(total, lang)}")
+        colors.append(theme.primary if is_theme[i] else style.CATEGORICAL[2])
+    _hbars(fig, ax, s, font, names, values, [None] * len(values), [None] * len(values), states, texts, colors,
+           lang)
+    for label, bold in zip(ax.get_yticklabels(), is_theme):
+        label.set_fontweight("bold" if bold else "normal")
+    ax.set_xlabel(labels.text("axis_share_interviews", lang))
+    _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source)
+    fig.survey = {"kind": result.kind, "id": result.id, "codes": list(table["code"]), "labels": names,
                   "values": values, "value_labels": texts, "lang": lang, "size": size}
+    return fig
+
+
+# -- Likert: diverging stacked bars --------------------------------------------------------------
+
+def likert_layout(result) -> dict:
+    """Items (sorted by positive share), scale codes, the dont-know code and shares per item."""
+    table = result.table
+    dk_mask = table["dont_know"].fillna(False).astype(bool) if "dont_know" in table.columns else \
+        pd.Series(False, index=table.index)
+    scale = list(dict.fromkeys(table.loc[~dk_mask, "code"]))
+    dont_know = list(dict.fromkeys(table.loc[dk_mask, "code"]))
+    k = len(scale)
+    negative, positive = scale[:k // 2], scale[k - k // 2:]
+    neutral = scale[k // 2] if k % 2 else None
+    items = []
+    for order, item in enumerate(dict.fromkeys(table["item"])):
+        rows = table[table["item"] == item]
+        shares = {code: _num(v) for code, v in zip(rows["code"], rows["pct"])}
+        counts = [_num(v) for v in rows["count"]]
+        suppressed = bool(rows["suppressed"].fillna(False).astype(bool).any()) if "suppressed" in rows else False
+        n = int(sum(c for c in counts if not math.isnan(c)))
+        pos = sum(shares.get(c, 0) or 0 for c in positive if not math.isnan(shares.get(c, math.nan)))
+        neg = sum(shares.get(c, 0) or 0 for c in negative if not math.isnan(shares.get(c, math.nan)))
+        items.append({"item": item, "shares": shares, "n": n, "positive": pos, "negative": neg,
+                      "neutral": _num(shares.get(neutral)) if neutral is not None else 0.0,
+                      "dont_know": sum(_num(shares.get(c)) for c in dont_know) if dont_know else math.nan,
+                      "suppressed": suppressed, "order": order})
+    items.sort(key=lambda it: (it["suppressed"], -it["positive"], it["order"]))
+    return {"scale": scale, "negative": negative, "positive": positive, "neutral": neutral,
+            "dont_know": dont_know, "items": items}
+
+
+def draw_likert(result, lang: str = "fi", size: str = "report", wave_label: str = "", synthetic: bool = False,
+                source: str = "", theme: style.Theme | None = None) -> Figure:
+    """Diverging stacked bars: negative left, neutral centred on zero, positive right; 'don't know' beside."""
+    layout = likert_layout(result)
+    items, scale = layout["items"], layout["scale"]
+    colors = dict(zip(scale, style.diverging(len(scale))))
+    lines_footer = len(labels.footer_lines(result, lang, wave_label, synthetic, source))
+    fig, s = _new_figure(size, len(items), extra_lines=lines_footer + 2)
+    has_dk = bool(layout["dont_know"])
+    legend_entries = [wrap(labels.value_label(result, "code", c, lang), 12 if s.name == "report" else 18)
+                      for c in scale]
+    lax, axes, ncols = _legend_grid(fig, s, legend_entries, s.font * 0.85, [5, 1] if has_dk else None)
+    ax, ax_dk = (axes[0], axes[1]) if has_dk else (axes[0], None)
+    names = [wrap(labels.text("n_item", lang, label=labels.value_label(result, "item", it["item"], lang),
+                              n=fmt.format_count(it["n"], lang)), s.wrap) for it in items]
+    font = _font_for(fig, s, result, lang, names, wave_label=wave_label, synthetic=synthetic, source=source,
+                     intervals=False, rows=len(items) + 2)
+    min_label = 0.12 if s.name == "report" else 0.07
+    segments = []
+    reach = 0.5
+    for i, it in enumerate(items):
+        if it["suppressed"]:
+            ax.text(0, i, labels.text("suppressed", lang), ha="center", va="center", fontsize=font,
+                    style="italic", color=style.MUTED_TEXT)
+            segments.append([])
+            continue
+        half = (it["neutral"] if layout["neutral"] is not None and not math.isnan(it["neutral"]) else 0) / 2
+        row_segments = []
+        left = -half
+        for code in reversed(layout["negative"]):
+            share = it["shares"].get(code, 0) or 0
+            share = 0 if math.isnan(share) else share
+            row_segments.append((code, left - share, share))
+            left -= share
+        if layout["neutral"] is not None:
+            row_segments.append((layout["neutral"], -half, 2 * half))
+        right = half
+        for code in layout["positive"]:
+            share = it["shares"].get(code, 0) or 0
+            share = 0 if math.isnan(share) else share
+            row_segments.append((code, right, share))
+            right += share
+        for code, start, share in row_segments:
+            if share <= 0:
+                continue
+            ax.barh(i, share * 100, left=start * 100, height=0.66, color=colors[code],
+                    edgecolor=style.BACKGROUND, linewidth=0.6, zorder=2)
+            if share >= min_label:
+                ax.text((start + share / 2) * 100, i, fmt.format_percent(share, lang, digits=0), ha="center",
+                        va="center", fontsize=font * 0.9, color=style.text_color_on(colors[code]), zorder=3)
+        ax.text(left * 100 - 1.5, i, fmt.format_percent(it["negative"], lang, digits=0), ha="right", va="center",
+                fontsize=font * 0.9, fontweight="bold", color=style.TEXT)
+        ax.text(right * 100 + 1.5, i, fmt.format_percent(it["positive"], lang, digits=0), ha="left",
+                va="center", fontsize=font * 0.9, fontweight="bold", color=style.TEXT)
+        reach = max(reach, -left, right)
+        segments.append(row_segments)
+    limit = min(1.0, math.ceil((reach + 0.12) * 10) / 10) * 100 + 6
+    ax.set_xlim(-limit, limit)
+    ax.axvline(0, color=style.MUTED_TEXT, linewidth=0.8, zorder=1)
+    ticks = [t for t in range(-100, 101, 25) if abs(t) <= limit - 6]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.format_percent(abs(v) / 100, lang, digits=0)))
+    ax.set_yticks(range(len(items)), names, fontsize=font)
+    ax.set_ylim(len(items) - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+    _clean_axes(ax, "x")
+    ax.set_xlabel(f"\u2190 {labels.text('legend_negative', lang)}   |   {labels.text('legend_positive', lang)} \u2192")
+    handles = [matplotlib.patches.Patch(facecolor=colors[c], edgecolor=style.BACKGROUND, label=entry)
+               for c, entry in zip(scale, legend_entries)]
+    _place_legend(fig, lax, handles, ncols, s.font * 0.85)
+    dk_values = []
+    if ax_dk is not None:
+        top = max([it["dont_know"] for it in items if not math.isnan(it["dont_know"])] or [0.1])
+        for i, it in enumerate(items):
+            value = it["dont_know"]
+            dk_values.append(None if it["suppressed"] or math.isnan(value) else value)
+            if it["suppressed"] or math.isnan(value):
+                continue
+            ax_dk.barh(i, value * 100, height=0.66, color=style.DONT_KNOW, zorder=2)
+            ax_dk.text(value * 100 + top * 4, i, fmt.format_percent(value, lang, digits=0), va="center",
+                       ha="left", fontsize=font * 0.9, color=style.TEXT)
+        ax_dk.set_xlim(0, max(top * 100 * 2.2, 10))
+        ax_dk.xaxis.set_major_locator(FixedLocator([0]))
+        ax_dk.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.format_percent(v / 100, lang, digits=0)))
+        ax_dk.set_title(wrap(labels.value_label(result, "code", layout["dont_know"][0], lang), 9),
+                        fontsize=font * 0.85, loc="left")
+        ax_dk.tick_params(axis="y", length=0, labelleft=False)
+        for side in ("top", "right"):
+            ax_dk.spines[side].set_visible(False)
+    _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source)
+    fig.survey = {"kind": result.kind, "id": result.id, "items": [it["item"] for it in items], "labels": names,
+                  "scale": scale, "segments": segments, "positive": [it["positive"] for it in items],
+                  "negative": [it["negative"] for it in items], "dont_know": dk_values, "lang": lang,
+                  "size": size}
+    return fig
+
+
+# -- dot plots (breakdowns, triangulation, comparisons) ----------------------------------------
+
+MARKERS = ("o", "s", "D", "^", "v", "P")
+
+
+def _dots_axes(fig, s, series):
+    """The legend row and the plot axes of a dot plot."""
+    lax, axes, ncols = _legend_grid(fig, s, [x[0] for x in series], s.font * 0.85)
+    return lax, axes[0], ncols
+
+
+def _dots(fig, ax, s, font, row_names, series, cells, lang, percent=True, xlim=None, legend=None) -> None:
+    """Rows of dodged dots: one per series, with whiskers and a value label beside each dot.
+
+    ``cells[r][g]`` is ``(value, low, high, state, text)``; ``state`` 'ok', 'suppressed' or 'na'.
+    """
+    g = max(len(series), 1)
+    step = 0.8 / g
+    width = 0.9 if s.name == "report" else 1.6
+    scale = 100 if percent else 1
+    top = xlim if xlim is not None else 114
+    for r in range(len(row_names)):
+        for j, (label, color, marker) in enumerate(series):
+            y = r - 0.4 + step * (j + 0.5)
+            value, low, high, state, text = cells[r][j]
+            if state != "ok":
+                shown = f"{label}: {text}" if len(series) > 1 else text
+                ax.text(0.01 * top, y, shown, va="center", ha="left", fontsize=font * 0.8, style="italic",
+                        color=style.MUTED_TEXT)
+                continue
+            end = value * scale
+            if low is not None and high is not None and not (math.isnan(low) or math.isnan(high)):
+                ax.plot([low * scale, high * scale], [y, y], color=color, linewidth=width, zorder=2,
+                        solid_capstyle="butt")
+                end = max(end, high * scale)
+            ax.plot([value * scale], [y], marker=marker, color=color, markersize=5 if s.name == "report" else 9,
+                    markeredgecolor=style.BACKGROUND, markeredgewidth=0.6, linestyle="none", zorder=3)
+            ax.text(end + 0.012 * top, y, text, va="center", ha="left", fontsize=font * 0.8, color=style.TEXT)
+    ax.set_yticks(range(len(row_names)), row_names, fontsize=font)
+    for r in range(1, len(row_names)):
+        ax.axhline(r - 0.5, color=style.GRID, linewidth=0.6, zorder=0)
+    ax.set_ylim(len(row_names) - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+    _clean_axes(ax, "x")
+    if percent:
+        ax.set_xlim(0, top)
+        _percent_axis(ax, lang, "x")
+    handles = [matplotlib.lines.Line2D([], [], color=c, marker=m, linestyle="none", markersize=6 if
+                                       s.name == "report" else 10, label=lab) for lab, c, m in series]
+    if legend is not None:
+        _place_legend(fig, legend[0], handles, legend[1], s.font * 0.85)
+
+
+def breakdown_layout(result, lang: str) -> dict:
+    """Rows, series (groups) and cells of a breakdown result."""
+    table = result.table
+    groups = list(dict.fromkeys(table["group"]))
+    codes = list(dict.fromkeys(table["code"])) if "code" in table.columns else [None]
+    items = list(dict.fromkeys(table["item"])) if "item" in table.columns else [None]
+    if "agree" in [str(c) for c in codes]:
+        keys = [(item, "agree") for item in items]
+        row_names = [labels.value_label(result, "item", item, lang) for item in items]
+    elif len(items) > 1:
+        keys = [(item, code) for item in items for code in codes]
+        row_names = [f"{labels.value_label(result, 'item', i, lang)}: {labels.value_label(result, 'code', c, lang)}"
+                     for i, c in keys]
+    else:
+        keys = [(items[0], code) for code in codes]
+        row_names = [labels.value_label(result, "code", c, lang) for _, c in keys]
+    cells = []
+    for item, code in keys:
+        row = []
+        for group in groups:
+            mask = table["group"] == group
+            if item is not None:
+                mask &= table["item"] == item
+            if code is not None:
+                mask &= table["code"].astype(str) == str(code)
+            hit = table[mask]
+            row.append(_cell(hit, lang, value="pct"))
+        cells.append(row)
+    return {"keys": keys, "rows": row_names, "groups": groups, "cells": cells}
+
+
+def _cell(hit: pd.DataFrame, lang: str, value: str = "pct", percent: bool = True):
+    if hit.empty:
+        return (None, None, None, "na", labels.text("not_available", lang))
+    row = hit.iloc[0]
+    if _is_suppressed(row):
+        return (None, None, None, "suppressed", labels.text("suppressed", lang))
+    v = _num(row.get(value))
+    if math.isnan(v):
+        return (None, None, None, "na", labels.text("not_available", lang))
+    lo, hi = _num(row.get("ci_low")), _num(row.get("ci_high"))
+    text = fmt.format_percent(v, lang, digits=0) if percent else fmt.format_number(v, lang, 1)
+    return (v, None if math.isnan(lo) else lo, None if math.isnan(hi) else hi, "ok", text)
+
+
+def _group_label(result, group, lang: str) -> str:
+    return labels.value_label(result, "group", group, lang)
+
+
+def _series(names: list[str], theme: style.Theme) -> list[tuple]:
+    palette = theme.categorical
+    return [(name, palette[j % len(palette)], MARKERS[j % len(MARKERS)]) for j, name in enumerate(names)]
+
+
+def draw_breakdown(result, lang: str = "fi", size: str = "report", wave_label: str = "", synthetic: bool = False,
+                   source: str = "", theme: style.Theme | None = None) -> Figure:
+    """Groups compared: one row per answer (or per item's '% agree'), a dot per group with its interval."""
+    theme = theme or style.Theme()
+    layout = breakdown_layout(result, lang)
+    series = _series([_group_label(result, g, lang) for g in layout["groups"]], theme)
+    lines_footer = len(labels.footer_lines(result, lang, wave_label, synthetic, source, True))
+    per_row = max(1, len(series)) * (0.17 if size == "report" else 0.3) + 0.15
+    fig, s = _new_figure(size, int(math.ceil(len(layout["rows"]) * per_row / style.SIZES[size].row)),
+                         extra_lines=lines_footer + 2)
+    lax, ax, ncols = _dots_axes(fig, s, series)
+    names = [wrap(n, s.wrap) for n in layout["rows"]]
+    font = _font_for(fig, s, result, lang, names, wave_label=wave_label, synthetic=synthetic, source=source,
+                     intervals=True, rows=len(names) + 1)
+    _dots(fig, ax, s, font, names, series, layout["cells"], lang, legend=(lax, ncols))
+    ax.set_xlabel(labels.text("axis_share_respondents", lang))
+    _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source, intervals=True)
+    fig.survey = {"kind": result.kind, "id": result.id, "rows": names, "groups": [x[0] for x in series],
+                  "values": [[c[0] for c in row] for row in layout["cells"]],
+                  "value_labels": [[c[4] for c in row] for row in layout["cells"]], "lang": lang, "size": size}
+    return fig
+
+
+def draw_breakdown_numeric(result, lang: str = "fi", size: str = "report", wave_label: str = "",
+                           synthetic: bool = False, source: str = "", theme: style.Theme | None = None) -> Figure:
+    """Means per group with their 95 % intervals, one row per group."""
+    theme = theme or style.Theme()
+    table = result.table.reset_index(drop=True)
+    names = [_group_label(result, g, lang) for g in table["group"]]
+    cells = [[_cell(table.iloc[[i]], lang, value="mean", percent=False)] for i in range(len(table))]
+    highs = [c[0][2] for c in cells if c[0][3] == "ok" and c[0][2] is not None] + \
+        [c[0][0] for c in cells if c[0][3] == "ok"]
+    top = (max(highs) if highs else 1.0) * 1.2 or 1.0
+    lines_footer = len(labels.footer_lines(result, lang, wave_label, synthetic, source, True))
+    fig, s = _new_figure(size, len(names), extra_lines=lines_footer + 2)
+    series = [(labels.text("legend_mean", lang), theme.primary, "o")]
+    lax, ax, ncols = _dots_axes(fig, s, series)
+    names = [wrap(n, s.wrap) for n in names]
+    font = _font_for(fig, s, result, lang, names, wave_label=wave_label, synthetic=synthetic, source=source,
+                     intervals=True, rows=len(names) + 1)
+    _dots(fig, ax, s, font, names, series, cells, lang, percent=False, xlim=top, legend=(lax, ncols))
+    ax.set_xlim(0, top)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.format_number(v, lang, 0)))
+    ax.set_xlabel(labels.text("col_mean", lang))
+    _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source)
+    fig.survey = {"kind": result.kind, "id": result.id, "rows": names,
+                  "values": [c[0][0] for c in cells], "value_labels": [c[0][4] for c in cells], "lang": lang,
+                  "size": size}
+    return fig
+
+
+def draw_triangulation(result, lang: str = "fi", size: str = "report", wave_label: str = "",
+                       synthetic: bool = False, source: str = "", theme: style.Theme | None = None) -> Figure:
+    """Each plan theme seen by the sources side by side (share with the positive view / interviews mentioning)."""
+    theme = theme or style.Theme()
+    table = result.table
+    themes = list(dict.fromkeys(table["theme"]))
+    sources = list(dict.fromkeys(table["source"]))
+    series = _series([labels.value_label(result, "source", x, lang) for x in sources], theme)
+    cells = []
+    for t in themes:
+        cells.append([_cell(table[(table["theme"] == t) & (table["source"] == x)], lang) for x in sources])
+    lines_footer = len(labels.footer_lines(result, lang, wave_label, synthetic, source, True))
+    per_row = max(1, len(series)) * (0.17 if size == "report" else 0.3) + 0.15
+    fig, s = _new_figure(size, int(math.ceil(len(themes) * per_row / style.SIZES[size].row)),
+                         extra_lines=lines_footer + 2)
+    lax, ax, ncols = _dots_axes(fig, s, series)
+    names = [wrap(labels.value_label(result, "theme", t, lang), s.wrap) for t in themes]
+    font = _font_for(fig, s, result, lang, names, wave_label=wave_label, synthetic=synthetic, source=source,
+                     intervals=True, rows=len(names) + 1)
+    _dots(fig, ax, s, font, names, series, cells, lang, legend=(lax, ncols))
+    ax.set_xlabel(labels.text("axis_share", lang))
+    _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source, intervals=True)
+    fig.survey = {"kind": result.kind, "id": result.id, "rows": names, "groups": [x[0] for x in series],
+                  "values": [[c[0] for c in row] for row in cells],
+                  "value_labels": [[c[4] for c in row] for row in cells], "lang": lang, "size": size}
+    return fig
+
+
+# -- numeric summary -----------------------------------------------------------------------------
+
+def draw_numeric(result, lang: str = "fi", size: str = "report", wave_label: str = "", synthetic: bool = False,
+                 source: str = "", theme: style.Theme | None = None) -> Figure:
+    """One numeric question: range line, interquartile box, median tick, mean dot with its interval."""
+    theme = theme or style.Theme()
+    row = result.table.iloc[0]
+    get = {k: _num(row.get(k)) for k in ("n", "mean", "ci_low", "ci_high", "median", "q1", "q3", "min", "max")}
+    lines_footer = len(labels.footer_lines(result, lang, wave_label, synthetic, source))
+    fig, s = _new_figure(size, 3, extra_lines=lines_footer + 2)
+    ax = fig.add_subplot()
+    font = s.font
+    shown = {}
+    if _is_suppressed(row) or math.isnan(get["mean"]):
+        ax.text(0.5, 0.5, labels.text("suppressed" if _is_suppressed(row) else "not_available", lang),
+                transform=ax.transAxes, ha="center", va="center", style="italic", color=style.MUTED_TEXT)
+        ax.set_yticks([])
+    else:
+        lw = 1.0 if s.name == "report" else 2.0
+        ax.plot([get["min"], get["max"]], [2, 2], color=style.MUTED_TEXT, linewidth=lw, marker="|",
+                markersize=10 if s.name == "report" else 18)
+        ax.add_patch(matplotlib.patches.Rectangle((get["q1"], 1.75), get["q3"] - get["q1"], 0.5, facecolor="none",
+                                                  edgecolor=theme.primary, linewidth=lw * 1.6))
+        ax.plot([get["median"]] * 2, [1.75, 2.25], color=theme.primary, linewidth=lw * 2.4)
+        ax.plot([get["ci_low"], get["ci_high"]], [1, 1], color=style.TEXT, linewidth=lw * 1.6)
+        ax.plot([get["mean"]], [1], marker="o", color=theme.primary, markersize=6 if s.name == "report" else 11,
+                markeredgecolor=style.BACKGROUND)
+        for key, digits in (("mean", 1), ("ci_low", 1), ("ci_high", 1), ("median", 1), ("q1", 1), ("q3", 1),
+                            ("min", 1), ("max", 1)):
+            shown[key] = fmt.format_number(get[key], lang, digits)
+        ax.text(get["ci_high"], 0.62, f"{labels.text('col_mean', lang)} {shown['mean']} "
+                f"({shown['ci_low']}\u2013{shown['ci_high']})", ha="right", va="top", fontsize=font)
+        ax.text(get["median"], 2.45, f"{labels.text('col_median', lang)} {shown['median']}", ha="center",
+                va="bottom", fontsize=font)
+        ax.text(get["max"], 1.8, f"{labels.text('col_max', lang)} {shown['max']}", ha="right", va="top",
+                fontsize=font * 0.9, color=style.MUTED_TEXT)
+        ax.text(get["min"], 1.8, f"{labels.text('col_min', lang)} {shown['min']}", ha="left", va="top",
+                fontsize=font * 0.9, color=style.MUTED_TEXT)
+        ax.text((get["q1"] + get["q3"]) / 2, 1.68, f"{labels.text('legend_iqr', lang)} {shown['q1']}\u2013{shown['q3']}",
+                ha="center", va="top", fontsize=font * 0.9, color=style.TEXT)
+        ax.set_yticks([1, 2], [wrap(labels.text("legend_mean", lang), s.wrap),
+                               wrap(f"{labels.text('legend_median', lang)}, {labels.text('legend_iqr', lang).lower()}, "
+                                    f"{labels.text('legend_range', lang).lower()}", s.wrap)])
+        span = get["max"] - get["min"] or 1.0
+        ax.set_xlim(get["min"] - 0.04 * span, get["max"] + 0.04 * span)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.format_number(v, lang, 0)))
+    ax.set_ylim(0.3, 2.9)
+    ax.tick_params(axis="y", length=0)
+    _clean_axes(ax, "x")
+    ax.set_xlabel(labels.text("axis_value", lang))
+    _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source)
+    fig.survey = {"kind": result.kind, "id": result.id, "values": get, "value_labels": shown, "lang": lang,
+                  "size": size}
+    return fig
+
+
+# -- heatmaps (interview codes by group, co-occurrence) -----------------------------------------
+
+def _heat_color(value: float):
+    """White to HEAT_HIGH, linear in sRGB."""
+    lo, hi = style.hex_to_rgb(style.HEAT_LOW), style.hex_to_rgb(style.HEAT_HIGH)
+    return tuple(float(c) for c in lo + (hi - lo) * max(0.0, min(1.0, value)))
+
+
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{int(round(c * 255)):02X}" for c in rgb)
+
+
+def _heatmap(fig, ax, s, font, row_names, col_names, values, texts, states, lang, rotate=None) -> None:
+    rows, cols = len(row_names), len(col_names)
+    for r in range(rows):
+        for c in range(cols):
+            state = states[r][c]
+            if state == "blank":
+                continue
+            if state == "ok":
+                color = _heat_color(values[r][c])
+                ax.add_patch(matplotlib.patches.Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=color,
+                                                          edgecolor=style.GRID, linewidth=0.5))
+                ax.text(c, r, texts[r][c], ha="center", va="center", fontsize=font * 0.8,
+                        color=style.text_color_on(_hex(color)))
+            else:
+                ax.add_patch(matplotlib.patches.Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=style.BACKGROUND,
+                                                          edgecolor=style.GRID, hatch="////", linewidth=0.5))
+                ax.text(c, r, texts[r][c], ha="center", va="center", fontsize=font * 0.6, style="italic",
+                        color=style.TEXT, bbox={"facecolor": style.BACKGROUND, "edgecolor": "none", "pad": 0.5})
+    ax.set_xlim(-0.5, cols - 0.5)
+    ax.set_ylim(rows - 0.5, -0.5)
+    ax.set_yticks(range(rows), row_names, fontsize=font)
+    rotate = cols > 4 if rotate is None else rotate
+    ax.set_xticks(range(cols), [n.replace("\n", " ") if rotate else n for n in col_names], fontsize=font,
+                  rotation=90 if rotate else 0)
+    ax.xaxis.tick_top()
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+
+
+def draw_codes_by(result, lang: str = "fi", size: str = "report", wave_label: str = "", synthetic: bool = False,
+                  source: str = "", theme: style.Theme | None = None) -> Figure:
+    """Heatmap of interview codes by group: share of each group's interviews mentioning the code."""
+    table = result.table
+    groups = list(dict.fromkeys(table["group"]))
+    codes = list(dict.fromkeys(table["code"]))
+    levels = dict(zip(table["code"], table.get("level", ["code"] * len(table))))
+    n_group = {}
+    for g in groups:  # the size of a hidden group is not shown either
+        rows = table[table["group"] == g]
+        hidden = "suppressed" in rows and rows["suppressed"].fillna(False).astype(bool).all()
+        n = rows["n_group"].map(_num).dropna()
+        n_group[g] = int(n.iloc[0]) if len(n) and not hidden else None
+    lines_footer = len(labels.footer_lines(result, lang, wave_label, synthetic, source))
+    fig, s = _new_figure(size, len(codes), extra_lines=lines_footer + 3)
+    ax = fig.add_subplot()
+    rows = [wrap(labels.value_label(result, "code", c, lang), s.wrap) for c in codes]
+    cols = [wrap(_group_label(result, g, lang), 14) + ("" if n_group[g] is None else
+                                                       f"\n(n = {fmt.format_count(n_group[g], lang)})")
+            for g in groups]
+    font = _font_for(fig, s, result, lang, rows, wave_label=wave_label, synthetic=synthetic, source=source,
+                     intervals=False, rows=len(rows) + 3)
+    values, texts, states = [], [], []
+    for code in codes:
+        vr, tr, sr = [], [], []
+        for g in groups:
+            cell = _cell(table[(table["group"] == g) & (table["code"] == code)], lang)
+            vr.append(cell[0]), tr.append(cell[4]), sr.append(cell[3])
+        values.append(vr), texts.append(tr), states.append(sr)
+    _heatmap(fig, ax, s, font, rows, cols, values, texts, states, lang)
+    for label, code in zip(ax.get_yticklabels(), codes):
+        label.set_fontweight("bold" if str(levels.get(code)) == "theme" else "normal")
+    _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source)
+    fig.survey = {"kind": result.kind, "id": result.id, "rows": rows, "columns": cols, "values": values,
+                  "value_labels": texts, "lang": lang, "size": size}
+    return fig
+
+
+def draw_cooccurrence(result, lang: str = "fi", size: str = "report", wave_label: str = "",
+                      synthetic: bool = False, source: str = "", theme: style.Theme | None = None) -> Figure:
+    """Lower-triangle heatmap of code co-occurrence: colour = Jaccard index, text = interviews with both."""
+    table = result.table
+    codes = list(dict.fromkeys(table["code_a"]))
+    lookup = {(a, b): (j, both) for a, b, j, both in zip(table["code_a"], table["code_b"], table["jaccard"],
+                                                          table["both"])}
+    lines_footer = len(labels.footer_lines(result, lang, wave_label, synthetic, source)) + 1
+    fig, s = _new_figure(size, len(codes), extra_lines=lines_footer + (2 if len(codes) > 6 else 6))
+    ax = fig.add_subplot()
+    numbered = len(codes) > 6  # columns are numbered; rows carry number and name
+    names = [wrap((f"{k}. " if numbered else "") + labels.value_label(result, "code", c, lang), s.wrap)
+             for k, c in enumerate(codes, 1)]
+    columns = [str(k) for k in range(1, len(codes) + 1)] if numbered else \
+        [wrap(labels.value_label(result, "code", c, lang), 14) for c in codes]
+    font = _font_for(fig, s, result, lang, names, wave_label=wave_label, synthetic=synthetic, source=source,
+                     intervals=False, rows=len(codes) + (2 if numbered else 6))
+    values, texts, states = [], [], []
+    for r, a in enumerate(codes):
+        vr, tr, sr = [], [], []
+        for c, b in enumerate(codes):
+            if c > r:
+                vr.append(None), tr.append(""), sr.append("blank")
+                continue
+            j, both = lookup.get((a, b), (0.0, 0))
+            vr.append(_num(j) if not math.isnan(_num(j)) else 0.0)
+            tr.append(fmt.format_count(both, lang))
+            sr.append("ok")
+        values.append(vr), texts.append(tr), states.append(sr)
+    _heatmap(fig, ax, s, font, names, columns, values, texts, states, lang, rotate=not numbered)
+    ax.set_xlabel(labels.text("legend_cooccurrence", lang), fontsize=font * 0.9)
+    ax.xaxis.set_label_position("top")
+    _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source)
+    fig.survey = {"kind": result.kind, "id": result.id, "rows": names, "values": values, "value_labels": texts,
+                  "lang": lang, "size": size}
     return fig
 
 
@@ -198,16 +766,36 @@ def draw_bars(result, lang: str = "fi", size: str = "report", wave_label: str = 
 CHARTS = {
     "multi": draw_bars,
     "single": draw_bars,
+    "likert": draw_likert,
+    "numeric": draw_numeric,
+    "breakdown": draw_breakdown,
+    "breakdown_numeric": draw_breakdown_numeric,
+    "interview_codes": draw_interview_codes,
+    "interview_codes_by": draw_codes_by,
+    "interview_cooccurrence": draw_cooccurrence,
+    "triangulation": draw_triangulation,
 }
+NO_CHART = {"interview_quotes"}  # a table of quotes, never a picture
+
+
+def has_chart(result) -> bool:
+    """True when ``result`` gets a chart (quote tables and unknown kinds do not)."""
+    return result.kind in CHARTS
 
 
 def draw(result, lang: str = "fi", size: str = "report", wave_label: str = "", synthetic: bool = False,
-         source: str = "", theme: style.Theme | None = None) -> Figure:
-    """The chart of ``result`` in ``lang`` at ``size`` ('report': A4 text width, 'slide': 16:9)."""
+         source: str = "", theme: style.Theme | None = None) -> Figure | None:
+    """The chart of ``result`` in ``lang`` at ``size`` ('report': A4 text width, 'slide': 16:9).
+
+    Returns None for kinds that are tables by nature (``interview_quotes``); raises
+    SurveyError for an unknown kind, language or size.
+    """
     if lang not in labels.LANGUAGES:
         raise SurveyError(f"unknown report language '{lang}' (use fi, sv or en)")
     if size not in style.SIZES:
         raise SurveyError(f"unknown chart size '{size}' (use report or slide)")
+    if result.kind in NO_CHART:
+        return None
     try:
         function = CHARTS[result.kind]
     except KeyError:
@@ -219,7 +807,11 @@ def draw(result, lang: str = "fi", size: str = "report", wave_label: str = "", s
                         source=source, theme=theme)
 
 
-# -- alt text and data tables ------------------------------------------------------------
+# -- alt text -------------------------------------------------------------------------------------
+
+def _title_sentence(result, lang: str) -> str:
+    return title_of(result, lang).rstrip(".?!: ")
+
 
 def _bars_alt(result, lang: str) -> str:
     rows = bar_rows(result)
@@ -227,7 +819,7 @@ def _bars_alt(result, lang: str) -> str:
     shown = shown[shown["pct"].map(lambda v: not math.isnan(_num(v)))]
     leading = ", ".join(f"{labels.code_label(result, r.code, lang)} {fmt.format_percent(r.pct, lang)}"
                         for r in shown.head(LEADING).itertuples())
-    parts = [labels.text("alt_bars", lang, title=title_of(result, lang).rstrip(".?!") ,
+    parts = [labels.text("alt_bars", lang, title=_title_sentence(result, lang),
                          footer=labels.selections_footer(result, lang), leading=leading)]
     if len(rows) > LEADING:
         parts.append(labels.text("alt_bars_more", lang, k=fmt.format_count(len(rows), lang)))
@@ -237,11 +829,125 @@ def _bars_alt(result, lang: str) -> str:
     return " ".join(parts)
 
 
-ALT = {"multi": _bars_alt, "single": _bars_alt}
+def _likert_alt(result, lang: str) -> str:
+    layout = likert_layout(result)
+    items = [it for it in layout["items"] if not it["suppressed"]]
+    leading = "; ".join(labels.text("alt_likert_item", lang, label=labels.value_label(result, "item", it["item"], lang),
+                                    positive=fmt.format_percent(it["positive"], lang, 0),
+                                    negative=fmt.format_percent(it["negative"], lang, 0),
+                                    n=fmt.format_count(it["n"], lang)) for it in items)
+    text = labels.text("alt_likert", lang, title=_title_sentence(result, lang),
+                       k=fmt.format_count(len(layout["items"]), lang), leading=leading)
+    hidden = len(layout["items"]) - len(items)
+    if hidden:
+        text += " " + labels.text("alt_suppressed", lang, k=fmt.format_count(hidden, lang))
+    return text
+
+
+def _numeric_alt(result, lang: str) -> str:
+    row = result.table.iloc[0]
+    if _is_suppressed(row):
+        return f"{_title_sentence(result, lang)}: {labels.text('suppressed', lang)}."
+    f = {k: fmt.format_number(row.get(k), lang, 1) for k in ("mean", "ci_low", "ci_high", "median", "q1", "q3",
+                                                               "min", "max")}
+    return labels.text("alt_numeric", lang, title=_title_sentence(result, lang),
+                       n=fmt.format_count(row.get("n"), lang), mean=f["mean"], lo=f["ci_low"], hi=f["ci_high"],
+                       median=f["median"], q1=f["q1"], q3=f["q3"], min=f["min"], max=f["max"])
+
+
+def _dots_alt(result, lang: str, rows, groups, cells) -> str:
+    parts = []
+    for name, row in zip(rows, cells):
+        values = ", ".join(f"{g} {c[4]}" for g, c in zip(groups, row))
+        parts.append(labels.text("alt_dots_row", lang, row=name, values=values))
+    return labels.text("alt_breakdown", lang, title=_title_sentence(result, lang), groups=", ".join(groups),
+                       leading="; ".join(parts))
+
+
+def _breakdown_alt(result, lang: str) -> str:
+    layout = breakdown_layout(result, lang)
+    groups = [_group_label(result, g, lang) for g in layout["groups"]]
+    text = _dots_alt(result, lang, layout["rows"], groups, layout["cells"])
+    tested = labels.test_line(result, lang)
+    return f"{text} {tested.rstrip('.')}." if tested else text
+
+
+def _breakdown_numeric_alt(result, lang: str) -> str:
+    table = result.table.reset_index(drop=True)
+    cells = [[_cell(table.iloc[[i]], lang, value="mean", percent=False)] for i in range(len(table))]
+    rows = [_group_label(result, g, lang) for g in table["group"]]
+    return _dots_alt(result, lang, rows, [labels.text("col_mean", lang)], cells)
+
+
+def _triangulation_alt(result, lang: str) -> str:
+    table = result.table
+    themes = list(dict.fromkeys(table["theme"]))
+    sources = list(dict.fromkeys(table["source"]))
+    cells = [[_cell(table[(table["theme"] == t) & (table["source"] == x)], lang) for x in sources] for t in themes]
+    rows = [labels.value_label(result, "theme", t, lang) for t in themes]
+    groups = [labels.value_label(result, "source", x, lang) for x in sources]
+    parts = ["; ".join(labels.text("alt_dots_row", lang, row=r, values=", ".join(f"{g} {c[4]}" for g, c in
+                                                                                 zip(groups, row)))
+                       for r, row in zip(rows, cells))]
+    return labels.text("alt_triangulation", lang, title=_title_sentence(result, lang), leading=parts[0])
+
+
+def _codes_alt(result, lang: str) -> str:
+    table = result.table
+    total = (result.n or {}).get("interviews")
+    themes = table[table.get("level", pd.Series(["theme"] * len(table))) == "theme"] if "level" in table else table
+    ranked = themes.assign(k=themes["interviews"].map(_num)).sort_values("k", ascending=False, kind="mergesort")
+    leading = ", ".join(f"{labels.value_label(result, 'code', r.code, lang)} "
+                        f"{fmt.format_count(r.interviews, lang)}/{fmt.format_count(total, lang)}"
+                        for r in ranked.head(LEADING).itertuples())
+    return labels.text("alt_codes", lang, title=_title_sentence(result, lang),
+                       footer=labels.footer_lines(result, lang)[0], leading=leading)
+
+
+def _codes_by_alt(result, lang: str) -> str:
+    table = result.table
+    groups = list(dict.fromkeys(table["group"]))
+    parts = []
+    for g in groups:
+        rows = table[table["group"] == g]
+        if rows["suppressed"].fillna(False).astype(bool).all() if "suppressed" in rows else False:
+            parts.append(f"{_group_label(result, g, lang)}: {labels.text('suppressed', lang)}")
+            continue
+        top = rows.assign(share=rows["pct"].map(_num)).sort_values("share", ascending=False,
+                                                                   kind="mergesort").head(2)
+        shown = ", ".join(f"{labels.value_label(result, 'code', r.code, lang)} "
+                          f"{fmt.format_percent(r.share, lang, 0)}"
+                          for r in top.itertuples())
+        parts.append(f"{_group_label(result, g, lang)}: {shown}")
+    return labels.text("alt_heatmap", lang, title=_title_sentence(result, lang), leading="; ".join(parts))
+
+
+def _cooccurrence_alt(result, lang: str) -> str:
+    table = result.table
+    pairs = table[table["code_a"].astype(str) < table["code_b"].astype(str)]
+    pairs = pairs.assign(k_both=pairs["both"].map(_num), k_jaccard=pairs["jaccard"].map(_num))
+    pairs = pairs.sort_values(["k_both", "k_jaccard", "code_a", "code_b"], ascending=[False, False, True, True],
+                              kind="mergesort")
+    leading = ", ".join(f"{labels.value_label(result, 'code', r.code_a, lang)} + "
+                        f"{labels.value_label(result, 'code', r.code_b, lang)} {fmt.format_count(r.both, lang)}"
+                        for r in pairs.head(LEADING).itertuples())
+    return labels.text("alt_cooccurrence", lang, title=_title_sentence(result, lang),
+                       footer=labels.footer_lines(result, lang)[0], leading=leading)
+
+
+ALT = {"multi": _bars_alt, "single": _bars_alt, "likert": _likert_alt, "numeric": _numeric_alt,
+       "breakdown": _breakdown_alt, "breakdown_numeric": _breakdown_numeric_alt, "triangulation": _triangulation_alt,
+       "interview_codes": _codes_alt, "interview_codes_by": _codes_by_alt,
+       "interview_cooccurrence": _cooccurrence_alt}
 
 
 def alt_text(result, lang: str = "fi", synthetic: bool = False) -> str:
-    """A text alternative generated from the data: what it shows, n, the leading items and values."""
+    """A text alternative generated from the data: what it shows, n, the leading items and values.
+
+    Empty for kinds without a chart (``interview_quotes``).
+    """
+    if result.kind in NO_CHART:
+        return ""
     try:
         function = ALT[result.kind]
     except KeyError:
@@ -250,6 +956,77 @@ def alt_text(result, lang: str = "fi", synthetic: bool = False) -> str:
     if synthetic or result.synthetic:
         text += " " + labels.text("alt_synthetic", lang)
     return text
+
+
+# -- data tables ------------------------------------------------------------------------------
+
+LABEL_COLUMNS = ("item", "group", "code", "theme", "source", "parent", "code_a", "code_b")
+PERCENT_COLUMNS = {"pct", "ci_low", "ci_high", "pct_selections", "pct_scale", "agree_pct", "agree_ci_low",
+                   "agree_ci_high", "pct_previous", "pct_current"}
+POINTS_COLUMNS = {"diff", "diff_low", "diff_high"}
+INT_COLUMNS = {"count", "n", "n_group", "n_scale", "n_dont_know", "n_user_missing", "n_skipped", "agree_count",
+               "interviews", "segments", "n_a", "n_b", "both", "either", "count_previous", "count_current",
+               "n_previous", "n_current"}
+NUMBER_COLUMNS = {"mean", "median", "sd", "q1", "q3", "min", "max", "mean_ci_low", "mean_ci_high", "jaccard"}
+P_COLUMNS = {"p", "p_adjusted"}
+HIDDEN_COLUMNS = {"suppressed", "dont_know", "dataset", "question", "level", "attribution_sv", "attribution_en",
+                  "attribution_fi"}
+NUMERIC_KINDS = {"numeric", "breakdown_numeric"}  # their ci_* are intervals of a mean, not shares
+INTERVIEW_KINDS = {"interview_codes", "interview_codes_by", "interview_cooccurrence"}
+
+
+def column_kind(result, column: str) -> str:
+    """How a result-table column is shown: label, percent, points, int, number, p, text or hidden."""
+    if column in HIDDEN_COLUMNS or str(column).startswith("_"):
+        return "hidden"
+    if column in LABEL_COLUMNS:
+        return "label"
+    if result.kind in NUMERIC_KINDS and column in ("ci_low", "ci_high"):
+        return "number"
+    for kind, names in (("percent", PERCENT_COLUMNS), ("points", POINTS_COLUMNS), ("int", INT_COLUMNS),
+                        ("number", NUMBER_COLUMNS), ("p", P_COLUMNS)):
+        if column in names:
+            return kind
+    return "text"
+
+
+def header_label(result, column: str, lang: str) -> str:
+    """The column heading of a result-table column in ``lang``."""
+    if result.kind in INTERVIEW_KINDS and column == "pct":
+        return labels.text("col_pct_interviews", lang)
+    if result.kind in INTERVIEW_KINDS and column == "code":
+        return labels.text("col_code_label", lang)
+    special = {"code": "col_option", "item": "col_item", "pct": "col_pct", "count": "col_count",
+               "group": "col_group", "source": "col_source"}
+    try:
+        return labels.text(special.get(column, f"col_{column}"), lang)
+    except KeyError:
+        return str(column)
+
+
+def format_value(result, column: str, value, lang: str) -> str:
+    """One cell as text, formatted by the locale (labels for codes)."""
+    kind = column_kind(result, column)
+    if kind == "label":
+        return labels.value_label(result, column, value, lang)
+    if kind == "percent":
+        return fmt.format_percent(value, lang)
+    if kind == "points":
+        return fmt.format_points(value, lang)
+    if kind == "int":
+        return fmt.format_count(value, lang)
+    if kind == "number":
+        return fmt.format_number(value, lang, 2 if column == "jaccard" else 1)
+    if kind == "p":
+        return labels.format_p(_num(value), lang)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
 
 
 def _bars_table(result, lang: str) -> pd.DataFrame:
@@ -272,13 +1049,29 @@ def _bars_table(result, lang: str) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _generic_table(result, lang: str) -> pd.DataFrame:
+    table = result.table
+    columns = [c for c in table.columns if column_kind(result, c) != "hidden"]
+    suppressed = (table["suppressed"].fillna(False).astype(bool) if "suppressed" in table.columns
+                  else pd.Series(False, index=table.index))
+    marker = labels.text("suppressed", lang)
+    out = {}
+    for column in columns:
+        kind = column_kind(result, column)
+        values = []
+        for value, hidden in zip(table[column], suppressed):
+            missing = value is None or (not isinstance(value, str) and pd.isna(value))
+            if hidden and kind not in ("label", "text") and missing:
+                values.append(marker)
+            else:
+                values.append(format_value(result, column, value, lang))
+        out[header_label(result, column, lang)] = values
+    return pd.DataFrame(out)
+
+
 TABLES = {"multi": _bars_table, "single": _bars_table}
 
 
 def data_table(result, lang: str = "fi") -> pd.DataFrame:
     """The chart's data as a table of formatted text (labels, counts, shares, intervals)."""
-    try:
-        function = TABLES[result.kind]
-    except KeyError:
-        raise SurveyError(f"result '{result.id}' has kind '{result.kind}', which has no data table") from None
-    return function(result, lang)
+    return TABLES.get(result.kind, _generic_table)(result, lang)

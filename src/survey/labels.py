@@ -91,6 +91,9 @@ def footer_lines(result, lang: str = "fi", wave_label: str = "", synthetic: bool
     if source:
         lines.append(text("footer_source", lang, source=source))
     details = []
+    tested = test_line(result, lang)
+    if tested:
+        lines.append(tested)
     if wave_label:
         details.append(text("footer_wave", lang, wave=wave_label))
     if intervals:
@@ -108,8 +111,39 @@ def footer_lines(result, lang: str = "fi", wave_label: str = "", synthetic: bool
 def _n_line(result, lang: str) -> str:
     respondents = respondents_of(result)
     if respondents is None:
+        interviews = (result.n or {}).get("interviews")
+        if interviews is not None:
+            return text("footer_interviews", lang, n=fmt.format_count(interviews, lang))
         return ""
     return text("footer_respondents", lang, respondents=fmt.format_count(respondents, lang))
+
+
+def format_p(p, lang: str = "fi") -> str:
+    """A p-value: three decimals, '< 0,001' below that."""
+    if p is None or p != p:
+        return fmt.MISSING
+    if float(p) < 0.001:
+        return "< " + fmt.format_number(0.001, lang, 3)
+    return fmt.format_number(p, lang, 3)
+
+
+def test_line(result, lang: str = "fi") -> str:
+    """'Khiin neliö -testi: p = 0,012', or the reason a p-value was withheld ('' when no test)."""
+    test = result.test or {}
+    if not isinstance(test, dict) or not test:
+        return ""
+    reason = test.get("reason")
+    if isinstance(reason, dict) and reason.get(lang):
+        return str(reason[lang])
+    name, p = test.get("name"), test.get("p_adjusted", test.get("p"))
+    if not name or p is None:
+        return ""
+    try:
+        from survey.analysis.significance import TEST_NAMES
+        shown = pick(TEST_NAMES.get(name), lang, default=str(name))
+    except ImportError:  # pragma: no cover
+        shown = str(name)
+    return text("footer_test", lang, name=shown[:1].upper() + shown[1:], p=format_p(p, lang))
 
 
 def _has_suppressed(result) -> bool:
