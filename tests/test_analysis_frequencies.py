@@ -119,3 +119,12 @@ def test_single_reports_unknown_codes():
 def test_wrong_type_is_a_clear_error():
     with pytest.raises(InputError, match="type 'multi'"):
         analyse_single(multi_frame(), FORMS, dataset="network")
+
+
+def test_option_not_offered_in_the_wave_is_left_out():
+    frame = multi_frame()
+    frame["forms__events"] = pd.array([None] * 6, dtype="boolean")  # column present, never answered
+    result = analyse_multi(frame, FORMS, dataset="network")
+    assert result.table["code"].tolist() == ["grants", "premises"]
+    assert result.n["selections"] == 6
+    assert any("events" in note for note in result.notes)

@@ -101,3 +101,16 @@ def test_numeric_change_in_means_with_welch_interval():
     ref = CompareMeans(DescrStatsW(b), DescrStatsW(a)).tconfint_diff(usevar="unequal")
     assert row["diff"] == pytest.approx(np.mean(b) - np.mean(a))
     assert (row["ci_low"], row["ci_high"]) == pytest.approx(ref)
+
+
+def test_option_absent_in_the_earlier_wave_is_not_compared_even_without_added_in():
+    instrument = parse_instrument({"dataset": "demo", "questions": [
+        {"id": "g", "type": "multi", "text": {"fi": "G"},
+         "options": [{"code": "x", "fi": "X"}, {"code": "p", "fi": "P"}]}]})
+    before = pd.DataFrame({"g__x": pd.array([True, False, True], dtype="boolean"),
+                           "g__p": pd.array([None, None, None], dtype="boolean"), "g__answered": [True] * 3})
+    now = pd.DataFrame({"g__x": pd.array([True, True, False], dtype="boolean"),
+                        "g__p": pd.array([True, False, False], dtype="boolean"), "g__answered": [True] * 3})
+    result = compare_waves(before, now, instrument.question("g"), dataset="d", wave="w2")
+    table = result.table.set_index("code")
+    assert table.loc["x", "comparable"] and not table.loc["p", "comparable"]

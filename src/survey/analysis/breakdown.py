@@ -36,7 +36,7 @@ from survey.analysis._common import (code_key, is_missing, missing_codes, option
                                      require_columns, require_type)
 from survey.analysis.disclosure import (OTHER_LABELS, DisclosureRule, as_rule, merge_small_groups,
                                         protect_groups, suppress_cells)
-from survey.analysis.frequencies import answered_mask, classify_single, multi_columns
+from survey.analysis.frequencies import answered_mask, classify_single, multi_columns, offered_options
 from survey.analysis.likert import item_labels, scale_of, split_item
 from survey.analysis.numeric import describe_numbers, numeric_values
 from survey.analysis.proportions import newcombe_difference, wilson_interval
@@ -266,7 +266,7 @@ def _multi(frame, question, groups):
     answered = answered_mask(frame, question)
     rows, tests, n_hidden = [], [], 0
     bases = [int(((groups.series == g) & answered).sum()) for g in groups.order]
-    codes = [o.code for o in question.options]
+    codes = offered_options(frame, question, answered)
     selected = np.zeros((len(groups.order), len(codes)), dtype=np.int64)
     for ci, c in enumerate(codes):
         col = frame[question.option_column(c)].fillna(False).astype(bool) & answered

@@ -157,10 +157,26 @@ def answered_mask(frame: pd.DataFrame, question) -> pd.Series:
     return selected.any(axis=1)
 
 
-def count_selections(frame: pd.DataFrame, question, answered: pd.Series) -> dict:
-    """Selections per option code among those who answered."""
-    counts = {}
+def offered_options(frame: pd.DataFrame, question, answered: pd.Series) -> list:
+    """Option codes the wave offered: a column that is ``NA`` for every answering respondent was not."""
+    offered = []
     for option in question.options:
+        column = question.option_column(option.code)
+        if column not in frame.columns:
+            continue
+        values = frame.loc[answered, column]
+        if len(values) == 0 or values.notna().any():
+            offered.append(option.code)
+    return offered
+
+
+def count_selections(frame: pd.DataFrame, question, answered: pd.Series, codes=None) -> dict:
+    """Selections per option code (``codes``: default all) among those who answered."""
+    counts = {}
+    wanted = None if codes is None else {code_key(c) for c in codes}
+    for option in question.options:
+        if wanted is not None and code_key(option.code) not in wanted:
+            continue
         column = frame.loc[answered, question.option_column(option.code)]
         counts[option.code] = int(column.fillna(False).astype(bool).sum())
     return counts
@@ -176,12 +192,17 @@ def analyse_multi(frame: pd.DataFrame, question, *, dataset: str, wave: str = ""
     ``pct_selections`` the option's share of all selections.
     ``n = {respondents, answering, selections, per_respondent}``: rows in the frame,
     respondents who selected at least one option, selections made, and selections
-    per answering respondent. Not suppressed (whole sample).
+    per answering respondent. Not suppressed (whole sample). An option whose column
+    is ``NA`` for everyone who answered was not offered in this wave (instrument
+    ``added_in``): it is left out, with a note.
     """
     require_type(question, "multi")
     require_columns(frame, multi_columns(question), question)
     answered = answered_mask(frame, question)
-    counts = count_selections(frame, question, answered)
+    offered = offered_options(frame, question, answered)
+    counts = count_selections(frame, question, answered, offered)
+    notes = tuple(f"option {o.code!r} was not offered in this wave (no answers recorded); it is left out"
+                  for o in question.options if o.code not in offered)
     n_answering = int(answered.sum())
     selections = int(sum(counts.values()))
     table = _proportion_table(counts, n_answering)
@@ -191,7 +212,8 @@ def analyse_multi(frame: pd.DataFrame, question, *, dataset: str, wave: str = ""
          "per_respondent": selections / n_answering if n_answering else float("nan")}
     return Result(id=result_id(dataset, question), kind="multi", dataset=dataset, question=question.id,
                   title=question_title(question), table=table, n=n, labels=option_labels(question),
-                  test=None, suppression=dict(WHOLE_SAMPLE_SUPPRESSION), wave=wave, synthetic=synthetic)
+                  test=None, suppression=dict(WHOLE_SAMPLE_SUPPRESSION), notes=notes, wave=wave,
+                  synthetic=synthetic)
 
 
 def _proportion_table(counts: dict, n: int) -> pd.DataFrame:

@@ -27,7 +27,7 @@ from scipy import stats
 
 from survey.analysis._common import code_key, option_labels, question_title, require_columns
 from survey.analysis.disclosure import as_rule, protect_groups
-from survey.analysis.frequencies import answered_mask, classify_single, count_codes, multi_columns
+from survey.analysis.frequencies import answered_mask, classify_single, count_codes, multi_columns, offered_options
 from survey.analysis.likert import item_labels, split_item
 from survey.analysis.numeric import describe_numbers, numeric_values
 from survey.analysis.proportions import newcombe_difference
@@ -230,10 +230,11 @@ def _multi(previous, current, question, added, wave):
             require_columns(frame, multi_columns(question), question)
         answering.append(int(answered.sum()))
         by_code = {}
+        offered = offered_options(frame, question, answered)
         for o in question.options:
             column = question.option_column(o.code)
             by_code[o.code] = int(frame.loc[answered, column].fillna(False).astype(bool).sum()) \
-                if column in frame.columns else None
+                if o.code in offered else None
         counts.append(by_code)
     n0, n1 = answering
     for o in question.options:
