@@ -137,6 +137,30 @@ class _Groups:
     merged: list
     rule: DisclosureRule
 
+    @property
+    def index(self) -> np.ndarray:
+        """Each row's position in ``order`` (-1: no group)."""
+        pos = {g: i for i, g in enumerate(self.order)}
+        return np.array([pos.get(g, -1) if g is not None else -1 for g in self.series], dtype=np.int64)
+
+
+def crosstab(group_index: np.ndarray, keys, codes: list, groups: int, mask=None) -> np.ndarray:
+    """Counts of rows per group x code (``keys``: each row's code key; ``mask``: rows to count)."""
+    pos = {code_key(c): i for i, c in enumerate(codes)}
+    code_index = np.array([pos.get(k, -1) if k is not None else -1 for k in keys], dtype=np.int64)
+    keep = (group_index >= 0) & (code_index >= 0)
+    if mask is not None:
+        keep &= np.asarray(mask, dtype=bool)
+    out = np.zeros((groups, len(codes)), dtype=np.int64)
+    np.add.at(out, (group_index[keep], code_index[keep]), 1)
+    return out
+
+
+def group_counts(group_index: np.ndarray, mask, groups: int) -> list[int]:
+    """Rows per group where ``mask`` holds."""
+    keep = (group_index >= 0) & np.asarray(mask, dtype=bool)
+    return np.bincount(group_index[keep], minlength=groups).astype(int).tolist()
+
 
 def prepare_groups(frame: pd.DataFrame, by, rule: DisclosureRule) -> _Groups:
     """Group each row, merge or hide small groups per the rule."""
@@ -249,14 +273,10 @@ def _item_test_categorical(groups, item, code, full, shown, hidden, mask) -> dic
 def _single(frame, question, groups):
     answered, _, _ = classify_single(frame[question.id], question)
     codes = [o.code for o in question.options]
-    keys = frame[question.id].map(lambda v: None if is_missing(v) else code_key(v))
-    matrix = np.zeros((len(groups.order), len(codes)), dtype=np.int64)
-    bases = []
-    for gi, g in enumerate(groups.order):
-        in_group = (groups.series == g) & answered
-        bases.append(int(in_group.sum()))
-        for ci, c in enumerate(codes):
-            matrix[gi, ci] = int((in_group & (keys == code_key(c))).sum())
+    keys = [None if is_missing(v) else code_key(v) for v in frame[question.id]]
+    index = groups.index
+    matrix = crosstab(index, keys, codes, len(groups.order), mask=answered.to_numpy())
+    bases = group_counts(index, answered.to_numpy(), len(groups.order))
     rows, test, hidden = _categorical_item(groups, question.id, None, codes, matrix, bases)
     return rows, [test], hidden, option_labels(question)
 
@@ -265,13 +285,13 @@ def _multi(frame, question, groups):
     require_columns(frame, multi_columns(question), question)
     answered = answered_mask(frame, question)
     rows, tests, n_hidden = [], [], 0
-    bases = [int(((groups.series == g) & answered).sum()) for g in groups.order]
+    index = groups.index
+    bases = group_counts(index, answered.to_numpy(), len(groups.order))
     codes = offered_options(frame, question, answered)
     selected = np.zeros((len(groups.order), len(codes)), dtype=np.int64)
     for ci, c in enumerate(codes):
-        col = frame[question.option_column(c)].fillna(False).astype(bool) & answered
-        for gi, g in enumerate(groups.order):
-            selected[gi, ci] = int((col & (groups.series == g)).sum())
+        col = (frame[question.option_column(c)].fillna(False).astype(bool) & answered).to_numpy()
+        selected[:, ci] = group_counts(index, col, len(groups.order))
     for ci, c in enumerate(codes):
         matrix = selected[:, [ci]]
         complement = (np.array(bases) - matrix[:, 0]).reshape(-1, 1)
@@ -289,16 +309,16 @@ def _likert_item(frame, question, groups):
     scale = spec["scale"]
     dk = spec["dont_know"]
     codes = list(scale) + ([dk] if dk is not None else [])
-    matrix = np.zeros((len(groups.order), len(codes)), dtype=np.int64)
-    n_all, n_scale = [], []
-    values_by_group = []
-    for gi, g in enumerate(groups.order):
-        in_group = groups.series == g
-        for ci, c in enumerate(codes):
-            matrix[gi, ci] = int((in_group & (parts["keys"] == code_key(c))).sum())
-        n_scale.append(int((in_group & parts["is_scale"]).sum()))
-        n_all.append(int((in_group & (parts["is_scale"] | parts["is_dk"])).sum()))
-        values_by_group.append(parts["scale_values"][in_group[parts["is_scale"]].to_numpy()].to_numpy())
+    index = groups.index
+    G = len(groups.order)
+    keys = [k if isinstance(k, str) else None for k in parts["keys"].tolist()]
+    matrix = crosstab(index, keys, codes, G)
+    is_scale = parts["is_scale"].to_numpy()
+    n_scale = group_counts(index, is_scale, G)
+    n_all = group_counts(index, is_scale | parts["is_dk"].to_numpy(), G)
+    scale_values = parts["scale_values"].to_numpy()
+    scale_groups = index[is_scale]
+    values_by_group = [scale_values[scale_groups == gi] for gi in range(G)]
     hidden = protect_bases(dict(zip(groups.order, n_scale)), t, groups.hidden)
     hidden = protect_bases(dict(zip(groups.order, n_all)), t, hidden)
     mask = None
@@ -500,7 +520,8 @@ def _result(frame, items, by, groups: _Groups, table, test, labels, n_hidden, *,
     labels = dict(labels)
     labels["groups"] = group_labels(by, groups.order, rule.other_code if groups.merged else None)
     labels["by"] = {lang: by.short_label(lang) for lang in LANGUAGES}
-    hidden_groups = [g for g in groups.order if table.loc[table["group"] == g, "suppressed"].all()]
+    all_hidden = table.groupby("group", sort=False)["suppressed"].all() if len(table) else pd.Series(dtype=bool)
+    hidden_groups = [g for g in groups.order if bool(all_hidden.get(g, False))]
     suppression = {"applied": bool(n_hidden or groups.merged), **rule.describe(),
                    "suppressed_groups": hidden_groups, "merged_groups": list(groups.merged),
                    "suppressed_cells": int(n_hidden)}
