@@ -212,3 +212,68 @@ def test_csv_bytes_protects_text_cells_only(tmp_path):
     path = write_csv_atomic(tmp_path / "t.csv", frame)
     assert path.read_bytes() == data
     assert frame["answer"].iloc[0] == INJECTION   # input unchanged
+
+
+def test_commit_together_defers_swaps_to_the_end(tmp_path):
+    one = _make(tmp_path / "data" / "w", {"a": b"old1"})
+    two = _make(tmp_path / "reports" / "w", {"b": b"old2"})
+    with files.commit_together(tmp_path):
+        with staged_dir(one) as s1:
+            (s1 / "a").write_bytes(b"new1")
+        assert _tree(one) == {"a": b"old1"}        # not visible until the block ends
+        with staged_dir(two) as s2:
+            (s2 / "b").write_bytes(b"new2")
+    assert _tree(one) == {"a": b"new1"} and _tree(two) == {"b": b"new2"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "reports"]
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["w"]
+
+
+def test_commit_together_failure_keeps_every_folder(tmp_path):
+    one = _make(tmp_path / "data" / "w", {"a": b"old1"})
+    two = _make(tmp_path / "reports" / "w", {"b": b"old2"})
+    with pytest.raises(ValueError):
+        with files.commit_together(tmp_path):
+            with staged_dir(one) as s1:
+                (s1 / "a").write_bytes(b"new1")
+            with staged_dir(two) as s2:
+                (s2 / "b").write_bytes(b"half")
+            raise ValueError("analysis failed after the first stage")
+    assert _tree(one) == {"a": b"old1"} and _tree(two) == {"b": b"old2"}
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["w"]
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["w"]
+
+
+def test_commit_together_same_target_twice_keeps_the_later(tmp_path):
+    one = _make(tmp_path / "data" / "w", {"a": b"old"})
+    with files.commit_together(tmp_path):
+        for text in (b"first", b"second"):
+            with staged_dir(one) as stage:
+                (stage / "a").write_bytes(text)
+    assert _tree(one) == {"a": b"second"}
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["w"]
+
+
+def test_staged_dir_finishes_interrupted_joint_commit_before_cleaning(tmp_path, monkeypatch):
+    """A later run must not delete the staging folders a killed joint commit still needs."""
+    one = _make(tmp_path / "data" / "w", {"a": b"old1"})
+    two = _make(tmp_path / "reports" / "w", {"b": b"old2"})
+    real = files.replace_dir_atomic
+    calls = []
+
+    def crash_on_second(staging, target):
+        calls.append(target)
+        if len(calls) == 2:
+            raise KeyboardInterrupt("killed")
+        return real(staging, target)
+
+    monkeypatch.setattr(files, "replace_dir_atomic", crash_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        with files.commit_together(tmp_path):
+            with staged_dir(one) as s1:
+                (s1 / "a").write_bytes(b"new1")
+            with staged_dir(two) as s2:
+                (s2 / "b").write_bytes(b"new2")
+    monkeypatch.setattr(files, "replace_dir_atomic", real)
+    monkeypatch.setattr(files, "_pid_alive", lambda pid: False)   # as if the killed run's process were gone
+    recover_dir(two)
+    assert _tree(one) == {"a": b"new1"} and _tree(two) == {"b": b"new2"}

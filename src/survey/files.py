@@ -12,6 +12,7 @@ a formula is stored as text (:func:`set_cell`, :func:`neutralise_formulas`,
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import errno
 import hashlib
@@ -184,12 +185,17 @@ def _pid_alive(pid: int) -> bool:
 def recover_dir(target: Path) -> None:
     """Clean up after a run that was killed while writing ``target``.
 
-    Removes staging folders left by dead processes, and if ``target`` is missing
-    because a non-atomic swap was interrupted, puts the old folder back.
+    Finishes an interrupted joint commit (a ``.survey-commit.json`` journal in any
+    folder above ``target``, see :func:`commit_together`), removes staging folders
+    left by dead processes, and if ``target`` is missing because a non-atomic swap
+    was interrupted, puts the old folder back.
     """
     target = Path(target)
     if not target.parent.is_dir():
         return
+    for folder in target.parents:                  # an interrupted joint commit is finished first
+        if (folder / _JOURNAL_NAME).is_file():
+            recover_interrupted(folder)
     pattern = re.compile(rf"^\.{re.escape(target.name)}\.(staging|old)-(\d+)-[0-9a-f]{{8}}$")
     leftovers = []
     for entry in target.parent.iterdir():
@@ -203,6 +209,9 @@ def recover_dir(target: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+_DEFERRED: contextvars.ContextVar[list | None] = contextvars.ContextVar("survey_deferred_swaps", default=None)
+
+
 @contextmanager
 def staged_dir(target: Path) -> Iterator[Path]:
     """Yield an empty temporary folder beside ``target``; swap it into place on success.
@@ -213,6 +222,9 @@ def staged_dir(target: Path) -> Iterator[Path]:
 
         with staged_dir(paths.processed(wave)) as folder:
             write_text_atomic(folder / "validation.json", text)
+
+    Inside :func:`commit_together` the swap waits until that block ends, so that
+    several stages' folders change together.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -224,7 +236,61 @@ def staged_dir(target: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    replace_dir_atomic(staging, target)
+    pending = _DEFERRED.get()
+    if pending is None:
+        replace_dir_atomic(staging, target)
+        return
+    for i, (earlier, earlier_target) in enumerate(pending):
+        if earlier_target == target:               # staged twice: the later one wins
+            shutil.rmtree(earlier, ignore_errors=True)
+            del pending[i]
+            break
+    pending.append((staging, target))
+
+
+@contextmanager
+def commit_together(root: Path) -> Iterator[None]:
+    """Defer the swaps of every :func:`staged_dir` inside the block; do them all at its end.
+
+    This makes a whole run's outputs (``data/processed/<wave>`` and
+    ``reports/_output/<wave>``) change together: a run killed or failing anywhere in
+    the block leaves every folder as it was. The swaps are recorded in a journal
+    (``root/.survey-commit.json``) first, so a kill during the swaps themselves is
+    finished by :func:`recover_interrupted`, which this function calls on entry.
+    Folders staged in the block are not visible at their targets until it ends::
+
+        with files.commit_together(project.paths.root):
+            write_processed(...)      # uses staged_dir
+            export_wave(...)          # uses staged_dir
+        render(...)                   # sees the new outputs
+    """
+    root = Path(root)
+    recover_interrupted(root)
+    pending: list = []
+    token = _DEFERRED.set(pending)
+    try:
+        yield
+    except BaseException:
+        _DEFERRED.reset(token)
+        for staging, _ in pending:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _DEFERRED.reset(token)
+    _commit(pending, root / _JOURNAL_NAME)
+
+
+def _commit(pairs: list[tuple[Path, Path]], journal: Path) -> None:
+    """Swap every (staging, target) pair in, through a journal that recovery can finish."""
+    if not pairs:
+        return
+    if len(pairs) == 1:
+        replace_dir_atomic(*pairs[0])
+        return
+    entries = [{"staging": str(s), "target": str(t), "inode": os.stat(s).st_ino} for s, t in pairs]
+    write_text_atomic(journal, json.dumps(entries, indent=1))
+    _fsync_dir(journal.parent)
+    _apply_journal(entries)
+    journal.unlink()
 
 
 @contextmanager
@@ -253,12 +319,7 @@ def staged_dirs(targets: Sequence[Path], journal: Path | None = None) -> Iterato
         for staging in stagings:
             shutil.rmtree(staging, ignore_errors=True)
         raise
-    entries = [{"staging": str(s), "target": str(t), "inode": os.stat(s).st_ino}
-               for s, t in zip(stagings, targets)]
-    write_text_atomic(journal, json.dumps(entries, indent=1))
-    _fsync_dir(journal.parent)
-    _apply_journal(entries)
-    journal.unlink()
+    _commit(list(zip(stagings, targets)), journal)
 
 
 def _apply_journal(entries: list[dict]) -> None:
