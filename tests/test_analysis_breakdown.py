@@ -200,3 +200,10 @@ def test_adjust_chapter_matches_statsmodels_and_keeps_inputs():
     assert got == pytest.approx(list(ref))
     assert out[1].test["family"] == "chapter" and out[1].test["family_size"] == 3
     assert [i["p_adjusted"] for i in r1.test["items"]] == before  # inputs unchanged
+
+
+def test_small_counts_likert_agree_row_hides_its_base_with_a_hidden_dont_know():
+    result = analyse_breakdown(likert_frame(), Q["item"], Q["kind"], dataset="demo", small_counts=True)
+    t = result.table.set_index(["group", "code"])
+    assert t.loc[("a", 9), "suppressed"]  # one "don't know" in group a
+    assert t.loc[("a", "agree"), "suppressed"] and math.isnan(t.loc[("a", "agree"), "n_group"])

@@ -100,3 +100,12 @@ def test_key_findings_put_clear_results_first():
     strong = single(50, 5)
     found = key_findings([weak, strong], "fi", limit=5)
     assert [r for r, _ in found] == [strong]
+
+
+def test_methods_text_states_the_rules():
+    from survey.analysis.interpret import methods_text
+
+    fi = methods_text("fi", threshold=5)
+    assert "Wilson" in fi and "Benjaminin–Hochbergin" in fi and "alle 5 vastaajaa" in fi and "peitetään" in fi
+    assert "merged into “Other”" in methods_text("en", threshold=3, merge_small=True)
+    assert "Övriga" in methods_text("sv", merge_small=True)

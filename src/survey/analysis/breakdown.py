@@ -180,7 +180,8 @@ def prepare_groups(frame: pd.DataFrame, by, rule: DisclosureRule) -> _Groups:
 
 
 def _cells(groups: _Groups, item: str, codes: list, matrix: np.ndarray, bases: list[int], hidden: set,
-           mask: np.ndarray | None) -> list[dict]:
+           mask: np.ndarray | None, hide_base: bool = False) -> list[dict]:
+    """Table rows; hidden cells lose their numbers (and their base when ``hide_base`` or the group is hidden)."""
     rows = []
     for gi, g in enumerate(groups.order):
         for ci, code in enumerate(codes):
@@ -188,7 +189,7 @@ def _cells(groups: _Groups, item: str, codes: list, matrix: np.ndarray, bases: l
             hide = g in hidden or (mask is not None and bool(mask[gi, ci]))
             if hide:
                 rows.append({"item": item, "group": g, "code": code, "count": math.nan,
-                             "n_group": math.nan if g in hidden else float(n), "pct": math.nan,
+                             "n_group": math.nan if (g in hidden or hide_base) else float(n), "pct": math.nan,
                              "ci_low": math.nan, "ci_high": math.nan, "suppressed": True})
             else:
                 low, high = wilson_interval(count, n)
@@ -333,7 +334,9 @@ def _likert_item(frame, question, groups):
         watch = agree_idx + ([len(codes) - 1] if dk is not None else [])
         agree_hidden = mask[:, watch].any(axis=1)
     agree_mask = agree_hidden.reshape(-1, 1)
-    rows += _cells(groups, question.id, [AGREE_CODE], agree.reshape(-1, 1), n_scale, hidden, agree_mask)
+    # Its base (scale answers) would reveal a hidden dont-know count, so it goes too.
+    rows += _cells(groups, question.id, [AGREE_CODE], agree.reshape(-1, 1), n_scale, hidden, agree_mask,
+                   hide_base=True)
     shown = [g for g in groups.order if g not in hidden]
     gated, reason, reason_key = _gate(groups, shown)
     base = {"item": question.id, "code": None, "groups": shown}

@@ -475,3 +475,68 @@ def key_findings(results: list[Result], lang: str = "fi", limit: int = 8) -> lis
         if text:
             out.append((r, text))
     return out
+
+
+METHODS = {
+    "fi": (
+        "Osuudet lasketaan kysymykseen vastanneista; tyhjät ja kieltäytymiskoodit raportoidaan erikseen. "
+        "Osuuksien 95 %:n luottamusvälit ovat Wilsonin välejä ja erojen välit Newcomben menetelmällä "
+        "laskettuja. Väittämissä ”En osaa sanoa” näytetään erikseen, eikä se ole mukana samaa mieltä "
+        "olevien osuudessa, keskiarvossa eikä mediaanissa. Ryhmien vertailussa käytetään khiin neliö "
+        "-testiä, kun odotetut frekvenssit sen sallivat, muuten Fisherin tarkkaa testiä (suuremmissa "
+        "tauluissa Monte Carlo -versiona); järjestysasteikollisissa ja numeerisissa kysymyksissä "
+        "Mann–Whitneyn tai Kruskal–Wallisin testiä. Saman luvun p-arvot on korjattu Benjaminin–Hochbergin "
+        "menetelmällä. Ero sanotaan selväksi vain, kun sen luottamusväli ei sisällä nollaa ja korjattu "
+        "p-arvo on alle 0,05; ”selvä enemmistö” vain, kun luottamusvälin alaraja on yli 50 %. "
+        "Koko aineiston jakaumia ei peitetä. Taustamuuttujan ryhmät ja ristiintaulukoinnin solut, joissa "
+        "on alle {t} vastaajaa, {rule}, ja lisäksi peitetään niin monta muuta, ettei peitettyä lukua voi "
+        "päätellä summista. Alle {t} vastaajan ryhmiä ei testata."
+    ),
+    "sv": (
+        "Andelarna beräknas av dem som besvarat frågan; tomma svar och vägrankoder redovisas separat. "
+        "Andelarnas 95 % konfidensintervall är Wilsonintervall och skillnadernas intervall beräknas med "
+        "Newcombes metod. I påståendena visas ”Vet inte” separat och ingår inte i andelen som instämmer, "
+        "medelvärdet eller medianen. Grupper jämförs med chi-två-test när de förväntade frekvenserna "
+        "tillåter det, annars med Fishers exakta test (i större tabeller som Monte Carlo-version); "
+        "ordinala och numeriska frågor med Mann–Whitneys eller Kruskal–Wallis test. P-värdena i ett "
+        "kapitel är justerade med Benjamini–Hochbergs metod. En skillnad kallas klar endast när dess "
+        "konfidensintervall inte innehåller noll och det justerade p-värdet är under 0,05; ”klar majoritet” "
+        "endast när intervallets nedre gräns är över 50 %. Fördelningar för hela materialet döljs inte. "
+        "Grupper och tabellceller med färre än {t} svarande {rule}, och så många andra döljs att det dolda "
+        "värdet inte kan räknas fram ur summorna. Grupper med färre än {t} svarande testas inte."
+    ),
+    "en": (
+        "Percentages are of those who answered the question; blanks and refusal codes are reported "
+        "separately. 95% confidence intervals of percentages are Wilson intervals, and of differences "
+        "Newcombe's hybrid score intervals. In statements, “don't know” is shown apart and left out of "
+        "the share agreeing, the mean and the median. Groups are compared with the chi-square test when "
+        "the expected counts allow it, otherwise with Fisher's exact test (Monte Carlo for larger "
+        "tables); ordinal and numeric questions with the Mann–Whitney or Kruskal–Wallis test. The "
+        "p-values of a chapter are adjusted with the Benjamini–Hochberg method. A difference is called "
+        "clear only when its interval excludes zero and the adjusted p-value is below 0.05; “a clear "
+        "majority” only when the interval's lower bound is above 50%. Whole-sample distributions are not "
+        "suppressed. Groups of a background variable and cells of breakdowns with fewer than {t} "
+        "respondents {rule}, and enough others are hidden that no hidden value can be worked out from "
+        "totals. Groups with fewer than {t} respondents are not tested."
+    ),
+}
+METHOD_RULES = {
+    "suppress": {"fi": "peitetään", "sv": "döljs", "en": "are hidden"},
+    "merge": {"fi": "yhdistetään ryhmään ”Muut”", "sv": "slås ihop till ”Övriga”",
+              "en": "are merged into “Other”"},
+}
+SMALL_COUNTS = {
+    "fi": " Myös ristiintaulukoiden alle {t} vastaajan lukumäärät peitetään.",
+    "sv": " Även antal under {t} i korstabeller döljs.",
+    "en": " Counts below {t} in breakdown tables are hidden as well.",
+}
+
+
+def methods_text(lang: str = "fi", threshold: int = 5, merge_small: bool = False,
+                 small_counts: bool = False) -> str:
+    """The methods paragraph (tests, intervals, wording rules, disclosure) for the report."""
+    rule = METHOD_RULES["merge" if merge_small else "suppress"]
+    text = (METHODS.get(lang) or METHODS["fi"]).format(t=threshold, rule=rule.get(lang) or rule["fi"])
+    if small_counts:
+        text += (SMALL_COUNTS.get(lang) or SMALL_COUNTS["fi"]).format(t=threshold)
+    return text
