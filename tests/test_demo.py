@@ -255,6 +255,21 @@ def check_personal_data(wave, entry):
     assert {k for p in planted for k in p["kinds"]} == set(PII) | {"formula_injection"}
     staff, _ = pyreadstat.read_sav(str(RAW / wave / "staff.sav"))
     assert staff["K8"].str.contains(PII["name"]).sum() == 1
+    with zipfile.ZipFile(RAW / wave / "interviews.qdpx") as archive:
+        sources = "\n".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("sources/"))
+    for kind in ("name", "phone_local", "email", "hetu"):
+        assert PII[kind] in sources, kind
+
+
+def check_interviews_small_division(wave, entry):
+    ws = openpyxl.load_workbook(RAW / wave / "interviews_coding.xlsx").active
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    per_division: dict = {}
+    for interview, division, *_ in rows:
+        per_division.setdefault(division, set()).add(interview)
+    counts = sorted(len(v) for v in per_division.values())
+    assert counts == sorted(entry["divisions"].values()) and sum(counts) == entry["interviews"]
+    assert min(counts) < load_project(REPO).min_group_size
 
 
 def check_formula_injection(wave, entry):
@@ -327,7 +342,7 @@ PLANTED_CHECKS = {
     "wave_change": check_wave_change, "personal_data": check_personal_data,
     "formula_injection": check_formula_injection, "data_problems": check_data_problems,
     "wave_mapping": check_wave_mapping, "network_totals": check_network_totals,
-    "user_missing": check_user_missing,
+    "user_missing": check_user_missing, "interviews_small_division": check_interviews_small_division,
 }
 PLANTED = [(wave, entry["id"]) for wave in WAVES for entry in load_truth(wave)["planted"]]
 

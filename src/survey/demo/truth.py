@@ -82,6 +82,12 @@ def list_planted(wave: str, truth: dict) -> list[dict]:
          "totals": {q: [n[q]["respondents"], n[q]["selections"]] for q in ("partnership_forms", "grants", "agreements")},
          "expect": "respondents and selections per multi-select question as in the study"},
     ]
+    interviews = truth.get("interviews") or {}
+    if interviews.get("divisions"):
+        planted.append({"id": "interviews_small_division", "dataset": "interviews",
+                         "interviews": interviews.get("interviews"), "divisions": interviews["divisions"],
+                         "expect": "a division with fewer interviewees than disclosure.min_group_size is never "
+                                   "shown beside a quote or count"})
     if wave == "2026-demo":
         planted += [
             {"id": "wave_change", "dataset": "associations", "question": "contact_known", "code": "yes",
