@@ -37,7 +37,7 @@ from survey.analysis._common import (code_key, is_missing, missing_codes, option
 from survey.analysis.disclosure import (OTHER_LABELS, DisclosureRule, as_rule, merge_small_groups,
                                         protect_groups, suppress_cells)
 from survey.analysis.frequencies import answered_mask, classify_single, multi_columns, offered_options
-from survey.analysis.likert import item_labels, scale_of, split_item
+from survey.analysis.likert import item_labels, split_item
 from survey.analysis.numeric import describe_numbers, numeric_values
 from survey.analysis.proportions import newcombe_difference, wilson_interval
 from survey.analysis.significance import adjust_bh, cramers_v, independence_test, ordinal_test

@@ -26,6 +26,7 @@ from survey.analysis._common import (code_key, missing_codes, option_labels, que
 from survey.analysis.frequencies import WHOLE_SAMPLE_SUPPRESSION
 from survey.analysis.proportions import mean_interval, wilson_interval
 from survey.config import LANGUAGES
+from survey.errors import ConfigError
 from survey.model import Result
 
 LIKERT_COLUMNS = ["item", "code", "count", "pct", "pct_scale", "ci_low", "ci_high", "dont_know", "agree",
@@ -43,7 +44,7 @@ def scale_of(question) -> dict:
     skip = {code_key(c) for c in missing} | ({code_key(dont_know)} if dont_know is not None else set())
     scale = list(extra.get("scale") or [o.code for o in question.options if code_key(o.code) not in skip])
     if len(scale) < 2:
-        raise ValueError(f"question '{question.id}' has no Likert scale (declare extra 'scale')")
+        raise ConfigError(f"question {question.id!r} has no Likert scale: declare `scale` (at least two codes)")
     agree = list(extra.get("agree") or scale[-2:])
     return {"scale": scale, "dont_know": dont_know, "missing": missing, "agree": agree}
 
@@ -67,7 +68,7 @@ def _items(questions) -> list:
     if not isinstance(questions, (list, tuple)):
         questions = [questions]
     if not questions:
-        raise ValueError("a Likert battery needs at least one item")
+        raise ConfigError("a Likert battery needs at least one item")
     for q in questions:
         require_type(q, "likert")
     return list(questions)
