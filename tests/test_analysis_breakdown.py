@@ -207,3 +207,15 @@ def test_small_counts_likert_agree_row_hides_its_base_with_a_hidden_dont_know():
     t = result.table.set_index(["group", "code"])
     assert t.loc[("a", 9), "suppressed"]  # one "don't know" in group a
     assert t.loc[("a", "agree"), "suppressed"] and math.isnan(t.loc[("a", "agree"), "n_group"])
+
+
+def test_adjust_by_chapter_groups_by_dataset_and_keeps_order():
+    from survey.analysis import adjust_by_chapter, analyse_single
+
+    r1 = analyse_breakdown(multi_frame(), Q["forms"], Q["kind"], dataset="one")
+    plain = analyse_single(frame_two_groups(), Q["yes"], dataset="one")
+    r2 = analyse_breakdown(frame_two_groups(), Q["yes"], Q["kind"], dataset="two")
+    out = adjust_by_chapter([r1, plain, r2])
+    assert out[1] is plain
+    assert out[0].test["family_size"] == 2 and out[2].test["family_size"] == 1
+    assert out[2].test["p_adjusted"] == pytest.approx(r2.test["p"])

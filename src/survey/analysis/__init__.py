@@ -51,7 +51,7 @@ of breakdowns are, with secondary suppression, or small groups merge into "muut"
 Plain-language texts: :mod:`survey.analysis.interpret` (``interpret(result, lang)``).
 """
 
-from survey.analysis.breakdown import adjust_chapter, analyse_breakdown, analyse_numeric_breakdown
+from survey.analysis.breakdown import adjust_by_chapter, adjust_chapter, analyse_breakdown, analyse_numeric_breakdown
 from survey.analysis.disclosure import DisclosureRule, merge_small_groups, protect_groups, suppress_cells
 from survey.analysis.frequencies import analyse_multi, analyse_single
 from survey.analysis.likert import analyse_likert, summarise_likert
@@ -61,7 +61,7 @@ from survey.analysis.significance import adjust_bh, cramers_v, independence_test
 from survey.analysis.waves import compare_waves
 
 __all__ = [
-    "DisclosureRule", "adjust_bh", "adjust_chapter", "analyse_breakdown", "analyse_likert", "analyse_multi",
+    "DisclosureRule", "adjust_bh", "adjust_by_chapter", "adjust_chapter", "analyse_breakdown", "analyse_likert", "analyse_multi",
     "analyse_numeric", "analyse_numeric_breakdown", "analyse_single", "compare_waves", "cramers_v",
     "independence_test", "mean_interval", "merge_small_groups", "newcombe_difference", "ordinal_test",
     "protect_groups", "summarise_likert", "suppress_cells", "wilson_interval",

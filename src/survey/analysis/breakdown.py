@@ -573,3 +573,21 @@ def adjust_chapter(results: list[Result]) -> list[Result]:
             test["p_adjusted"] = test["items"][0]["p_adjusted"]
         out.append(dataclasses.replace(r, test=test))
     return out
+
+
+def adjust_by_chapter(results: list[Result], chapter_of=None) -> list[Result]:
+    """:func:`adjust_chapter` within each chapter (default: each dataset); same order, new Results.
+
+    ``chapter_of(result) -> key`` groups results into chapters; results without
+    tests (one-way frequencies, wave comparisons) pass through unchanged.
+    """
+    chapter_of = chapter_of or (lambda r: r.dataset)
+    groups: dict = {}
+    for i, r in enumerate(results):
+        if (r.test or {}).get("items"):
+            groups.setdefault(chapter_of(r), []).append(i)
+    out = list(results)
+    for indexes in groups.values():
+        for i, adjusted in zip(indexes, adjust_chapter([results[i] for i in indexes])):
+            out[i] = adjusted
+    return out
