@@ -62,7 +62,7 @@ class DisclosureRule:
     @classmethod
     def from_project(cls, project) -> "DisclosureRule":
         return cls(min_group_size=project.min_group_size, merge_small_groups=project.merge_small_groups,
-                   small_counts=bool(getattr(project, "suppress_small_counts", False)))
+                   small_counts=bool(getattr(project, "small_counts", getattr(project, "suppress_small_counts", False))))
 
     def describe(self) -> dict:
         return {"threshold": self.min_group_size,
