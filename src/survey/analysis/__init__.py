@@ -45,10 +45,17 @@ Result kinds and table columns
     ci_high, test, p, p_adjusted, comparable, suppressed`` (numeric: means); when not
     comparable the table is empty and ``test = {comparable: False, reason: {fi,sv,en}}``.
 
+Tests (:mod:`survey.analysis.significance`) are chosen to fit the data; p-values of
+several tests in one result are Benjamini-Hochberg adjusted, and
+:func:`adjust_chapter` / :func:`adjust_by_chapter` re-adjust across a chapter.
+
 Disclosure control (:mod:`survey.analysis.disclosure`): whole-sample one-way
 frequencies are not suppressed; groups defined by background variables and the cells
-of breakdowns are, with secondary suppression, or small groups merge into "muut".
-Plain-language texts: :mod:`survey.analysis.interpret` (``interpret(result, lang)``).
+of breakdowns are (a shown percentage always rests on at least ``min_group_size``
+answers), with secondary suppression, or small groups merge into "muut". Optional
+``small_counts`` also hides counts 1..min-1 inside breakdowns (with secondary suppression).
+Plain-language texts: :mod:`survey.analysis.interpret` (``interpret(result, lang)``,
+``key_findings(results, lang, limit)``, ``methods_text(lang, threshold, merge_small)``).
 """
 
 from survey.analysis.breakdown import adjust_by_chapter, adjust_chapter, analyse_breakdown, analyse_numeric_breakdown
