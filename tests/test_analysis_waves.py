@@ -114,3 +114,11 @@ def test_option_absent_in_the_earlier_wave_is_not_compared_even_without_added_in
     result = compare_waves(before, now, instrument.question("g"), dataset="d", wave="w2")
     table = result.table.set_index("code")
     assert table.loc["x", "comparable"] and not table.loc["p", "comparable"]
+
+
+def test_caller_reason_becomes_a_full_sentence():
+    result = compare_waves(contact(5, 5, 1), contact(6, 4, 1), Q["contact"], dataset="d", wave="2026",
+                           comparable=False, reason={"fi": "sanamuoto muuttui", "en": "the wording changed"})
+    assert result.test["reason"]["fi"] == "Ei vertailukelpoinen: sanamuoto muuttui."
+    assert result.test["reason"]["en"] == "Not comparable: the wording changed."
+    assert result.test["reason"]["sv"] == "Inte jämförbar: sanamuoto muuttui."

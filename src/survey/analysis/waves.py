@@ -156,12 +156,22 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, question, *, da
                   **common)
 
 
+PREFIX = {"fi": "Ei vertailukelpoinen", "sv": "Inte jämförbar", "en": "Not comparable"}
+
+
 def _reason_from(reason) -> dict | None:
+    """The caller's reason as a full sentence per language, starting "Not comparable: ..."."""
     if reason is None:
         return None
-    if isinstance(reason, dict):
-        return {lang: reason.get(lang) or reason.get("fi") or next(iter(reason.values())) for lang in LANGUAGES}
-    return {lang: str(reason) for lang in LANGUAGES}
+    if not isinstance(reason, dict):
+        reason = {"fi": str(reason)}
+    out = {}
+    for lang in LANGUAGES:
+        text = str(reason.get(lang) or reason.get("fi") or next(iter(reason.values()))).strip()
+        if not text.lower().startswith(PREFIX[lang].lower()):
+            text = f"{PREFIX[lang]}: {text}"
+        out[lang] = text if text.endswith(".") else text + "."
+    return out
 
 
 def _has(frame: pd.DataFrame, question) -> bool:
