@@ -150,14 +150,14 @@ def _recognise(r0: list[str], r1: list[str], r2: list[str]) -> str:
 
 def _has_subheader(rows: list[list]) -> bool:
     """Whether row 2 is a second header row (option texts under blank question cells)."""
-    if len(rows) < 3:
+    if len(rows) < 2:
         return False
     top, sub = rows[0], rows[1]
     for j in range(1, len(top)):
         if top[j] is None and isinstance(sub[j], str) and not _looks_like_value(sub[j]):
             return True
     # Webropol writes a blank cell under the id header and text under question headers.
-    if top[0] is not None and sub[0] is None and rows[2][0] is not None:
+    if len(rows) > 2 and top[0] is not None and sub[0] is None and rows[2][0] is not None:
         filled = [v for v in sub if v is not None]
         return bool(filled) and all(isinstance(v, str) for v in filled)
     return False

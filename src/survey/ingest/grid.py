@@ -69,9 +69,11 @@ def _finish(rows: list[list], numbers: list[int], path: Path) -> tuple[list[list
 
 
 def _check_cell(value, path: Path, row: int, col: int):
-    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-        raise InputError(f"a cell holds {len(value)} characters, more than a spreadsheet cell can "
-                         f"({MAX_CELL_CHARS}); the file is damaged or not a survey export",
+    """Refuse a cell at or over Excel's per-cell limit (openpyxl cuts longer ones to exactly the limit)."""
+    if isinstance(value, str) and len(value) >= MAX_CELL_CHARS:
+        limit = f"{MAX_CELL_CHARS:,}".replace(",", " ")
+        raise InputError(f"a cell holds {limit} characters or more, the most a spreadsheet cell can hold; "
+                         "the file is damaged or not a survey export",
                          file=str(path), row=row, column=_column_letter(col))
 
 
@@ -101,7 +103,7 @@ def _open_workbook(path: Path):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+            return openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile):
         raise InputError("this .xlsx file is damaged or incomplete: export it again", file=str(path)) from None
     except KeyError as exc:
@@ -149,17 +151,22 @@ def _read_sheet(ws, path: Path) -> tuple[list[list], list[int]]:
         ws.reset_dimensions()  # exports often carry a wrong <dimension>
     except AttributeError:
         pass
-    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+    for number, row in enumerate(ws.iter_rows(), start=1):
         if len(row) > MAX_COLUMNS:
             trimmed = list(row)
-            while trimmed and trimmed[-1] is None:
+            while trimmed and getattr(trimmed[-1], "value", None) is None:
                 trimmed.pop()
             if len(trimmed) > MAX_COLUMNS:
                 raise InputError(f"the sheet has {len(trimmed)} columns, more than any survey export this "
                                  f"tool reads ({MAX_COLUMNS})", file=str(path))
             row = trimmed
         cells = []
-        for col, value in enumerate(row):
+        for col, cell in enumerate(row):
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", None) == "f":
+                raise InputError(f"this cell holds a formula ({str(value)[:40]}), not a value; survey exports "
+                                 "hold values only: copy the sheet and paste values only in Excel, then save",
+                                 file=str(path), row=number, column=_column_letter(col))
             _check_cell(value, path, number, col)
             cells.append(_clean(value))
         rows.append(cells)

@@ -294,12 +294,16 @@ def read_spss(path: Path, kind: str) -> Dataset:
                                                       columns=tuple(members))))
         used.update(members)
 
+    id_column = _find_id_variable(names, labels, out, used, value_labels)
     singles: list[tuple[int, Question]] = []
     for name in names:
         if name in used:
             continue
         qid = _qid(name)
         text = labels.get(name) or name
+        if name == id_column:
+            singles.append((position[name], Question(id=qid, text=text, type="text", columns=(name,))))
+            continue
         missing = question_missing(name)
         rng = ranges.get(name, [])
         kind_ = kinds[name]
@@ -355,8 +359,23 @@ def read_spss(path: Path, kind: str) -> Dataset:
         extra["file_label"] = file_label
     return Dataset(out, Meta(
         source=str(path), format=fmt, respondents=len(out), questions=tuple(questions),
-        encoding=getattr(meta, "file_encoding", None), id_column=None,
+        encoding=getattr(meta, "file_encoding", None), id_column=id_column,
         source_rows=tuple(range(1, len(out) + 1)), notes=tuple(notes), extra=extra))
+
+
+def _find_id_variable(names: list[str], labels: dict, out: pd.DataFrame, used: set[str],
+                      value_labels: dict) -> str | None:
+    """The respondent-id variable: named or labelled as one, unlabelled values, every value unique."""
+    from survey.ingest.dialects import ID_HEADERS
+
+    for name in names:
+        if name in used or name in value_labels:
+            continue
+        if name.strip().lower() in ID_HEADERS or str(labels.get(name) or "").strip().lower() in ID_HEADERS:
+            values = out[name].dropna()
+            if len(values) and values.is_unique and not pd.api.types.is_datetime64_any_dtype(values):
+                return name
+    return None
 
 
 def _label_key(labels: dict) -> tuple:

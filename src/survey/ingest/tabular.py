@@ -173,6 +173,8 @@ def read_tabular(path: Path, kind: str, dialect: str | None = None, sheet: str |
         if layout.id_index is not None and len(group) == 1 and group[0].index == layout.id_index:
             id_key = group[0].key
             built.frame[id_key] = pd.array([_id_text(v) for v in group[0].values], dtype="string")
+            built.questions.append(Question(id=_new_id(built, group_top), text=group_top, type="text",
+                                            columns=(id_key,)))
             continue
         _build_group(built, group_top, group, layout, decimal_comma)
     frame = pd.DataFrame(built.frame)
@@ -244,6 +246,17 @@ def _is_dichotomy(col: _Col) -> bool:
     return col.distinct_norm() <= allowed
 
 
+def _is_mostly_dichotomy(col: _Col) -> bool:
+    """Selection markers in at least 80 % of the filled cells: an option column with a few stray values,
+    kept as an option so that validation can point at the stray cells."""
+    filled = col.filled
+    if not filled:
+        return True
+    allowed = MARKERS | ({_norm(col.sub)} if col.sub else set())
+    hits = sum(_value_norm(v) in allowed for v in filled)
+    return hits > 0 and hits >= 0.8 * len(filled)
+
+
 def _is_free_text(col: _Col) -> bool:
     filled = col.filled
     if not filled:
@@ -286,6 +299,10 @@ def _build_group(built: _Built, top: str, group: list[_Col], layout: Layout, dec
                                                          and OTHER_TEXT.search(c.sub) and len(group) > 2)]
     rest = [c for c in group if c not in dich]
     free = [c for c in rest if _is_free_text(c)]
+    stray = [c for c in rest if c not in free and _is_mostly_dichotomy(c)]
+    if dich and stray and len(dich) >= len(stray):
+        dich = [c for c in group if c in dich or c in stray]
+        rest = [c for c in group if c not in dich]
     if dich and len(rest) == len(free) and len(free) <= 2:
         _build_multi(built, top, dich, free, layout)
         return
@@ -377,10 +394,33 @@ def _label_text(value) -> str:
 
 
 def _appearance_order(values: list) -> list[str]:
+    """Distinct labels in order of first appearance, or by their numbers when every label has one."""
     seen: dict[str, None] = {}
     for v in values:
         seen.setdefault(_label_text(v), None)
-    return list(seen)
+    labels = list(seen)
+    keys = [_range_key(label) for label in labels]
+    if len(labels) >= 3 and all(k is not None for k in keys):
+        return [label for _, label in sorted(zip(keys, labels), key=lambda kv: kv[0])]
+    return labels
+
+
+_BELOW = re.compile(r"^(alle|under|less than|fewer than|mindre än|moins de|alle\b|max\.?|enintään)\b", re.I)
+_ABOVE = re.compile(r"(tai enemmän|tai yli|or more|and over|eller fler|eller mer|et plus|\+)\s*$|^(yli|over|more than|"
+                    r"över|plus de|vähintään)\b", re.I)
+
+
+def _range_key(label: str) -> float | None:
+    """Sort key of a range label (``Alle 50`` < ``50–199`` < ``500 tai enemmän``), None if it has no number."""
+    match = re.search(r"\d+(?:[ \u00a0]\d{3})*(?:[.,]\d+)?", label)
+    if not match:
+        return None
+    number = float(re.sub(r"[ \u00a0]", "", match.group()).replace(",", "."))
+    if _BELOW.search(label.strip()):
+        return number - 0.5
+    if _ABOVE.search(label.strip()):
+        return number + 0.5
+    return number
 
 
 def _scale_order(values: list) -> list[str] | None:
