@@ -166,3 +166,247 @@ def test_unknown_kind_and_size_give_clear_errors():
         charts.draw(odd)
     with pytest.raises(SurveyError, match="unknown chart size"):
         charts.draw(result, size="poster")
+
+
+# -- other kinds (hand-made results of the documented shapes) -------------------------------
+
+SCALE = {"fi": {1: "Täysin eri mieltä", 2: "Jokseenkin eri mieltä", 3: "Ei samaa eikä eri mieltä",
+                4: "Jokseenkin samaa mieltä", 5: "Täysin samaa mieltä", 9: "En osaa sanoa",
+                "a": "Väite A", "b": "Väite B"},
+         "sv": {1: "Helt av annan åsikt", 2: "Delvis av annan åsikt", 3: "Varken eller", 4: "Delvis av samma åsikt",
+                5: "Helt av samma åsikt", 9: "Vet inte", "a": "Påstående A", "b": "Påstående B"},
+         "en": {1: "Strongly disagree", 2: "Disagree", 3: "Neither", 4: "Agree", 5: "Strongly agree",
+                9: "Don't know", "a": "Statement A", "b": "Statement B"}}
+
+
+def make_likert():
+    """Item a: 2,2,4,6,4 + 2 don't know (n=20); item b: 6,4,4,2,2 + 2 (n=20)."""
+    rows = []
+    for item, counts in (("a", [2, 2, 4, 6, 4, 2]), ("b", [6, 4, 4, 2, 2, 2])):
+        for code, count in zip([1, 2, 3, 4, 5, 9], counts):
+            rows.append({"item": item, "code": code, "count": count, "pct": count / 20,
+                         "pct_scale": count / 18 if code != 9 else math.nan, "ci_low": math.nan,
+                         "ci_high": math.nan, "dont_know": code == 9, "suppressed": False})
+    return Result(id="associations-views", kind="likert", dataset="associations", question="views",
+                  title={"fi": "Näkemykset", "sv": "Åsikter", "en": "Views"}, table=pd.DataFrame(rows),
+                  n={"respondents": 21, "items": 2, "answering_min": 20, "answering_max": 20}, labels=SCALE,
+                  synthetic=True)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_likert_diverging_sorted_by_agreement_with_dont_know_beside(lang):
+    fig = charts.draw(make_likert(), lang)
+    assert fig.survey["items"] == ["a", "b"]  # a is more positive
+    assert fig.survey["positive"] == [pytest.approx(0.5), pytest.approx(0.2)]
+    assert fig.survey["negative"] == [pytest.approx(0.2), pytest.approx(0.5)]
+    assert fig.survey["dont_know"] == [pytest.approx(0.1), pytest.approx(0.1)]
+    ax, ax_dk = fig.axes[1], fig.axes[2]
+    ticks = tick_labels(ax)
+    assert ticks[0].replace("\n", " ") == f"{SCALE[lang]['a']} (n\u00a0=\u00a020)"
+    # neutral centred on zero: item a's neutral segment (20 %) spans -10..10
+    segments = dict((code, (start, share)) for code, start, share in fig.survey["segments"][0])
+    assert segments[3] == (pytest.approx(-0.1), pytest.approx(0.2))
+    assert segments[4] == (pytest.approx(0.1), pytest.approx(0.3))
+    assert segments[2] == (pytest.approx(-0.2), pytest.approx(0.1))
+    texts = [t.get_text() for t in ax.texts]
+    pct = (lambda v: f"{v}%") if lang == "en" else (lambda v: f"{v}{NBSP}%")
+    assert pct(50) in texts and pct(20) in texts  # totals at the ends
+    assert [t.get_text() for t in ax_dk.texts] == [pct(10), pct(10)]
+    assert ax_dk.get_title(loc="left").replace("\n", " ") == SCALE[lang][9]
+    legend = fig.axes[0].get_legend()
+    assert [t.get_text().replace("\n", " ") for t in legend.get_texts()] == [SCALE[lang][c] for c in (1, 2, 3, 4, 5)]
+
+
+def test_likert_alt_text_and_table():
+    text = charts.alt_text(make_likert(), "fi")
+    assert text.startswith("Hajautuva pinottu pylväskuvio: Näkemykset. 2 väittämää.")
+    assert f"Väite A: myönteisiä 50{NBSP}%, kielteisiä 20{NBSP}% (n = 20)" in text
+    table = charts.data_table(make_likert(), "en")
+    assert list(table.columns[:4]) == ["Statement", "Option", "Count", "Share of respondents"]
+    assert table.iloc[0].tolist()[:4] == ["Statement A", "Strongly disagree", "2", "10.0%"]
+
+
+def make_numeric():
+    table = pd.DataFrame([{"n": 48, "mean": 11.7, "ci_low": 9.2, "ci_high": 14.2, "sd": 8.6, "median": 9.0,
+                           "q1": 6.0, "q3": 15.25, "min": 0.0, "max": 35.0, "suppressed": False}])
+    return Result(id="staff-years", kind="numeric", dataset="staff", question="years",
+                  title={"fi": "Vuodet", "sv": "År", "en": "Years"}, table=table,
+                  n={"respondents": 51, "answering": 48})
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_numeric_summary(lang):
+    fig = charts.draw(make_numeric(), lang)
+    shown = fig.survey["value_labels"]
+    assert shown["mean"] == ("11.7" if lang == "en" else "11,7")
+    assert shown["q3"] == ("15.3" if lang == "en" else "15,3")
+    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert labels.text("col_median", lang) in texts
+    alt = charts.alt_text(make_numeric(), "en")
+    assert alt == ("Summary chart: Years. n = 48. Mean 11.7 (95% confidence interval 9.2–14.2), median 9.0, "
+                   "quartiles 6.0–15.3, minimum 0.0, maximum 35.0.")
+    assert charts.data_table(make_numeric(), "fi").iloc[0, 1] == "11,7"
+
+
+def make_breakdown():
+    rows = []
+    for group, n, counts in (("a", 10, {"yes": 6, "no": 4}), ("b", 3, None), ("c", 8, {"yes": 2, "no": 6})):
+        for code in ("yes", "no"):
+            if counts is None:
+                rows.append({"item": "q", "group": group, "code": code, "count": math.nan, "n_group": math.nan,
+                             "pct": math.nan, "ci_low": math.nan, "ci_high": math.nan, "suppressed": True})
+            else:
+                k = counts[code]
+                rows.append({"item": "q", "group": group, "code": code, "count": k, "n_group": n,
+                             "pct": k / n, "ci_low": max(k / n - 0.2, 0), "ci_high": min(k / n + 0.2, 1),
+                             "suppressed": False})
+    return Result(id="staff-q-by-division", kind="breakdown", dataset="staff", question="q",
+                  title={"fi": "Kysymys toimialoittain", "sv": "Fråga per sektor", "en": "Question by division"},
+                  table=pd.DataFrame(rows), n={"respondents": 21, "grouped": 21},
+                  labels={"fi": {"yes": "Kyllä", "no": "Ei"}, "sv": {"yes": "Ja", "no": "Nej"},
+                          "en": {"yes": "Yes", "no": "No"},
+                          "groups": {"fi": {"a": "Sivistys", "b": "Elinvoima", "c": "Kaupunkiympäristö"},
+                                     "sv": {"a": "Bildning", "b": "Livskraft", "c": "Stadsmiljö"},
+                                     "en": {"a": "Education", "b": "Vitality", "c": "Urban environment"}}},
+                  test={"name": "fisher", "p": 0.1548, "p_adjusted": 0.1548},
+                  suppression={"threshold": 5, "method": "suppress"}, synthetic=True)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_breakdown_dots_per_group_with_suppressed_group_marked(lang):
+    result = make_breakdown()
+    fig = charts.draw(result, lang)
+    groups = result.labels["groups"][lang]
+    assert fig.survey["groups"] == [groups["a"], groups["b"], groups["c"]]
+    assert fig.survey["rows"] == [result.labels[lang]["yes"], result.labels[lang]["no"]]
+    assert fig.survey["values"][0] == [0.6, None, 0.25]
+    marker = labels.text("suppressed", lang)
+    assert fig.survey["value_labels"][0][1] == marker
+    texts = [t.get_text() for t in fig.axes[1].texts]
+    assert f"{groups['b']}: {marker}" in texts
+    assert not any(t.get_text() in ("0%", f"0{NBSP}%") for t in fig.axes[1].texts)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == list(groups.values())
+    assert "p = 0" in fig.get_supxlabel()
+
+
+def test_breakdown_alt_text_names_groups_values_and_test():
+    text = charts.alt_text(make_breakdown(), "en")
+    assert text.startswith("Dot plot by group: Question by division. Groups: Education, Vitality, Urban environment.")
+    assert "Yes: Education 60%, Vitality suppressed, Urban environment 25%" in text
+    assert "Fisher's exact test: p = 0.155." in text
+
+
+def test_breakdown_data_table_marks_suppressed_cells():
+    table = charts.data_table(make_breakdown(), "fi")
+    hidden = table[table["Ryhmä"] == "Elinvoima"]
+    assert (hidden["Osuus vastaajista"] == "ei esitetä").all()
+    assert (hidden["Lukumäärä"] == "ei esitetä").all()
+
+
+def make_codes():
+    table = pd.DataFrame({"code": ["grants", "grants_process", "premises"], "level": ["theme", "code", "theme"],
+                          "parent": ["grants", "grants", "premises"], "interviews": [13, 10, 15],
+                          "pct": [13 / 17, 10 / 17, 15 / 17], "segments": [23, 10, 26]})
+    lab = {"fi": {"grants": "Avustukset", "grants_process": "Hakuprosessi", "premises": "Toimitilat"},
+           "sv": {"grants": "Bidrag", "grants_process": "Ansökan", "premises": "Lokaler"},
+           "en": {"grants": "Grants", "grants_process": "Application", "premises": "Premises"}}
+    return Result(id="interviews-codes", kind="interview_codes", dataset="interviews", question="codes",
+                  title={"fi": "Teemat", "sv": "Teman", "en": "Themes"}, table=table,
+                  n={"interviews": 17, "codings": 59, "codes": 1}, labels=lab, synthetic=True)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_interview_codes_keep_codebook_order_and_show_k_of_n(lang):
+    fig = charts.draw(make_codes(), lang)
+    ax = fig.axes[0]
+    assert tick_labels(ax) == [make_codes().labels[lang][c] for c in ("grants", "grants_process", "premises")]
+    assert [t.get_fontweight() for t in ax.get_yticklabels()] == ["bold", "normal", "bold"]
+    assert [t.get_text() for t in ax.texts] == ["13/17", "10/17", "15/17"]
+    assert fig.get_supxlabel().split("\n")[0] == labels.text("footer_interviews", lang, n="17")
+    alt = charts.alt_text(make_codes(), lang)
+    assert f"{make_codes().labels[lang]['premises']} 15/17" in alt
+
+
+def make_codes_by():
+    rows = []
+    for group, n, k in (("a", 8, [5, 8]), ("b", 3, None)):
+        for code, level, kk in zip(("grants", "premises"), ("theme", "theme"), k or [None, None]):
+            rows.append({"group": group, "code": code, "level": level, "parent": code,
+                         "interviews": kk if kk is not None else pd.NA, "n_group": n,
+                         "pct": kk / n if kk is not None else pd.NA, "suppressed": k is None})
+    table = pd.DataFrame(rows).astype({"interviews": "Int64", "pct": "Float64"})
+    return Result(id="interviews-codes-by-division", kind="interview_codes_by", dataset="interviews",
+                  question="division", title={"fi": "Teemat toimialoittain", "en": "Themes by division"},
+                  table=table, n={"interviews": 11},
+                  labels={"fi": {"grants": "Avustukset", "premises": "Toimitilat"},
+                          "en": {"grants": "Grants", "premises": "Premises"},
+                          "groups": {"fi": {"a": "Sivistys", "b": "Elinvoima"},
+                                     "en": {"a": "Education", "b": "Vitality"}}},
+                  suppression={"threshold": 5, "method": "suppress"})
+
+
+def test_codes_by_heatmap_marks_small_groups_and_hides_their_size():
+    fig = charts.draw(make_codes_by(), "en")
+    assert fig.survey["columns"] == ["Education\n(n = 8)", "Vitality"]
+    assert fig.survey["value_labels"] == [["63%", "suppressed"], ["100%", "suppressed"]]
+    assert fig.survey["rows"] == ["Grants", "Premises"]
+    assert "Vitality: suppressed" in charts.alt_text(make_codes_by(), "en")
+
+
+def make_cooccurrence():
+    codes = {"a": 10, "b": 6, "c": 4}
+    both = {("a", "b"): 3, ("a", "c"): 2, ("b", "c"): 1}
+    rows = []
+    for x in codes:
+        for y in codes:
+            k = codes[x] if x == y else both.get((x, y), both.get((y, x)))
+            either = codes[x] + codes[y] - k if x != y else codes[x]
+            rows.append({"code_a": x, "code_b": y, "n_a": codes[x], "n_b": codes[y], "both": k, "either": either,
+                         "jaccard": k / either})
+    return Result(id="interviews-cooccurrence", kind="interview_cooccurrence", dataset="interviews",
+                  question="code", title={"fi": "Yhteisesiintyminen", "en": "Co-occurrence"},
+                  table=pd.DataFrame(rows), n={"interviews": 12, "codes": 3},
+                  labels={"fi": {"a": "Aa", "b": "Bb", "c": "Cc"}, "en": {"a": "Ax", "b": "Bx", "c": "Cx"}})
+
+
+def test_cooccurrence_lower_triangle_counts_and_alt_text():
+    fig = charts.draw(make_cooccurrence(), "fi")
+    assert fig.survey["value_labels"] == [["10", "", ""], ["3", "6", ""], ["2", "1", "4"]]
+    assert fig.survey["values"][1][0] == pytest.approx(3 / 13)
+    alt = charts.alt_text(make_cooccurrence(), "en")
+    assert alt.startswith("Heatmap: Co-occurrence. Interviews: 12. Most often mentioned together: Ax + Bx 3, Ax + Cx 2")
+
+
+def make_triangulation():
+    table = pd.DataFrame([
+        {"theme": "grants", "source": "associations", "dataset": "associations", "question": "q", "count": 30,
+         "n": 60, "pct": 0.5, "ci_low": 0.38, "ci_high": 0.62},
+        {"theme": "grants", "source": "staff", "dataset": "staff", "question": "r", "count": pd.NA, "n": pd.NA,
+         "pct": pd.NA, "ci_low": pd.NA, "ci_high": pd.NA},
+        {"theme": "grants", "source": "interviews", "dataset": "interviews", "question": "grants", "count": 13,
+         "n": 17, "pct": 13 / 17, "ci_low": pd.NA, "ci_high": pd.NA}])
+    table = table.astype({"count": "Int64", "n": "Int64", "pct": "Float64", "ci_low": "Float64", "ci_high": "Float64"})
+    lab = {"fi": {"grants": "Avustukset", "associations": "Järjestöt", "staff": "Henkilöstö",
+                  "interviews": "Haastattelut"},
+           "en": {"grants": "Grants", "associations": "Associations", "staff": "Staff", "interviews": "Interviews"}}
+    return Result(id="triangulation", kind="triangulation", dataset="interviews", question="themes",
+                  title={"fi": "Teemat aineistoittain", "en": "Themes across sources"}, table=table,
+                  n={"interviews": 17}, labels=lab)
+
+
+def test_triangulation_sources_side_by_side_missing_named():
+    fig = charts.draw(make_triangulation(), "en")
+    assert fig.survey["groups"] == ["Associations", "Staff", "Interviews"]
+    assert fig.survey["value_labels"] == [["50%", "no data", "76%"]]
+    assert "Staff: no data" in [t.get_text() for t in fig.axes[1].texts]
+    assert charts.alt_text(make_triangulation(), "en") == (
+        "Triangulation chart: Themes across sources. Grants: Associations 50%, Staff no data, Interviews 76%.")
+
+
+def test_quotes_have_no_chart_and_no_alt_text():
+    quotes = Result(id="interviews-quotes", kind="interview_quotes", dataset="interviews", question="quotes",
+                    title={"fi": "Sitaatit"}, table=pd.DataFrame({"quote_id": ["H01-x-1"]}), n={})
+    assert charts.draw(quotes, "fi") is None
+    assert charts.alt_text(quotes, "fi") == ""
+    assert not charts.has_chart(quotes)

@@ -761,6 +761,159 @@ def draw_cooccurrence(result, lang: str = "fi", size: str = "report", wave_label
     return fig
 
 
+# -- Likert summary ("% agree" per item) ----------------------------------------------------------
+
+def summary_rows(result) -> pd.DataFrame:
+    table = result.table.copy()
+    table["_key"] = [(-1.0 if _is_suppressed(r) else _num(r["agree_pct"])) for _, r in table.iterrows()]
+    table["_order"] = range(len(table))
+    table = table.sort_values(["_key", "_order"], ascending=[False, True], kind="mergesort")
+    return table.drop(columns=["_key", "_order"]).reset_index(drop=True)
+
+
+def draw_likert_summary(result, lang: str = "fi", size: str = "report", wave_label: str = "",
+                        synthetic: bool = False, source: str = "", theme: style.Theme | None = None) -> Figure:
+    """Share agreeing (top-2 box) per item with its Wilson interval, sorted; n of scale answers per item."""
+    theme = theme or style.Theme()
+    rows = summary_rows(result)
+    lines_footer = len(labels.footer_lines(result, lang, wave_label, synthetic, source, True))
+    fig, s = _new_figure(size, len(rows), extra_lines=lines_footer)
+    ax = fig.add_subplot()
+    names = [wrap(labels.text("n_item", lang, label=labels.value_label(result, "item", r["item"], lang),
+                              n=fmt.format_count(r.get("n_scale", r.get("n")), lang)), s.wrap)
+             for _, r in rows.iterrows()]
+    font = _font_for(fig, s, result, lang, names, wave_label=wave_label, synthetic=synthetic, source=source,
+                     intervals=True)
+    values, lows, highs, states, texts = [], [], [], [], []
+    for _, r in rows.iterrows():
+        v = _num(r["agree_pct"])
+        if _is_suppressed(r) or math.isnan(v):
+            state = "suppressed" if _is_suppressed(r) else "na"
+            values.append(None), lows.append(None), highs.append(None), states.append(state)
+            texts.append(labels.text("suppressed", lang) if state == "suppressed" else fmt.MISSING)
+            continue
+        values.append(v), lows.append(_num(r.get("agree_ci_low"))), highs.append(_num(r.get("agree_ci_high")))
+        states.append("ok"), texts.append(fmt.format_percent(v, lang))
+    _hbars(fig, ax, s, font, names, values, lows, highs, states, texts, [theme.primary] * len(rows), lang)
+    ax.set_xlabel(labels.text("axis_agree", lang))
+    _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source, intervals=True)
+    fig.survey = {"kind": result.kind, "id": result.id, "items": list(rows["item"]), "labels": names,
+                  "values": values, "value_labels": texts, "lang": lang, "size": size}
+    return fig
+
+
+# -- wave comparison (dumbbells) ----------------------------------------------------------------
+
+def wave_layout(result, lang: str) -> dict:
+    """Rows of a wave comparison in chart order with before/now values, difference text and state."""
+    table = result.table.copy()
+    numeric = "mean_now" in table.columns
+    before_col, now_col = ("mean_before", "mean_now") if numeric else ("pct_before", "pct_now")
+    table["_key"] = [_num(v) for v in table[now_col]]
+    table["_key"] = table["_key"].fillna(-1.0)
+    table["_order"] = range(len(table))
+    if not numeric:
+        table = table.sort_values(["_key", "_order"], ascending=[False, True], kind="mergesort")
+    rows = []
+    for _, r in table.iterrows():
+        comparable = bool(r.get("comparable", True)) if not pd.isna(r.get("comparable", True)) else False
+        before, now, diff = _num(r.get(before_col)), _num(r.get(now_col)), _num(r.get("diff"))
+        state = "ok"
+        if _is_suppressed(r):
+            state = "suppressed"
+        elif not comparable or math.isnan(before) or math.isnan(now):
+            state = "not_compared"
+        show = (lambda v: fmt.format_number(v, lang, 1)) if numeric else \
+            (lambda v: fmt.format_percent(v, lang, digits=0))
+        diff_text = (fmt.format_number(diff, lang, 1) if numeric else fmt.format_points(diff, lang)) \
+            if state == "ok" and not math.isnan(diff) else ""
+        if numeric and diff_text and diff > 0:
+            diff_text = "+" + diff_text
+        label = labels.text("col_mean", lang) if numeric else labels.value_label(result, "code", r["code"], lang)
+        rows.append({"code": r["code"], "label": label,
+                     "before": before, "now": now, "diff": diff, "state": state,
+                     "before_text": show(before) if state == "ok" else "",
+                     "now_text": show(now) if state == "ok" else "", "diff_text": diff_text,
+                     "p": _num(r.get("p_adjusted", r.get("p")))})
+    test = result.test or {}
+    return {"rows": rows, "numeric": numeric, "previous": test.get("previous_wave") or "",
+            "current": test.get("wave") or result.wave or "", "comparable": test.get("comparable", True)}
+
+
+def draw_waves(result, lang: str = "fi", size: str = "report", wave_label: str = "", synthetic: bool = False,
+               source: str = "", theme: style.Theme | None = None) -> Figure:
+    """Dumbbells: each answer's share in the previous and the current wave, the difference beside."""
+    theme = theme or style.Theme()
+    layout = wave_layout(result, lang)
+    rows = layout["rows"]
+    series = [(layout["previous"], theme.categorical[1], "s"), (layout["current"], theme.categorical[0], "o")]
+    lines_footer = len(labels.footer_lines(result, lang, wave_label, synthetic, source))
+    fig, s = _new_figure(size, max(len(rows), 1), extra_lines=lines_footer + 2)
+    lax, axes, ncols = _legend_grid(fig, s, [x[0] for x in series], s.font * 0.85)
+    ax = axes[0]
+    names = [wrap(r["label"], s.wrap) for r in rows]
+    font = _font_for(fig, s, result, lang, names, wave_label=wave_label, synthetic=synthetic, source=source,
+                     intervals=False, rows=len(names) + 1)
+    scale = 1 if layout["numeric"] else 100
+    finite = [v for r in rows if r["state"] == "ok" for v in (r["before"], r["now"])]
+    top = (max(finite) * 1.25 if finite else 1.0) if layout["numeric"] else 1.0
+    size_marker = 6 if s.name == "report" else 11
+    marker = labels.text("suppressed", lang)
+    for i, r in enumerate(rows):
+        if r["state"] != "ok":
+            text = marker if r["state"] == "suppressed" else labels.text("not_compared", lang)
+            ax.text(0.01 * top * scale, i, text, va="center", ha="left", fontsize=font * 0.85, style="italic",
+                    color=style.MUTED_TEXT)
+            continue
+        b, n = r["before"] * scale, r["now"] * scale
+        ax.plot([b, n], [i, i], color=style.MUTED_TEXT, linewidth=1.2 if s.name == "report" else 2.2, zorder=1)
+        ax.plot([b], [i], marker=series[0][2], color=series[0][1], markersize=size_marker, linestyle="none",
+                markeredgecolor=style.BACKGROUND, zorder=3)
+        ax.plot([n], [i], marker=series[1][2], color=series[1][1], markersize=size_marker, linestyle="none",
+                markeredgecolor=style.BACKGROUND, zorder=3)
+        pad = 0.015 * top * scale
+        left_is_before = b <= n
+        ax.text((b - pad) if left_is_before else (b + pad), i, r["before_text"], va="center",
+                ha="right" if left_is_before else "left", fontsize=font * 0.8, color=style.TEXT)
+        ax.text((n + pad) if left_is_before else (n - pad), i, r["now_text"], va="center",
+                ha="left" if left_is_before else "right", fontsize=font * 0.8, color=style.TEXT, fontweight="bold")
+    if not rows:  # nothing comparable: say why instead of an empty frame
+        reason = labels.test_line(result, lang) or labels.text("not_compared", lang)
+        ax.text(0.5, 0.5, wrap(reason, 60), transform=ax.transAxes, ha="center", va="center", style="italic",
+                fontsize=s.font, color=style.MUTED_TEXT)
+        ax.set_yticks([])
+        names = [""]
+    diff_axis = matplotlib.transforms.blended_transform_factory(ax.transAxes, ax.transData)
+    for i, r in enumerate(rows):
+        ax.text(1.03, i, r["diff_text"], transform=diff_axis, va="center", ha="left", fontsize=font * 0.85)
+    if rows:
+        ax.text(1.03, -0.75, labels.text("diff_header_mean" if layout["numeric"] else "diff_header", lang),
+                transform=diff_axis, va="bottom", ha="left", fontsize=font * 0.75, color=style.MUTED_TEXT)
+    if rows:
+        ax.set_yticks(range(len(names)), names, fontsize=font)
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+    _clean_axes(ax, "x")
+    if layout["numeric"]:
+        ax.set_xlim(0, top)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.format_number(v, lang, 0)))
+        ax.set_xlabel(labels.text("col_mean", lang))
+    else:
+        ax.set_xlim(-10, 100)  # room for a label left of a dot near zero
+        _percent_axis(ax, lang, "x")
+        ax.set_xlabel(labels.text("axis_share_respondents", lang))
+    handles = [matplotlib.lines.Line2D([], [], color=c, marker=m, linestyle="none", markersize=size_marker,
+                                       label=lab) for lab, c, m in series]
+    _place_legend(fig, lax, handles, ncols, s.font * 0.85)
+    _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source)
+    fig.survey = {"kind": result.kind, "id": result.id, "rows": names, "codes": [r["code"] for r in rows],
+                  "before": [r["before"] if r["state"] == "ok" else None for r in rows],
+                  "now": [r["now"] if r["state"] == "ok" else None for r in rows],
+                  "diff_labels": [r["diff_text"] for r in rows], "states": [r["state"] for r in rows],
+                  "series": [x[0] for x in series], "lang": lang, "size": size}
+    return fig
+
+
 # -- dispatch ------------------------------------------------------------------------
 
 CHARTS = {
@@ -774,6 +927,8 @@ CHARTS = {
     "interview_codes_by": draw_codes_by,
     "interview_cooccurrence": draw_cooccurrence,
     "triangulation": draw_triangulation,
+    "likert_summary": draw_likert_summary,
+    "wave": draw_waves,
 }
 NO_CHART = {"interview_quotes"}  # a table of quotes, never a picture
 
@@ -935,10 +1090,39 @@ def _cooccurrence_alt(result, lang: str) -> str:
                        footer=labels.footer_lines(result, lang)[0], leading=leading)
 
 
+def _summary_alt(result, lang: str) -> str:
+    rows = summary_rows(result)
+    parts = []
+    for _, r in rows.iterrows():
+        value = labels.text("suppressed", lang) if _is_suppressed(r) else fmt.format_percent(r["agree_pct"], lang)
+        parts.append(f"{labels.value_label(result, 'item', r['item'], lang)} {value}")
+    return labels.text("alt_summary", lang, title=_title_sentence(result, lang), leading=", ".join(parts))
+
+
+def _waves_alt(result, lang: str) -> str:
+    layout = wave_layout(result, lang)
+    parts = []
+    for r in layout["rows"]:
+        if r["state"] != "ok":
+            state = labels.text("suppressed" if r["state"] == "suppressed" else "not_compared", lang)
+            parts.append(f"{r['label']}: {state}")
+        else:
+            unit = "" if layout["numeric"] else " " + labels.text("points_unit", lang)
+            parts.append(labels.text("alt_waves_row", lang, label=r["label"], before=r["before_text"],
+                                     now=r["now_text"], diff=r["diff_text"] + unit))
+    tested = labels.test_line(result, lang)
+    if not parts:
+        parts = [tested.rstrip(".") or labels.text("not_compared", lang)]
+        tested = ""
+    text = labels.text("alt_waves", lang, title=_title_sentence(result, lang), previous=layout["previous"],
+                       current=layout["current"], leading="; ".join(parts))
+    return f"{text} {tested.rstrip('.')}." if tested else text
+
+
 ALT = {"multi": _bars_alt, "single": _bars_alt, "likert": _likert_alt, "numeric": _numeric_alt,
        "breakdown": _breakdown_alt, "breakdown_numeric": _breakdown_numeric_alt, "triangulation": _triangulation_alt,
        "interview_codes": _codes_alt, "interview_codes_by": _codes_by_alt,
-       "interview_cooccurrence": _cooccurrence_alt}
+       "interview_cooccurrence": _cooccurrence_alt, "likert_summary": _summary_alt, "wave": _waves_alt}
 
 
 def alt_text(result, lang: str = "fi", synthetic: bool = False) -> str:
@@ -962,15 +1146,16 @@ def alt_text(result, lang: str = "fi", synthetic: bool = False) -> str:
 
 LABEL_COLUMNS = ("item", "group", "code", "theme", "source", "parent", "code_a", "code_b")
 PERCENT_COLUMNS = {"pct", "ci_low", "ci_high", "pct_selections", "pct_scale", "agree_pct", "agree_ci_low",
-                   "agree_ci_high", "pct_previous", "pct_current"}
+                   "agree_ci_high", "pct_before", "pct_now"}
 POINTS_COLUMNS = {"diff", "diff_low", "diff_high"}
 INT_COLUMNS = {"count", "n", "n_group", "n_scale", "n_dont_know", "n_user_missing", "n_skipped", "agree_count",
-               "interviews", "segments", "n_a", "n_b", "both", "either", "count_previous", "count_current",
-               "n_previous", "n_current"}
-NUMBER_COLUMNS = {"mean", "median", "sd", "q1", "q3", "min", "max", "mean_ci_low", "mean_ci_high", "jaccard"}
+               "interviews", "segments", "n_a", "n_b", "both", "either", "count_before", "count_now",
+               "n_before", "n_now"}
+NUMBER_COLUMNS = {"mean", "median", "sd", "q1", "q3", "min", "max", "mean_ci_low", "mean_ci_high", "jaccard",
+                  "mean_before", "median_before", "mean_now", "median_now"}
 P_COLUMNS = {"p", "p_adjusted"}
 HIDDEN_COLUMNS = {"suppressed", "dont_know", "dataset", "question", "level", "attribution_sv", "attribution_en",
-                  "attribution_fi"}
+                  "attribution_fi", "comparable"}
 NUMERIC_KINDS = {"numeric", "breakdown_numeric"}  # their ci_* are intervals of a mean, not shares
 INTERVIEW_KINDS = {"interview_codes", "interview_codes_by", "interview_cooccurrence"}
 
@@ -983,6 +1168,8 @@ def column_kind(result, column: str) -> str:
         return "label"
     if result.kind in NUMERIC_KINDS and column in ("ci_low", "ci_high"):
         return "number"
+    if result.kind == "wave" and column in ("diff", "ci_low", "ci_high"):
+        return "number" if "mean_now" in result.table.columns else "points"
     for kind, names in (("percent", PERCENT_COLUMNS), ("points", POINTS_COLUMNS), ("int", INT_COLUMNS),
                         ("number", NUMBER_COLUMNS), ("p", P_COLUMNS)):
         if column in names:
@@ -992,6 +1179,10 @@ def column_kind(result, column: str) -> str:
 
 def header_label(result, column: str, lang: str) -> str:
     """The column heading of a result-table column in ``lang``."""
+    if result.kind == "wave" and column in ("ci_low", "ci_high"):
+        return labels.text(f"col_diff_{column}", lang)
+    if result.kind == "wave" and column == "diff" and "pct_now" in result.table.columns:
+        return labels.text("col_difference", lang)
     if result.kind in INTERVIEW_KINDS and column == "pct":
         return labels.text("col_pct_interviews", lang)
     if result.kind in INTERVIEW_KINDS and column == "code":
@@ -1019,6 +1210,12 @@ def format_value(result, column: str, value, lang: str) -> str:
         return fmt.format_number(value, lang, 2 if column == "jaccard" else 1)
     if kind == "p":
         return labels.format_p(_num(value), lang)
+    if column == "test" and isinstance(value, str):
+        try:
+            from survey.analysis.significance import TEST_NAMES
+            return labels.pick(TEST_NAMES.get(value), lang, default=value)
+        except ImportError:  # pragma: no cover
+            return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     try:

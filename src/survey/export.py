@@ -35,7 +35,12 @@ def figure_bytes(fig, fmt: str) -> bytes:
 
 
 def save_figure(fig, stem: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
-    """Write ``<stem>.png`` (200 dpi) and ``<stem>.svg`` atomically; return the paths written."""
+    """Write ``<stem>.png`` (200 dpi) and ``<stem>.svg`` atomically; return the paths written.
+
+    ``fig=None`` (a result without a chart, see ``charts.has_chart``) writes nothing.
+    """
+    if fig is None:  # kinds without a chart (interview quotes)
+        return []
     stem = Path(stem)
     written = []
     for fmt in formats:
@@ -75,59 +80,28 @@ def write_slide_manifest(entries: list[dict], path: Path) -> Path:
 # -- xlsx ----------------------------------------------------------------------------------
 
 PERCENT_FORMAT = "0.0%"
-POINTS_FORMAT = "+0.0%;-0.0%;0.0%"
+POINTS_FORMAT = "+0.0;-0.0;0.0"  # percentage points, stored as points (fraction x 100)
 INT_FORMAT = "0"
 NUMBER_FORMAT = "0.00"
 P_FORMAT = "0.000"
-LABEL_COLUMNS = ("item", "group", "code", "theme", "source", "parent", "code_a", "code_b")
-PERCENT_COLUMNS = {"pct", "ci_low", "ci_high", "pct_selections", "pct_scale", "agree_pct", "agree_ci_low",
-                   "agree_ci_high", "pct_previous", "pct_current"}
-POINTS_COLUMNS = {"diff", "diff_low", "diff_high"}
-INT_COLUMNS = {"count", "n", "n_group", "n_scale", "n_dont_know", "n_user_missing", "n_skipped", "agree_count",
-               "interviews", "segments", "n_a", "n_b", "both", "either", "count_previous", "count_current",
-               "n_previous", "n_current"}
-NUMBER_COLUMNS = {"mean", "median", "sd", "q1", "q3", "min", "max", "mean_ci_low", "mean_ci_high", "jaccard"}
-P_COLUMNS = {"p", "p_adjusted"}
-HIDDEN_COLUMNS = {"suppressed", "dont_know", "dataset", "question", "level"}
-NUMERIC_KINDS = {"numeric", "breakdown_numeric"}  # their ci_* are intervals of a mean, not shares
+FORMATS = {"percent": PERCENT_FORMAT, "points": POINTS_FORMAT, "int": INT_FORMAT, "number": NUMBER_FORMAT,
+           "p": P_FORMAT}
 NOT_TABLES = {"interview_quotes"}  # quotes go to their own workbook, cleared ones only
 MAX_WIDTH = 60
 
 
 def column_format(result, column: str) -> str | None:
-    """The Excel number format of a result-table column (None: text)."""
-    if result.kind in NUMERIC_KINDS and column in ("ci_low", "ci_high"):
-        return NUMBER_FORMAT
-    if column in PERCENT_COLUMNS:
-        return PERCENT_FORMAT
-    if column in POINTS_COLUMNS:
-        return POINTS_FORMAT
-    if column in INT_COLUMNS:
-        return INT_FORMAT
-    if column in NUMBER_COLUMNS:
-        return NUMBER_FORMAT
-    if column in P_COLUMNS:
-        return P_FORMAT
-    return None
+    """The Excel number format of a result-table column (None: text or label)."""
+    from survey import charts
+
+    return FORMATS.get(charts.column_kind(result, column))
 
 
-INTERVIEW_KINDS = {"interview_codes", "interview_codes_by", "interview_cooccurrence"}
+def table_columns(result) -> list[str]:
+    """The result-table columns shown in the workbook, in table order."""
+    from survey import charts
 
-
-def header_label(column: str, lang: str, kind: str = "") -> str:
-    from survey import labels
-
-    if kind in INTERVIEW_KINDS and column == "pct":
-        return labels.text("col_pct_interviews", lang)
-    if kind in INTERVIEW_KINDS and column == "code":
-        return labels.text("col_code_label", lang)
-    special = {"code": "col_option", "item": "col_item", "pct": "col_pct", "count": "col_count",
-               "group": "col_group", "source": "col_source"}
-    key = special.get(column, f"col_{column}")
-    try:
-        return labels.text(key, lang)
-    except KeyError:
-        return column
+    return [c for c in result.table.columns if charts.column_kind(result, c) != "hidden"]
 
 
 def _plain(value):
@@ -163,17 +137,12 @@ def _sheet_name(result_id: str, used: set) -> str:
     return candidate
 
 
-def table_columns(result) -> list[str]:
-    """The result-table columns shown in the workbook, in table order."""
-    return [c for c in result.table.columns if c not in HIDDEN_COLUMNS and not str(c).startswith("_")]
-
-
 def _note_lines(result, lang: str, wave_label: str, synthetic: bool) -> list[str]:
     from survey import labels
 
     lines = labels.footer_lines(result, lang, wave_label=wave_label, synthetic=False,
                                 intervals={"ci_low", "ci_high"} <= set(result.table.columns)
-                                and result.kind not in NUMERIC_KINDS)
+                                and result.kind not in ("numeric", "breakdown_numeric"))
     test = result.test or {}
     reason = test.get("reason")
     if isinstance(reason, dict) and reason.get(lang):
@@ -192,7 +161,7 @@ def _fit_widths(ws, widths: dict) -> None:
 def _write_result_sheet(ws, result, lang: str, synthetic: bool, wave_label: str) -> None:
     from openpyxl.styles import Alignment, Font
 
-    from survey import labels
+    from survey import charts, labels
 
     bold, italic = Font(bold=True), Font(italic=True, color="595959")
     row = 1
@@ -209,7 +178,7 @@ def _write_result_sheet(ws, result, lang: str, synthetic: bool, wave_label: str)
     columns = table_columns(result)
     widths = {}
     for j, column in enumerate(columns, 1):
-        cell = files.set_cell(ws.cell(row, j), header_label(column, lang, result.kind))
+        cell = files.set_cell(ws.cell(row, j), charts.header_label(result, column, lang))
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
         widths[j] = min(len(cell.value), 22)
@@ -225,7 +194,7 @@ def _write_result_sheet(ws, result, lang: str, synthetic: bool, wave_label: str)
             raw = _plain(table[column].iloc[i])
             number_format = column_format(result, column)
             cell = ws.cell(row, j)
-            if column in LABEL_COLUMNS:
+            if charts.column_kind(result, column) == "label":
                 value = labels.value_label(result, column, raw, lang)
                 files.set_cell(cell, value)
                 width = len(value)
@@ -234,9 +203,13 @@ def _write_result_sheet(ws, result, lang: str, synthetic: bool, wave_label: str)
                 cell.font = italic
                 width = len(marker)
             elif number_format is not None and isinstance(raw, (int, float)) and not isinstance(raw, bool):
-                cell.value = raw
+                cell.value = raw * 100 if number_format == POINTS_FORMAT else raw
                 cell.number_format = number_format
                 width = 9
+            elif charts.column_kind(result, column) == "text" and raw is not None:
+                value = charts.format_value(result, column, raw, lang)
+                files.set_cell(cell, value)
+                width = len(value)
             else:
                 value = "" if raw is None else raw
                 files.set_cell(cell, value if isinstance(value, (str, int, float, bool)) else str(value))

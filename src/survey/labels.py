@@ -109,6 +109,12 @@ def footer_lines(result, lang: str = "fi", wave_label: str = "", synthetic: bool
 
 
 def _n_line(result, lang: str) -> str:
+    n = result.n or {}
+    if "respondents_now" in n:
+        test = result.test or {}
+        return text("footer_waves", lang, before=fmt.format_count(n.get("answering_before", n.get("respondents_before")), lang),
+                    now=fmt.format_count(n.get("answering_now", n["respondents_now"]), lang),
+                    previous=test.get("previous_wave") or "", current=test.get("wave") or result.wave)
     respondents = respondents_of(result)
     if respondents is None:
         interviews = (result.n or {}).get("interviews")
@@ -135,7 +141,10 @@ def test_line(result, lang: str = "fi") -> str:
     reason = test.get("reason")
     if isinstance(reason, dict) and reason.get(lang):
         return str(reason[lang])
+    note = test.get("note")
     name, p = test.get("name"), test.get("p_adjusted", test.get("p"))
+    if isinstance(note, dict) and note.get(lang) and (not name or p is None):
+        return str(note[lang])
     if not name or p is None:
         return ""
     try:
