@@ -27,6 +27,7 @@ class Column:
     sub: str = ""
     code: str = ""
     import_id: str = ""  # Qualtrics' third header row
+    hint: str = ""  # the tool says what the column is ("text" for SurveyMonkey's Open-Ended Response)
 
 
 @dataclass
@@ -202,9 +203,11 @@ def _two_row(grid: Grid, dialect: str) -> Layout:
     columns = []
     for j in range(len(top_row)):
         top, sub = _text(top_row[j]), _text(sub_row[j])
+        hint = ""
         if dialect == "surveymonkey" and _norm(sub) in GENERIC_SUBS:
+            hint = "text" if "open" in _norm(sub) else ""
             sub = ""
-        columns.append(Column(j, top, sub))
+        columns.append(Column(j, top, sub, hint=hint))
     layout = Layout(dialect, 2, columns, grouping="fill")
     layout.id_index = _find_id(columns)
     layout.identifiers = _identifiers(columns)
@@ -225,7 +228,7 @@ def _qualtrics(grid: Grid, r0: list[str], r1: list[str], r2: list[str]) -> Layou
             match = re.search(r'"ImportId"\s*:\s*"([^"]*)"', str(rows[2][j] or ""))
             import_id = match.group(1) if match else ""
         columns.append(Column(j, text or code, "", code, import_id))
-    layout = Layout("qualtrics", header_rows, columns, grouping="none")
+    layout = Layout("qualtrics", header_rows, columns, grouping="none", joined=",")
     layout.id_index = _find_id(columns)
     layout.identifiers = _identifiers(columns)
     if legacy:

@@ -100,6 +100,7 @@ class _Col:
     code: str
     values: list  # one per data row; None for blank
     import_id: str = ""
+    hint: str = ""
 
     @property
     def filled(self) -> list:
@@ -165,8 +166,8 @@ def read_tabular(path: Path, kind: str, dialect: str | None = None, sheet: str |
     if not data_rows:
         raise InputError("the file has header rows but no responses", file=str(path))
     decimal_comma = grid.kind == "csv" and grid.delimiter != ","
-    cols = [_Col(f"c{j + 1:03d}", c.index, c.top, c.sub, c.code, [r[c.index] for r in data_rows], c.import_id)
-            for j, c in enumerate(layout.columns)]
+    cols = [_Col(f"c{j + 1:03d}", c.index, c.top, c.sub, c.code, [r[c.index] for r in data_rows], c.import_id,
+                 c.hint) for j, c in enumerate(layout.columns)]
     built = _Built()
     id_key = None
     for group_top, group in _group_columns(cols, layout):
@@ -263,6 +264,13 @@ def _is_free_text(col: _Col) -> bool:
         return bool(col.sub) and bool(OTHER_TEXT.search(col.sub))
     strings = [v for v in filled if isinstance(v, str) and not NUMBER.fullmatch(v)]
     return len(strings) == len(filled) and not _is_dichotomy(col)
+
+
+def _new_code_id(built: _Built, code: str) -> str:
+    """An id from a tool's own variable code (``Q3_TEXT`` -> ``q3_text``)."""
+    base = re.sub(r"[^a-z0-9_]+", "_", code.lower()).strip("_") or "q"
+    built.ids[base] += 1
+    return base if built.ids[base] == 1 else f"{base}_{built.ids[base]}"
 
 
 def _new_id(built: _Built, text: str) -> str:
@@ -536,7 +544,10 @@ def _build_single_column(built: _Built, text: str, col: _Col, layout: Layout, de
         built.questions[-1] = Question(id=q.id, text=q.text, type=q.type, options=q.options, columns=q.columns,
                                        missing=q.missing, text_column=text_column)
         return
-    qid = _new_id(built, col.code if layout.dialect == "qualtrics" and col.code else text)
+    if layout.dialect == "qualtrics" and col.code:
+        qid = _new_code_id(built, col.code)
+    else:
+        qid = _new_id(built, text)
     not_shown: tuple = ()
     if layout.dialect == "limesurvey":
         # LimeSurvey writes a literal "N/A" where the question was not shown to the respondent.
@@ -590,8 +601,11 @@ def _type_single_column(built: _Built, qid: str, text: str, col: _Col, layout: L
         built.questions.append(Question(id=qid, text=text, type="likert", options=opts, columns=(col.key,)))
         return
     long_text = max(len(v) for v in labels) > 80
-    if not long_text and len(distinct) <= MAX_SINGLE_OPTIONS and (len(distinct) <= 2 or
-                                                                  len(distinct) <= max(2, len(labels) // 3)):
+    all_unique = len(distinct) == len(labels) and len(labels) >= 3
+    if col.hint == "text" or (len(labels) <= 2 and all(" " in v for v in labels)):
+        built.questions.append(Question(id=qid, text=text, type="text", columns=(col.key,)))
+        return
+    if not long_text and not all_unique and len(distinct) <= min(MAX_SINGLE_OPTIONS, max(3, len(labels) // 2)):
         opts = tuple(Option(code=v, label=v) for v in _appearance_order(labels))
         built.questions.append(Question(id=qid, text=text, type="single", options=opts, columns=(col.key,)))
         return
