@@ -128,6 +128,7 @@ def _sniff_zip(path: Path) -> str:
     if "xl/workbook.xml" in lower or "xl/workbook.bin" in lower:
         if "xl/workbook.bin" in lower:
             raise _refuse("this is a binary Excel workbook (.xlsb): save it as .xlsx in Excel", path)
+        _refuse_xml_declarations(path)
         return "xlsx"
     if "project.qde" in lower:
         return "qdpx"
@@ -139,6 +140,19 @@ def _sniff_zip(path: Path) -> str:
         raise _refuse("this file is a PowerPoint presentation, not a survey export", path)
     raise _refuse("this zip archive holds no Excel workbook or REFI-QDA project: unpack it and read the "
                   "export inside", path)
+
+
+def _refuse_xml_declarations(path: Path) -> None:
+    """Refuse a workbook whose XML parts declare a DTD or entities (Excel never writes them)."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            with archive.open(info) as member:
+                prolog = member.read(65536)
+            if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                raise _refuse("this .xlsx contains unsafe XML (entity or DTD declarations, which Excel never "
+                              "writes) and is not read", path)
 
 
 def _sniff_text(head: bytes, path: Path) -> str:
