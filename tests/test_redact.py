@@ -53,6 +53,8 @@ def test_masks_email_addresses(text):
     ("0800 123 456 on maksuton", "[puhelin] on maksuton"),
     ("+358 6 416 2111", "[puhelin]"),
     ("044\u00a0123\u00a04567", "[puhelin]"),
+    ("p.040 123 4567", "p.[puhelin]"),
+    ("tel:+358401234567", "tel:[puhelin]"),
 ])
 def test_masks_finnish_phone_numbers(text, expected):
     assert redact_text(text) == expected
@@ -72,6 +74,7 @@ def test_masks_finnish_phone_numbers(text, expected):
     "Koulukatu on kaunis ja Kirkkotie kapea.",
     "Versio 3.11.2 ja 2026-demo -aineisto.",
     "Aukioloaika ma–pe 8–16, puh. vaihde ei vastaa.",
+    "Kerroin 1.040 123 4567 ja 3,040 123 4567.",
 ])
 def test_leaves_ordinary_numbers_and_words(text):
     assert redact_text(text) == text
