@@ -94,7 +94,9 @@ class Dataset:
 
 
 def _to_plain(value: Any) -> Any:
-    """Turn tuples, numpy scalars and other values into JSON-ready ones."""
+    """Turn tuples, numpy scalars and other values into JSON-ready ones (missing -> None)."""
+    if value is pd.NA or value is pd.NaT:
+        return None
     if isinstance(value, dict):
         return {str(k): _to_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -182,10 +182,105 @@ def analyse_wave(project: Project, wave: Wave, ingested: Ingested,
     return results
 
 
+def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_label: str,
+                synthetic: bool, theme=None) -> str:
+    """Draw one result's report and slide charts and write them with their alt texts into ``folder``."""
+    from survey import charts, export
+
+    if not charts.has_chart(result):
+        return result.id
+    for size in ("report", "slide"):
+        figure = charts.draw(result, lang=languages[0], size=size, wave_label=wave_label, synthetic=synthetic,
+                             theme=theme)
+        if figure is not None:
+            export.save_figure(figure, folder / f"{result.id}.{size}")
+    for lang in languages:
+        files.write_text_atomic(folder / f"{result.id}.alt.{lang}.txt",
+                                charts.alt_text(result, lang, synthetic=synthetic) + "\n")
+    return result.id
+
+
+def _draw_task(args: tuple) -> str:
+    result_dict, folder, languages, wave_label, synthetic, theme = args
+    return draw_result(Result.from_dict(result_dict), Path(folder), languages, wave_label, synthetic, theme)
+
+
+def chart_code_digest() -> str:
+    """A digest of the code and labels that draw charts: a change redraws every figure."""
+    import hashlib
+
+    from survey import config
+
+    digest = hashlib.sha256()
+    for name in ("charts.py", "style.py", "labels.py", "fmt.py", "export.py"):
+        digest.update((config.PACKAGE_DIR / name).read_bytes())
+    for file in sorted((config.PACKAGE_DIR / "labels").glob("*.yml")):
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def figure_key(result: Result, languages: tuple[str, ...], wave_label: str, synthetic: bool, code: str) -> str:
+    """What a result's figure files depend on; equal keys give identical files."""
+    import hashlib
+
+    text = to_json({"result": result.to_dict(), "languages": list(languages), "wave_label": wave_label,
+                    "synthetic": synthetic, "code": code})
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+FIGURE_CACHE = ".figure-keys.json"
+
+
+def reuse_figures(results: list[Result], previous: Path, folder: Path, keys: dict) -> list[Result]:
+    """Copy the previous run's figures whose key is unchanged into ``folder``; return the rest."""
+    import shutil
+
+    try:
+        old = json.loads((previous / FIGURE_CACHE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        old = {}
+    todo = []
+    for result in results:
+        sources = sorted(previous.glob(f"{result.id}.*")) if old.get(result.id) == keys[result.id] else []
+        sources = [p for p in sources if p.name.split(".")[0] == result.id.split(".")[0]
+                   and p.name[len(result.id)] == "."]
+        if sources:
+            for source in sources:
+                shutil.copy2(source, folder / source.name)
+        else:
+            todo.append(result)
+    return todo
+
+
+def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wave_label: str, synthetic: bool,
+             theme=None, previous: Path | None = None, progress: Progress = _quiet) -> None:
+    """Draw every chart not already drawn identically by the previous run, on two processes."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    code = chart_code_digest()
+    keys = {r.id: figure_key(r, languages, wave_label, synthetic, code) for r in results}
+    todo = reuse_figures(results, previous, folder, keys) if previous and previous.is_dir() else list(results)
+    if len(todo) < len(results):
+        progress(f"  {len(results) - len(todo)} charts unchanged since the last run, reused")
+    workers = min(2, os.cpu_count() or 1)
+    if workers < 2 or len(todo) < 6 or "fork" not in multiprocessing.get_all_start_methods():
+        for i, result in enumerate(todo, 1):
+            progress(f"  chart {i}/{len(todo)}: {result.id}")
+            draw_result(result, folder, languages, wave_label, synthetic, theme)
+    else:
+        tasks = [(r.to_dict(), str(folder), languages, wave_label, synthetic, theme) for r in todo]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for i, done in enumerate(pool.map(_draw_task, tasks), 1):
+                progress(f"  chart {i}/{len(todo)}: {done}")
+    files.write_text_atomic(folder / FIGURE_CACHE, to_json(keys))
+
+
 def export_wave(project: Project, wave: Wave, results: list[Result], ingested: Ingested,
                 manifest: dict, progress: Progress = _quiet) -> Path:
     """Figures (report and slide, PNG and SVG, alt text), results JSON and workbooks, swapped in at once."""
-    from survey import charts, export
+    from survey import export
 
     target = project.paths.output(wave.id)
     languages = project.languages
@@ -196,20 +291,15 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
         results_dir.mkdir(parents=True, exist_ok=True)
         for result in results:
             files.write_text_atomic(results_dir / f"{result.id}.json", to_json(result.to_dict()))
-        for i, result in enumerate(results, 1):
-            progress(f"  chart {i}/{len(results)}: {result.id}")
-            for size in ("report", "slide"):
-                figure = charts.draw(result, lang=languages[0], size=size, wave_label=wave.label,
-                                     synthetic=wave.synthetic)
-                export.save_figure(figure, figures / f"{result.id}.{size}")
-            for lang in languages:
-                files.write_text_atomic(figures / f"{result.id}.alt.{lang}.txt", charts.alt_text(result, lang) + "\n")
+        draw_all(results, figures, languages, wave.label, wave.synthetic, previous=target / "figures",
+                 progress=progress)
         export.write_tables_xlsx(results, stage / "tables.xlsx", lang=languages[0], synthetic=wave.synthetic,
                                  wave_label=wave.label)
         for lang in languages[1:]:
             export.write_tables_xlsx(results, stage / f"tables.{lang}.xlsx", lang=lang, synthetic=wave.synthetic,
                                      wave_label=wave.label)
-        export.write_codebook(ingested, stage / "codebook.xlsx", lang=languages[0], synthetic=wave.synthetic)
+        export.write_codebook(ingested, stage / "codebook.xlsx", lang=languages[0], synthetic=wave.synthetic,
+                              wave_label=wave.label)
         files.write_text_atomic(stage / "manifest.json", to_json(manifest))
     return target
 

@@ -55,7 +55,8 @@ def analyse_dataset(frame: pd.DataFrame, instrument: Instrument, *, dataset: str
         if q.type == "multi":
             results.append(analysis.analyse_multi(frame, q, **common))
         elif q.type == "single":
-            results.append(analysis.analyse_single(frame, q, **common))
+            results.append(analysis.analyse_single(frame, q, threshold=threshold, merge_small=merge_small,
+                                                   **common))
         elif q.type == "numeric":
             results.append(analysis.analyse_numeric(frame, q, **common))
         elif q.type == "likert":
