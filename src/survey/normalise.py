@@ -169,7 +169,7 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
     for rq in raw.meta.questions:
         if rq.columns and raw.meta.id_column in rq.columns:
             continue
-        if _is_identifier(rq):
+        if _is_identifier(rq) or set(rq.columns) & set(raw.meta.extra.get("identifier_columns") or ()):
             identifiers.append(rq.text)
             for col in rq.columns:
                 identifier_values.extend(v for v in frame[col].map(_cell) if v)

@@ -10,6 +10,7 @@ a typed copy plus the problems, with the handled ones marked ``severity="handled
 
 from __future__ import annotations
 
+import difflib
 import numbers
 from dataclasses import replace
 
@@ -75,13 +76,35 @@ RULE_MESSAGES = {
 
 
 def validate_frame(frame: pd.DataFrame, instrument: Instrument, *, file: str, headers: dict) -> list[Problem]:
-    """Every schema failure of ``frame`` as a Problem (file, source row, source column, value, rule)."""
+    """Every schema failure of ``frame`` as a Problem (file, source row, source column, value, rule).
+
+    An unknown answer label names the closest known option, so a reworded option is
+    one mapping line away.
+    """
     schema = build_schema(instrument, list(frame.columns))
     try:
         schema.validate(frame, lazy=True)
     except SchemaErrors as exc:
-        return _problems_from(exc.failure_cases, frame, file=file, headers=headers)
+        problems = _problems_from(exc.failure_cases, frame, file=file, headers=headers)
+        return [_with_closest_label(p, instrument, headers) for p in problems]
     return []
+
+
+def _with_closest_label(problem: Problem, instrument: Instrument, headers: dict) -> Problem:
+    if problem.rule != "known code" or problem.value is None:
+        return problem
+    reverse = {v: k for k, v in headers.items()}
+    try:
+        question = instrument.question(reverse.get(problem.column, problem.column))
+    except KeyError:
+        return problem
+    labels = [o.label("fi") for o in question.options]
+    match = difflib.get_close_matches(str(problem.value), labels, n=1, cutoff=0.3)
+    if not match:
+        return problem
+    first, _, rest = problem.message.partition(";")
+    message = f"{first} (the closest known option is '{match[0]}')" + (f";{rest}" if rest else "")
+    return replace(problem, message=message)
 
 
 def _problems_from(cases: pd.DataFrame, frame: pd.DataFrame, *, file: str, headers: dict) -> list[Problem]:
