@@ -142,7 +142,7 @@ def _added_in(dataset: str) -> dict:
 def _offered(qid: str, code, wave: str, added: dict) -> bool:
     """Whether the wave's questionnaire offered this option (added options only from their wave on)."""
     since = added.get(qid, {}).get(code)
-    return since is None or wave >= since
+    return since is None or wave >= since  # wave ids sort by year (2024-demo < 2026-demo)
 
 
 def _likert(rng: np.random.Generator, latent: float, mean: float) -> int:
