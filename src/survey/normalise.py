@@ -55,8 +55,8 @@ def _question_keys(q: InstrumentQuestion) -> list[str]:
     for lang in ("fi", "sv", "en"):
         if battery.get(lang) and q.text.get(lang):
             keys.append(battery[lang] + BATTERY_SEPARATOR + q.text[lang])
-    if q.extra.get("spss"):
-        keys.append(str(q.extra["spss"]))
+    if isinstance(q.extra.get("spss"), str):
+        keys.append(q.extra["spss"])
     keys.append(q.id)
     return [normalise_text(k) for k in keys if k]
 
