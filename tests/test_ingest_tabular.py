@@ -267,3 +267,30 @@ def test_named_sheet(tmp_path):
     wb.save(path)
     ds = read(path, sheet="Vastaukset")
     assert ds.meta.extra["sheet"] == "Vastaukset" and ds.meta.respondents == 1
+
+
+# --------------------------------------------------------------------------- large files
+
+def test_fast_parser_matches_the_csv_module(tmp_path):
+    import csv
+    import io
+    from pathlib import Path
+
+    from survey.ingest import grid
+
+    text = "a;b;c\n" + "".join(f" {i} ;x{i % 3};\n" if i % 7 else f"{i};;y\n" for i in range(200))
+    fast = grid._parse_with_pandas(text, ";", Path("x.csv"))
+    slow = [[v.strip() or None for v in row] for row in csv.reader(io.StringIO(text), delimiter=";")]
+    assert fast == (slow, list(range(1, 202)))
+    assert grid._parse_with_pandas('a,b\n1,"two\nlines"\n', ",", Path("x.csv")) is None
+
+
+def test_large_csv_keeps_line_numbers(tmp_path):
+    rows = ["Vastaajan tunnus;Kunta;Kommentti"]
+    rows += [f"R{i};{['Seinäjoki', 'Evijärvi'][i % 2]};{'pitkä vastaus ' * 8}{i}" for i in range(12000)]
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 1_000_000
+    ds = read(path)
+    assert ds.meta.respondents == 12000 and ds.meta.source_rows[-1] == 12001
+    assert _q(ds, "Kunta").type == "single" and _q(ds, "Kommentti").type == "text"

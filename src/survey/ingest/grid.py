@@ -222,6 +222,10 @@ def load_csv(path: Path) -> Grid:
     if "\x00" in text:
         raise InputError("this file is binary data of an unknown kind, not a survey export", file=str(path))
     delimiter = sniff_delimiter(text)
+    fast = _parse_with_pandas(text, delimiter, path) if len(text) > 1_000_000 else None
+    if fast is not None:
+        rows, numbers = _finish(*fast, path)
+        return Grid(rows, numbers, "csv", encoding=encoding, delimiter=delimiter)
     rows, numbers = [], []
     csv.field_size_limit(MAX_CELL_CHARS * 4)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -231,11 +235,10 @@ def load_csv(path: Path) -> Grid:
             if len(record) > MAX_COLUMNS:
                 raise InputError(f"the file has {len(record)} columns, more than any survey export this tool "
                                  f"reads ({MAX_COLUMNS})", file=str(path), row=line)
-            cells = []
-            for col, value in enumerate(record):
-                _check_cell(value, path, line, col)
-                cells.append(_clean(value))
-            rows.append(cells)
+            if sum(map(len, record)) >= MAX_CELL_CHARS:
+                for col, value in enumerate(record):
+                    _check_cell(value, path, line, col)
+            rows.append([v.strip() or None for v in record])
             numbers.append(line)
             line = reader.line_num + 1
     except csv.Error as exc:
@@ -244,9 +247,38 @@ def load_csv(path: Path) -> Grid:
                              "the file is damaged or not a survey export", file=str(path), row=line) from None
         raise InputError(f"the text cannot be split into columns ({exc})", file=str(path), row=line) from None
     rows, numbers = _finish(rows, numbers, path)
-    if len(rows[0]) < 2 and len(rows) > 1 and all(len([v for v in r if v is not None]) <= 1 for r in rows):
-        pass  # a one-column file is allowed (a single question)
     return Grid(rows, numbers, "csv", encoding=encoding, delimiter=delimiter)
+
+
+def _parse_with_pandas(text: str, delimiter: str, path: Path) -> tuple[list[list], list[int]] | None:
+    """Large files through pandas' C parser and pyarrow; None (use the csv module) when rows are ragged
+    or a quoted cell spans lines, because then record numbers and line numbers part ways."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype="string[pyarrow]",
+                            na_filter=False, skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL)
+    except Exception:  # noqa: BLE001 - ragged or odd files take the careful path
+        return None
+    if len(frame) != lines:
+        return None
+    if frame.shape[1] > MAX_COLUMNS:
+        raise InputError(f"the file has {frame.shape[1]} columns, more than any survey export this tool reads "
+                         f"({MAX_COLUMNS})", file=str(path))
+    columns = []
+    for j, column in enumerate(frame.columns):
+        values = pc.utf8_trim_whitespace(pa.array(frame[column].array))
+        longest = pc.max(pc.utf8_length(values)).as_py() or 0
+        if longest >= MAX_CELL_CHARS:
+            row = int(pc.index(pc.utf8_length(values), longest).as_py())
+            _check_cell(values[row].as_py(), path, row + 1, j)
+        values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+        columns.append(values.to_pylist())
+    rows = [list(r) for r in zip(*columns)]
+    return rows, list(range(1, len(rows) + 1))
 
 
 def is_datetime(value) -> bool:

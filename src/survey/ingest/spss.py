@@ -205,12 +205,11 @@ def read_spss(path: Path, kind: str) -> Dataset:
             frame[name] = pd.array([_time_text(v) for v in series], dtype="string")
             kinds[name] = "time"
         elif pd.api.types.is_numeric_dtype(series):
-            values = series.astype("float64")
-            filled = values.dropna()
-            if len(filled) == 0 or np.all(np.mod(filled.to_numpy(), 1) == 0):
-                frame[name] = pd.array([None if math.isnan(v) else int(v) for v in values], dtype="Int64")
-            else:
-                frame[name] = pd.array(values.to_numpy(), dtype="Float64")
+            values = series.to_numpy(dtype="float64", na_value=np.nan)
+            floats = pd.array(values, dtype="Float64")  # NaN (system-missing) becomes NA
+            filled = values[~np.isnan(values)]
+            whole = np.all(np.mod(filled, 1) == 0) and (len(filled) == 0 or np.abs(filled).max() < 2 ** 53)
+            frame[name] = floats.astype("Int64") if whole else floats
             kinds[name] = "number"
         else:
             frame[name] = pd.array([None if (v is None or (isinstance(v, float) and math.isnan(v)) or v == "")
@@ -403,7 +402,7 @@ def _dichotomy_groups(names: list[str], out: pd.DataFrame, kinds: dict, value_la
     for name in names:
         stem = _stem(name)
         ok = (name not in used and kinds.get(name) == "number" and stem is not None
-              and set(out[name].dropna().astype(int).tolist()) <= {0, 1}
+              and set(out[name].dropna().unique().tolist()) <= {0, 1}
               and set(_code(k) for k in (value_labels.get(name) or {})) <= {0, 1})
         if ok and stem == run_stem:
             run.append(name)

@@ -28,6 +28,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -102,12 +103,23 @@ class _Col:
     import_id: str = ""
     hint: str = ""
 
-    @property
+    @cached_property
     def filled(self) -> list:
         return [v for v in self.values if v is not None]
 
+    @cached_property
+    def unique(self) -> list:
+        """Distinct filled values in order of first appearance (typing looks at these, not every cell)."""
+        return list(dict.fromkeys(self.filled))
+
+    @cached_property
+    def counts(self) -> Counter:
+        return Counter(self.filled)
+
     def distinct_norm(self) -> set[str]:
-        return {_value_norm(v) for v in self.filled}
+        if "_norms" not in self.__dict__:
+            self.__dict__["_norms"] = {_value_norm(v) for v in self.unique}
+        return self.__dict__["_norms"]
 
 
 @dataclass
@@ -250,20 +262,17 @@ def _is_dichotomy(col: _Col) -> bool:
 def _is_mostly_dichotomy(col: _Col) -> bool:
     """Selection markers in at least 80 % of the filled cells: an option column with a few stray values,
     kept as an option so that validation can point at the stray cells."""
-    filled = col.filled
-    if not filled:
+    if not col.filled:
         return True
     allowed = MARKERS | ({_norm(col.sub)} if col.sub else set())
-    hits = sum(_value_norm(v) in allowed for v in filled)
-    return hits > 0 and hits >= 0.8 * len(filled)
+    hits = sum(n for v, n in col.counts.items() if _value_norm(v) in allowed)
+    return hits > 0 and hits >= 0.8 * len(col.filled)
 
 
 def _is_free_text(col: _Col) -> bool:
-    filled = col.filled
-    if not filled:
+    if not col.filled:
         return bool(col.sub) and bool(OTHER_TEXT.search(col.sub))
-    strings = [v for v in filled if isinstance(v, str) and not NUMBER.fullmatch(v)]
-    return len(strings) == len(filled) and not _is_dichotomy(col)
+    return all(isinstance(v, str) and not NUMBER.fullmatch(v) for v in col.unique) and not _is_dichotomy(col)
 
 
 def _new_code_id(built: _Built, code: str) -> str:
@@ -347,7 +356,7 @@ def _build_multi(built: _Built, top: str, options: list[_Col], free: list[_Col],
 
 def _raw_series(col: _Col):
     """A one-per-option column kept as the file holds it (numbers as Int64 where whole)."""
-    filled = col.filled
+    filled = col.unique
     if filled and all(isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer()
                       for v in filled):
         return pd.array([None if v is None else int(v) for v in col.values], dtype="Int64")
@@ -365,7 +374,7 @@ def _is_battery_item(col: _Col) -> bool:
 def _build_battery(built: _Built, top: str, group: list[_Col], decimal_comma: bool) -> None:
     """Each item of a battery becomes its own question, ``likert`` when the answers form a scale."""
     shared = set().union(*(c.distinct_norm() for c in group))
-    labels = [v for c in group for v in c.filled]
+    labels = list(dict.fromkeys(v for c in group for v in c.unique))
     scale = _scale_order(labels)
     numeric = all(_as_number(v, decimal_comma) is not None for v in labels) and labels
     likert = scale is not None or (len(group) >= 3 and 3 <= len(shared) <= 7)
@@ -387,12 +396,18 @@ def _build_battery(built: _Built, top: str, group: list[_Col], decimal_comma: bo
             built.questions.append(Question(id=qid, text=text, type="likert" if likert else "numeric",
                                             options=opts, columns=(col.key,)))
             continue
-        built.frame[col.key] = pd.array([None if v is None else _label_text(v) for v in col.values],
-                                        dtype="string")
+        built.frame[col.key] = _string_array(col)
         order = scale if scale is not None else _appearance_order(labels)
         opts = tuple(Option(code=label, label=label) for label in order)
         built.questions.append(Question(id=qid, text=text, type="likert" if likert else "single",
                                         options=opts, columns=(col.key,)))
+
+
+def _string_array(col: _Col):
+    """The column as a pandas string array (numbers written as the user sees them)."""
+    if all(isinstance(v, str) for v in col.unique):
+        return pd.array(col.values, dtype="string")
+    return pd.array([None if v is None else _label_text(v) for v in col.values], dtype="string")
 
 
 def _label_text(value) -> str:
@@ -471,15 +486,16 @@ def _as_number(value, decimal_comma: bool):
 
 
 def _numeric_series(col: _Col, decimal_comma: bool):
-    nums = [None if v is None else _as_number(v, decimal_comma) for v in col.values]
-    if all(n is None or float(n).is_integer() for n in nums):
+    lookup = {v: _as_number(v, decimal_comma) for v in col.unique}
+    nums = [None if v is None else lookup[v] for v in col.values]
+    if all(n is None or float(n).is_integer() for n in lookup.values()):
         return pd.array([None if n is None else int(n) for n in nums], dtype="Int64")
     return pd.array([None if n is None else float(n) for n in nums], dtype="Float64")
 
 
 def _parse_dates(col: _Col) -> pd.Series | None:
     """The column as datetimes if every filled value is a date or a date-like string."""
-    filled = col.filled
+    filled = col.unique
     if not filled:
         return None
     if all(isinstance(v, (dt.datetime, dt.date)) for v in filled):
@@ -497,7 +513,7 @@ def _parse_dates(col: _Col) -> pd.Series | None:
                     parsed = pd.to_datetime(series, errors="coerce", dayfirst=dayfirst, format="mixed")
                 else:
                     parsed = pd.to_datetime(series, errors="coerce", format=fmt)
-                if parsed.notna().sum() == len(filled):
+                if parsed.notna().sum() == len(col.filled):
                     return parsed
     return None
 
@@ -506,10 +522,11 @@ def _excel_serial_dates(col: _Col, decimal_comma: bool) -> pd.Series | None:
     """Excel serial day numbers (1900 date system) in a column whose header names a date."""
     if not DATE_HEADER.search(f"{col.top} {col.sub} {col.code}"):
         return None
-    nums = [None if v is None else _as_number(v, decimal_comma) for v in col.values]
-    filled = [n for n in nums if n is not None]
-    if not filled or len(filled) != len(col.filled) or not all(20000 <= n <= 80000 for n in filled):
+    lookup = {v: _as_number(v, decimal_comma) for v in col.unique}
+    filled = list(lookup.values())
+    if not filled or any(n is None for n in filled) or not all(20000 <= n <= 80000 for n in filled):
         return None
+    nums = [None if v is None else lookup[v] for v in col.values]
     days = pd.Series([np.nan if n is None else float(n) for n in nums], dtype="float64")
     return pd.to_datetime(days, unit="D", origin="1899-12-30").dt.round("s")
 
@@ -517,7 +534,7 @@ def _excel_serial_dates(col: _Col, decimal_comma: bool) -> pd.Series | None:
 def _split_joined(col: _Col, sep: str, trailing: bool) -> list[list[str]] | None:
     """Each cell's selections when the column joins them (``A;B;`` or ``A, B``), else None."""
     filled = col.filled
-    if not filled or not all(isinstance(v, str) for v in filled):
+    if not filled or not all(isinstance(v, str) for v in col.unique):
         return None
     strip = sep.strip()
     if trailing:
@@ -585,27 +602,27 @@ def _type_single_column(built: _Built, qid: str, text: str, col: _Col, layout: L
         built.frame[col.key] = dates.astype("datetime64[us]").array
         built.questions.append(Question(id=qid, text=text, type="date", columns=(col.key,)))
         return
-    if filled and all(_as_number(v, decimal_comma) is not None for v in filled):
+    if filled and all(_as_number(v, decimal_comma) is not None for v in col.unique):
         built.frame[col.key] = _numeric_series(col, decimal_comma)
         built.questions.append(Question(id=qid, text=text, type="numeric", columns=(col.key,)))
         return
-    labels = [_label_text(v) for v in filled]
-    built.frame[col.key] = pd.array([None if v is None else _label_text(v) for v in col.values], dtype="string")
+    n = len(filled)
+    labels = list(dict.fromkeys(_label_text(v) for v in col.unique))
+    built.frame[col.key] = _string_array(col)
     if not filled:
         built.questions.append(Question(id=qid, text=text, type="text", columns=(col.key,)))
         return
     scale = _scale_order(labels)
-    distinct = set(labels)
     if scale is not None:
         opts = tuple(Option(code=v, label=v) for v in scale)
         built.questions.append(Question(id=qid, text=text, type="likert", options=opts, columns=(col.key,)))
         return
     long_text = max(len(v) for v in labels) > 80
-    all_unique = len(distinct) == len(labels) and len(labels) >= 3
-    if col.hint == "text" or (len(labels) <= 2 and all(" " in v for v in labels)):
+    all_unique = len(labels) == n and n >= 3
+    if col.hint == "text" or (n <= 2 and all(" " in v for v in labels)):
         built.questions.append(Question(id=qid, text=text, type="text", columns=(col.key,)))
         return
-    if not long_text and not all_unique and len(distinct) <= min(MAX_SINGLE_OPTIONS, max(3, len(labels) // 2)):
+    if not long_text and not all_unique and len(labels) <= min(MAX_SINGLE_OPTIONS, max(3, n // 2)):
         opts = tuple(Option(code=v, label=v) for v in _appearance_order(labels))
         built.questions.append(Question(id=qid, text=text, type="single", options=opts, columns=(col.key,)))
         return
@@ -620,7 +637,7 @@ def _qualtrics_typed(built: _Built, qid: str, text: str, col: _Col) -> bool:
         built.questions.append(Question(id=qid, text=text, type="text", columns=(col.key,)))
         return True
     is_question = re.fullmatch(r"QID\d+(_\d+)?", hint) or (not hint and re.fullmatch(r"Q\d+(_\d+)?", col.code))
-    nums = [_as_number(v, False) for v in col.filled]
+    nums = [_as_number(v, False) for v in col.unique]
     if is_question and nums and all(n is not None and float(n).is_integer() for n in nums):
         series = _numeric_series(col, False)
         built.frame[col.key] = series
