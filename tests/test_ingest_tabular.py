@@ -294,3 +294,11 @@ def test_large_csv_keeps_line_numbers(tmp_path):
     ds = read(path)
     assert ds.meta.respondents == 12000 and ds.meta.source_rows[-1] == 12001
     assert _q(ds, "Kunta").type == "single" and _q(ds, "Kommentti").type == "text"
+
+
+def test_duplicated_header_is_noted(tmp_path):
+    rows = [["Vastaajan tunnus", "Vastausaika", "Ikä", "Vastausaika"],
+            ["R1", "1.2.2024 10:00", 30, "1.1.2024"], ["R2", "2.2.2024 11:00", 40, "1.1.2024"]]
+    ds = read(_xlsx(tmp_path / "dupe.xlsx", rows))
+    assert ds.meta.extra["duplicate_headers"] == {"Vastausaika": ["c002", "c004"]}
+    assert any("'Vastausaika' appears in 2 columns" in note for note in ds.meta.notes)

@@ -19,7 +19,7 @@ MAX_OPTIONS_SHOWN = 12
 _NA = pd.NA
 
 
-def _is_coding_sheet(path: Path, kind: str) -> bool:
+def is_coding_sheet(path: Path, kind: str) -> bool:
     """Whether a tabular file's first row names the columns of a coding spreadsheet."""
     try:
         from survey.ingest.coding_sheet import HEADERS, REQUIRED
@@ -45,7 +45,7 @@ def inspect_file(path, fmt: str = "auto", sheet: str | None = None) -> dict:
         from survey.ingest.qdpx import inspect_qdpx
 
         return _to_plain(inspect_qdpx(path))
-    if kind in ("xlsx", "csv") and (wanted == "coding-sheet" or (wanted == "auto" and _is_coding_sheet(path, kind))):
+    if kind in ("xlsx", "csv") and (wanted == "coding-sheet" or (wanted == "auto" and is_coding_sheet(path, kind))):
         from survey.ingest.coding_sheet import inspect_coding_sheet
 
         return _to_plain(inspect_coding_sheet(path))

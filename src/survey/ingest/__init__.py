@@ -62,10 +62,13 @@ def detect_format(path) -> str:
     path = Path(path)
     kind = sniff_kind(path)
     if kind in ("xlsx", "csv"):
+        from survey.inspect import is_coding_sheet
         from survey.ingest.tabular import detect_tabular
 
+        if is_coding_sheet(path, kind):
+            return "coding-sheet"
         return detect_tabular(path, kind)
-    return kind
+    return "refi-qda" if kind == "qdpx" else kind
 
 
 def read(path, fmt: str = "auto", sheet: str | None = None) -> Dataset:

@@ -199,8 +199,13 @@ def read_tabular(path: Path, kind: str, dialect: str | None = None, sheet: str |
     else:
         notes_dupes = []
     identifiers = [cols[i].key for i in layout.identifiers if i < len(cols)]
+    duplicates = _duplicate_headers(built.questions)
+    if duplicates:
+        notes_dupes += [f"the header '{text}' appears in {len(keys)} columns ({', '.join(keys)})"
+                        for text, keys in duplicates.items()]
     extra = {"dialect": layout.dialect, "header_rows": layout.header_rows,
-             "identifier_columns": identifiers, "multi_values": built.multi_values}
+             "identifier_columns": identifiers, "multi_values": built.multi_values,
+             "duplicate_headers": duplicates}
     if grid.sheet:
         extra["sheet"] = grid.sheet
     if grid.delimiter:
@@ -211,6 +216,14 @@ def read_tabular(path: Path, kind: str, dialect: str | None = None, sheet: str |
         id_column=id_key, source_rows=tuple(int(n) for n in numbers),
         notes=tuple(layout.notes + grid.notes + notes_dupes), extra=extra)
     return Dataset(frame, meta)
+
+
+def _duplicate_headers(questions: list[Question]) -> dict[str, list[str]]:
+    """Question texts that more than one question carries (a column pasted twice), with their columns."""
+    seen: dict[str, list[str]] = {}
+    for q in questions:
+        seen.setdefault(q.text, []).extend(q.columns[:1])
+    return {text: keys for text, keys in seen.items() if len(keys) > 1}
 
 
 def _id_text(value) -> str | None:
