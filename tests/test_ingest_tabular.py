@@ -302,3 +302,15 @@ def test_duplicated_header_is_noted(tmp_path):
     ds = read(_xlsx(tmp_path / "dupe.xlsx", rows))
     assert ds.meta.extra["duplicate_headers"] == {"Vastausaika": ["c002", "c004"]}
     assert any("'Vastausaika' appears in 2 columns" in note for note in ds.meta.notes)
+
+
+def test_google_forms_csv_download_dates(tmp_path):
+    text = ('"Timestamp","Kunta"\n"2025/08/29 5:17:56 PM GMT+3","Seinäjoki"\n'
+            '"2025/08/30 9:02:10 AM GMT+3","Evijärvi"\n"2025/08/30 9:05:00 AM GMT+3","Seinäjoki"\n')
+    path = tmp_path / "google.csv"
+    path.write_text(text, encoding="utf-8")
+    ds = read(path)
+    assert ds.meta.format == "googleforms-csv"
+    stamp = _q(ds, "Timestamp")
+    assert stamp.type == "date"
+    assert ds.frame[stamp.columns[0]].tolist()[0] == pd.Timestamp("2025-08-29 17:17:56")

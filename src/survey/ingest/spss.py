@@ -245,7 +245,9 @@ def read_spss(path: Path, kind: str) -> Dataset:
 
     multis: list[tuple[int, Question]] = []
     for set_name, spec in mr_sets.items():
-        members = [v for v in spec.get("variable_list", []) if v in out.columns]
+        by_lower = {n.lower(): n for n in names}
+        members = [by_lower.get(str(v).lower()) for v in spec.get("variable_list", [])]
+        members = [m for m in members if m is not None]
         if not members:
             continue
         qid = _qid(set_name)

@@ -82,6 +82,9 @@ DATE_PATTERNS = [
     (re.compile(r"\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}[:.]\d{2}[:.]\d{2}"), ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H.%M.%S"]),
     (re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?"), ["ISO8601"]),
     (re.compile(r"\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?( ?[AaPp][Mm])?)?"), ["slash"]),
+    # Google Forms' own CSV download: 2025/08/29 5:17:56 PM GMT+3 (the zone is dropped)
+    (re.compile(r"\d{4}/\d{1,2}/\d{1,2}( \d{1,2}:\d{2}(:\d{2})?( ?[AaPp][Mm])?)?( [A-Z]{2,5}([+-]\d{1,2}(:?\d{2})?)?)?"),
+     ["ymd-slash"]),
 ]
 DATE_HEADER = re.compile(r"(aika|date|time|pvm|päivämäärä|päiväys|timestamp|datum|tidpunkt|submitted|"
                          r"horodat|zeitstempel|datestamp)", re.I)
@@ -524,6 +527,9 @@ def _parse_dates(col: _Col) -> pd.Series | None:
                 if fmt == "slash":
                     dayfirst = any(int(v.split("/")[0]) > 12 for v in filled)
                     parsed = pd.to_datetime(series, errors="coerce", dayfirst=dayfirst, format="mixed")
+                elif fmt == "ymd-slash":
+                    bare = series.map(lambda v: None if v is None else re.sub(r" [A-Z]{2,5}([+-][\d:]+)?$", "", v))
+                    parsed = pd.to_datetime(bare, errors="coerce", format="mixed")
                 else:
                     parsed = pd.to_datetime(series, errors="coerce", format=fmt)
                 if parsed.notna().sum() == len(col.filled):
