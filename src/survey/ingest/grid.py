@@ -10,7 +10,6 @@ files wider than any survey export are refused with a message.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import warnings
 import zipfile
@@ -280,6 +279,3 @@ def _parse_with_pandas(text: str, delimiter: str, path: Path) -> tuple[list[list
     rows = [list(r) for r in zip(*columns)]
     return rows, list(range(1, len(rows) + 1))
 
-
-def is_datetime(value) -> bool:
-    return isinstance(value, (dt.datetime, dt.date, dt.time))

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from survey.errors import InputError
-from survey.ingest.dialects import Column, Layout, detect_dialect, _norm
+from survey.ingest.dialects import Layout, _norm, detect_dialect
 from survey.ingest.grid import Grid, load_csv, load_xlsx
 from survey.model import Dataset, Meta, Option, Question
 
@@ -93,7 +93,7 @@ NUMBER = re.compile(r"[-+]?(\d+|\d{1,3}( \d{3})+)([.,]\d+)?|[-+]?[.,]\d+")
 MAX_SINGLE_OPTIONS = 30
 
 
-@dataclass
+@dataclass(eq=False)
 class _Col:
     """A raw column during typing: its frame key, header texts and cleaned values."""
 
@@ -311,8 +311,12 @@ def _build_group(built: _Built, top: str, group: list[_Col], layout: Layout, dec
     if len(group) == 1 and (layout.grouping == "brackets" or not _is_dichotomy(group[0])
                             or not group[0].filled):
         col = group[0]
-        text = top if not col.sub or col.sub == top else f"{top}{DASH}{col.sub}" \
-            if layout.grouping != "brackets" else f"{top} [{col.sub}]"
+        if not col.sub or col.sub == top:
+            text = top
+        elif layout.grouping == "brackets":
+            text = f"{top} [{col.sub}]"  # LimeSurvey's own header, as the file shows it
+        else:
+            text = f"{top}{DASH}{col.sub}"
         _build_single_column(built, text, col, layout, decimal_comma)
         return
     if not group[0].sub and layout.grouping == "brackets":
