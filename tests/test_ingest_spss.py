@@ -175,3 +175,14 @@ def test_damaged_sav_is_refused(tmp_path, staff_sav):
     path.write_bytes(staff_sav.read_bytes()[:300])
     with pytest.raises(InputError, match="damaged or incomplete"):
         read(path)
+
+
+def test_open_missing_ranges(tmp_path):
+    frame = pd.DataFrame({"low": [1.0, -5, 2000, 7], "high": [1.0, -5, 2000, 7]})
+    path = tmp_path / "open.sav"
+    pyreadstat.write_sav(frame, path, missing_ranges={"low": [{"lo": float("-inf"), "hi": -1}],
+                                                      "high": [{"lo": 1000, "hi": float("inf")}]})
+    ds = read(path)
+    assert ds.meta.question("low").missing == (-5,) and ds.meta.question("high").missing == (2000,)
+    assert ds.meta.extra["missing_ranges"] == {"low": [{"lo": None, "hi": -1}], "high": [{"lo": 1000, "hi": None}]}
+    assert ds.frame["low"].tolist() == [1, -5, 2000, 7]  # user-missing values stay as codes

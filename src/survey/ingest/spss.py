@@ -95,6 +95,13 @@ def _code(value):
     return value
 
 
+def _bound(value):
+    """A missing-range bound for JSON: open ends (LO THRU, THRU HI) as None."""
+    if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+        return None
+    return _code(value)
+
+
 def _is_missing_code(value, ranges: list[dict]) -> bool:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return False
@@ -240,7 +247,7 @@ def read_spss(path: Path, kind: str) -> Dataset:
             if _code(v) not in codes:
                 codes.append(_code(v))
         if any(r.get("lo") != r.get("hi") for r in rng):
-            missing_ranges_out[_qid(name)] = [{"lo": _code(r["lo"]), "hi": _code(r["hi"])} for r in rng]
+            missing_ranges_out[_qid(name)] = [{"lo": _bound(r["lo"]), "hi": _bound(r["hi"])} for r in rng]
         return tuple(codes)
 
     multis: list[tuple[int, Question]] = []
