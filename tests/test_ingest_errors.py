@@ -171,3 +171,17 @@ def test_openpyxl_parses_with_defusedxml():
     import openpyxl.xml
 
     assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_password_protected_xlsx_with_directory_at_the_end(tmp_path):
+    sector = 512
+    padding = 6 * 1024 * 1024  # an encrypted payload larger than the first read
+    directory_sector = padding // sector
+    header = bytearray(OLE + b"\0" * (sector - len(OLE)))
+    header[30:32] = (9).to_bytes(2, "little")  # 512-byte sectors
+    header[48:52] = (directory_sector - 1).to_bytes(4, "little")
+    directory = b"".join(n.encode("utf-16-le").ljust(128, b"\0") for n in ("Root Entry", "EncryptedPackage"))
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(bytes(header) + b"\x17" * (padding - sector) + directory.ljust(sector, b"\0"))
+    with pytest.raises(InputError, match="password-protected"):
+        read(path)

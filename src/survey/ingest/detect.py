@@ -93,6 +93,13 @@ def _describe_ole(path: Path) -> str:
     """Why an OLE2 compound file (old Office container) is not read."""
     with open(path, "rb") as handle:
         blob = handle.read(4 * 1024 * 1024)
+        # The directory (stream names) may sit anywhere; its first sector is named in the header.
+        shift = int.from_bytes(blob[30:32], "little")
+        first_dir = int.from_bytes(blob[48:52], "little")
+        if 7 <= shift <= 16 and first_dir < 0xFFFFFFFA:
+            size = 1 << shift
+            handle.seek((first_dir + 1) * size)
+            blob += handle.read(size * 4)
     if _utf16("EncryptedPackage") in blob or _utf16("EncryptionInfo") in blob:
         return "this .xlsx is password-protected: remove the password in Excel and export again"
     if _utf16("Workbook") in blob or _utf16("Book") in blob:
