@@ -94,3 +94,13 @@ def test_single_row_questions_and_likert_battery(tmp_path):
     assert qs["Mitä muuta haluatte sanoa?"].type == "text"
     keys = [c for q in ds.meta.questions for c in q.columns]
     assert len(keys) == len(set(keys))
+
+
+def test_group_of_open_text_boxes_stays_text(tmp_path):
+    rows = [["Vastaajan tunnus", "Yhteystiedot", None],
+            [None, "Yhdistyksen nimi", "Kotisivu"]]
+    for i in range(5):
+        rows.append([f"R{i}", f"Yhdistys {i} ry", f"https://example.org/{i}"])
+    ds = read(_write(tmp_path / "open.xlsx", rows))
+    assert [(q.text, q.type) for q in ds.meta.questions[1:]] == [
+        ("Yhteystiedot — Yhdistyksen nimi", "text"), ("Yhteystiedot — Kotisivu", "text")]

@@ -387,8 +387,12 @@ def _raw_series(col: _Col):
 
 
 def _is_battery_item(col: _Col) -> bool:
+    """Whether a column looks like one item of a rating battery: few, short, repeated answers."""
+    if not col.filled:
+        return True
     distinct = col.distinct_norm()
-    return 0 < len(distinct) <= 12 or not col.filled
+    all_unique = len(col.unique) == len(col.filled) and len(col.filled) >= 3
+    return len(distinct) <= 12 and not all_unique and max(len(str(v)) for v in col.unique) <= 80
 
 
 def _build_battery(built: _Built, top: str, group: list[_Col], decimal_comma: bool) -> None:
