@@ -70,7 +70,8 @@ def test_run_produces_figures_xlsx_and_the_study_footers(network_project, capsys
 
 def test_validate_names_every_problem_and_leaves_last_good_outputs(network_project, capsys):
     assert main(["run", "--wave", "2024-demo", "--no-render"]) == 0
-    before = _hashes(network_project / "reports" / "_output") | _hashes(network_project / "data" / "processed")
+    outputs = (network_project / "reports" / "_output" / "2024-demo", network_project / "data" / "processed" / "2024-demo")
+    before = _hashes(outputs[0]) | _hashes(outputs[1])
     raw = network_project / "data" / "raw" / "2024-demo" / "network_webropol.xlsx"
     workbook = openpyxl.load_workbook(raw)
     ws = workbook.active
@@ -85,7 +86,7 @@ def test_validate_names_every_problem_and_leaves_last_good_outputs(network_proje
     assert "row 4" in out and "'x'" in out
     assert "duplicated respondent id" in out and "row 6" in out
     assert main(["run", "--wave", "2024-demo", "--no-render"]) == 1
-    after = _hashes(network_project / "reports" / "_output") | _hashes(network_project / "data" / "processed")
+    after = _hashes(outputs[0]) | _hashes(outputs[1])
     assert before == after
 
 

@@ -174,6 +174,12 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _err(f"survey: {exc.describe()}")
         return exc.exit_code
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return EXIT_OK
     except KeyboardInterrupt:
         _err("survey: interrupted; the previous outputs are intact.")
         return 130

@@ -165,6 +165,10 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
     headers["respondent_id"] = id_header or "(row number)"
     out["source_row"] = pd.array(rows, dtype="Int64")
 
+    for header, columns in (raw.meta.extra.get("duplicate_headers") or {}).items():
+        problems.append(Problem(file=file, rule="duplicate-column", column=str(header),
+                                message=f"this header appears {len(columns)} times; keep one column and rename "
+                                        "or delete the others"))
     known_names = sorted({q.text["fi"] for q in instrument.questions})
     for rq in raw.meta.questions:
         if rq.columns and raw.meta.id_column in rq.columns:
