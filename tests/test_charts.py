@@ -1,6 +1,8 @@
 """survey.charts: assertions on the returned Figures, alt text and data tables."""
 
 import copy
+import re
+from pathlib import Path
 import math
 
 import matplotlib.patches
@@ -410,3 +412,145 @@ def test_quotes_have_no_chart_and_no_alt_text():
     assert charts.draw(quotes, "fi") is None
     assert charts.alt_text(quotes, "fi") == ""
     assert not charts.has_chart(quotes)
+
+
+def make_waves(comparable=True):
+    rows = [{"code": "yes", "count_before": 28, "n_before": 63, "pct_before": 28 / 63, "count_now": 50,
+             "n_now": 71, "pct_now": 50 / 71, "diff": 50 / 71 - 28 / 63, "ci_low": 0.09, "ci_high": 0.41,
+             "test": "chi2", "p": 0.002, "p_adjusted": 0.004, "comparable": True, "suppressed": False},
+            {"code": "no", "count_before": 30, "n_before": 63, "pct_before": 30 / 63, "count_now": 17,
+             "n_now": 71, "pct_now": 17 / 71, "diff": 17 / 71 - 30 / 63, "ci_low": -0.39, "ci_high": -0.07,
+             "test": "chi2", "p": 0.003, "p_adjusted": 0.004, "comparable": True, "suppressed": False}]
+    table = pd.DataFrame(rows if comparable else [], columns=list(rows[0]))
+    reason = None if comparable else {"fi": "kysymyksen sanamuoto muuttui", "sv": "frågan omformulerades",
+                                      "en": "the question was reworded"}
+    return Result(id="associations-contact-known-waves", kind="wave", dataset="associations",
+                  question="contact_known", title={"fi": "Yhteyshenkilö tiedossa", "sv": "Känd kontaktperson",
+                                                   "en": "Contact known"}, table=table,
+                  n={"respondents_before": 63, "respondents_now": 71, "answering_before": 63, "answering_now": 71},
+                  labels={"fi": {"yes": "Kyllä", "no": "Ei"}, "sv": {"yes": "Ja", "no": "Nej"},
+                          "en": {"yes": "Yes", "no": "No"}},
+                  test={"comparable": comparable, "reason": reason, "previous_wave": "2024-demo",
+                        "wave": "2026-demo", "name": "chi2", "p": 0.001}, wave="2026-demo", synthetic=True)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_wave_dumbbells_values_and_differences(lang):
+    fig = charts.draw(make_waves(), lang)
+    assert fig.survey["series"] == ["2024-demo", "2026-demo"]
+    assert fig.survey["rows"] == [make_waves().labels[lang]["yes"], make_waves().labels[lang]["no"]]
+    assert fig.survey["before"] == [pytest.approx(28 / 63), pytest.approx(30 / 63)]
+    minus = "-" if lang == "en" else "\u2212"
+    assert fig.survey["diff_labels"] == [("+26.0" if lang == "en" else "+26,0"), f"{minus}23.7".replace(
+        ".", "." if lang == "en" else ",")]
+    assert fig.get_supxlabel().split("\n")[0] == labels.text("footer_waves", lang, before="63", now="71",
+                                                             previous="2024-demo", current="2026-demo")
+    text = charts.alt_text(make_waves(), lang)
+    assert "2024-demo" in text and "2026-demo" in text
+
+
+def test_wave_alt_text_exact_en_and_not_comparable():
+    assert charts.alt_text(make_waves(), "en").startswith(
+        "Comparison chart: Contact known, 2024-demo and 2026-demo. Yes: 44% → 70% (+26.0 points); "
+        "No: 48% → 24% (-23.7 points). Chi-square test: p = 0.001.")
+    fig = charts.draw(make_waves(comparable=False), "en")
+    assert "the question was reworded" in [t.get_text() for t in fig.axes[1].texts]
+    assert "the question was reworded" in charts.alt_text(make_waves(comparable=False), "en")
+
+
+def test_wave_table_in_points_and_named_test():
+    table = charts.data_table(make_waves(), "fi")
+    assert table.loc[0, "Ero (%-yks.)"] == "+26,0"
+    assert table.loc[0, "Ero, 95 %:n lv alaraja"] == "+9,0"
+    assert table.loc[0, "Testi"] == "khiin neliö -testi"
+
+
+def make_summary():
+    table = pd.DataFrame([{"item": "a", "n": 20, "n_scale": 18, "agree_count": 9, "agree_pct": 0.5,
+                           "agree_ci_low": 0.29, "agree_ci_high": 0.71, "mean": 3.4, "suppressed": False},
+                          {"item": "b", "n": 20, "n_scale": 18, "agree_count": 12, "agree_pct": 12 / 18,
+                           "agree_ci_low": 0.44, "agree_ci_high": 0.84, "mean": 3.9, "suppressed": False}])
+    return Result(id="associations-views-summary", kind="likert_summary", dataset="associations",
+                  question="views", title={"fi": "Näkemykset", "sv": "Åsikter", "en": "Views"}, table=table,
+                  n={"respondents": 21, "items": 2}, labels=SCALE)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_likert_summary_bars_sorted_by_agreement(lang):
+    fig = charts.draw(make_summary(), lang)
+    assert fig.survey["items"] == ["b", "a"]
+    assert bar_widths(fig.axes[0]) == [pytest.approx(66.666667), 50.0]
+    assert tick_labels(fig.axes[0])[0].replace("\n", " ") == f"{SCALE[lang]['b']} (n\u00a0=\u00a018)"
+    assert fig.axes[0].get_xlabel() == labels.text("axis_agree", lang)
+    assert charts.alt_text(make_summary(), "en").startswith(
+        "Horizontal bar chart: Views. Share agreeing: Statement B 66.7%, Statement A 50.0%")
+
+
+def test_dense_breakdown_becomes_an_annotated_table_on_slides():
+    groups = [f"g{k}" for k in range(7)]
+    rows = []
+    for item in ("a", "b", "c"):
+        for k, g in enumerate(groups):
+            rows.append({"item": item, "group": g, "code": "agree", "count": k + 1, "n_group": 10,
+                         "pct": (k + 1) / 10, "ci_low": 0.0, "ci_high": 1.0, "suppressed": False})
+    result = Result(id="x-by-g", kind="breakdown", dataset="x", question="a", title={"fi": "X"},
+                    table=pd.DataFrame(rows), n={"respondents": 70}, labels={"fi": {"a": "A", "b": "B", "c": "C"}})
+    report = charts.draw(result, "fi", size="report")
+    slide = charts.draw(result, "fi", size="slide")
+    assert report.survey.get("layout") != "heatmap"
+    assert slide.survey["layout"] == "heatmap"
+    assert slide.survey["value_labels"][0][:2] == [f"10{NBSP}%", f"20{NBSP}%"]
+    styles = [(h.get_color(), h.get_marker()) for h in report.axes[0].get_legend().legend_handles]
+    assert len(set(styles)) == 7  # seven groups, seven distinct colour-marker pairs
+
+
+# -- every result of the demo waves ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_results():
+    """All results of both demo waves, computed from the committed raw exports (nothing written)."""
+    from survey import pipeline
+    from survey.config import load_project
+
+    project = load_project(Path(__file__).resolve().parents[1])
+    out = {}
+    for wave_id in ("2024-demo", "2026-demo"):
+        wave = project.wave(wave_id)
+        ingested = pipeline.ingest_wave(project, wave)
+        previous = None
+        if wave.compare_to:
+            previous = pipeline.ingest_wave(project, project.wave(wave.compare_to)).frames
+        out[wave_id] = (wave, pipeline.analyse_wave(project, wave, ingested, previous))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_demo_result_charts_with_title_labels_alt_text_and_table(demo_results, lang):
+    for wave, results in demo_results.values():
+        assert results
+        for result in results:
+            fig = charts.draw(result, lang, wave_label=wave.label, synthetic=wave.synthetic)
+            alt = charts.alt_text(result, lang)
+            table = charts.data_table(result, lang)
+            if not charts.has_chart(result):
+                assert fig is None and alt == ""
+                continue
+            assert fig.get_suptitle().replace("\n", " ") == labels.pick(result.title, lang), result.id
+            assert labels.text("synthetic", lang) in fig.get_supxlabel(), result.id
+            assert fig.survey["id"] == result.id
+            plot_axes = [ax for ax in fig.axes if ax.axison]
+            if result.table.empty:  # e.g. a reworded question: the reason is shown instead
+                assert any(t.get_text() for ax in plot_axes for t in ax.texts), result.id
+            else:
+                assert any(t.get_text() for ax in plot_axes for t in ax.get_yticklabels()), result.id
+            assert alt.startswith(labels.text("alt_" + ALT_KEY[result.kind], lang).split(":")[0]), result.id
+            assert labels.pick(result.title, lang).rstrip(".?!: ") in alt, result.id
+            assert labels.text("alt_synthetic", lang) in alt
+            assert (len(table) > 0 or result.table.empty) and not table.columns.empty, result.id
+            assert not re.search(r"\b(nan|none|<na>)\b", table.to_string().lower()), result.id
+
+
+ALT_KEY = {"multi": "bars", "single": "bars", "likert": "likert", "likert_summary": "summary", "numeric": "numeric",
+           "breakdown": "breakdown", "breakdown_numeric": "breakdown", "wave": "waves", "triangulation": "triangulation",
+           "interview_codes": "codes", "interview_codes_by": "heatmap", "interview_cooccurrence": "cooccurrence"}

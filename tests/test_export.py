@@ -3,7 +3,7 @@
 import pandas as pd
 from PIL import Image
 
-from survey import charts, export
+from survey import charts, export  # noqa: F401
 from survey.model import Result
 
 
@@ -158,3 +158,72 @@ def test_alt_sidecar_files(tmp_path):
                                  title={"fi": "Otsikko", "en": "Title"})
     assert [p.name for p in paths] == ["x.slide.alt.en.txt", "x.slide.alt.fi.txt"]
     assert paths[1].read_text(encoding="utf-8") == "Otsikko\nKuvaus\n"
+
+
+# -- the demo waves end to end: every chart to PNG and SVG, workbooks in three languages ---------
+
+import pytest as _pytest  # noqa: E402
+
+
+@_pytest.fixture(scope="module")
+def demo_2024():
+    from pathlib import Path
+
+    from survey import pipeline
+    from survey.config import load_project
+
+    project = load_project(Path(__file__).resolve().parents[1])
+    wave = project.wave("2024-demo")
+    ingested = pipeline.ingest_wave(project, wave)
+    return wave, ingested, pipeline.analyse_wave(project, wave, ingested)
+
+
+@_pytest.mark.slow
+def test_all_2024_demo_charts_render_to_png_and_svg(tmp_path, demo_2024):
+    wave, _, results = demo_2024
+    written = []
+    for result in results:
+        for size in ("report", "slide"):
+            fig = charts.draw(result, "fi", size=size, wave_label=wave.label, synthetic=wave.synthetic)
+            written += export.save_figure(fig, tmp_path / f"{result.id}.{size}")
+    charted = [r for r in results if charts.has_chart(r)]
+    assert len(written) == 4 * len(charted)
+    assert (tmp_path / "network-partnership-forms.slide.png").is_file()
+    for path in written:
+        assert path.stat().st_size > 1000, path
+        if path.suffix == ".png":
+            with Image.open(path) as image:
+                assert image.info["dpi"][0] >= 199.9
+
+
+@_pytest.mark.slow
+@_pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_demo_workbooks_every_table_with_number_formats(tmp_path, demo_2024, lang):
+    wave, ingested, results = demo_2024
+    path = ex.write_tables_xlsx(results, tmp_path / "tables.xlsx", lang=lang, synthetic=True, wave_label=wave.label)
+    again = ex.write_tables_xlsx(results, tmp_path / "tables2.xlsx", lang=lang, synthetic=True,
+                                 wave_label=wave.label)
+    assert path.read_bytes() == again.read_bytes()
+    wb = openpyxl.load_workbook(path)
+    tables = [r for r in results if r.kind not in ex.NOT_TABLES]
+    assert len(wb.sheetnames) == 1 + len(tables)
+    marker = {"fi": "Synteettinen demoaineisto", "sv": "Syntetiska demodata", "en": "Synthetic demo data"}[lang]
+    for result, ws in zip(tables, wb.worksheets[1:]):
+        assert ws.cell(1, 1).value == marker
+        head = header_row(ws)
+        columns = [c for c in result.table.columns if ex.column_format(result, c) is not None
+                   and charts.column_kind(result, c) != "hidden"]
+        shown = ex.table_columns(result)
+        for column in columns:
+            j = shown.index(column) + 1
+            cells = [ws.cell(head + 1 + i, j) for i in range(len(result.table))]
+            numbers = [c for c in cells if isinstance(c.value, (int, float))]
+            assert all(c.number_format == ex.column_format(result, column) for c in numbers), (result.id, column)
+        if "pct" in result.table.columns and len(result.table):
+            j = shown.index("pct") + 1
+            first = ws.cell(head + 1, j)
+            assert isinstance(first.value, (int, float)) or first.value in ("ei esitetä", "visas inte", "suppressed", None)
+    codebook = ex.write_codebook(ingested, tmp_path / "codebook.xlsx", lang=lang, synthetic=True)
+    cb = openpyxl.load_workbook(codebook).active
+    assert cb.cell(1, 1).value == marker
+    assert cb.max_row > 10

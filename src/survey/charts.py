@@ -403,7 +403,8 @@ def draw_likert(result, lang: str = "fi", size: str = "report", wave_label: str 
 
 # -- dot plots (breakdowns, triangulation, comparisons) ----------------------------------------
 
-MARKERS = ("o", "s", "D", "^", "v", "P")
+MARKERS = ("o", "s", "D", "^", "v", "P", "X", "h")  # a series differs in marker shape as well as colour
+DENSE_SLIDE = 18  # more dots than this on a slide: draw the breakdown as an annotated heatmap
 
 
 def _dots_axes(fig, s, series):
@@ -482,7 +483,8 @@ def breakdown_layout(result, lang: str) -> dict:
             hit = table[mask]
             row.append(_cell(hit, lang, value="pct"))
         cells.append(row)
-    return {"keys": keys, "rows": row_names, "groups": groups, "cells": cells}
+    return {"keys": keys, "rows": row_names, "groups": groups, "cells": cells,
+            "agree": bool(keys) and str(keys[0][1]) == "agree"}
 
 
 def _cell(hit: pd.DataFrame, lang: str, value: str = "pct", percent: bool = True):
@@ -513,6 +515,8 @@ def draw_breakdown(result, lang: str = "fi", size: str = "report", wave_label: s
     """Groups compared: one row per answer (or per item's '% agree'), a dot per group with its interval."""
     theme = theme or style.Theme()
     layout = breakdown_layout(result, lang)
+    if size == "slide" and len(layout["rows"]) * len(layout["groups"]) > DENSE_SLIDE:
+        return _breakdown_heatmap(result, layout, lang, size, wave_label, synthetic, source)
     series = _series([_group_label(result, g, lang) for g in layout["groups"]], theme)
     lines_footer = len(labels.footer_lines(result, lang, wave_label, synthetic, source, True))
     per_row = max(1, len(series)) * (0.17 if size == "report" else 0.3) + 0.15
@@ -523,11 +527,34 @@ def draw_breakdown(result, lang: str = "fi", size: str = "report", wave_label: s
     font = _font_for(fig, s, result, lang, names, wave_label=wave_label, synthetic=synthetic, source=source,
                      intervals=True, rows=len(names) + 1)
     _dots(fig, ax, s, font, names, series, layout["cells"], lang, legend=(lax, ncols))
-    ax.set_xlabel(labels.text("axis_share_respondents", lang))
+    ax.set_xlabel(labels.text("axis_agree" if layout["agree"] else "axis_share_respondents", lang))
     _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source, intervals=True)
     fig.survey = {"kind": result.kind, "id": result.id, "rows": names, "groups": [x[0] for x in series],
                   "values": [[c[0] for c in row] for row in layout["cells"]],
                   "value_labels": [[c[4] for c in row] for row in layout["cells"]], "lang": lang, "size": size}
+    return fig
+
+
+def _breakdown_heatmap(result, layout, lang, size, wave_label, synthetic, source) -> Figure:
+    """A dense breakdown as a table of shaded, labelled cells: rows x groups (slides)."""
+    lines_footer = len(labels.footer_lines(result, lang, wave_label, synthetic, source))
+    fig, s = _new_figure(size, len(layout["rows"]), extra_lines=lines_footer + 3)
+    ax = fig.add_subplot()
+    rows = [wrap(n, s.wrap) for n in layout["rows"]]
+    cols = [wrap(_group_label(result, g, lang), 24) for g in layout["groups"]]
+    font = _font_for(fig, s, result, lang, rows, wave_label=wave_label, synthetic=synthetic, source=source,
+                     intervals=False, rows=len(rows) + 2)
+    values = [[c[0] for c in row] for row in layout["cells"]]
+    texts = [[c[4] for c in row] for row in layout["cells"]]
+    states = [[c[3] for c in row] for row in layout["cells"]]
+    _heatmap(fig, ax, s, font, rows, cols, values, texts, states, lang, rotate=False)
+    ax.set_xticks(range(len(cols)), [c.replace("\n", " ") for c in cols], rotation=30, ha="left",
+                  rotation_mode="anchor", fontsize=font * 0.85)
+    ax.set_xlabel(labels.text("axis_agree" if layout["agree"] else "axis_share_respondents", lang),
+                  fontsize=font * 0.85)
+    _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source)
+    fig.survey = {"kind": result.kind, "id": result.id, "rows": rows, "groups": cols, "values": values,
+                  "value_labels": texts, "lang": lang, "size": size, "layout": "heatmap"}
     return fig
 
 

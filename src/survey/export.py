@@ -43,10 +43,17 @@ def save_figure(fig, stem: Path, formats: tuple[str, ...] = ("png", "svg")) -> l
         return []
     stem = Path(stem)
     written = []
-    for fmt in formats:
-        path = stem.with_name(f"{stem.name}.{fmt}")
-        files.write_bytes_atomic(path, figure_bytes(fig, fmt))
-        written.append(path)
+    engine = fig.get_layout_engine()
+    try:
+        for i, fmt in enumerate(formats):
+            if i == 1 and engine is not None:
+                fig.set_layout_engine("none")  # the layout of the first render is kept: no second solve
+            path = stem.with_name(f"{stem.name}.{fmt}")
+            files.write_bytes_atomic(path, figure_bytes(fig, fmt))
+            written.append(path)
+    finally:
+        if engine is not None and fig.get_layout_engine() is not engine:
+            fig.set_layout_engine(engine)
     return written
 
 
