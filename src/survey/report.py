@@ -181,9 +181,13 @@ class WaveResults:
         return any(r.dataset == dataset for r in self.results.values())
 
     def of(self, dataset: str, kinds: tuple[str, ...] | None = None) -> list[Result]:
-        """Results of one dataset (of ``kinds``, default all but comparisons) in instrument order."""
-        chosen = [r for r in self.results.values() if r.dataset == dataset
-                  and (r.kind in kinds if kinds else not _is_aside(r))]
+        """Results of one dataset (of ``kinds``, default all but comparisons) in instrument order.
+
+        Interview quotes appear only as the cleared-quotes result, and only its rows
+        whose ``cleared`` flag is true: a quote nobody cleared never reaches a document.
+        """
+        chosen = [_cleared_only(r) for r in self.results.values() if r.dataset == dataset
+                  and (r.kind in kinds if kinds else not _is_aside(r)) and not _uncleared_quotes(r)]
         order = _question_order(dataset)
         return sorted(chosen, key=lambda r: (order.get(r.question, len(order)), r.id))
 
@@ -228,8 +232,19 @@ class WaveResults:
         return labels.code_label(result, code, self.lang)
 
     def title(self, result: Result) -> str:
+        """The question text, marked when the result is a breakdown or a summary of it."""
         from survey import labels
-        return labels.pick(result.title, self.lang, result.question)
+        title = labels.pick(result.title, self.lang, result.question).strip()
+        if result.kind == "breakdown":
+            by = labels.pick((result.labels or {}).get("by"), self.lang, "")
+            return self.t("title_breakdown", title=title, by=by) if by else title
+        if result.kind == "likert_summary":
+            return self.t("title_summary", title=title)
+        return title
+
+    def primary(self, dataset: str) -> list[Result]:
+        """A dataset's results without its breakdowns: what the plan and the slides draw on."""
+        return [r for r in self.of(dataset) if r.kind != "breakdown"]
 
     # ---- wording
     def finding(self, result: Result) -> str:
@@ -250,7 +265,9 @@ class WaveResults:
                               pct=fmt.format_percent(top["pct"], self.lang),
                               interval=fmt.format_interval(top.get("ci_low"), top.get("ci_high"), self.lang),
                               n=fmt.format_count(_answering(result), self.lang))
-        return self.t("finding_none")
+        if "quote" in result.kind and result.table.empty:
+            return self.t("quotes_none")
+        return ""
 
     # ---- pieces of a chapter (markdown; the .qmd cells print them with `output: asis`)
     def heading(self, key: str, level: int = 1, anchor: str = "", **values) -> Markdown:
@@ -291,7 +308,7 @@ class WaveResults:
 
     def result_block(self, result: Result, level: int = 2) -> str:
         """Heading, finding, figure and table of one result, as markdown."""
-        parts = [f"{'#' * level} {self.title(result)} {{#sec-{result.id}}}\n", self.finding(result) + "\n",
+        parts = [f"{'#' * level} {self.title(result)} {{#sec-{result.id}}}\n", self.finding(result),
                  str(self.figure(result.id, "report")), str(self.table(result))]
         return "\n".join(p for p in parts if p.strip()) + "\n"
 
@@ -359,7 +376,7 @@ class WaveResults:
                 _emit(text + "\n")
             _emit(str(self.figure(result.id)))
             _emit(str(self.table(result)))
-        evidence = [r for d in self.datasets() for r in self.of(d)]
+        evidence = [r for d in self.datasets() for r in self.primary(d)]
         for theme in THEMES:
             _emit(f"## {self.t('theme_' + theme)} {{#sec-theme-{theme}}}\n")
             found = [r for r in evidence if self.theme_of(r) == theme]
@@ -378,8 +395,17 @@ class WaveResults:
         _emit(self._validation())
         _emit(self._missing())
         _emit(self._disclosure())
-        _emit(f"## {self.t('stats_heading')}\n\n{self.t('stats_text')}\n")
+        _emit(f"## {self.t('stats_heading')}\n\n{self.methods_text()}\n")
         _emit(self._changes())
+
+    def methods_text(self) -> str:
+        """The analysis' own plain-language account of its methods and disclosure rule."""
+        try:
+            from survey.analysis.interpret import methods_text
+        except ImportError:
+            return ""
+        return methods_text(self.lang, threshold=self.project.min_group_size,
+                            merge_small=self.project.merge_small_groups)
 
     def _responses(self) -> str:
         rows = []
@@ -428,8 +454,7 @@ class WaveResults:
         threshold = fmt.format_count(self.project.min_group_size, self.lang)
         hit = [self.title(r) for r in self.results.values() if _has_suppression(r)]
         detail = (self.t("disclosure_suppressed", items="; ".join(hit)) if hit else self.t("disclosure_nothing"))
-        return (f"## {self.t('disclosure_heading')}\n\n{self.t('disclosure_text', threshold=threshold)}\n\n"
-                f"{detail}\n")
+        return f"## {self.t('disclosure_heading')}\n\n{self.t('disclosure_rule', threshold=threshold)} {detail}\n"
 
     def _changes(self) -> str:
         compare_id = self.compare.wave.id if self.compare else None
@@ -469,12 +494,16 @@ class WaveResults:
             _emit(f"## {self.t('slide_key_findings')}\n")
             _emit("\n".join(f"- {text}" for _, text in findings) + "\n")
         for dataset in self.datasets():
-            for result in self.of(dataset):
+            for result in self.primary(dataset):
+                if not self.figure_path(result.id, "slide"):
+                    continue
                 _emit(f"## {self.title(result)}\n")
                 _emit(str(self.figure(result.id, "slide", label=False)))
-                _emit(f"::: {{.notes}}\n{self.finding(result)}\n:::\n")
+                finding = self.finding(result)
+                if finding:
+                    _emit(f"::: {{.notes}}\n{finding}\n:::\n")
         for result in self.comparisons():
-            if is_comparable(result):
+            if is_comparable(result) and self.figure_path(result.id, "slide"):
                 _emit(f"## {self.title(result)}\n")
                 _emit(str(self.figure(result.id, "slide", label=False)))
 
@@ -513,6 +542,24 @@ def _has_suppression(result: Result) -> bool:
 def _markdown_rows(head: list, rows: list) -> str:
     import pandas as pd
     return _markdown_table(pd.DataFrame(rows, columns=head))
+
+
+def _uncleared_quotes(result: Result) -> bool:
+    """True for a quote-candidate result that is not the cleared selection."""
+    return "quote" in result.kind and not result.id.endswith("-cleared")
+
+
+def _cleared_only(result: Result) -> Result:
+    """A quotes result keeps only rows marked cleared; other results are returned as they are."""
+    if "quote" not in result.kind:
+        return result
+    import dataclasses
+    table = result.table
+    if "cleared" in table.columns:
+        table = table[table["cleared"].fillna(False).astype(bool)].reset_index(drop=True)
+    else:
+        table = table.iloc[0:0]
+    return dataclasses.replace(result, table=table)
 
 
 def _is_aside(result: Result) -> bool:
@@ -645,8 +692,8 @@ def figure(result_id: str, size: str = "report", results: WaveResults | None = N
     result = loaded.result(result_id)
     folder = loaded.paths.figures(loaded.wave.id)
     png = folder / f"{result_id}.{size}.png"
-    if not png.is_file():
-        return Markdown(loaded.t("figure_missing", id=result_id) + "\n")
+    if not png.is_file():  # kinds without a chart (e.g. quotes) are shown as tables only
+        return Markdown("")
     alt = read_alt_text(folder, result_id, loaded.lang)
     if not alt:
         raise ConfigError(f"figure '{result_id}' has no alt text sidecar in {folder}; rerun `survey run`")
