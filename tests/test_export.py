@@ -227,3 +227,67 @@ def test_demo_workbooks_every_table_with_number_formats(tmp_path, demo_2024, lan
     cb = openpyxl.load_workbook(codebook).active
     assert cb.cell(1, 1).value == marker
     assert cb.max_row > 10
+
+
+def test_alt_text_travels_inside_png_and_svg(tmp_path):
+    fig = charts.draw(make_multi(), "fi", synthetic=True)
+    png, svg = export.save_figure(fig, tmp_path / "x.report")
+    alt = charts.alt_text(make_multi(), "fi", synthetic=True)
+    with Image.open(png) as image:
+        assert image.info["Title"] == "Kysymys"
+        assert image.info["Description"] == alt
+    text = svg.read_text(encoding="utf-8")
+    assert 'role="img"' in text
+    assert "<title id=\"chart-title\">Kysymys</title>" in text
+    assert "<desc id=\"chart-desc\">Vaakapylväskuvio: Kysymys." in text
+
+
+RENDER = """
+import hashlib, sys
+sys.path.insert(0, {tests!r})
+import test_charts as T
+from pathlib import Path
+from survey import charts, export
+out = Path(sys.argv[1])
+for name in ("make_multi", "make_likert", "make_codes_by", "make_waves", "make_cooccurrence"):
+    for size in ("report", "slide"):
+        fig = charts.draw(getattr(T, name)(), "sv", size=size, wave_label="Demo", synthetic=True)
+        for path in export.save_figure(fig, out / f"{{name}}.{{size}}"):
+            print(path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+"""
+
+
+@_pytest.mark.slow
+def test_two_processes_write_identical_figures(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = RENDER.format(tests=str(Path(__file__).resolve().parent))
+    runs = []
+    for run in ("a", "b"):
+        (tmp_path / run).mkdir()
+        done = subprocess.run([sys.executable, "-c", script, str(tmp_path / run)], capture_output=True, text=True,
+                              check=True, env={"PYTHONHASHSEED": run == "a" and "1" or "2", "PATH": "/usr/bin:/bin"})
+        runs.append(done.stdout)
+    assert runs[0] == runs[1]
+    assert runs[0].count(".png") == 10 and runs[0].count(".svg") == 10
+
+
+def test_logo_is_drawn_from_a_loaded_image_and_theme_colour_used(tmp_path):
+    import numpy as np
+
+    from survey import style
+
+    logo = np.zeros((20, 60, 4))
+    logo[..., 3] = 1.0
+    theme = style.make_theme({"primary": "#5B2A86"}, logo="logo.png", logo_image=logo)
+    fig = charts.draw(make_multi(), "fi", theme=theme)
+    assert any(ax.get_label() == "logo" for ax in fig.axes)
+    bars = [p for p in fig.axes[0].patches]
+    assert bars and all(p.get_facecolor()[:3] == _pytest.approx((0x5B / 255, 0x2A / 255, 0x86 / 255)) for p in bars)
+    path = tmp_path / "logo.png"
+    Image.new("RGBA", (30, 10), (11, 79, 138, 255)).save(path)
+    assert style.load_logo(path).shape == (10, 30, 4)
+    with _pytest.raises(Exception, match="PNG"):
+        style.load_logo(tmp_path / "missing.svg")

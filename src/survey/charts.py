@@ -985,8 +985,26 @@ def draw(result, lang: str = "fi", size: str = "report", wave_label: str = "", s
         raise SurveyError(f"result '{result.id}' has kind '{result.kind}', which has no chart (known: {known})") \
             from None
     with matplotlib.rc_context(style.rc_params(size)):
-        return function(result, lang=lang, size=size, wave_label=wave_label, synthetic=synthetic,
-                        source=source, theme=theme)
+        fig = function(result, lang=lang, size=size, wave_label=wave_label, synthetic=synthetic,
+                       source=source, theme=theme)
+        _add_logo(fig, theme)
+    fig.survey["title"] = title_of(result, lang)
+    fig.survey["alt"] = alt_text(result, lang, synthetic=synthetic)
+    return fig
+
+
+def _add_logo(fig, theme: style.Theme | None) -> None:
+    """The organisation's logo (already loaded, see style.load_logo) in the top right corner."""
+    if theme is None or theme.logo_image is None:
+        return
+    image = theme.logo_image
+    height = 0.35 if fig.get_figwidth() < 8 else 0.6  # inches
+    width = height * image.shape[1] / image.shape[0]
+    ax = fig.add_axes((1 - (width + 0.08) / fig.get_figwidth(), 1 - (height + 0.06) / fig.get_figheight(),
+                       width / fig.get_figwidth(), height / fig.get_figheight()), label="logo")
+    ax.imshow(image)
+    ax.set_axis_off()
+    ax.set_in_layout(False)
 
 
 # -- alt text -------------------------------------------------------------------------------------

@@ -20,18 +20,49 @@ SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 
 def figure_bytes(fig, fmt: str) -> bytes:
-    """The figure as PNG or SVG bytes, reproducibly (no dates, fixed SVG hash salt)."""
+    """The figure as PNG or SVG bytes, reproducibly (no dates, fixed SVG hash salt).
+
+    The chart's title and alt text (``fig.survey``, set by ``charts.draw``) travel with
+    the file: PNG ``Title``/``Description`` text chunks, SVG ``<title>``/``<desc>``
+    with ``role="img"``, so the picture keeps its text alternative outside HTML.
+    """
+    info = getattr(fig, "survey", {}) or {}
+    title, alt = info.get("title") or "", info.get("alt") or ""
     buffer = io.BytesIO()
     rc = {"svg.hashsalt": "survey", "svg.fonttype": "path"}
     with matplotlib.rc_context(rc):
         if fmt == "png":
-            fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata=PNG_METADATA,
-                        facecolor=style.BACKGROUND)
+            metadata = dict(PNG_METADATA)
+            if title:
+                metadata["Title"] = title
+            if alt:
+                metadata["Description"] = alt
+            fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata=metadata, facecolor=style.BACKGROUND)
         elif fmt == "svg":
             fig.savefig(buffer, format="svg", metadata=SVG_METADATA, facecolor=style.BACKGROUND)
+            return _svg_with_text(buffer.getvalue(), title, alt)
         else:
             raise ValueError(f"unsupported figure format {fmt!r}")
     return buffer.getvalue()
+
+
+def _svg_with_text(data: bytes, title: str, alt: str) -> bytes:
+    """Insert ``<title>`` and ``<desc>`` as the first children of the root ``<svg>`` element."""
+    if not (title or alt):
+        return data
+    from xml.sax.saxutils import escape
+
+    text = data.decode("utf-8")
+    start = text.find("<svg")
+    end = text.find(">", start)
+    if start < 0 or end < 0:
+        return data
+    opening = text[start:end]
+    if "role=" not in opening:
+        opening += ' role="img" aria-labelledby="chart-title chart-desc"'
+    inserted = (f'\n <title id="chart-title">{escape(title)}</title>'
+                f'\n <desc id="chart-desc">{escape(alt)}</desc>')
+    return (text[:start] + opening + text[end:end + 1] + inserted + text[end + 1:]).encode("utf-8")
 
 
 def save_figure(fig, stem: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:

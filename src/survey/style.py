@@ -98,10 +98,28 @@ class Theme:
     categorical: tuple[str, ...] = CATEGORICAL
     logo: str | None = None
     notes: tuple[str, ...] = field(default=())
+    logo_image: object = field(default=None, compare=False, repr=False)  # RGBA array from load_logo
 
 
-def make_theme(colors: dict | None = None, logo: str | None = None) -> Theme:
-    """A Theme from ``organisation.colors``/``logo``; an inaccessible colour falls back, with a note."""
+def load_logo(path) -> np.ndarray:
+    """Read a PNG logo into an RGBA array (the pipeline calls this; charts never read files)."""
+    from pathlib import Path
+
+    import matplotlib.image
+
+    from survey.errors import ConfigError
+
+    path = Path(path)
+    if path.suffix.lower() != ".png" or not path.is_file():
+        raise ConfigError(f"organisation logo must be an existing PNG file: {path}")
+    return matplotlib.image.imread(str(path))
+
+
+def make_theme(colors: dict | None = None, logo: str | None = None, logo_image=None) -> Theme:
+    """A Theme from ``organisation.colors``/``logo``; an inaccessible colour falls back, with a note.
+
+    ``logo_image`` is the logo already read with :func:`load_logo` (None: no logo drawn).
+    """
     colors = colors or {}
     primary = colors.get("primary") or PRIMARY
     notes = []
@@ -120,7 +138,7 @@ def make_theme(colors: dict | None = None, logo: str | None = None) -> Theme:
         notes.append(f"organisation colour {primary} is too close to a series colour; "
                      "it is used for single-series charts only")
         categorical = CATEGORICAL
-    return Theme(primary=primary, categorical=categorical, logo=logo, notes=tuple(notes))
+    return Theme(primary=primary, categorical=categorical, logo=logo, notes=tuple(notes), logo_image=logo_image)
 
 
 def rc_params(size: str = "report") -> dict:
