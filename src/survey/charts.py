@@ -321,7 +321,7 @@ def draw_likert(result, lang: str = "fi", size: str = "report", wave_label: str 
                               n=fmt.format_count(it["n"], lang)), s.wrap) for it in items]
     font = _font_for(fig, s, result, lang, names, wave_label=wave_label, synthetic=synthetic, source=source,
                      intervals=False, rows=len(items) + 2)
-    min_label = 0.12 if s.name == "report" else 0.07
+    min_label = 0.12 if s.name == "report" else 0.11
     segments = []
     reach = 0.5
     for i, it in enumerate(items):
@@ -648,9 +648,8 @@ def draw_numeric(result, lang: str = "fi", size: str = "report", wave_label: str
                 f"({shown['ci_low']}\u2013{shown['ci_high']})", ha="right", va="top", fontsize=font)
         ax.text(get["median"], 2.45, f"{labels.text('col_median', lang)} {shown['median']}", ha="center",
                 va="bottom", fontsize=font)
-        ax.text(get["max"], 1.8, f"{labels.text('col_max', lang)} {shown['max']}", ha="right", va="top",
-                fontsize=font * 0.9, color=style.MUTED_TEXT)
-        ax.text(get["min"], 1.8, f"{labels.text('col_min', lang)} {shown['min']}", ha="left", va="top",
+        ax.text(get["max"], 2.12, f"{labels.text('col_min', lang)} {shown['min']}, "
+                f"{labels.text('col_max', lang).lower()} {shown['max']}", ha="right", va="bottom",
                 fontsize=font * 0.9, color=style.MUTED_TEXT)
         ax.text((get["q1"] + get["q3"]) / 2, 1.68, f"{labels.text('legend_iqr', lang)} {shown['q1']}\u2013{shown['q3']}",
                 ha="center", va="top", fontsize=font * 0.9, color=style.TEXT)
