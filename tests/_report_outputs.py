@@ -2,8 +2,8 @@
 
 Used by the report, notebook and render tests (session-scoped). The real
 ``survey.pipeline.run_wave`` is used; while parts of the pipeline are still missing
-(during development) a minimal writer produces the same files for the datasets whose
-stages work: ``results/<id>.json``, ``figures/<id>.{report,slide}.png`` and the
+(during development) a wave whose run fails is built stage by stage, writing the same
+files: ``results/<id>.json``, ``figures/<id>.{report,slide}.png`` and the
 alt-text sidecars ``figures/<id>.alt.<lang>.txt``.
 """
 
@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-
-import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 WAVES = ("2024-demo", "2026-demo")
@@ -31,20 +29,27 @@ def copy_project(target: Path) -> Path:
 
 
 def build_outputs(root: Path) -> str:
-    """Run the pipeline for both demo waves in ``root``; return which builder was used."""
+    """Run the pipeline for both demo waves in ``root``; return which builder was used.
+
+    A wave whose ``run_wave`` fails (a stage still being built) is built stage by
+    stage instead, skipping only the charts that cannot be drawn yet.
+    """
+    from survey.config import load_project
+    from survey.pipeline import run_wave
+
     previous = os.environ.get("SURVEY_PROJECT")
     os.environ["SURVEY_PROJECT"] = str(root)
+    used = []
     try:
-        try:
-            from survey.config import load_project
-            from survey.pipeline import run_wave
-            project = load_project(root)
-            for wave in WAVES:
+        project = load_project(root)
+        for wave in WAVES:
+            try:
                 run_wave(project, wave, render=False)
-            return "pipeline"
-        except Exception:  # noqa: BLE001 - the pipeline is still being built by others
-            _minimal_outputs(root)
-            return "minimal"
+                used.append(f"{wave}: pipeline")
+            except Exception as exc:  # noqa: BLE001 - parts of the pipeline are still being built
+                _stage_outputs(project, wave)
+                used.append(f"{wave}: stage by stage ({type(exc).__name__}: {exc})")
+        return "; ".join(used)
     finally:
         if previous is None:
             os.environ.pop("SURVEY_PROJECT", None)
@@ -52,48 +57,32 @@ def build_outputs(root: Path) -> str:
             os.environ["SURVEY_PROJECT"] = previous
 
 
-def _minimal_outputs(root: Path) -> None:
+def _stage_outputs(project, wave_id: str) -> None:
     from survey import charts, export, files
     from survey import pipeline as P
-    from survey.config import load_project
     from survey.model import to_json
 
-    config = yaml.safe_load((root / "survey.yml").read_text(encoding="utf-8"))
-    works = set()
-    for name in ("network", "associations", "staff"):
+    wave = project.wave(wave_id)
+    ingested = P.ingest_wave(project, wave)
+    ingested.problems = [p for p in ingested.problems if p.severity != "error"]
+    P.write_processed(project, ingested)
+    previous = P.load_processed(project, project.wave(wave.compare_to)) if wave.compare_to else None
+    results = P.analyse_wave(project, wave, ingested, previous)
+    out = project.paths.output(wave.id)
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    (out / "results").mkdir(parents=True, exist_ok=True)
+    for result in results:
+        files.write_text_atomic(out / "results" / f"{result.id}.json", to_json(result.to_dict()))
         try:
-            project = load_project(root)
-            wave = project.wave(WAVES[0])
-            if name in wave.datasets:
-                P.ingest_dataset(project, wave, wave.datasets[name])
-                works.add(name)
-        except Exception:  # noqa: BLE001
-            pass
-    for wave in config["waves"]:
-        wave["datasets"] = {k: v for k, v in wave["datasets"].items() if k in works}
-    (root / "survey.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    project = load_project(root)
-    for wave_id in WAVES:
-        wave = project.wave(wave_id)
-        ingested = P.ingest_wave(project, wave)
-        for dataset in list(ingested.frames):
-            if any(p.file and dataset in str(p.file) for p in ingested.errors):
-                ingested.frames.pop(dataset)
-        ingested.problems = [p for p in ingested.problems if p.severity != "error"]
-        P.write_processed(project, ingested)
-        previous = P.load_processed(project, project.wave(wave.compare_to)) if wave.compare_to else None
-        results = P.analyse_wave(project, wave, ingested, previous)
-        out = project.paths.output(wave.id)
-        (out / "figures").mkdir(parents=True, exist_ok=True)
-        (out / "results").mkdir(parents=True, exist_ok=True)
-        for result in results:
-            files.write_text_atomic(out / "results" / f"{result.id}.json", to_json(result.to_dict()))
             for size in ("report", "slide"):
                 fig = charts.draw(result, lang="fi", size=size, wave_label=wave.label, synthetic=wave.synthetic)
                 export.save_figure(fig, out / "figures" / f"{result.id}.{size}", formats=("png",))
             for lang in project.languages:
                 files.write_text_atomic(out / "figures" / f"{result.id}.alt.{lang}.txt",
                                         charts.alt_text(result, lang) + "\n")
+        except Exception:  # noqa: BLE001 - a chart kind not drawable yet
+            for size in ("report", "slide"):
+                (out / "figures" / f"{result.id}.{size}.png").unlink(missing_ok=True)
 
 
 _BUILT: dict = {}
@@ -105,6 +94,10 @@ def outputs_root(tmp_path_factory) -> Path:
         root = copy_project(tmp_path_factory.mktemp("report-project") / "project")
         _BUILT["builder"] = build_outputs(root)
         _BUILT["root"] = root
+        if "stage by stage" in _BUILT["builder"]:
+            import warnings
+            warnings.warn(f"report tests ran on outputs built without the full pipeline: {_BUILT['builder']}",
+                          UserWarning, stacklevel=2)
     return _BUILT["root"]
 
 
