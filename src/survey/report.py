@@ -350,8 +350,12 @@ class WaveResults:
         return Markdown("\n".join(lines) + "\n")
 
     def figure_path(self, result_id: str, size: str = "report") -> Path | None:
-        file = self.paths.figures(self.wave.id) / f"{result_id}.{size}.png"
-        return file if file.is_file() else None
+        """The saved chart: ``<id>.<size>.<lang>.png`` when drawn per language, else ``<id>.<size>.png``."""
+        folder = self.paths.figures(self.wave.id)
+        for name in (f"{result_id}.{size}.{self.lang}.png", f"{result_id}.{size}.png"):
+            if (folder / name).is_file():
+                return folder / name
+        return None
 
     # ---- development plan (triangulation)
     def theme_of(self, result: Result) -> str | None:
@@ -691,8 +695,8 @@ def figure(result_id: str, size: str = "report", results: WaveResults | None = N
         raise ConfigError(f"unknown figure size '{size}' (use report or slide)")
     result = loaded.result(result_id)
     folder = loaded.paths.figures(loaded.wave.id)
-    png = folder / f"{result_id}.{size}.png"
-    if not png.is_file():  # kinds without a chart (e.g. quotes) are shown as tables only
+    png = loaded.figure_path(result_id, size)
+    if png is None:  # kinds without a chart (e.g. quotes) are shown as tables only
         return Markdown("")
     alt = read_alt_text(folder, result_id, loaded.lang)
     if not alt:
