@@ -329,11 +329,16 @@ class WaveResults:
     # ---- summary
     def key_findings(self, limit: int = 8) -> list[tuple[Result, str]]:
         """Up to ``limit`` findings: the analysis' own selection, else one per result in chapter order."""
-        chosen = _interpret_key_findings(list(self.results.values()), self.lang, limit)
-        if chosen:
-            return chosen
-        picked = [(r, self.finding(r)) for d in self.datasets() for r in self.of(d)]
-        return picked[:limit]
+        ordered = [r for d in self.datasets() for r in self.of(d)] + self.comparisons() + self.triangulation()
+        chosen = _interpret_key_findings(ordered, self.lang, limit * 2)
+        if not chosen:
+            chosen = [(r, self.finding(r)) for r in ordered]
+        unique, seen = [], set()
+        for result, text in chosen:  # a battery and its summary can share one finding
+            if text and text not in seen:
+                seen.add(text)
+                unique.append((result, text))
+        return unique[:limit]
 
     def evidence_link(self, result: Result) -> str:
         if self.figure_path(result.id):
