@@ -71,7 +71,7 @@ class SurveyError(Exception):
             parts.append(f"(value: {str(self.value)[:80]!r})")
         text = " ".join(parts)
         if self.hint:
-            text += f" {self.hint}"
+            text = text.rstrip(".") + f". {self.hint}"
         return text
 
 

@@ -278,7 +278,7 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
 
 
 def export_wave(project: Project, wave: Wave, results: list[Result], ingested: Ingested,
-                manifest: dict, progress: Progress = _quiet) -> Path:
+                manifest: Callable[[], dict], progress: Progress = _quiet) -> Path:
     """Figures (report and slide, PNG and SVG, alt text), results JSON and workbooks, swapped in at once."""
     from survey import export
 
@@ -300,8 +300,18 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
                                      wave_label=wave.label)
         export.write_codebook(ingested, stage / "codebook.xlsx", lang=languages[0], synthetic=wave.synthetic,
                               wave_label=wave.label)
-        files.write_text_atomic(stage / "manifest.json", to_json(manifest))
+        write_open_answers(ingested, stage / "open_answers.xlsx", lang=languages[0], synthetic=wave.synthetic)
+        files.write_text_atomic(stage / "manifest.json", to_json(manifest()))
     return target
+
+
+def write_open_answers(ingested: Ingested, path: Path, *, lang: str, synthetic: bool) -> Path:
+    """The redacted open answers of every survey dataset in one workbook."""
+    from survey.open_answers import collect_open_answers, write_open_answers_xlsx
+
+    instruments = {name: load_instrument(name) for name in ingested.frames}
+    table = collect_open_answers(ingested.frames, instruments, lang=lang)
+    return write_open_answers_xlsx(table, path, lang=lang, synthetic=synthetic)
 
 
 @dataclass
@@ -341,26 +351,32 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
     if ingested.errors:
         write_failed_validation(project, ingested)
         raise ValidationFailed(ingested.errors)
-    progress("[2/4] Writing processed data")
-    processed = write_processed(project, ingested)
-    previous = None
-    if wave.compare_to:
-        previous_wave = project.wave(wave.compare_to)
-        previous = load_processed(project, previous_wave)
-        if not previous:
-            progress(f"  comparison wave {previous_wave.id} has no processed data; processing it first")
-            prev_ingested = ingest_wave(project, previous_wave)
-            if not prev_ingested.errors:
-                write_processed(project, prev_ingested)
-                previous = prev_ingested.frames
-    progress("[3/4] Analysing")
-    results = analyse_wave(project, wave, ingested, previous)
-    progress(f"[4/4] Writing {len(results)} results, charts and workbooks")
-    manifest = manifest_mod.build_manifest(
-        inputs={**{f"raw/{k}": v for k, v in ingested.inputs.items()}, "survey.yml": project.paths.config_file},
-        config_digest=project.digest, command=command, started=started,
-        finished=dt.datetime.now(dt.timezone.utc), validation_summary=summarise(ingested.problems))
-    output = export_wave(project, wave, results, ingested, manifest, progress)
+    with files.commit_together(project.paths.root):  # processed data and outputs change together
+        progress("[2/4] Writing processed data")
+        processed = write_processed(project, ingested)
+        previous = None
+        if wave.compare_to:
+            previous_wave = project.wave(wave.compare_to)
+            previous = load_processed(project, previous_wave)
+            if not previous:
+                progress(f"  comparison wave {previous_wave.id} has no processed data; processing it first")
+                prev_ingested = ingest_wave(project, previous_wave)
+                if not prev_ingested.errors:
+                    write_processed(project, prev_ingested)
+                    previous = prev_ingested.frames
+        progress("[3/4] Analysing")
+        results = analyse_wave(project, wave, ingested, previous)
+        progress(f"[4/4] Writing {len(results)} results, charts and workbooks")
+
+        def manifest() -> dict:
+            return manifest_mod.build_manifest(
+                inputs={**{f"raw/{k}": v for k, v in ingested.inputs.items()},
+                        "survey.yml": project.paths.config_file},
+                config_digest=project.digest, command=command, started=started,
+                finished=dt.datetime.now(dt.timezone.utc), validation_summary=summarise(ingested.problems),
+                root=project.paths.root)
+
+        output = export_wave(project, wave, results, ingested, manifest, progress)
     report = RunReport(wave=wave.id, processed=processed, output=output, problems=ingested.problems,
                        results=len(results))
     if render:
