@@ -37,7 +37,7 @@ from survey.model import Result
 
 # result kinds that are one question's distribution (shown in the dataset chapters)
 QUESTION_KINDS = None  # every kind except comparisons and triangulation (see WaveResults.of)
-THEMES = ("grants", "premises", "agreements", "operational", "communication", "volunteering")
+THEMES = ("grants", "premises", "agreements", "cooperation", "communication", "volunteering")
 CONFIDENCE = 0.95  # the level of every interval the analysis reports
 _CURRENT: "WaveResults | None" = None
 
@@ -376,6 +376,21 @@ class WaveResults:
     def triangulation(self) -> list[Result]:
         return [r for r in self.results.values() if "triangulation" in r.kind]
 
+    def triangulation_rows(self, theme: str) -> list[str]:
+        """One theme's side-by-side figures from the triangulation result (share and count/n per source)."""
+        from survey import labels
+        out = []
+        for result in self.triangulation():
+            table = result.table
+            if "theme" not in table.columns:
+                continue
+            for row in table[table["theme"].astype(str) == theme].to_dict(orient="records"):
+                source = labels.code_label(result, row.get("source", row.get("dataset", "")), self.lang)
+                out.append(self.t("triangulation_row", source=source, pct=fmt.format_percent(row.get("pct"), self.lang),
+                                  count=fmt.format_count(row.get("count"), self.lang),
+                                  n=fmt.format_count(row.get("n"), self.lang)))
+        return out
+
     def show_plan(self) -> None:
         """For each theme: the triangulation view, each dataset's finding, the needs it supports."""
         for result in self.triangulation():
@@ -389,10 +404,13 @@ class WaveResults:
         for theme in THEMES:
             _emit(f"## {self.t('theme_' + theme)} {{#sec-theme-{theme}}}\n")
             found = [r for r in evidence if self.theme_of(r) == theme]
-            if not found:
+            rows = self.triangulation_rows(theme)
+            if not found and not rows:
                 _emit(self.t("theme_no_evidence") + "\n")
                 continue
             _emit(f"### {self.t('evidence_heading')}\n")
+            if rows:
+                _emit(self.t("triangulation_lead", rows="; ".join(rows)) + "\n")
             _emit("\n".join(f"- *{self.t('ch_' + r.dataset)}*: {self.finding(r)} ({self.t('evidence')}: "
                             f"{self.evidence_link(r)})" for r in found) + "\n")
             _emit(f"### {self.t('needs_heading')}\n")
@@ -519,7 +537,7 @@ class WaveResults:
 
 DEFAULT_THEMES = {
     # network questions carry no `theme:` key in their instrument yet
-    "network": {"grants": "grants", "agreements": "agreements", "partnership_forms": "operational"},
+    "network": {"grants": "grants", "agreements": "agreements", "partnership_forms": "cooperation"},
 }
 
 
