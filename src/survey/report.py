@@ -43,12 +43,7 @@ _CURRENT: "WaveResults | None" = None
 
 
 # --------------------------------------------------------------------------- texts
-def _texts_file(paths: Paths | None = None) -> Path:
-    paths = paths or Paths(project_root())
-    file = paths.reports / "_texts.yml"
-    if file.is_file():
-        return file
-    return Path(__file__).resolve().parents[2] / "reports" / "_texts.yml"
+CHECKOUT_TEXTS = Path(__file__).resolve().parents[2] / "reports" / "_texts.yml"
 
 
 @lru_cache(maxsize=8)
@@ -58,8 +53,16 @@ def _read_texts(file: str) -> dict:
 
 
 def load_texts(lang: str = "fi", paths: Paths | None = None) -> dict:
-    """Every report text in ``lang`` (Finnish where ``lang`` lacks one): key -> template."""
-    raw = _read_texts(str(_texts_file(paths)))
+    """Every report text in ``lang`` (Finnish where ``lang`` lacks one): key -> template.
+
+    The project's ``reports/_texts.yml`` (a municipality's own wording) overrides the
+    texts shipped with the package checkout, key by key.
+    """
+    paths = paths or Paths(project_root())
+    raw = {}
+    for file in (CHECKOUT_TEXTS, paths.reports / "_texts.yml"):
+        if file.is_file():
+            raw.update(_read_texts(str(file)))
     return {key: (value.get(lang) or value.get("fi") or "") if isinstance(value, dict) else str(value)
             for key, value in raw.items()}
 
