@@ -148,11 +148,13 @@ class Result:
     def to_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "table"}
         data["table"] = self.table.to_dict(orient="records")
+        data["table_columns"] = [str(c) for c in self.table.columns]
         return _to_plain(data)
 
     @classmethod
     def from_dict(cls, data: dict) -> "Result":
         data = dict(data)
-        data["table"] = pd.DataFrame.from_records(data.get("table", []))
+        columns = data.pop("table_columns", None)
+        data["table"] = pd.DataFrame.from_records(data.get("table", []), columns=columns)
         data["notes"] = tuple(data.get("notes", ()))
         return cls(**data)

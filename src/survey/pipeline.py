@@ -184,20 +184,48 @@ def analyse_wave(project: Project, wave: Wave, ingested: Ingested,
 
 def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_label: str,
                 synthetic: bool, theme=None) -> str:
-    """Draw one result's report and slide charts and write them with their alt texts into ``folder``."""
+    """Draw one result's report and slide charts and write them with their alt texts into ``folder``.
+
+    The first language's files are ``<id>.<size>.png/.svg``; each further report
+    language gets ``<id>.<size>.<lang>.png/.svg``.
+    """
     from survey import charts, export
 
     if not charts.has_chart(result):
         return result.id
-    for size in ("report", "slide"):
-        figure = charts.draw(result, lang=languages[0], size=size, wave_label=wave_label, synthetic=synthetic,
-                             theme=theme)
-        if figure is not None:
-            export.save_figure(figure, folder / f"{result.id}.{size}")
-    for lang in languages:
+    for i, lang in enumerate(languages):
+        suffix = "" if i == 0 else f".{lang}"
+        source = dataset_title(result.dataset, lang)
+        for size in ("report", "slide"):
+            figure = charts.draw(result, lang=lang, size=size, wave_label=wave_label, synthetic=synthetic,
+                                 source=source, theme=theme)
+            if figure is not None:
+                export.save_figure(figure, folder / f"{result.id}.{size}{suffix}")
         files.write_text_atomic(folder / f"{result.id}.alt.{lang}.txt",
                                 charts.alt_text(result, lang, synthetic=synthetic) + "\n")
     return result.id
+
+
+def dataset_title(dataset: str, lang: str) -> str:
+    """The dataset's name in ``lang`` for chart footers ('' for results that span datasets)."""
+    try:
+        title = load_instrument(dataset).title
+    except Exception:  # triangulation and other cross-dataset results
+        return ""
+    return title.get(lang) or title.get("fi", "")
+
+
+def project_theme(project: Project, progress: Progress = _quiet):
+    """The chart theme from survey.yml's organisation colour and logo; notes are shown as warnings."""
+    from survey import style
+
+    logo = None
+    if project.logo:
+        logo = style.load_logo(project.paths.root / project.logo)
+    theme = style.make_theme(project.colors, project.logo, logo)
+    for note in getattr(theme, "notes", ()) or ():
+        progress(f"  warning: {note}")
+    return theme
 
 
 def _draw_task(args: tuple) -> str:
@@ -259,7 +287,10 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
     import os
     from concurrent.futures import ProcessPoolExecutor
 
-    code = chart_code_digest()
+    import hashlib
+    import pickle
+
+    code = chart_code_digest() + hashlib.sha256(pickle.dumps(theme)).hexdigest()
     keys = {r.id: figure_key(r, languages, wave_label, synthetic, code) for r in results}
     todo = reuse_figures(results, previous, folder, keys) if previous and previous.is_dir() else list(results)
     if len(todo) < len(results):
@@ -291,8 +322,8 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
         results_dir.mkdir(parents=True, exist_ok=True)
         for result in results:
             files.write_text_atomic(results_dir / f"{result.id}.json", to_json(result.to_dict()))
-        draw_all(results, figures, languages, wave.label, wave.synthetic, previous=target / "figures",
-                 progress=progress)
+        draw_all(results, figures, languages, wave.label, wave.synthetic, theme=project_theme(project, progress),
+                 previous=target / "figures", progress=progress)
         export.write_tables_xlsx(results, stage / "tables.xlsx", lang=languages[0], synthetic=wave.synthetic,
                                  wave_label=wave.label)
         for lang in languages[1:]:
