@@ -66,13 +66,15 @@ def ingest_dataset(project: Project, wave: Wave, spec: DatasetSpec,
     raw = read(path, fmt=spec.format, sheet=spec.sheet)
     instrument = instrument or load_instrument(spec.name)
     normal = normalise(raw, instrument, spec, wave=wave.id)
+    raw_meta = raw.meta
+    del raw  # free the raw frame before validation (peak memory on large waves)
     problems = list(normal.problems)
-    problems += validate_frame(normal.frame, instrument, file=raw.meta.source, headers=normal.headers)
+    problems += validate_frame(normal.frame, instrument, file=raw_meta.source, headers=normal.headers)
     frame, problems = clean(normal.frame, instrument, problems, wave_cleaning(wave), normal.headers)
     frame = redact_text_columns(frame, instrument, names=list(project.redact_names) + list(normal.identifier_values))
     meta = {
-        "dataset": spec.name, "source": spec.file, "format": raw.meta.format, "encoding": raw.meta.encoding,
-        "sha256": files.sha256_file(path), "respondents_in_file": raw.meta.respondents,
+        "dataset": spec.name, "source": spec.file, "format": raw_meta.format, "encoding": raw_meta.encoding,
+        "sha256": files.sha256_file(path), "respondents_in_file": raw_meta.respondents,
         "respondents": int(len(frame)), "headers": normal.headers,
         "dropped_identifiers": list(normal.dropped_identifiers), "absent_questions": list(normal.absent_questions),
         "synthetic": wave.synthetic, "wave": wave.id,
