@@ -14,6 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from survey.config import DatasetSpec
@@ -80,18 +81,74 @@ def _cell(value: object) -> str:
 
 def _map_unique(series: pd.Series, func) -> list:
     """Apply ``func`` once per distinct value of ``series`` (fast on large waves)."""
-    values = series.tolist()
-    cache: dict = {}
-    result = []
-    for value in values:
-        try:
-            result.append(cache[value])
-        except KeyError:
-            cache[value] = func(value)
-            result.append(cache[value])
-        except TypeError:  # unhashable
-            result.append(func(value))
-    return result
+    return _as_list(_map_column(series, func))
+
+
+def _as_list(column) -> list:
+    return column if isinstance(column, list) else list(column)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_float(value: object) -> bool:
+    return isinstance(value, (float, np.floating))
+
+
+def _map_column(series: pd.Series, func):
+    """``func`` of every cell of ``series``, computed once per distinct value.
+
+    When every mapped value is an integer, a boolean or a float (or missing), the
+    result is built directly as a nullable ``Int64``/``boolean``/``Float64`` array;
+    otherwise it is the list of mapped values (the frame constructor infers its dtype,
+    as for any list).
+    """
+    n = len(series)
+    values = series.to_numpy(dtype=object) if series.dtype.kind not in "biuf" else series.to_numpy()
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable cells: one call per cell
+        return [func(value) for value in values.tolist()]
+    uniques = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
+    mapped = [func(value) for value in uniques]
+    missing = codes < 0
+    if missing.any():
+        if values.dtype.kind == "f":
+            na_results = [func(float("nan"))]
+            na_index = np.zeros(int(missing.sum()), dtype=np.intp)
+        else:  # one result per kind of missing value (None, NaN, pd.NA, NaT...)
+            by_type: dict = {}
+            na_values = values[missing]
+            na_index = np.empty(len(na_values), dtype=np.intp)
+            for i, value in enumerate(na_values.tolist()):
+                key = type(value)
+                if key not in by_type:
+                    by_type[key] = len(by_type)
+                na_index[i] = by_type[key]
+            first = {}
+            for value in na_values.tolist():
+                first.setdefault(type(value), value)
+            na_results = [func(first[key]) for key in by_type]
+        codes = codes.copy()
+        codes[missing] = len(mapped) + na_index
+        mapped = mapped + na_results
+    lut = np.empty(len(mapped), dtype=object)
+    lut[:] = mapped
+    is_na = np.fromiter((v is pd.NA for v in mapped), dtype=bool, count=len(mapped))
+    present = [v for v in mapped if v is not pd.NA]
+    if n and present:
+        take = codes if len(codes) else np.zeros(0, dtype=np.intp)
+        if all(_is_int(v) for v in present):
+            data = np.array([0 if na else int(v) for v, na in zip(mapped, is_na)], dtype=np.int64)
+            return pd.arrays.IntegerArray(data[take], is_na[take])
+        if all(isinstance(v, (bool, np.bool_)) for v in present):
+            data = np.array([False if na else bool(v) for v, na in zip(mapped, is_na)], dtype=bool)
+            return pd.arrays.BooleanArray(data[take], is_na[take])
+        if all(_is_float(v) and v == v for v in present):
+            data = np.array([0.0 if na else float(v) for v, na in zip(mapped, is_na)], dtype=np.float64)
+            return pd.arrays.FloatingArray(data[take], is_na[take])
+    return lut[codes].tolist()
 
 
 def to_flag(value: object) -> object:
@@ -199,10 +256,10 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
             codes = [o.code for o in q.options] + list(q.extra.get("missing") or [])
             raw_labels = {o.code: o.label for o in rq.options}
             col = rq.columns[0]
-            out[q.id] = _map_unique(frame[col], lambda v: _map_value(v, lookup, codes, raw_labels))
+            out[q.id] = _map_column(frame[col], lambda v: _map_value(v, lookup, codes, raw_labels))
             headers[q.id] = rq.text
         elif q.type == "numeric":
-            out[q.id] = _map_unique(frame[rq.columns[0]], _to_number)
+            out[q.id] = _map_column(frame[rq.columns[0]], _to_number)
             headers[q.id] = rq.text
         elif q.type == "date":
             out[q.id] = pd.to_datetime(frame[rq.columns[0]], errors="coerce", dayfirst=True)
@@ -257,7 +314,7 @@ def _normalise_multi(rq: Question, q: InstrumentQuestion, frame: pd.DataFrame, r
     for option in q.options:
         col = q.option_column(option.code)
         if option.code in found:
-            out[col] = _map_unique(frame[found[option.code]], to_flag)
+            out[col] = _map_column(frame[found[option.code]], to_flag)
             headers[col] = f"{rq.text} / {option.label('fi')}"
         else:
             added_in = option.extra.get("added_in")
@@ -269,12 +326,23 @@ def _normalise_multi(rq: Question, q: InstrumentQuestion, frame: pd.DataFrame, r
             headers[col] = f"{rq.text} / {option.label('fi')}"
     cols = [q.option_column(o.code) for o in q.options]
     asked = [c for c, o in zip(cols, q.options) if o.code in found]
-    block = pd.DataFrame({c: pd.Series(out[c], dtype=object) for c in asked}, index=pd.RangeIndex(len(frame)))
-    answered = block.notna().any(axis=1) if asked else pd.Series(False, index=block.index)
+    n = len(frame)
+    answered = np.zeros(n, dtype=bool)
     for c in asked:
-        column = block[c].where(block[c].notna(), False).where(answered, pd.NA)
-        out[c] = column.tolist()
-    out[q.answered_column] = answered.tolist()
+        column = out[c]
+        if isinstance(column, pd.arrays.BooleanArray):
+            answered |= ~column._mask
+        else:
+            answered |= pd.notna(pd.Series(column, dtype=object)).to_numpy()
+    for c in asked:
+        column = out[c]
+        if isinstance(column, pd.arrays.BooleanArray):
+            # not selected (False) where blank, missing where the question was not answered
+            out[c] = pd.arrays.BooleanArray(column._data & ~column._mask, ~answered)
+        else:
+            values = pd.Series(column, dtype=object)
+            out[c] = values.where(values.notna(), False).where(answered, pd.NA).tolist()
+    out[q.answered_column] = answered
     headers[q.answered_column] = rq.text
     if rq.text_column:
         out[f"{q.id}__text"] = pd.array([_cell(v) or pd.NA for v in frame[rq.text_column].tolist()], dtype="string")

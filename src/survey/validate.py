@@ -136,7 +136,7 @@ def clean(frame: pd.DataFrame, instrument: Instrument, problems: list[Problem], 
           headers: dict) -> tuple[pd.DataFrame, list[Problem]]:
     """Apply the wave's cleaning decisions; return a typed copy and the problems, handled ones marked."""
     rules = {**CLEANING_DEFAULTS, **(cleaning or {})}
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write: columns are copied only when changed
     out: list[Problem] = []
     invalid_rules = {"known code", "0/1 selection", "a number"}
     reverse = {v: k for k, v in headers.items()}
@@ -163,7 +163,7 @@ def clean(frame: pd.DataFrame, instrument: Instrument, problems: list[Problem], 
 
 def cast_types(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """A copy of ``frame`` with the normal form's dtypes (Int64 codes, boolean flags, strings)."""
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write: columns are copied only when changed
     frame["respondent_id"] = frame["respondent_id"].astype("string")
     frame["source_row"] = frame["source_row"].astype("Int64")
     for q in instrument.questions:
