@@ -49,6 +49,13 @@ def test_collect_alt_texts_keys_by_image_bytes(figures):
                     agreements: "Vaakapylväskuvio: sopimukset."}  # no sv sidecar: Finnish
 
 
+def test_collect_alt_texts_per_language_chart_files(figures):
+    (figures / "network-grants.report.sv.png").write_bytes(_png((201, 0, 0)))
+    alts = render.collect_alt_texts(figures, "fi")
+    swedish = hashlib.sha256((figures / "network-grants.report.sv.png").read_bytes()).hexdigest()
+    assert alts[swedish] == "Liggande stapeldiagram: bidrag."
+
+
 def _docx_with_pictures(path: Path, images: list[Path]) -> Path:
     from docx import Document
     from docx.shared import Cm

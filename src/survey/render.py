@@ -93,15 +93,17 @@ def sha256_bytes(data: bytes) -> str:
 def collect_alt_texts(figures_dir: Path, lang: str = "fi") -> dict[str, str]:
     """Map the SHA-256 of every figure PNG in ``figures_dir`` to its alt text in ``lang``.
 
-    Alt text is read from the sidecar ``<id>.alt.<lang>.txt`` (or ``<id>.alt.txt``).
+    Alt text is read from the sidecar ``<id>.alt.<lang>.txt`` (or ``<id>.alt.txt``); a chart
+    drawn for one language (``<id>.<size>.<lang>.png``) gets that language's alt text.
     """
     alts: dict[str, str] = {}
     figures_dir = Path(figures_dir)
     if not figures_dir.is_dir():
         return alts
     for png in sorted(figures_dir.glob("*.png")):
-        result_id = png.name.split(".")[0]
-        alt = read_alt_text(figures_dir, result_id, lang)
+        parts = png.name.split(".")  # <id>.<size>.png or <id>.<size>.<lang>.png
+        result_id = parts[0]
+        alt = read_alt_text(figures_dir, result_id, parts[2] if len(parts) == 4 else lang)
         if alt:
             alts[sha256_bytes(png.read_bytes())] = alt
     return alts
