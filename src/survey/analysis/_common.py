@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from survey.config import LANGUAGES
@@ -28,6 +29,43 @@ def is_missing(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+def factorize_keys(values: pd.Series) -> tuple[np.ndarray, list]:
+    """Code keys of a column, computed once per distinct value: ``(index, keys)``.
+
+    ``index[i]`` is row ``i``'s position in ``keys`` (``-1`` where the value is
+    missing); ``keys[j]`` is :func:`code_key` of the ``j``-th distinct value (two
+    distinct values may share a key, e.g. ``"1"`` and ``" 1"``). Object columns
+    (mixed types, where ``1``, ``1.0`` and ``True`` could hash alike) are keyed cell
+    by cell first, so every column gets exactly the keys the cells give.
+    """
+    if values.dtype == object:
+        keys = [None if is_missing(v) else code_key(v) for v in values]
+        index, uniques = pd.factorize(np.array(keys, dtype=object), use_na_sentinel=True)
+        return np.asarray(index, dtype=np.int64), list(uniques)
+    index, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.asarray(index, dtype=np.int64), [code_key(u) for u in uniques]
+
+
+def keys_series(values: pd.Series, index: np.ndarray, keys: list) -> pd.Series:
+    """Each row's code key (``None`` where missing) as an object Series on ``values``' index."""
+    return pd.Series(lookup(index, keys, missing=None, dtype=object), index=values.index, dtype=object)
+
+
+def first_cell(values: pd.Series, index: np.ndarray, j: int):
+    """The first cell whose distinct-value position is ``j``, as iterating the column gives it."""
+    row = int(np.argmax(index == j))
+    return next(iter(values.iloc[row: row + 1]))
+
+
+def lookup(index: np.ndarray, per_key, missing=False, dtype=bool) -> np.ndarray:
+    """``per_key[index[i]]`` for every row, ``missing`` where ``index`` is ``-1``."""
+    table = np.empty(len(per_key) + 1, dtype=dtype)
+    for i, value in enumerate(per_key):
+        table[i] = value
+    table[-1] = missing
+    return table[index]
 
 
 def require_columns(frame: pd.DataFrame, columns, question) -> None:

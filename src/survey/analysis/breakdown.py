@@ -26,14 +26,15 @@ run on the shown groups only, and only when at least two are shown.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import math
 
 import numpy as np
 import pandas as pd
 
-from survey.analysis._common import (code_key, is_missing, missing_codes, option_labels, question_title,
-                                     require_columns, require_type)
+from survey.analysis._common import (code_key, factorize_keys, first_cell, is_missing, lookup, missing_codes,
+                                     option_labels, question_title, require_columns, require_type)
 from survey.analysis.disclosure import (OTHER_LABELS, DisclosureRule, as_rule, merge_small_groups,
                                         protect_groups, suppress_cells)
 from survey.analysis.frequencies import answered_mask, classify_single, multi_columns, offered_options
@@ -93,16 +94,34 @@ def group_codes(frame: pd.DataFrame, by) -> tuple[pd.Series, list]:
     declared = [o.code for o in by.options]
     by_key = {code_key(c): c for c in declared}
     user_missing = {code_key(c) for c in missing_codes(by)}
-    values = []
+    column = frame[by.id]
     extra = []
-    for value in frame[by.id]:
-        if is_missing(value) or code_key(value) in user_missing:
-            values.append(None)
-            continue
-        code = by_key.get(code_key(value), value)
-        if code_key(code) not in by_key and code not in extra:
-            extra.append(code)
-        values.append(code)
+    if column.dtype == object:  # mixed types: decide cell by cell
+        values = []
+        for value in column:
+            if is_missing(value) or code_key(value) in user_missing:
+                values.append(None)
+                continue
+            code = by_key.get(code_key(value), value)
+            if code_key(code) not in by_key and code not in extra:
+                extra.append(code)
+            values.append(code)
+        return pd.Series(values, index=frame.index, dtype=object), declared + extra
+    # One decision per distinct value, in order of first appearance (as the cells come).
+    index, uniques = pd.factorize(column, use_na_sentinel=True)
+    per_value = []
+    for j, unique in enumerate(uniques):
+        key = code_key(unique)
+        if key in user_missing:
+            per_value.append(None)
+        elif key in by_key:
+            per_value.append(by_key[key])
+        else:
+            code = first_cell(column, index, j)
+            if code not in extra:
+                extra.append(code)
+            per_value.append(code)
+    values = lookup(np.asarray(index, dtype=np.int64), per_value, missing=None, dtype=object)
     return pd.Series(values, index=frame.index, dtype=object), declared + extra
 
 
@@ -137,23 +156,34 @@ class _Groups:
     merged: list
     rule: DisclosureRule
 
-    @property
+    @functools.cached_property
     def index(self) -> np.ndarray:
-        """Each row's position in ``order`` (-1: no group)."""
+        """Each row's position in ``order`` (-1: no group); computed once, read-only."""
         pos = {g: i for i, g in enumerate(self.order)}
-        return np.array([pos.get(g, -1) if g is not None else -1 for g in self.series], dtype=np.int64)
+        codes, uniques = pd.factorize(self.series.to_numpy(dtype=object), use_na_sentinel=True)
+        out = lookup(np.asarray(codes, dtype=np.int64), [pos.get(g, -1) if g is not None else -1 for g in uniques],
+                     missing=-1, dtype=np.int64)
+        out.flags.writeable = False
+        return out
 
 
 def crosstab(group_index: np.ndarray, keys, codes: list, groups: int, mask=None) -> np.ndarray:
     """Counts of rows per group x code (``keys``: each row's code key; ``mask``: rows to count)."""
     pos = {code_key(c): i for i, c in enumerate(codes)}
-    code_index = np.array([pos.get(k, -1) if k is not None else -1 for k in keys], dtype=np.int64)
+    key_index, uniques = pd.factorize(np.asarray(list(keys), dtype=object), use_na_sentinel=True)
+    code_index = lookup(np.asarray(key_index, dtype=np.int64), [pos.get(k, -1) for k in uniques], missing=-1,
+                        dtype=np.int64)
+    return count_matrix(group_index, code_index, groups, len(codes), mask)
+
+
+def count_matrix(group_index: np.ndarray, code_index: np.ndarray, groups: int, n_codes: int,
+                 mask=None) -> np.ndarray:
+    """Counts of rows per group x code from each row's group and code position (-1: none)."""
     keep = (group_index >= 0) & (code_index >= 0)
     if mask is not None:
         keep &= np.asarray(mask, dtype=bool)
-    out = np.zeros((groups, len(codes)), dtype=np.int64)
-    np.add.at(out, (group_index[keep], code_index[keep]), 1)
-    return out
+    flat = group_index[keep] * n_codes + code_index[keep]
+    return np.bincount(flat, minlength=groups * n_codes).astype(np.int64).reshape(groups, n_codes)
 
 
 def group_counts(group_index: np.ndarray, mask, groups: int) -> list[int]:
@@ -169,7 +199,9 @@ def prepare_groups(frame: pd.DataFrame, by, rule: DisclosureRule) -> _Groups:
     if rule.merge_small_groups:
         series, merged = merge_small_groups(series, rule.min_group_size, order=order, other_code=rule.other_code)
         order = [c for c in order if c not in merged] + ([rule.other_code] if merged else [])
-    sizes = {g: int((series == g).sum()) for g in order}
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    per_value = list(zip(uniques, np.bincount(codes[codes >= 0], minlength=len(uniques)).tolist()))
+    sizes = {g: int(sum(count for value, count in per_value if value == g)) for g in order}
     order = [g for g in order if sizes[g] > 0]
     sizes = {g: sizes[g] for g in order}
     hidden = set(protect_groups(sizes, rule.min_group_size))
@@ -274,9 +306,11 @@ def _item_test_categorical(groups, item, code, full, shown, hidden, mask) -> dic
 def _single(frame, question, groups):
     answered, _, _ = classify_single(frame[question.id], question)
     codes = [o.code for o in question.options]
-    keys = [None if is_missing(v) else code_key(v) for v in frame[question.id]]
+    key_index, keys = factorize_keys(frame[question.id])
+    pos = {code_key(c): i for i, c in enumerate(codes)}
+    code_index = lookup(key_index, [pos.get(k, -1) for k in keys], missing=-1, dtype=np.int64)
     index = groups.index
-    matrix = crosstab(index, keys, codes, len(groups.order), mask=answered.to_numpy())
+    matrix = count_matrix(index, code_index, len(groups.order), len(codes), mask=answered.to_numpy())
     bases = group_counts(index, answered.to_numpy(), len(groups.order))
     rows, test, hidden = _categorical_item(groups, question.id, None, codes, matrix, bases)
     return rows, [test], hidden, option_labels(question)
@@ -312,8 +346,7 @@ def _likert_item(frame, question, groups):
     codes = list(scale) + ([dk] if dk is not None else [])
     index = groups.index
     G = len(groups.order)
-    keys = [k if isinstance(k, str) else None for k in parts["keys"].tolist()]
-    matrix = crosstab(index, keys, codes, G)
+    matrix = count_matrix(index, parts["code_index"], G, len(codes))
     is_scale = parts["is_scale"].to_numpy()
     n_scale = group_counts(index, is_scale, G)
     n_all = group_counts(index, is_scale | parts["is_dk"].to_numpy(), G)
@@ -550,15 +583,13 @@ def adjust_chapter(results: list[Result]) -> list[Result]:
     ``"chapter"`` and ``test["family_size"]`` the number of p-values adjusted
     together. Results without tests are returned unchanged; inputs are not modified.
     """
-    import copy
-
     slots = []
     for ri, r in enumerate(results):
         for ti, item in enumerate((r.test or {}).get("items") or []):
             slots.append((ri, ti, item.get("p")))
     adjusted = adjust_bh([p for _, _, p in slots])
     size = sum(p is not None for _, _, p in slots)
-    tests = {ri: copy.deepcopy(r.test) for ri, r in enumerate(results) if (r.test or {}).get("items")}
+    tests = {ri: _copy_tree(r.test) for ri, r in enumerate(results) if (r.test or {}).get("items")}
     for (ri, ti, _), p in zip(slots, adjusted):
         tests[ri]["items"][ti]["p_adjusted"] = p
     out = []
@@ -573,6 +604,24 @@ def adjust_chapter(results: list[Result]) -> list[Result]:
             test["p_adjusted"] = test["items"][0]["p_adjusted"]
         out.append(dataclasses.replace(r, test=test))
     return out
+
+
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def _copy_tree(value):
+    """A deep copy of a JSON-like test dict (dicts, lists, tuples of plain values); anything else is deep-copied."""
+    if isinstance(value, _ATOMS):
+        return value
+    if type(value) is dict:
+        return {k: _copy_tree(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_copy_tree(v) for v in value]
+    if type(value) is tuple:
+        return tuple(_copy_tree(v) for v in value)
+    import copy
+
+    return copy.deepcopy(value)
 
 
 def adjust_by_chapter(results: list[Result], chapter_of=None) -> list[Result]:

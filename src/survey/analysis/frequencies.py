@@ -15,10 +15,11 @@ Instrument fields read here (``survey.instruments.InstrumentQuestion``):
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from survey.analysis._common import (code_key, is_missing, missing_codes, option_labels, question_title,
-                                     require_columns, require_type, result_id)
+from survey.analysis._common import (code_key, factorize_keys, first_cell, lookup, missing_codes, option_labels,
+                                     question_title, require_columns, require_type, result_id)
 from survey.analysis.proportions import wilson_interval
 from survey.model import Result
 
@@ -38,8 +39,8 @@ def classify_single(values: pd.Series, question) -> tuple[pd.Series, pd.Series, 
     """Split a single-choice (or Likert) column into answered, user-missing and skipped masks."""
     missing = {code_key(c) for c in missing_codes(question)}
     skipped = values.isna()
-    keys = values.map(lambda v: None if is_missing(v) else code_key(v))
-    user_missing = keys.isin(missing) & ~skipped
+    index, keys = factorize_keys(values)
+    user_missing = pd.Series(lookup(index, [k in missing for k in keys]), index=values.index) & ~skipped
     answered = ~skipped & ~user_missing
     return answered.astype(bool), user_missing.astype(bool), skipped.astype(bool)
 
@@ -49,6 +50,20 @@ def count_codes(values: pd.Series, codes) -> tuple[dict, list]:
     by_key = {code_key(c): c for c in codes}
     counts = {c: 0 for c in codes}
     unknown: dict = {}
+    if values.dtype != object:
+        # One decision per distinct value (first-appearance order, as the cells come).
+        index, uniques = pd.factorize(values, use_na_sentinel=True)
+        index = np.asarray(index, dtype=np.int64)
+        if not (index < 0).any():
+            per_value = np.bincount(index, minlength=len(uniques)).tolist()
+            for j, unique in enumerate(uniques):
+                key = code_key(unique)
+                if key in by_key:
+                    counts[by_key[key]] += per_value[j]
+                else:
+                    value = first_cell(values, index, j)
+                    unknown[value] = unknown.get(value, 0) + per_value[j]
+            return counts, sorted(unknown.items(), key=lambda kv: code_key(kv[0]))
     for value in values:
         key = code_key(value)
         if key in by_key:

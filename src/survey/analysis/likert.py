@@ -21,8 +21,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from survey.analysis._common import (code_key, missing_codes, option_labels, question_title, require_columns,
-                                     require_type)
+from survey.analysis._common import (code_key, factorize_keys, keys_series, lookup, missing_codes, option_labels,
+                                     question_title, require_columns, require_type)
 from survey.analysis.frequencies import WHOLE_SAMPLE_SUPPRESSION
 from survey.analysis.proportions import mean_interval, wilson_interval
 from survey.config import LANGUAGES
@@ -50,18 +50,36 @@ def scale_of(question) -> dict:
 
 
 def split_item(values: pd.Series, question) -> dict:
-    """Split an item's column into scale values (float), and counts of dont-know, user-missing, skipped."""
+    """Split an item's column into scale values (float), and counts of dont-know, user-missing, skipped.
+
+    Code keys are computed once per distinct value (:func:`factorize_keys`), not per
+    cell. Besides the masks, ``code_index`` gives each row's position in
+    ``codes`` (the scale codes, then the dont-know code; ``-1`` for anything
+    else) and ``key_counts`` the number of rows per code key.
+    """
     spec = scale_of(question)
-    keys = values.map(lambda v: None if pd.isna(v) else code_key(v))
+    index, ukeys = factorize_keys(values)
     scale_keys = {code_key(c): c for c in spec["scale"]}
-    is_scale = keys.isin(list(scale_keys))
-    is_dk = keys == code_key(spec["dont_know"]) if spec["dont_know"] is not None else pd.Series(False, index=keys.index)
-    is_missing = keys.isin([code_key(c) for c in spec["missing"]])
-    skipped = keys.isna()
+    dk_key = code_key(spec["dont_know"]) if spec["dont_know"] is not None else None
+    missing_keys = {code_key(c) for c in spec["missing"]}
+    codes = list(spec["scale"]) + ([spec["dont_know"]] if spec["dont_know"] is not None else [])
+    pos = {code_key(c): i for i, c in enumerate(codes)}
+    is_scale = lookup(index, [k in scale_keys for k in ukeys])
+    is_dk = lookup(index, [dk_key is not None and k == dk_key for k in ukeys])
+    is_missing = lookup(index, [k in missing_keys for k in ukeys])
+    skipped = index < 0
     other = ~(is_scale | is_dk | is_missing | skipped)
-    return {"spec": spec, "keys": keys, "is_scale": is_scale.astype(bool), "is_dk": is_dk.fillna(False).astype(bool),
-            "is_missing": is_missing.astype(bool), "skipped": skipped.astype(bool), "other": other.astype(bool),
-            "scale_values": pd.to_numeric(values[is_scale.astype(bool)], errors="coerce").astype(float)}
+    code_index = lookup(index, [pos.get(k, -1) for k in ukeys], missing=-1, dtype=np.int64)
+    per_unique = np.bincount(index[index >= 0], minlength=len(ukeys))
+    key_counts: dict = {}
+    for k, count in zip(ukeys, per_unique.tolist()):
+        key_counts[k] = key_counts.get(k, 0) + count
+    ix = values.index
+    return {"spec": spec, "keys": keys_series(values, index, ukeys), "is_scale": pd.Series(is_scale, index=ix),
+            "is_dk": pd.Series(is_dk, index=ix), "is_missing": pd.Series(is_missing, index=ix),
+            "skipped": pd.Series(skipped, index=ix), "other": pd.Series(other, index=ix),
+            "codes": codes, "code_index": code_index, "key_counts": key_counts,
+            "scale_values": pd.to_numeric(values[is_scale], errors="coerce").astype(float)}
 
 
 def _items(questions) -> list:
@@ -130,7 +148,7 @@ def analyse_likert(frame: pd.DataFrame, questions, *, dataset: str, wave: str = 
             notes.append(f"{q.id}: {int(parts['other'].sum())} answers with codes outside the scale were left out")
         agree_keys = {code_key(c) for c in spec["agree"]}
         for code in spec["scale"]:
-            count = int((parts["keys"] == code_key(code)).sum())
+            count = int(parts["key_counts"].get(code_key(code), 0))
             low, high = wilson_interval(count, n_all)
             rows.append({"item": q.id, "code": code, "count": count, "pct": count / n_all if n_all else math.nan,
                          "pct_scale": count / n_scale if n_scale else math.nan, "ci_low": low, "ci_high": high,
@@ -158,11 +176,12 @@ def summarise_item(values: pd.Series, question) -> dict:
     spec = parts["spec"]
     scale_values = parts["scale_values"]
     n_scale = int(parts["is_scale"].sum())
-    agree_keys = [code_key(c) for c in spec["agree"]]
-    agree = int(parts["keys"][parts["is_scale"]].isin(agree_keys).sum())
+    agree_keys = {code_key(c) for c in spec["agree"]}
+    scale_keys = {code_key(c) for c in spec["scale"]}
+    agree = sum(count for k, count in parts["key_counts"].items() if k in agree_keys and k in scale_keys)
     low, high = wilson_interval(agree, n_scale)
     mean = float(scale_values.mean()) if n_scale else math.nan
-    m_low, m_high = mean_interval(scale_values.tolist())
+    m_low, m_high = mean_interval(scale_values.to_numpy(dtype=float))
     return {"item": question.id, "n": n_scale + int(parts["is_dk"].sum()), "n_scale": n_scale,
             "n_dont_know": int(parts["is_dk"].sum()), "n_user_missing": int(parts["is_missing"].sum()),
             "n_skipped": int(parts["skipped"].sum()), "agree_count": agree,

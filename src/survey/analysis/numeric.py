@@ -11,8 +11,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from survey.analysis._common import (code_key, missing_codes, question_title, require_columns, require_type,
-                                     result_id)
+from survey.analysis._common import (code_key, factorize_keys, lookup, missing_codes, question_title,
+                                     require_columns, require_type, result_id)
 from survey.analysis.frequencies import WHOLE_SAMPLE_SUPPRESSION
 from survey.analysis.proportions import mean_interval
 from survey.model import Result
@@ -25,7 +25,8 @@ def numeric_values(values: pd.Series, question) -> tuple[pd.Series, int, int]:
     missing = {code_key(c) for c in missing_codes(question)}
     skipped = values.isna()
     numbers = pd.to_numeric(values, errors="coerce")
-    user_missing = ~skipped & values.map(lambda v: not pd.isna(v) and code_key(v) in missing).astype(bool)
+    index, keys = factorize_keys(values)
+    user_missing = ~skipped & pd.Series(lookup(index, [k in missing for k in keys]), index=values.index)
     unreadable = ~skipped & ~user_missing & numbers.isna()
     valid = numbers[~skipped & ~user_missing & ~unreadable].astype(float)
     return valid, int(user_missing.sum()), int(skipped.sum() + unreadable.sum())
@@ -38,7 +39,7 @@ def describe_numbers(valid: pd.Series) -> dict:
     """
     n = int(valid.size)
     arr = valid.to_numpy(dtype=float)
-    low, high = mean_interval(arr.tolist())
+    low, high = mean_interval(arr)
     if not n:
         return {"n": 0, **{k: math.nan for k in NUMERIC_COLUMNS[1:-1]}}
     return {"n": n, "mean": float(arr.mean()), "ci_low": low, "ci_high": high,

@@ -16,7 +16,9 @@ Proportions are fractions (0-1). A proportion with denominator 0 has no interval
 from __future__ import annotations
 
 import math
+import sys
 
+import numpy as np
 from scipy.stats import norm
 
 Z95 = float(norm.ppf(0.975))  # 1.959963984540054
@@ -73,14 +75,32 @@ def newcombe_difference(count1: int, n1: int, count2: int, n2: int,
 
 
 def mean_interval(values, confidence: float = 0.95) -> tuple[float, float]:
-    """Student-t interval of a mean; ``(nan, nan)`` with fewer than two values."""
+    """Student-t interval of a mean; ``(nan, nan)`` with fewer than two values.
+
+    The sums run left to right in double precision, exactly as Python's ``sum``
+    over the floats would (``np.cumsum`` is sequential; each squared deviation is
+    computed once per distinct value with Python's ``**``), so the figures do not
+    depend on whether a list or an array is passed.
+    """
     from scipy.stats import t
 
-    values = [float(v) for v in values]
-    n = len(values)
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        arr = values.astype(np.float64, copy=False).ravel()
+    else:
+        arr = np.array([float(v) for v in values], dtype=np.float64)
+    n = int(arr.size)
     if n < 2:
         return (math.nan, math.nan)
-    mean = sum(values) / n
-    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    mean = _sequential_sum(arr) / n
+    uniques, inverse = np.unique(arr, return_inverse=True)
+    squares = np.array([(v - mean) ** 2 for v in uniques.tolist()], dtype=np.float64)
+    sd = math.sqrt(_sequential_sum(squares[inverse.ravel()]) / (n - 1))
     half = float(t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
     return (mean - half, mean + half)
+
+
+def _sequential_sum(arr: np.ndarray) -> float:
+    """``sum(arr.tolist())`` as Python 3.11 computes it (plain left-to-right double additions)."""
+    if sys.version_info >= (3, 12):  # Python's sum of floats is compensated from 3.12 on
+        return sum(arr.tolist())
+    return float(np.cumsum(arr)[-1]) if arr.size else 0
