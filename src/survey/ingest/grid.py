@@ -13,6 +13,7 @@ import csv
 import io
 import warnings
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,13 @@ DELIMITERS = (",", ";", "\t", "|")
 
 @dataclass
 class Grid:
-    """Rows of cells (``None`` for blank) and the source row number of each row."""
+    """Rows of cells (``None`` for blank) and the source row number of each row.
+
+    Large text files keep their cells by column (``columns``: one pyarrow string
+    array per column, nulls for blank); ``rows`` is then a read-only view that
+    builds a row's cells when asked (the header rows), so the reader can convert
+    whole columns at once.
+    """
 
     rows: list[list]
     row_numbers: list[int]
@@ -34,10 +41,33 @@ class Grid:
     delimiter: str | None = None
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)
+    columns: list | None = None
 
     @property
     def width(self) -> int:
+        if self.columns is not None:
+            return len(self.columns) if len(self.row_numbers) else 0
         return max((len(r) for r in self.rows), default=0)
+
+
+class _ColumnRows(Sequence):
+    """Rows of a column-stored grid, each built on demand as a list of cells."""
+
+    def __init__(self, columns: list, length: int):
+        self._columns = columns
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError("grid row out of range")
+        return [column[index].as_py() for column in self._columns]
 
 
 def _clean(value):
@@ -221,10 +251,11 @@ def load_csv(path: Path) -> Grid:
     if "\x00" in text:
         raise InputError("this file is binary data of an unknown kind, not a survey export", file=str(path))
     delimiter = sniff_delimiter(text)
-    fast = _parse_with_pandas(text, delimiter, path) if len(text) > 1_000_000 else None
+    fast = _parse_columns(text, delimiter, path) if len(text) > 1_000_000 else None
     if fast is not None:
-        rows, numbers = _finish(*fast, path)
-        return Grid(rows, numbers, "csv", encoding=encoding, delimiter=delimiter)
+        columns, numbers = _finish_columns(*fast, path)
+        return Grid(_ColumnRows(columns, len(numbers)), numbers, "csv", encoding=encoding, delimiter=delimiter,
+                    columns=columns)
     rows, numbers = [], []
     csv.field_size_limit(MAX_CELL_CHARS * 4)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -249,33 +280,141 @@ def load_csv(path: Path) -> Grid:
     return Grid(rows, numbers, "csv", encoding=encoding, delimiter=delimiter)
 
 
+def _finish_columns(columns: list, numbers: list[int], path: Path) -> tuple[list, list[int]]:
+    """:func:`_finish` for a column-stored grid (every column as long as the file)."""
+    import numpy as np
+    import pyarrow as pa
+
+    valid = [np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool) for column in columns]
+    filled = np.zeros(len(numbers), dtype=bool)
+    for v in valid:
+        filled |= v
+    if not filled.any():
+        raise InputError("the file holds no data (every row is blank)", file=str(path))
+    everything = bool(filled.all())
+    width = len(columns)
+    while width > 0 and not (valid[width - 1] if everything else valid[width - 1][filled]).any():
+        width -= 1
+    if width > MAX_COLUMNS:
+        raise InputError(f"the file has {width} columns, more than any survey export this tool reads "
+                         f"({MAX_COLUMNS})", file=str(path))
+    columns = columns[:width]
+    if not everything:
+        mask = pa.array(filled)
+        columns = [column.filter(mask) for column in columns]
+        numbers = [n for n, keep in zip(numbers, filled.tolist()) if keep]
+    return columns, numbers
+
+
 def _parse_with_pandas(text: str, delimiter: str, path: Path) -> tuple[list[list], list[int]] | None:
     """Large files through pandas' C parser and pyarrow; None (use the csv module) when rows are ragged
     or a quoted cell spans lines, because then record numbers and line numbers part ways."""
-    import pandas as pd
+    parsed = _parse_columns(text, delimiter, path)
+    if parsed is None:
+        return None
+    columns, numbers = parsed
+    rows = [list(r) for r in zip(*(column.to_pylist() for column in columns))]
+    return rows, numbers
+
+
+def _parse_columns(text: str, delimiter: str, path: Path) -> tuple[list, list[int]] | None:
+    """:func:`_parse_with_pandas` keeping each column as a pyarrow string array (null for blank).
+
+    Files are split by pyarrow's CSV reader, which splits exactly as pandas' C parser does for
+    rectangular files; whatever it refuses (short rows, a quote left open at the end) goes
+    through pandas' C parser as before."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype="string[pyarrow]",
-                            na_filter=False, skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL)
-    except Exception:  # noqa: BLE001 - ragged or odd files take the careful path
+    table = _split_with_arrow(text, delimiter)
+    if table is None:
+        table = _split_with_pandas(text, delimiter)
+    if table is None:
         return None
-    if len(frame) != lines:
+    raw, length = table
+    if length != lines:
         return None
-    if frame.shape[1] > MAX_COLUMNS:
-        raise InputError(f"the file has {frame.shape[1]} columns, more than any survey export this tool reads "
+    if len(raw) > MAX_COLUMNS:
+        raise InputError(f"the file has {len(raw)} columns, more than any survey export this tool reads "
                          f"({MAX_COLUMNS})", file=str(path))
     columns = []
-    for j, column in enumerate(frame.columns):
-        values = pc.utf8_trim_whitespace(pa.array(frame[column].array))
+    for j, column in enumerate(raw):
+        values = pc.utf8_trim_whitespace(column)
         longest = pc.max(pc.utf8_length(values)).as_py() or 0
         if longest >= MAX_CELL_CHARS:
             row = int(pc.index(pc.utf8_length(values), longest).as_py())
             _check_cell(values[row].as_py(), path, row + 1, j)
         values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
-        columns.append(values.to_pylist())
-    rows = [list(r) for r in zip(*columns)]
-    return rows, list(range(1, len(rows) + 1))
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        columns.append(values)
+    return columns, list(range(1, length + 1))
 
+
+def _split_with_pandas(text: str, delimiter: str) -> tuple[list, int] | None:
+    import pandas as pd
+    import pyarrow as pa
+
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype="string[pyarrow]",
+                            na_filter=False, skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL)
+    except Exception:  # noqa: BLE001 - ragged or odd files take the careful path
+        return None
+    return [pa.array(frame[column].array) for column in frame.columns], len(frame)
+
+
+def _split_with_arrow(text: str, delimiter: str) -> tuple[list, int] | None:
+    """The cells by column through pyarrow's CSV reader, or None where it might part from pandas' C parser
+    (it refuses short rows, which pandas pads; it ends a quote left open at the end, which pandas refuses;
+    a lone carriage return is left to pandas as well)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    if text.count("\r") != text.count("\r\n"):
+        return None  # a lone CR ends a record too: records and lines may then part ways unnoticed
+    first = text.split("\n", 1)[0]
+    last = text.rstrip("\r\n").rsplit("\n", 1)[-1]
+    if _open_quote_at_end(last, delimiter):
+        return None
+    try:
+        width = len(next(csv.reader([first], delimiter=delimiter), []))
+        if width < 1:
+            return None
+        names = [f"f{j}" for j in range(width)]
+        table = pcsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pcsv.ReadOptions(column_names=names, use_threads=False),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                                            escape_char=False, newlines_in_values=False,
+                                            ignore_empty_lines=False),
+            convert_options=pcsv.ConvertOptions(column_types={name: pa.string() for name in names},
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                null_values=[]))
+    except Exception:  # noqa: BLE001 - pandas decides
+        return None
+    return [table.column(j) for j in range(width)], table.num_rows
+
+
+def _open_quote_at_end(line: str, delimiter: str) -> bool:
+    """Whether a record starting at ``line`` is still inside a quoted cell when the text ends (pandas'
+    C tokenizer refuses that: "EOF inside string")."""
+    quoted = after_quote = False
+    at_start = True
+    for ch in line:
+        if quoted:
+            if ch == '"':
+                quoted, after_quote = False, True
+            continue
+        if after_quote:
+            after_quote = False
+            if ch == '"':
+                quoted = True
+                continue
+        if ch == delimiter:
+            at_start = True
+        elif at_start and ch == '"':
+            quoted, at_start = True, False
+        else:
+            at_start = False
+    return quoted

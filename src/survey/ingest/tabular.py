@@ -93,36 +93,100 @@ NUMBER = re.compile(r"[-+]?(\d+|\d{1,3}( \d{3})+)([.,]\d+)?|[-+]?[.,]\d+")
 MAX_SINGLE_OPTIONS = 30
 
 
-@dataclass(eq=False)
 class _Col:
-    """A raw column during typing: its frame key, header texts and cleaned values."""
+    """A raw column during typing: its frame key, header texts and cleaned values.
 
-    key: str
-    index: int
-    top: str
-    sub: str
-    code: str
-    values: list  # one per data row; None for blank
-    import_id: str = ""
-    hint: str = ""
+    A column of a large text file arrives as a pyarrow array and is kept as
+    ``codes`` (one per data row, -1 for blank) into its distinct values in order
+    of first appearance; ``values`` (one per data row, None for blank) is then
+    built only when a rare path asks for it, and the common conversions map the
+    distinct values once and take them by code (:func:`_take`).
+    """
+
+    def __init__(self, key: str, index: int, top: str, sub: str, code: str, values: list | None,
+                 import_id: str = "", hint: str = "", arrow=None):
+        self.key = key
+        self.index = index
+        self.top = top
+        self.sub = sub
+        self.code = code
+        self.import_id = import_id
+        self.hint = hint
+        self._values = values
+        self.codes = None
+        if arrow is not None:
+            encoded = arrow.dictionary_encode()
+            self._uniques = encoded.dictionary.to_pylist()
+            self.codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+
+    @property
+    def values(self) -> list:
+        if self._values is None:
+            self._values = _take_objects(self, self._uniques).tolist()
+        return self._values
 
     @cached_property
     def filled(self) -> list:
+        if self.codes is not None:
+            return _objects(self._uniques)[self.codes[self.codes >= 0]].tolist()
         return [v for v in self.values if v is not None]
+
+    @cached_property
+    def n_filled(self) -> int:
+        if self.codes is not None:
+            return int(np.count_nonzero(self.codes >= 0))
+        return len(self.filled)
 
     @cached_property
     def unique(self) -> list:
         """Distinct filled values in order of first appearance (typing looks at these, not every cell)."""
+        if self.codes is not None:
+            return list(self._uniques)
         return list(dict.fromkeys(self.filled))
 
     @cached_property
     def counts(self) -> Counter:
+        if self.codes is not None:
+            tally = np.bincount(self.codes[self.codes >= 0], minlength=len(self._uniques)).tolist()
+            return Counter(dict(zip(self._uniques, tally)))
         return Counter(self.filled)
 
     def distinct_norm(self) -> set[str]:
         if "_norms" not in self.__dict__:
             self.__dict__["_norms"] = {_value_norm(v) for v in self.unique}
         return self.__dict__["_norms"]
+
+
+def _objects(mapped: list) -> np.ndarray:
+    """``mapped`` (one per distinct value) as an object array with a trailing None for code -1."""
+    out = np.empty(len(mapped) + 1, dtype=object)
+    out[:-1] = mapped if mapped else []
+    out[-1] = None
+    return out
+
+
+def _take_objects(col: _Col, mapped: list) -> np.ndarray:
+    """One object per data row: ``mapped[code]``, None where blank (column with codes only)."""
+    return _objects(mapped)[col.codes]
+
+
+def _take_strings(col: _Col, mapped: list):
+    """A pandas string array of ``mapped[code]`` per data row (column with codes only)."""
+    return pd.array(_take_objects(col, mapped), dtype="string")
+
+
+def _take_numbers(col: _Col, mapped: list, dtype: str):
+    """A nullable Int64/Float64 array of ``mapped[code]`` (None = NA) per data row, as ``pd.array`` of the
+    cell list builds it (column with codes only)."""
+    integer = dtype == "Int64"
+    fill = 1 if integer else np.nan
+    na = [m is None for m in mapped] + [True]
+    data = np.array([fill if m is None else m for m in mapped] + [fill], dtype=np.int64 if integer else np.float64)
+    values = data[col.codes]
+    mask = np.array(na, dtype=bool)[col.codes]
+    if integer:
+        return pd.arrays.IntegerArray(values, mask)
+    return pd.arrays.FloatingArray(values, mask)
 
 
 @dataclass
@@ -176,19 +240,26 @@ def read_tabular(path: Path, kind: str, dialect: str | None = None, sheet: str |
     path = Path(path)
     grid = load_grid(path, kind, sheet)
     layout = detect_dialect(grid, force=dialect)
-    data_rows = grid.rows[layout.header_rows:]
     numbers = grid.row_numbers[layout.header_rows:]
-    if not data_rows:
+    if not numbers:
         raise InputError("the file has header rows but no responses", file=str(path))
     decimal_comma = grid.kind == "csv" and grid.delimiter != ","
-    cols = [_Col(f"c{j + 1:03d}", c.index, c.top, c.sub, c.code, [r[c.index] for r in data_rows], c.import_id,
-                 c.hint) for j, c in enumerate(layout.columns)]
+    if grid.columns is not None:
+        cols = [_Col(f"c{j + 1:03d}", c.index, c.top, c.sub, c.code, None, c.import_id, c.hint,
+                     arrow=grid.columns[c.index][layout.header_rows:]) for j, c in enumerate(layout.columns)]
+    else:
+        data_rows = grid.rows[layout.header_rows:]
+        cols = [_Col(f"c{j + 1:03d}", c.index, c.top, c.sub, c.code, [r[c.index] for r in data_rows],
+                     c.import_id, c.hint) for j, c in enumerate(layout.columns)]
     built = _Built()
     id_key = None
     for group_top, group in _group_columns(cols, layout):
         if layout.id_index is not None and len(group) == 1 and group[0].index == layout.id_index:
             id_key = group[0].key
-            built.frame[id_key] = pd.array([_id_text(v) for v in group[0].values], dtype="string")
+            if group[0].codes is not None:
+                built.frame[id_key] = _take_strings(group[0], [_id_text(v) for v in group[0].unique])
+            else:
+                built.frame[id_key] = pd.array([_id_text(v) for v in group[0].values], dtype="string")
             built.questions.append(Question(id=_new_id(built, group_top), text=group_top, type="text",
                                             columns=(id_key,)))
             continue
@@ -278,15 +349,15 @@ def _is_dichotomy(col: _Col) -> bool:
 def _is_mostly_dichotomy(col: _Col) -> bool:
     """Selection markers in at least 80 % of the filled cells: an option column with a few stray values,
     kept as an option so that validation can point at the stray cells."""
-    if not col.filled:
+    if not col.n_filled:
         return True
     allowed = MARKERS | ({_norm(col.sub)} if col.sub else set())
     hits = sum(n for v, n in col.counts.items() if _value_norm(v) in allowed)
-    return hits > 0 and hits >= 0.8 * len(col.filled)
+    return hits > 0 and hits >= 0.8 * col.n_filled
 
 
 def _is_free_text(col: _Col) -> bool:
-    if not col.filled:
+    if not col.n_filled:
         return bool(col.sub) and bool(OTHER_TEXT.search(col.sub))
     return all(isinstance(v, str) and not NUMBER.fullmatch(v) for v in col.unique) and not _is_dichotomy(col)
 
@@ -309,7 +380,7 @@ def _build_group(built: _Built, top: str, group: list[_Col], layout: Layout, dec
         _build_single_column(built, top, group[0], layout, decimal_comma)
         return
     if len(group) == 1 and (layout.grouping == "brackets" or not _is_dichotomy(group[0])
-                            or not group[0].filled):
+                            or not group[0].n_filled):
         col = group[0]
         if not col.sub or col.sub == top:
             text = top
@@ -327,12 +398,11 @@ def _build_group(built: _Built, top: str, group: list[_Col], layout: Layout, dec
                              text_column=free[0].key if free else None)
         for col in others:
             if free and col is free[0]:
-                built.frame[col.key] = pd.array([None if v is None else _label_text(v) for v in col.values],
-                                                dtype="string")
+                built.frame[col.key] = _string_array(col)
                 continue
             _build_single_column(built, f"{top} [{col.sub}]", col, layout, decimal_comma)
         return
-    dich = [c for c in group if _is_dichotomy(c) and not (c is group[-1] and not c.filled and c.sub
+    dich = [c for c in group if _is_dichotomy(c) and not (c is group[-1] and not c.n_filled and c.sub
                                                          and OTHER_TEXT.search(c.sub) and len(group) > 2)]
     rest = [c for c in group if c not in dich]
     free = [c for c in rest if _is_free_text(c)]
@@ -361,7 +431,7 @@ def _build_multi(built: _Built, top: str, options: list[_Col], free: list[_Col],
         values.update(col.distinct_norm())
     text_column = free[0].key if free else None
     for col in free:
-        built.frame[col.key] = pd.array(col.values, dtype="string")
+        built.frame[col.key] = _text_array(col)
     for col in free[1:]:
         built.questions.append(Question(id=_new_id(built, f"{top} {col.sub}"), text=f"{top}{DASH}{col.sub}",
                                         type="text", columns=(col.key,)))
@@ -377,6 +447,10 @@ def _build_multi(built: _Built, top: str, options: list[_Col], free: list[_Col],
 def _raw_series(col: _Col):
     """A one-per-option column kept as the file holds it (numbers as Int64 where whole)."""
     filled = col.unique
+    if col.codes is not None and filled and all(isinstance(v, str) for v in filled):
+        if all(v.strip() in ("0", "1") for v in filled):
+            return _take_numbers(col, [int(v) for v in filled], "Int64")
+        return _take_strings(col, filled)
     if filled and all(isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer()
                       for v in filled):
         return pd.array([None if v is None else int(v) for v in col.values], dtype="Int64")
@@ -388,10 +462,10 @@ def _raw_series(col: _Col):
 
 def _is_battery_item(col: _Col) -> bool:
     """Whether a column looks like one item of a rating battery: few, short, repeated answers."""
-    if not col.filled:
+    if not col.n_filled:
         return True
     distinct = col.distinct_norm()
-    all_unique = len(col.unique) == len(col.filled) and len(col.filled) >= 3
+    all_unique = len(col.unique) == col.n_filled and col.n_filled >= 3
     return len(distinct) <= 12 and not all_unique and max(len(str(v)) for v in col.unique) <= 80
 
 
@@ -429,9 +503,18 @@ def _build_battery(built: _Built, top: str, group: list[_Col], decimal_comma: bo
 
 def _string_array(col: _Col):
     """The column as a pandas string array (numbers written as the user sees them)."""
+    if col.codes is not None:
+        return _take_strings(col, [_label_text(v) for v in col.unique])
     if all(isinstance(v, str) for v in col.unique):
         return pd.array(col.values, dtype="string")
     return pd.array([None if v is None else _label_text(v) for v in col.values], dtype="string")
+
+
+def _text_array(col: _Col):
+    """The cells as they are in a pandas string array (``pd.array(col.values, dtype="string")``)."""
+    if col.codes is not None:
+        return _take_strings(col, col.unique)
+    return pd.array(col.values, dtype="string")
 
 
 def _label_text(value) -> str:
@@ -472,6 +555,8 @@ def _range_key(label: str) -> float | None:
 
 def _scale_order(values: list) -> list[str] | None:
     """Labels ordered along a known answer scale (don't-know last), or None if they form none."""
+    if len({_norm(_label_text(v)) for v in values} - DONT_KNOW) > max(len(scale) for scale in SCALES):
+        return None  # more answers than any scale has (the order below would not matter)
     labels = _appearance_order(values)
     norm = {_norm(v): v for v in labels}
     core = {k for k in norm if k not in DONT_KNOW}
@@ -511,6 +596,14 @@ def _as_number(value, decimal_comma: bool):
 
 def _numeric_series(col: _Col, decimal_comma: bool):
     lookup = {v: _as_number(v, decimal_comma) for v in col.unique}
+    if col.codes is not None:
+        mapped = [lookup[v] for v in col.unique]
+        if all(n is None or float(n).is_integer() for n in mapped):
+            ints = [None if n is None else int(n) for n in mapped]
+            if all(n is None or -2**63 <= n < 2**63 for n in ints):
+                return _take_numbers(col, ints, "Int64")
+        else:
+            return _take_numbers(col, [None if n is None else float(n) for n in mapped], "Float64")
     nums = [None if v is None else lookup[v] for v in col.values]
     if all(n is None or float(n).is_integer() for n in lookup.values()):
         return pd.array([None if n is None else int(n) for n in nums], dtype="Int64")
@@ -522,7 +615,7 @@ def _parse_dates(col: _Col) -> pd.Series | None:
     filled = col.unique
     if not filled:
         return None
-    if all(isinstance(v, (dt.datetime, dt.date)) for v in filled):
+    if col.codes is None and all(isinstance(v, (dt.datetime, dt.date)) for v in filled):
         return pd.to_datetime(pd.Series([pd.NaT if v is None else v for v in col.values], dtype=object))
     if all(isinstance(v, dt.time) for v in filled):
         return None
@@ -530,7 +623,10 @@ def _parse_dates(col: _Col) -> pd.Series | None:
         return None
     for pattern, formats in DATE_PATTERNS:
         if all(pattern.fullmatch(v) for v in filled):
-            series = pd.Series([None if v is None else v for v in col.values], dtype=object)
+            if col.codes is not None:
+                series = pd.Series(_take_objects(col, filled), dtype=object)
+            else:
+                series = pd.Series([None if v is None else v for v in col.values], dtype=object)
             for fmt in formats:
                 if fmt == "slash":
                     dayfirst = any(int(v.split("/")[0]) > 12 for v in filled)
@@ -540,7 +636,7 @@ def _parse_dates(col: _Col) -> pd.Series | None:
                     parsed = pd.to_datetime(bare, errors="coerce", format="mixed")
                 else:
                     parsed = pd.to_datetime(series, errors="coerce", format=fmt)
-                if parsed.notna().sum() == len(col.filled):
+                if parsed.notna().sum() == col.n_filled:
                     return parsed
     return None
 
@@ -560,7 +656,7 @@ def _excel_serial_dates(col: _Col, decimal_comma: bool) -> pd.Series | None:
 
 def _split_joined(col: _Col, sep: str, trailing: bool) -> list[list[str]] | None:
     """Each cell's selections when the column joins them (``A;B;`` or ``A, B``), else None."""
-    filled = col.filled
+    filled = col.unique
     if not filled or not all(isinstance(v, str) for v in col.unique):
         return None
     strip = sep.strip()
@@ -572,10 +668,10 @@ def _split_joined(col: _Col, sep: str, trailing: bool) -> list[list[str]] | None
         return None
     parts = [None if v is None else [p.strip() for p in v.split(sep) if p.strip()] for v in col.values]
     tokens = Counter(t for p in parts if p for t in p)
-    whole = Counter(v for v in filled)
+    whole = set(filled)
     # Free text with commas gives many one-off fragments; a multi-select repeats a few options.
     repeated = sum(c for t, c in tokens.items() if c >= 2 or t in whole)
-    if len(tokens) > max(12, len(filled) // 3) or repeated < 0.8 * sum(tokens.values()):
+    if len(tokens) > max(12, col.n_filled // 3) or repeated < 0.8 * sum(tokens.values()):
         return None
     return parts
 
@@ -595,8 +691,8 @@ def _build_single_column(built: _Built, text: str, col: _Col, layout: Layout, de
     not_shown: tuple = ()
     if layout.dialect == "limesurvey":
         # LimeSurvey writes a literal "N/A" where the question was not shown to the respondent.
-        hidden = sorted({v for v in col.filled if isinstance(v, str) and _norm(v) in NOT_SHOWN})
-        if hidden and len(hidden) < len(set(map(str, col.filled))):
+        hidden = sorted({v for v in col.unique if isinstance(v, str) and _norm(v) in NOT_SHOWN})
+        if hidden and len(hidden) < len(set(map(str, col.unique))):
             not_shown = tuple(hidden)
             raw = col
             col = _Col(col.key, col.index, col.top, col.sub, col.code,
@@ -606,15 +702,14 @@ def _build_single_column(built: _Built, text: str, col: _Col, layout: Layout, de
     if not_shown:
         q = built.questions[n_before]
         if q.type in ("single", "likert", "text"):
-            built.frame[col.key] = pd.array([None if v is None else _label_text(v) for v in raw.values],
-                                            dtype="string")
+            built.frame[col.key] = _string_array(raw)
         built.questions[n_before] = Question(id=q.id, text=q.text, type=q.type, options=q.options,
                                              columns=q.columns, missing=not_shown, text_column=q.text_column)
 
 
 def _type_single_column(built: _Built, qid: str, text: str, col: _Col, layout: Layout,
                         decimal_comma: bool) -> None:
-    filled = col.filled
+    filled = col.n_filled
     if layout.dialect == "qualtrics" and _qualtrics_typed(built, qid, text, col):
         return
     if layout.joined:
@@ -633,7 +728,7 @@ def _type_single_column(built: _Built, qid: str, text: str, col: _Col, layout: L
         built.frame[col.key] = _numeric_series(col, decimal_comma)
         built.questions.append(Question(id=qid, text=text, type="numeric", columns=(col.key,)))
         return
-    n = len(filled)
+    n = filled
     labels = list(dict.fromkeys(_label_text(v) for v in col.unique))
     built.frame[col.key] = _string_array(col)
     if not filled:
@@ -660,7 +755,7 @@ def _qualtrics_typed(built: _Built, qid: str, text: str, col: _Col) -> bool:
     """Qualtrics' own hints: ``QIDn_TEXT`` is free text; ``QIDn``/``Qn`` with whole numbers is a choice."""
     hint = col.import_id or ""
     if hint.endswith("_TEXT") or "_TEXT_" in hint or hint.endswith(("Topics", "Sentiment")):
-        built.frame[col.key] = pd.array([None if v is None else _label_text(v) for v in col.values], dtype="string")
+        built.frame[col.key] = _string_array(col)
         built.questions.append(Question(id=qid, text=text, type="text", columns=(col.key,)))
         return True
     is_question = re.fullmatch(r"QID\d+(_\d+)?", hint) or (not hint and re.fullmatch(r"Q\d+(_\d+)?", col.code))
