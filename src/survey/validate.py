@@ -28,12 +28,46 @@ def _is_number(value: object) -> bool:
     return value is pd.NA or value is None or (isinstance(value, numbers.Number) and not isinstance(value, bool))
 
 
+def _is_numeric_dtype(series: pd.Series) -> bool:
+    """Integer or float storage (numpy or nullable): every non-missing cell is a number."""
+    return series.dtype.kind in "iuf"
+
+
+def _numbers(series: pd.Series) -> pd.Series:
+    """Per cell: is it a number (vectorised for numeric columns, cell by cell otherwise)."""
+    if _is_numeric_dtype(series):
+        return pd.Series(True, index=series.index, dtype=bool)
+    return series.map(_is_number)
+
+
+def _in_range(value: object, lo, hi) -> bool:
+    return not _is_number(value) or value is pd.NA or value is None or (
+        (lo is None or value >= lo) and (hi is None or value <= hi))
+
+
+def _within(series: pd.Series, lo, hi) -> pd.Series:
+    """Per cell: not a number (reported by the number check) or within ``lo..hi``."""
+    if _is_numeric_dtype(series) and not series.isna().any():
+        inside = pd.Series(True, index=series.index, dtype=bool)
+        if lo is not None:
+            inside &= (series >= lo).to_numpy(dtype=bool)
+        if hi is not None:
+            inside &= (series <= hi).to_numpy(dtype=bool)
+        return inside
+    return series.map(lambda v: _in_range(v, lo, hi))
+
+
 def _allowed_codes(q) -> list:
     return [o.code for o in q.options] + list(q.extra.get("missing") or [])
 
 
-def build_schema(instrument: Instrument, columns: list[str]) -> pa.DataFrameSchema:
-    """The pandera schema of one dataset's normal form (only the columns present)."""
+def build_schema(instrument: Instrument, columns: list[str], dtypes: dict | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of one dataset's normal form (only the columns present).
+
+    ``dtypes`` (column -> dtype, optional) leaves out checks that cannot fail: a
+    ``boolean`` option column holds only True/False/missing, so its 0/1 check is skipped.
+    """
+    dtypes = dtypes or {}
     spec: dict[str, pa.Column] = {
         "respondent_id": pa.Column(nullable=False, unique=True, checks=[
             pa.Check(lambda s: s.astype("string").str.len() > 0, element_wise=False, name="non-empty id")]),
@@ -46,18 +80,19 @@ def build_schema(instrument: Instrument, columns: list[str]) -> pa.DataFrameSche
             for option in q.options:
                 col = q.option_column(option.code)
                 if col in columns:
-                    spec[col] = pa.Column(nullable=True, checks=pa.Check.isin([True, False], name="0/1 selection"))
+                    flags_only = str(dtypes.get(col)) == "boolean"
+                    spec[col] = pa.Column(nullable=True, checks=None if flags_only else pa.Check.isin(
+                        [True, False], name="0/1 selection"))
             if q.answered_column in columns:
                 spec[q.answered_column] = pa.Column(nullable=False)
             if f"{q.id}__text" in columns:
                 spec[f"{q.id}__text"] = pa.Column(nullable=True, required=False)
         elif q.type == "numeric" and q.id in columns:
-            checks = [pa.Check(_is_number, element_wise=True, name="a number")]
+            checks = [pa.Check(_numbers, element_wise=False, name="a number")]
             low, high = q.extra.get("min"), q.extra.get("max")
             if low is not None or high is not None:
-                checks.append(pa.Check(lambda v, lo=low, hi=high: not _is_number(v) or v is pd.NA or v is None or (
-                    (lo is None or v >= lo) and (hi is None or v <= hi)), element_wise=True,
-                    name=f"within {low}..{high}"))
+                checks.append(pa.Check(lambda s, lo=low, hi=high: _within(s, lo, hi), element_wise=False,
+                                       name=f"within {low}..{high}"))
             spec[q.id] = pa.Column(nullable=True, checks=checks)
         elif q.id in columns:
             spec[q.id] = pa.Column(nullable=True)
@@ -81,7 +116,7 @@ def validate_frame(frame: pd.DataFrame, instrument: Instrument, *, file: str, he
     An unknown answer label names the closest known option, so a reworded option is
     one mapping line away.
     """
-    schema = build_schema(instrument, list(frame.columns))
+    schema = build_schema(instrument, list(frame.columns), dict(frame.dtypes))
     try:
         schema.validate(frame, lazy=True)
     except SchemaErrors as exc:
