@@ -48,11 +48,6 @@ def factorize_keys(values: pd.Series) -> tuple[np.ndarray, list]:
     return np.asarray(index, dtype=np.int64), [code_key(u) for u in uniques]
 
 
-def keys_series(values: pd.Series, index: np.ndarray, keys: list) -> pd.Series:
-    """Each row's code key (``None`` where missing) as an object Series on ``values``' index."""
-    return pd.Series(lookup(index, keys, missing=None, dtype=object), index=values.index, dtype=object)
-
-
 def first_cell(values: pd.Series, index: np.ndarray, j: int):
     """The first cell whose distinct-value position is ``j``, as iterating the column gives it."""
     row = int(np.argmax(index == j))

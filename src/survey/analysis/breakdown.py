@@ -351,8 +351,7 @@ def _likert_item(frame, question, groups):
     n_scale = group_counts(index, is_scale, G)
     n_all = group_counts(index, is_scale | parts["is_dk"].to_numpy(), G)
     scale_values = parts["scale_values"].to_numpy()
-    scale_groups = index[is_scale]
-    values_by_group = [scale_values[scale_groups == gi] for gi in range(G)]
+    values_by_group = _split_by_group(scale_values, index[is_scale], G)
     hidden = protect_bases(dict(zip(groups.order, n_scale)), t, groups.hidden)
     hidden = protect_bases(dict(zip(groups.order, n_all)), t, hidden)
     mask = None
@@ -390,6 +389,16 @@ def _likert_item(frame, question, groups):
     visible = lambda gi, ci: not agree_hidden[gi]  # noqa: E731
     test["differences"] = _differences(groups, shown, [AGREE_CODE], agree.reshape(-1, 1), n_scale, visible)
     return rows, test, sum(r["suppressed"] for r in rows)
+
+
+def _split_by_group(values: np.ndarray, group_index: np.ndarray, groups: int) -> list[np.ndarray]:
+    """``[values[group_index == g] for g in range(groups)]`` with one stable sort instead of a mask per group."""
+    small = group_index.astype(np.int16) if groups < 2**15 - 1 else group_index  # int16 sorts by radix
+    order = np.argsort(small, kind="stable")
+    sizes = np.bincount(group_index + 1, minlength=groups + 1)
+    bounds = np.cumsum(sizes)
+    ordered = values[order]
+    return [ordered[bounds[g]: bounds[g + 1]] for g in range(groups)]
 
 
 def _likert(frame, questions, groups):

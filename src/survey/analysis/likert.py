@@ -21,7 +21,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from survey.analysis._common import (code_key, factorize_keys, keys_series, lookup, missing_codes, option_labels,
+from survey.analysis._common import (code_key, factorize_keys, lookup, missing_codes, option_labels,
                                      question_title, require_columns, require_type)
 from survey.analysis.frequencies import WHOLE_SAMPLE_SUPPRESSION
 from survey.analysis.proportions import mean_interval, wilson_interval
@@ -53,9 +53,11 @@ def split_item(values: pd.Series, question) -> dict:
     """Split an item's column into scale values (float), and counts of dont-know, user-missing, skipped.
 
     Code keys are computed once per distinct value (:func:`factorize_keys`), not per
-    cell. Besides the masks, ``code_index`` gives each row's position in
-    ``codes`` (the scale codes, then the dont-know code; ``-1`` for anything
-    else) and ``key_counts`` the number of rows per code key.
+    cell. Returns the masks ``is_scale, is_dk, is_missing, skipped, other`` (bool
+    Series on the column's index), ``scale_values`` (float Series of the scale
+    answers), ``codes`` (the scale codes, then the dont-know code), ``code_index``
+    (each row's position in ``codes``, ``-1`` for anything else) and
+    ``key_counts`` (rows per code key).
     """
     spec = scale_of(question)
     index, ukeys = factorize_keys(values)
@@ -75,11 +77,16 @@ def split_item(values: pd.Series, question) -> dict:
     for k, count in zip(ukeys, per_unique.tolist()):
         key_counts[k] = key_counts.get(k, 0) + count
     ix = values.index
-    return {"spec": spec, "keys": keys_series(values, index, ukeys), "is_scale": pd.Series(is_scale, index=ix),
-            "is_dk": pd.Series(is_dk, index=ix), "is_missing": pd.Series(is_missing, index=ix),
-            "skipped": pd.Series(skipped, index=ix), "other": pd.Series(other, index=ix),
-            "codes": codes, "code_index": code_index, "key_counts": key_counts,
-            "scale_values": pd.to_numeric(values[is_scale], errors="coerce").astype(float)}
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        # Numbers already: the float values of the scale rows, as to_numeric(...).astype(float) gives them.
+        numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)[is_scale]
+        scale_values = pd.Series(numbers, index=ix[is_scale], name=values.name)
+    else:
+        scale_values = pd.to_numeric(values[is_scale], errors="coerce").astype(float)
+    return {"spec": spec, "is_scale": pd.Series(is_scale, index=ix), "is_dk": pd.Series(is_dk, index=ix),
+            "is_missing": pd.Series(is_missing, index=ix), "skipped": pd.Series(skipped, index=ix),
+            "other": pd.Series(other, index=ix), "codes": codes, "code_index": code_index,
+            "key_counts": key_counts, "scale_values": scale_values}
 
 
 def _items(questions) -> list:

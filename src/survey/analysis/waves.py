@@ -265,7 +265,8 @@ def _likert(previous, current, question):
     parts = [split_item(f[question.id], question) for f in (previous, current)]
     agree_keys = {code_key(c) for c in parts[0]["spec"]["agree"]}
     n = [int(p["is_scale"].sum()) for p in parts]
-    agree = [int(p["keys"][p["is_scale"]].isin(agree_keys).sum()) for p in parts]
+    agree = [sum(count for k, count in p["key_counts"].items()
+                 if k in agree_keys and k in {code_key(c) for c in p["spec"]["scale"]}) for p in parts]
     row = _row(question.id, agree[0], n[0], agree[1], n[1])
     res = ordinal_test([parts[0]["scale_values"].to_numpy(), parts[1]["scale_values"].to_numpy()])
     row["test"] = res["name"]
