@@ -38,7 +38,7 @@ from survey.analysis._common import (code_key, factorize_keys, first_cell, is_mi
 from survey.analysis.disclosure import (OTHER_LABELS, DisclosureRule, as_rule, merge_small_groups,
                                         protect_groups, suppress_cells)
 from survey.analysis.frequencies import answered_mask, classify_single, multi_columns, offered_options
-from survey.analysis.likert import item_labels, split_item
+from survey.analysis.likert import cached, item_labels, item_parts
 from survey.analysis.numeric import describe_numbers, numeric_values
 from survey.analysis.proportions import newcombe_difference, wilson_interval
 from survey.analysis.significance import adjust_bh, cramers_v, independence_test, ordinal_test
@@ -337,8 +337,8 @@ def _multi(frame, question, groups):
     return rows, tests, n_hidden, option_labels(question)
 
 
-def _likert_item(frame, question, groups):
-    parts = split_item(frame[question.id], question)
+def _likert_item(frame, question, groups, cache=None):
+    parts = item_parts(frame, question, cache)
     spec = parts["spec"]
     t = groups.rule.min_group_size
     scale = spec["scale"]
@@ -401,10 +401,10 @@ def _split_by_group(values: np.ndarray, group_index: np.ndarray, groups: int) ->
     return [ordered[bounds[g]: bounds[g + 1]] for g in range(groups)]
 
 
-def _likert(frame, questions, groups):
+def _likert(frame, questions, groups, cache=None):
     rows, tests, n_hidden = [], [], 0
     for q in questions:
-        r, test, h = _likert_item(frame, q, groups)
+        r, test, h = _likert_item(frame, q, groups, cache)
         rows += r
         tests.append(test)
         n_hidden += h
@@ -433,13 +433,15 @@ def _finish_tests(tests: list[dict]) -> dict:
 
 def analyse_breakdown(frame: pd.DataFrame, question, by, *, dataset: str, wave: str = "", synthetic: bool = False,
                       threshold: int | None = None, merge_small: bool | None = None, rule=None,
-                      small_counts: bool | None = None) -> Result:
+                      small_counts: bool | None = None, cache: dict | None = None) -> Result:
     """Break ``question`` down by the groups of background question ``by`` (``kind="breakdown"``).
 
     ``question`` is a single, multi or Likert question, a list of Likert items (a
     battery), or a numeric question (then see :func:`analyse_numeric_breakdown`).
     Disclosure: ``rule`` (a :class:`DisclosureRule` or a Project) or
     ``threshold``/``merge_small``/``small_counts``; default 5, suppress, no count rule.
+    ``cache`` (optional, one dict per frame): reuse the grouping and the items'
+    :func:`~survey.analysis.likert.split_item` across calls on the same frame.
 
     Table, one row per item x group x code: ``item, group, code, count, n_group,
     pct, ci_low, ci_high, suppressed``. ``n_group`` is the row's denominator (those
@@ -468,14 +470,14 @@ def analyse_breakdown(frame: pd.DataFrame, question, by, *, dataset: str, wave: 
     first = items[0]
     if first.type == "numeric":
         return analyse_numeric_breakdown(frame, first, by, dataset=dataset, wave=wave, synthetic=synthetic,
-                                         rule=rule)
+                                         rule=rule, cache=cache)
     require_type(by, "single")
-    groups = prepare_groups(frame, by, rule)
+    groups = cached(cache, frame, ("groups", by.id, rule), by, lambda: prepare_groups(frame, by, rule))
     if first.type == "likert":
         for q in items:
             require_type(q, "likert")
         require_columns(frame, [q.id for q in items], first)
-        rows, tests, n_hidden, labels = _likert(frame, items, groups)
+        rows, tests, n_hidden, labels = _likert(frame, items, groups, cache)
     elif first.type == "single":
         require_columns(frame, [first.id], first)
         rows, tests, n_hidden, labels = _single(frame, first, groups)
@@ -493,7 +495,7 @@ def analyse_breakdown(frame: pd.DataFrame, question, by, *, dataset: str, wave: 
 
 def analyse_numeric_breakdown(frame: pd.DataFrame, question, by, *, dataset: str, wave: str = "",
                               synthetic: bool = False, threshold: int | None = None,
-                              merge_small: bool | None = None, rule=None) -> Result:
+                              merge_small: bool | None = None, rule=None, cache: dict | None = None) -> Result:
     """Summaries of a numeric question per group (``kind="breakdown_numeric"``).
 
     Table, one row per group: ``item, group, n_group, mean, ci_low, ci_high,
@@ -505,7 +507,7 @@ def analyse_numeric_breakdown(frame: pd.DataFrame, question, by, *, dataset: str
     require_type(question, "numeric")
     require_type(by, "single")
     require_columns(frame, [question.id], question)
-    groups = prepare_groups(frame, by, rule)
+    groups = cached(cache, frame, ("groups", by.id, rule), by, lambda: prepare_groups(frame, by, rule))
     valid, _, _ = numeric_values(frame[question.id], question)
     bases, values = [], []
     for g in groups.order:

@@ -89,6 +89,32 @@ def split_item(values: pd.Series, question) -> dict:
             "key_counts": key_counts, "scale_values": scale_values}
 
 
+def cached(cache: dict | None, frame: pd.DataFrame, key: tuple, owner, compute):
+    """``compute()``, kept in ``cache`` (one dict per frame, e.g. for one ``analyse_dataset`` call).
+
+    The cache remembers the frame and the ``owner`` object (question) of each entry,
+    so a cache handed another frame starts afresh and an entry is only reused for
+    the same question object. Entries are shared: callers must not modify them.
+    """
+    if cache is None:
+        return compute()
+    if cache.get("frame") is not frame:
+        cache.clear()
+        cache["frame"] = frame
+    hit = cache.get(key)
+    if hit is not None and hit[0] is owner:
+        return hit[1]
+    value = compute()
+    cache[key] = (owner, value)
+    return value
+
+
+def item_parts(frame: pd.DataFrame, question, cache: dict | None = None) -> dict:
+    """:func:`split_item` of the question's column, reused from ``cache`` when given."""
+    return cached(cache, frame, ("split_item", question.id), question,
+                  lambda: split_item(frame[question.id], question))
+
+
 def _items(questions) -> list:
     if not isinstance(questions, (list, tuple)):
         questions = [questions]
@@ -128,7 +154,7 @@ def item_labels(questions) -> dict:
 
 
 def analyse_likert(frame: pd.DataFrame, questions, *, dataset: str, wave: str = "", synthetic: bool = False,
-                   battery: str | None = None, title: dict | None = None) -> Result:
+                   battery: str | None = None, title: dict | None = None, cache: dict | None = None) -> Result:
     """Distribution of one Likert item or a battery of items (``kind="likert"``).
 
     Table, one row per item x code (scale codes in order, then the dont-know code):
@@ -139,13 +165,14 @@ def analyse_likert(frame: pd.DataFrame, questions, *, dataset: str, wave: str = 
     ``ci_*`` is the Wilson interval of ``pct``. ``n = {respondents, items,
     answering_min, answering_max}``. The per-item "% agree", mean and median are in
     :func:`summarise_likert`. ``labels[lang]`` holds scale codes and item ids.
+    ``cache`` (optional, one dict per frame) reuses each item's split across calls.
     """
     questions = _items(questions)
     require_columns(frame, [q.id for q in questions], questions[0])
     rows, answering = [], []
     notes = []
     for q in questions:
-        parts = split_item(frame[q.id], q)
+        parts = item_parts(frame, q, cache)
         spec = parts["spec"]
         n_scale = int(parts["is_scale"].sum())
         n_dk = int(parts["is_dk"].sum())
@@ -177,9 +204,9 @@ def analyse_likert(frame: pd.DataFrame, questions, *, dataset: str, wave: str = 
                   notes=tuple(notes), wave=wave, synthetic=synthetic)
 
 
-def summarise_item(values: pd.Series, question) -> dict:
-    """One row of :func:`summarise_likert` for one item's column."""
-    parts = split_item(values, question)
+def summarise_item(values: pd.Series, question, parts: dict | None = None) -> dict:
+    """One row of :func:`summarise_likert` for one item's column (``parts``: its :func:`split_item`, if known)."""
+    parts = parts if parts is not None else split_item(values, question)
     spec = parts["spec"]
     scale_values = parts["scale_values"]
     n_scale = int(parts["is_scale"].sum())
@@ -198,7 +225,7 @@ def summarise_item(values: pd.Series, question) -> dict:
 
 
 def summarise_likert(frame: pd.DataFrame, questions, *, dataset: str, wave: str = "", synthetic: bool = False,
-                     battery: str | None = None, title: dict | None = None) -> Result:
+                     battery: str | None = None, title: dict | None = None, cache: dict | None = None) -> Result:
     """Per-item summary of a Likert item or battery (``kind="likert_summary"``, id ends ``-summary``).
 
     Table, one row per item: ``item, n, n_scale, n_dont_know, n_user_missing,
@@ -210,7 +237,8 @@ def summarise_likert(frame: pd.DataFrame, questions, *, dataset: str, wave: str 
     """
     questions = _items(questions)
     require_columns(frame, [q.id for q in questions], questions[0])
-    table = pd.DataFrame([summarise_item(frame[q.id], q) for q in questions], columns=SUMMARY_COLUMNS)
+    table = pd.DataFrame([summarise_item(frame[q.id], q, item_parts(frame, q, cache)) for q in questions],
+                         columns=SUMMARY_COLUMNS)
     name, _ = _battery_id(questions, battery)
     return Result(id=f"{dataset}-{name}-summary", kind="likert_summary", dataset=dataset,
                   question=",".join(q.id for q in questions), title=_battery_title(questions, title), table=table,
