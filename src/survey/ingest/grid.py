@@ -28,10 +28,9 @@ DELIMITERS = (",", ";", "\t", "|")
 class Grid:
     """Rows of cells (``None`` for blank) and the source row number of each row.
 
-    Large text files keep their cells by column (``columns``: one pyarrow string
-    array per column, nulls for blank); ``rows`` is then a read-only view that
-    builds a row's cells when asked (the header rows), so the reader can convert
-    whole columns at once.
+    Large text files keep their cells by column (``columns``: one :class:`Coded`
+    per column); ``rows`` is then a read-only view that builds a row's cells when
+    asked (the header rows), so the reader can convert whole columns at once.
     """
 
     rows: list[list]
@@ -48,6 +47,29 @@ class Grid:
         if self.columns is not None:
             return len(self.columns) if len(self.row_numbers) else 0
         return max((len(r) for r in self.rows), default=0)
+
+
+@dataclass
+class Coded:
+    """One column's cells as ``codes`` (numpy, one per row, -1 for blank) into ``values`` (distinct cleaned
+    strings)."""
+
+    codes: object
+    values: list
+
+    def cells(self) -> list:
+        """The cells as a list (None for blank)."""
+        return _lookup(self.values)[self.codes].tolist()
+
+
+def _lookup(values: list):
+    """``values`` as an object array with a trailing None, so that code -1 picks None."""
+    import numpy as np
+
+    out = np.empty(len(values) + 1, dtype=object)
+    out[:-1] = values if values else []
+    out[-1] = None
+    return out
 
 
 class _ColumnRows(Sequence):
@@ -67,7 +89,11 @@ class _ColumnRows(Sequence):
             index += self._length
         if not 0 <= index < self._length:
             raise IndexError("grid row out of range")
-        return [column[index].as_py() for column in self._columns]
+        out = []
+        for column in self._columns:
+            code = int(column.codes[index])
+            out.append(column.values[code] if code >= 0 else None)
+        return out
 
 
 def _clean(value):
@@ -251,7 +277,8 @@ def load_csv(path: Path) -> Grid:
     if "\x00" in text:
         raise InputError("this file is binary data of an unknown kind, not a survey export", file=str(path))
     delimiter = sniff_delimiter(text)
-    fast = _parse_columns(text, delimiter, path) if len(text) > 1_000_000 else None
+    fast = _parse_columns(text, delimiter, path, data if encoding == "utf-8" else None) \
+        if len(text) > 1_000_000 else None
     if fast is not None:
         columns, numbers = _finish_columns(*fast, path)
         return Grid(_ColumnRows(columns, len(numbers)), numbers, "csv", encoding=encoding, delimiter=delimiter,
@@ -283,9 +310,8 @@ def load_csv(path: Path) -> Grid:
 def _finish_columns(columns: list, numbers: list[int], path: Path) -> tuple[list, list[int]]:
     """:func:`_finish` for a column-stored grid (every column as long as the file)."""
     import numpy as np
-    import pyarrow as pa
 
-    valid = [np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool) for column in columns]
+    valid = [column.codes >= 0 for column in columns]
     filled = np.zeros(len(numbers), dtype=bool)
     for v in valid:
         filled |= v
@@ -300,8 +326,7 @@ def _finish_columns(columns: list, numbers: list[int], path: Path) -> tuple[list
                          f"({MAX_COLUMNS})", file=str(path))
     columns = columns[:width]
     if not everything:
-        mask = pa.array(filled)
-        columns = [column.filter(mask) for column in columns]
+        columns = [Coded(column.codes[filled], column.values) for column in columns]
         numbers = [n for n, keep in zip(numbers, filled.tolist()) if keep]
     return columns, numbers
 
@@ -313,21 +338,31 @@ def _parse_with_pandas(text: str, delimiter: str, path: Path) -> tuple[list[list
     if parsed is None:
         return None
     columns, numbers = parsed
-    rows = [list(r) for r in zip(*(column.to_pylist() for column in columns))]
+    rows = [list(r) for r in zip(*(column.cells() for column in columns))]
     return rows, numbers
 
 
-def _parse_columns(text: str, delimiter: str, path: Path) -> tuple[list, list[int]] | None:
-    """:func:`_parse_with_pandas` keeping each column as a pyarrow string array (null for blank).
+def _parse_columns(text: str, delimiter: str, path: Path, data: bytes | None = None) -> tuple[list, list[int]] | None:
+    """:func:`_parse_with_pandas` keeping each column as :class:`Coded` (``data``: the text's UTF-8 bytes
+    when the file held exactly those).
 
     Files are split by pyarrow's CSV reader, which splits exactly as pandas' C parser does for
     rectangular files; whatever it refuses (short rows, a quote left open at the end) goes
-    through pandas' C parser as before."""
+    through pandas' C parser as before. Each column is dictionary-encoded and only its distinct
+    values are trimmed (blank ones become -1)."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    table = _split_with_arrow(text, delimiter)
+    try:
+        blob = data if data is not None else text.encode("utf-8")
+    except UnicodeError:
+        blob = None
+    if blob is not None:
+        lines = blob.count(b"\n") + (0 if blob.endswith(b"\n") else 1)
+    else:
+        lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    table = _split_with_arrow(text, blob, delimiter) if blob is not None else None
     if table is None:
         table = _split_with_pandas(text, delimiter)
     if table is None:
@@ -340,15 +375,31 @@ def _parse_columns(text: str, delimiter: str, path: Path) -> tuple[list, list[in
                          f"({MAX_COLUMNS})", file=str(path))
     columns = []
     for j, column in enumerate(raw):
-        values = pc.utf8_trim_whitespace(column)
-        longest = pc.max(pc.utf8_length(values)).as_py() or 0
-        if longest >= MAX_CELL_CHARS:
-            row = int(pc.index(pc.utf8_length(values), longest).as_py())
-            _check_cell(values[row].as_py(), path, row + 1, j)
-        values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
-        if isinstance(values, pa.ChunkedArray):
-            values = values.combine_chunks()
-        columns.append(values)
+        encoded = column.dictionary_encode()
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks() if encoded.num_chunks != 1 else encoded.chunk(0)
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+        trimmed = pc.utf8_trim_whitespace(encoded.dictionary)
+        if len(trimmed):
+            lengths = pc.utf8_length(trimmed).to_numpy(zero_copy_only=False)
+            longest = int(lengths.max())
+            if longest >= MAX_CELL_CHARS:
+                row = int(np.flatnonzero(np.append(lengths, 0)[codes] == longest)[0])
+                _check_cell(trimmed[int(codes[row])].as_py(), path, row + 1, j)
+        # Cells that differ only in surrounding whitespace share one value; blank cells get -1.
+        values: list[str] = []
+        position: dict[str, int] = {}
+        remap = np.empty(len(trimmed) + 1, dtype=np.intp)
+        for k, value in enumerate(trimmed.to_pylist()):
+            if not value:
+                remap[k] = -1
+                continue
+            if value not in position:
+                position[value] = len(values)
+                values.append(value)
+            remap[k] = position[value]
+        remap[-1] = -1
+        columns.append(Coded(remap[codes], values))
     return columns, list(range(1, length + 1))
 
 
@@ -364,17 +415,22 @@ def _split_with_pandas(text: str, delimiter: str) -> tuple[list, int] | None:
     return [pa.array(frame[column].array) for column in frame.columns], len(frame)
 
 
-def _split_with_arrow(text: str, delimiter: str) -> tuple[list, int] | None:
+def _split_with_arrow(text: str, blob: bytes, delimiter: str) -> tuple[list, int] | None:
     """The cells by column through pyarrow's CSV reader, or None where it might part from pandas' C parser
     (it refuses short rows, which pandas pads; it ends a quote left open at the end, which pandas refuses;
     a lone carriage return is left to pandas as well)."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    if text.count("\r") != text.count("\r\n"):
+    returns = blob.count(b"\r")
+    if returns and returns != blob.count(b"\r\n"):
         return None  # a lone CR ends a record too: records and lines may then part ways unnoticed
-    first = text.split("\n", 1)[0]
-    last = text.rstrip("\r\n").rsplit("\n", 1)[-1]
+    newline = text.find("\n")
+    first = text if newline < 0 else text[:newline]
+    end = len(text)
+    while end and text[end - 1] in "\r\n":
+        end -= 1
+    last = text[text.rfind("\n", 0, end) + 1:end]
     if _open_quote_at_end(last, delimiter):
         return None
     try:
@@ -383,7 +439,7 @@ def _split_with_arrow(text: str, delimiter: str) -> tuple[list, int] | None:
             return None
         names = [f"f{j}" for j in range(width)]
         table = pcsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(blob),
             read_options=pcsv.ReadOptions(column_names=names, use_threads=False),
             parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
                                             escape_char=False, newlines_in_values=False,

@@ -104,7 +104,7 @@ class _Col:
     """
 
     def __init__(self, key: str, index: int, top: str, sub: str, code: str, values: list | None,
-                 import_id: str = "", hint: str = "", arrow=None):
+                 import_id: str = "", hint: str = "", coded: tuple | None = None):
         self.key = key
         self.index = index
         self.top = top
@@ -114,10 +114,8 @@ class _Col:
         self.hint = hint
         self._values = values
         self.codes = None
-        if arrow is not None:
-            encoded = arrow.dictionary_encode()
-            self._uniques = encoded.dictionary.to_pylist()
-            self.codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+        if coded is not None:
+            self.codes, self._uniques = _first_appearance(*coded)
 
     @property
     def values(self) -> list:
@@ -157,6 +155,19 @@ class _Col:
         return self.__dict__["_norms"]
 
 
+def _first_appearance(codes: np.ndarray, values: list) -> tuple[np.ndarray, list]:
+    """Codes renumbered so that the distinct values present are in order of first appearance."""
+    n = len(codes)
+    filled = codes >= 0
+    first = np.full(len(values), n, dtype=np.intp)
+    np.minimum.at(first, codes[filled], np.flatnonzero(filled))
+    present = np.flatnonzero(first < n)
+    order = present[np.argsort(first[present], kind="stable")]
+    remap = np.full(len(values) + 1, -1, dtype=np.intp)
+    remap[order] = np.arange(len(order), dtype=np.intp)
+    return remap[codes], [values[i] for i in order.tolist()]
+
+
 def _objects(mapped: list) -> np.ndarray:
     """``mapped`` (one per distinct value) as an object array with a trailing None for code -1."""
     out = np.empty(len(mapped) + 1, dtype=object)
@@ -171,8 +182,17 @@ def _take_objects(col: _Col, mapped: list) -> np.ndarray:
 
 
 def _take_strings(col: _Col, mapped: list):
-    """A pandas string array of ``mapped[code]`` per data row (column with codes only)."""
-    return pd.array(_take_objects(col, mapped), dtype="string")
+    """A pandas string array of ``mapped[code]`` per data row (column with codes only), the same array
+    ``pd.array(cells, dtype="string")`` gives."""
+    import pyarrow as pa
+
+    dtype = pd.StringDtype()
+    if dtype.storage != "pyarrow" or dtype.na_value is not pd.NA:
+        return pd.array(_take_objects(col, mapped), dtype="string")
+    blank = col.codes < 0
+    indices = pa.array(col.codes, mask=blank) if blank.any() else pa.array(col.codes)
+    taken = pa.array(mapped, type=pa.large_string()).take(indices)
+    return pd.arrays.ArrowStringArray(pa.chunked_array([taken]))
 
 
 def _take_numbers(col: _Col, mapped: list, dtype: str):
@@ -245,8 +265,10 @@ def read_tabular(path: Path, kind: str, dialect: str | None = None, sheet: str |
         raise InputError("the file has header rows but no responses", file=str(path))
     decimal_comma = grid.kind == "csv" and grid.delimiter != ","
     if grid.columns is not None:
+        h = layout.header_rows
         cols = [_Col(f"c{j + 1:03d}", c.index, c.top, c.sub, c.code, None, c.import_id, c.hint,
-                     arrow=grid.columns[c.index][layout.header_rows:]) for j, c in enumerate(layout.columns)]
+                     coded=(grid.columns[c.index].codes[h:], grid.columns[c.index].values))
+                for j, c in enumerate(layout.columns)]
     else:
         data_rows = grid.rows[layout.header_rows:]
         cols = [_Col(f"c{j + 1:03d}", c.index, c.top, c.sub, c.code, [r[c.index] for r in data_rows],
