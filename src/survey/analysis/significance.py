@@ -110,11 +110,51 @@ def ordinal_test(groups) -> dict:
         rank_biserial = float(2 * res.statistic / (n1 * n2) - 1)
         return {"name": "mann_whitney", "statistic": float(res.statistic), "df": None, "p": float(res.pvalue),
                 "reason": None, "rank_biserial": rank_biserial}
-    res = stats.kruskal(*groups)
+    res = _kruskal_counted(groups, pooled) or stats.kruskal(*groups)
     n = pooled.size
     # Epsilon-squared effect size for Kruskal-Wallis: H / (n - 1).
     return {"name": "kruskal", "statistic": float(res.statistic), "df": len(groups) - 1, "p": float(res.pvalue),
             "reason": None, "epsilon_squared": float(res.statistic / (n - 1))}
+
+
+def _kruskal_counted(groups, pooled):
+    """``scipy.stats.kruskal(*groups)`` for integer-valued answers (Likert codes) without sorting; else None.
+
+    Ranks come from the counts of each value (average ranks of ties are exact
+    half-integers, and so are the rank sums up to 200,000 values), and the
+    statistic, tie correction and p-value are computed with scipy's own
+    expressions and helpers, so the figures are the same bit for bit.
+    """
+    try:
+        from scipy._lib._array_api import array_namespace
+        from scipy.stats._stats_py import _get_pvalue, _SimpleChi2
+    except ImportError:  # another scipy: use the public function
+        return None
+    totaln = int(pooled.size)
+    if totaln > 200_000 or not np.isfinite(pooled).all():
+        return None
+    low, high = float(pooled.min()), float(pooled.max())
+    if high - low > 100_000 or not (pooled == np.floor(pooled)).all():
+        return None
+    width = int(high - low) + 1
+    counts = np.stack([np.bincount((g - low).astype(np.int64), minlength=width) for g in groups])
+    totals = counts.sum(axis=0)
+    present = totals > 0
+    counts, cnt = counts[:, present], totals[present]
+    starts = np.concatenate([[0], np.cumsum(cnt)[:-1]]).astype(np.int64)
+    # scipy's _rankdata: ordinal rank of the first of the ties + (ties - 1) / 2.
+    ranks = (starts + 1).astype(np.float64) + (cnt.astype(np.float64) - 1) / 2
+    t = np.zeros(totaln, dtype=np.float64)  # tie counts laid out as _rankdata returns them
+    t[starts] = cnt.astype(np.float64)
+    xp = array_namespace(pooled)
+    n = [int(g.size) for g in groups]
+    ties = 1 - xp.sum(t**3 - t, axis=-1) / (totaln**3 - totaln)
+    ssbn = sum(xp.sum(counts[i].astype(np.float64) * ranks, axis=-1)**2 / n[i] for i in range(len(groups)))
+    h = 12.0 / (totaln * (totaln + 1)) * ssbn - 3 * (totaln + 1)
+    df = xp.asarray(len(groups) - 1, dtype=h.dtype)
+    h /= ties
+    pvalue = _get_pvalue(h, _SimpleChi2(df), alternative="greater", symmetric=False, xp=np)
+    return stats._stats_py.KruskalResult(h, pvalue)
 
 
 def adjust_bh(pvalues) -> list[float | None]:
