@@ -49,6 +49,7 @@ def analyse_dataset(frame: pd.DataFrame, instrument: Instrument, *, dataset: str
     results: list[Result] = []
     done: set[str] = set()
     groups = batteries(instrument)
+    cache: dict = {}  # Likert splits and background groupings, reused across the calls below
     for q in instrument.questions:
         if not has_question(frame, q):
             continue
@@ -65,15 +66,15 @@ def analyse_dataset(frame: pd.DataFrame, instrument: Instrument, *, dataset: str
                 continue
             done.add(key)
             items = [item for item in groups[key] if has_question(frame, item)]
-            results.append(analysis.analyse_likert(frame, items, **common))
-            results.append(analysis.summarise_likert(frame, items, **common))
+            results.append(analysis.analyse_likert(frame, items, cache=cache, **common))
+            results.append(analysis.summarise_likert(frame, items, cache=cache, **common))
     breakdowns: list[Result] = []
     for by in background_questions(instrument):
         if not has_question(frame, by):
             continue
         for target in breakdown_targets(instrument, frame):
             breakdowns.append(analysis.analyse_breakdown(frame, target, by, threshold=threshold,
-                                                         merge_small=merge_small, **common))
+                                                         merge_small=merge_small, cache=cache, **common))
     return results + analysis.adjust_chapter(breakdowns)
 
 
