@@ -359,10 +359,11 @@ def _parse_columns(text: str, delimiter: str, path: Path, data: bytes | None = N
     except UnicodeError:
         blob = None
     if blob is not None:
-        lines = blob.count(b"\n") + (0 if blob.endswith(b"\n") else 1)
+        octets = np.frombuffer(blob, dtype=np.uint8)
+        lines = int(np.count_nonzero(octets == 10)) + (0 if blob.endswith(b"\n") else 1)
     else:
         lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    table = _split_with_arrow(text, blob, delimiter) if blob is not None else None
+    table = _split_with_arrow(text, blob, octets, delimiter) if blob is not None else None
     if table is None:
         table = _split_with_pandas(text, delimiter)
     if table is None:
@@ -415,15 +416,16 @@ def _split_with_pandas(text: str, delimiter: str) -> tuple[list, int] | None:
     return [pa.array(frame[column].array) for column in frame.columns], len(frame)
 
 
-def _split_with_arrow(text: str, blob: bytes, delimiter: str) -> tuple[list, int] | None:
+def _split_with_arrow(text: str, blob: bytes, octets, delimiter: str) -> tuple[list, int] | None:
     """The cells by column through pyarrow's CSV reader, or None where it might part from pandas' C parser
     (it refuses short rows, which pandas pads; it ends a quote left open at the end, which pandas refuses;
     a lone carriage return is left to pandas as well)."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    returns = blob.count(b"\r")
-    if returns and returns != blob.count(b"\r\n"):
+    returns = np.flatnonzero(octets == 13)
+    if len(returns) and (returns[-1] + 1 >= len(octets) or not (octets[returns + 1] == 10).all()):
         return None  # a lone CR ends a record too: records and lines may then part ways unnoticed
     newline = text.find("\n")
     first = text if newline < 0 else text[:newline]

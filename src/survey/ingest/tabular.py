@@ -575,10 +575,18 @@ def _range_key(label: str) -> float | None:
     return number
 
 
+_LONGEST_SCALE = max(len(scale) for scale in SCALES)
+
+
 def _scale_order(values: list) -> list[str] | None:
     """Labels ordered along a known answer scale (don't-know last), or None if they form none."""
-    if len({_norm(_label_text(v)) for v in values} - DONT_KNOW) > max(len(scale) for scale in SCALES):
-        return None  # more answers than any scale has (the order below would not matter)
+    core: set[str] = set()
+    for v in values:
+        key = _norm(_label_text(v))
+        if key not in DONT_KNOW:
+            core.add(key)
+            if len(core) > _LONGEST_SCALE:
+                return None  # more answers than any scale has (the order below would not matter)
     labels = _appearance_order(values)
     norm = {_norm(v): v for v in labels}
     core = {k for k in norm if k not in DONT_KNOW}
