@@ -358,6 +358,7 @@ def _parse_columns(text: str, delimiter: str, path: Path, data: bytes | None = N
         blob = data if data is not None else text.encode("utf-8")
     except UnicodeError:
         blob = None
+    octets = None
     if blob is not None:
         octets = np.frombuffer(blob, dtype=np.uint8)
         lines = int(np.count_nonzero(octets == 10)) + (0 if blob.endswith(b"\n") else 1)
