@@ -146,6 +146,11 @@ def _plain(value):
     """A cell value openpyxl can store: numpy scalars unwrapped, NA/NaN as None."""
     if value is None:
         return None
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:
+        return value
+    if kind is float:
+        return None if value != value else value
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         try:
             value = value.item()
@@ -213,7 +218,9 @@ def _write_result_sheet(ws, result, lang: str, synthetic: bool, wave_label: str)
         files.set_cell(ws.cell(row, 1), labels.text("footer_wave", lang, wave=wave_label))
         row += 1
     row += 1
-    columns = table_columns(result)
+    table = result.table
+    kinds = {column: charts.column_kind(result, column) for column in table.columns}
+    columns = [c for c in table.columns if kinds[c] != "hidden"]
     widths = {}
     for j, column in enumerate(columns, 1):
         cell = files.set_cell(ws.cell(row, j), charts.header_label(result, column, lang))
@@ -223,36 +230,40 @@ def _write_result_sheet(ws, result, lang: str, synthetic: bool, wave_label: str)
     header_row = row
     ws.freeze_panes = ws.cell(header_row + 1, 1).coordinate
     marker = labels.text("suppressed", lang)
-    table = result.table
-    suppressed = table["suppressed"].fillna(False).astype(bool) if "suppressed" in table.columns else None
+    suppressed = (table["suppressed"].fillna(False).astype(bool).tolist() if "suppressed" in table.columns
+                  else [False] * len(table))
+    # decided once per column: its kind, its number format and its cells as plain values
+    plan = [(j, column, kinds[column], FORMATS.get(kinds[column]), [_plain(v) for v in table[column].tolist()])
+            for j, column in enumerate(columns, 1)]
+    set_cell = files.set_cell
     for i in range(len(table)):
         row += 1
-        hidden = bool(suppressed.iloc[i]) if suppressed is not None else False
-        for j, column in enumerate(columns, 1):
-            raw = _plain(table[column].iloc[i])
-            number_format = column_format(result, column)
+        hidden = suppressed[i]
+        for j, column, kind, number_format, values in plan:
+            raw = values[i]
             cell = ws.cell(row, j)
-            if charts.column_kind(result, column) == "label":
+            if kind == "label":
                 value = labels.value_label(result, column, raw, lang)
-                files.set_cell(cell, value)
+                set_cell(cell, value)
                 width = len(value)
             elif hidden and number_format is not None and raw is None and column not in ("n_group",):
-                files.set_cell(cell, marker)
+                set_cell(cell, marker)
                 cell.font = italic
                 width = len(marker)
             elif number_format is not None and isinstance(raw, (int, float)) and not isinstance(raw, bool):
                 cell.value = raw * 100 if number_format == POINTS_FORMAT else raw
                 cell.number_format = number_format
                 width = 9
-            elif charts.column_kind(result, column) == "text" and raw is not None:
+            elif kind == "text" and raw is not None:
                 value = charts.format_value(result, column, raw, lang)
-                files.set_cell(cell, value)
+                set_cell(cell, value)
                 width = len(value)
             else:
                 value = "" if raw is None else raw
-                files.set_cell(cell, value if isinstance(value, (str, int, float, bool)) else str(value))
+                set_cell(cell, value if isinstance(value, (str, int, float, bool)) else str(value))
                 width = len(str(value))
-            widths[j] = max(widths.get(j, 0), width)
+            if width > widths.get(j, 0):
+                widths[j] = width
     row += 2
     for line in _note_lines(result, lang, wave_label, synthetic):
         files.set_cell(ws.cell(row, 1), line).font = Font(color="4D4D4D")
