@@ -105,7 +105,11 @@ def _map_column(series: pd.Series, func):
     as for any list).
     """
     n = len(series)
-    values = series.to_numpy(dtype=object) if series.dtype.kind not in "biuf" else series.to_numpy()
+    extension = isinstance(series.dtype, pd.api.extensions.ExtensionDtype)
+    if extension:  # string, Arrow and nullable columns: factorised by their own arrays, one missing value
+        values = series.array
+    else:
+        values = series.to_numpy(dtype=object) if series.dtype.kind not in "biuf" else series.to_numpy()
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # unhashable cells: one call per cell
@@ -114,7 +118,10 @@ def _map_column(series: pd.Series, func):
     mapped = [func(value) for value in uniques]
     missing = codes < 0
     if missing.any():
-        if values.dtype.kind == "f":
+        if extension:
+            na_results = [func(series.dtype.na_value)]
+            na_index = np.zeros(int(missing.sum()), dtype=np.intp)
+        elif values.dtype.kind == "f":
             na_results = [func(float("nan"))]
             na_index = np.zeros(int(missing.sum()), dtype=np.intp)
         else:  # one result per kind of missing value (None, NaN, pd.NA, NaT...)
