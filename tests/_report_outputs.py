@@ -1,10 +1,7 @@
 """Build the pipeline outputs the report documents read, in a temporary project copy.
 
-Used by the report, notebook and render tests (session-scoped). The real
-``survey.pipeline.run_wave`` is used; while parts of the pipeline are still missing
-(during development) a wave whose run fails is built stage by stage, writing the same
-files: ``results/<id>.json``, ``figures/<id>.{report,slide}.png`` and the
-alt-text sidecars ``figures/<id>.alt.<lang>.txt``.
+Used by the report, notebook and personal-data tests: the real ``survey.pipeline.run_wave``
+runs both demo waves once per test session, shared by every xdist worker.
 """
 
 from __future__ import annotations
@@ -28,28 +25,17 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def build_outputs(root: Path) -> str:
-    """Run the pipeline for both demo waves in ``root``; return which builder was used.
-
-    A wave whose ``run_wave`` fails (a stage still being built) is built stage by
-    stage instead, skipping only the charts that cannot be drawn yet.
-    """
+def build_outputs(root: Path) -> None:
+    """Run the real pipeline for both demo waves in ``root`` (``survey run --no-render``)."""
     from survey.config import load_project
     from survey.pipeline import run_wave
 
     previous = os.environ.get("SURVEY_PROJECT")
     os.environ["SURVEY_PROJECT"] = str(root)
-    used = []
     try:
         project = load_project(root)
         for wave in WAVES:
-            try:
-                run_wave(project, wave, render=False)
-                used.append(f"{wave}: pipeline")
-            except Exception as exc:  # noqa: BLE001 - parts of the pipeline are still being built
-                _stage_outputs(project, wave)
-                used.append(f"{wave}: stage by stage ({type(exc).__name__}: {exc})")
-        return "; ".join(used)
+            run_wave(project, wave, render=False)
     finally:
         if previous is None:
             os.environ.pop("SURVEY_PROJECT", None)
@@ -57,48 +43,32 @@ def build_outputs(root: Path) -> str:
             os.environ["SURVEY_PROJECT"] = previous
 
 
-def _stage_outputs(project, wave_id: str) -> None:
-    from survey import charts, export, files
-    from survey import pipeline as P
-    from survey.model import to_json
-
-    wave = project.wave(wave_id)
-    ingested = P.ingest_wave(project, wave)
-    ingested.problems = [p for p in ingested.problems if p.severity != "error"]
-    P.write_processed(project, ingested)
-    previous = P.load_processed(project, project.wave(wave.compare_to)) if wave.compare_to else None
-    results = P.analyse_wave(project, wave, ingested, previous)
-    out = project.paths.output(wave.id)
-    (out / "figures").mkdir(parents=True, exist_ok=True)
-    (out / "results").mkdir(parents=True, exist_ok=True)
-    for result in results:
-        files.write_text_atomic(out / "results" / f"{result.id}.json", to_json(result.to_dict()))
-        try:
-            for size in ("report", "slide"):
-                fig = charts.draw(result, lang="fi", size=size, wave_label=wave.label, synthetic=wave.synthetic)
-                export.save_figure(fig, out / "figures" / f"{result.id}.{size}", formats=("png",))
-            for lang in project.languages:
-                files.write_text_atomic(out / "figures" / f"{result.id}.alt.{lang}.txt",
-                                        charts.alt_text(result, lang) + "\n")
-        except Exception:  # noqa: BLE001 - a chart kind not drawable yet
-            for size in ("report", "slide"):
-                (out / "figures" / f"{result.id}.{size}.png").unlink(missing_ok=True)
-
-
-_BUILT: dict = {}
+def _shared_base(tmp_path_factory) -> Path:
+    """A folder shared by every xdist worker of this test session (the session's own under plain pytest)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 def outputs_root(tmp_path_factory) -> Path:
-    """One project copy with both demo waves' outputs per test process (built once)."""
-    if "root" not in _BUILT:
-        root = copy_project(tmp_path_factory.mktemp("report-project") / "project")
-        _BUILT["builder"] = build_outputs(root)
-        _BUILT["root"] = root
-        if "stage by stage" in _BUILT["builder"]:
-            import warnings
-            warnings.warn(f"report tests ran on outputs built without the full pipeline: {_BUILT['builder']}",
-                          UserWarning, stacklevel=2)
-    return _BUILT["root"]
+    """One project copy with both demo waves' outputs for the whole session, built once.
+
+    Under pytest-xdist the first worker to ask builds it while the others wait on a
+    lock, so the expensive full runs (every chart in two languages) happen once.
+    Tests must treat it as read-only.
+    """
+    import fcntl
+
+    base = _shared_base(tmp_path_factory)
+    root = base / "demo-project" / "project"
+    with open(base / "demo-project.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root.parent / "built").is_file():
+            if root.parent.exists():
+                shutil.rmtree(root.parent)
+            copy_project(root)
+            build_outputs(root)
+            (root.parent / "built").write_text("ok", encoding="utf-8")
+    return root
 
 
 # ---------------------------------------------------------------- qmd -> notebook

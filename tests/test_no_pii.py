@@ -17,7 +17,6 @@ import html
 import io
 import json
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -25,7 +24,6 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
-from survey import cli
 from survey.demo.truth import FORMULA_INJECTION, PII
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,21 +96,12 @@ def _needles() -> dict[str, re.Pattern]:
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
-    """Both demo waves run on a copy of the project; (root, raw hashes before the runs)."""
-    root = tmp_path_factory.mktemp("no-pii")
-    shutil.copy2(REPO / "survey.yml", root / "survey.yml")
-    for wave in WAVES:
-        shutil.copytree(REPO / "data" / "raw" / wave, root / "data" / "raw" / wave)
-    before = _hashes(root / "data" / "raw")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SURVEY_PROJECT", str(root))
-    mp.setenv("MPLBACKEND", "Agg")
-    try:
-        for wave in WAVES:
-            code = cli.main(["run", "--wave", wave, "--no-render"])
-            assert code == 0, f"survey run --wave {wave} failed with exit {code}"
-    finally:
-        mp.undo()
+    """Both demo waves run on a copy of the project (shared by the session); (root, raw hashes)."""
+    from _report_outputs import outputs_root
+
+    before = {**{f"{WAVES[0]}/{k}": v for k, v in _hashes(REPO / "data" / "raw" / WAVES[0]).items()},
+              **{f"{WAVES[1]}/{k}": v for k, v in _hashes(REPO / "data" / "raw" / WAVES[1]).items()}}
+    root = outputs_root(tmp_path_factory)
     return root, before
 
 
