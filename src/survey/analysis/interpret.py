@@ -473,8 +473,17 @@ def key_findings(results: list[Result], lang: str = "fi", limit: int = 8) -> lis
     for _, _, r in scored[:limit]:
         text = interpret(r, lang)
         if text:
-            out.append((r, text))
+            out.append((r, _with_question(r, text, lang)))
     return out
+
+
+def _with_question(result: Result, text: str, lang: str) -> str:
+    """A finding lifted out of its chapter names its question first (e.g. "Tiedättekö …? – ”Kyllä” …")."""
+    title = (result.title or {}).get(lang) or (result.title or {}).get("fi") or ""
+    title = title.strip()
+    if not title or title in text:
+        return text
+    return f"{title} – {text}"
 
 
 METHODS = {
