@@ -310,6 +310,40 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
     files.write_text_atomic(folder / FIGURE_CACHE, to_json(keys))
 
 
+WORKBOOK_CACHE = ".workbook-keys.json"
+
+
+def workbook_key(results: list[Result], lang: str, wave_label: str, synthetic: bool, code: str) -> str:
+    """What a tables workbook depends on; equal keys give identical bytes."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for result in results:
+        digest.update(to_json(result.to_dict()).encode("utf-8"))
+    digest.update(to_json([lang, wave_label, synthetic, code]).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def reuse_file(previous: Path, target: Path, key: str, cache: Path) -> bool:
+    """Copy ``previous`` to ``target`` when its recorded key equals ``key``; record the key either way."""
+    import shutil
+
+    try:
+        old = json.loads((previous.parent / WORKBOOK_CACHE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        old = {}
+    try:
+        keys = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        keys = {}
+    keys[target.name] = key
+    files.write_text_atomic(cache, to_json(keys))
+    if old.get(target.name) == key and previous.is_file():
+        shutil.copy2(previous, target)
+        return True
+    return False
+
+
 def export_wave(project: Project, wave: Wave, results: list[Result], ingested: Ingested,
                 manifest: Callable[[], dict], progress: Progress = _quiet) -> Path:
     """Figures (report and slide, PNG and SVG, alt text), results JSON and workbooks, swapped in at once."""
@@ -326,11 +360,13 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
             files.write_text_atomic(results_dir / f"{result.id}.json", to_json(result.to_dict()))
         draw_all(results, figures, languages, wave.label, wave.synthetic, theme=project_theme(project, progress),
                  previous=target / "figures", progress=progress)
-        export.write_tables_xlsx(results, stage / "tables.xlsx", lang=languages[0], synthetic=wave.synthetic,
-                                 wave_label=wave.label)
-        for lang in languages[1:]:
-            export.write_tables_xlsx(results, stage / f"tables.{lang}.xlsx", lang=lang, synthetic=wave.synthetic,
-                                     wave_label=wave.label)
+        code = chart_code_digest()
+        for i, lang in enumerate(languages):
+            name = "tables.xlsx" if i == 0 else f"tables.{lang}.xlsx"
+            key = workbook_key(results, lang, wave.label, wave.synthetic, code)
+            if not reuse_file(target / name, stage / name, key, stage / WORKBOOK_CACHE):
+                export.write_tables_xlsx(results, stage / name, lang=lang, synthetic=wave.synthetic,
+                                         wave_label=wave.label)
         export.write_codebook(ingested, stage / "codebook.xlsx", lang=languages[0], synthetic=wave.synthetic,
                               wave_label=wave.label)
         write_open_answers(ingested, stage / "open_answers.xlsx", lang=languages[0], synthetic=wave.synthetic)

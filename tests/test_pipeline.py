@@ -1,0 +1,42 @@
+"""pipeline: a rerun on unchanged inputs reuses figures and workbooks and gives identical bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from survey.config import load_project
+from survey.files import sha256_file
+from survey.pipeline import run_wave
+
+NETWORK_ONLY = """
+organisation: {name: Testikunta}
+languages: [fi, sv]
+disclosure: {min_group_size: 5}
+waves:
+  - id: 2024-demo
+    label: Demoaineisto 2024
+    synthetic: true
+    datasets:
+      network: {file: network_webropol.xlsx}
+"""
+
+
+def _hashes(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != "manifest.json"}
+
+
+def test_rerun_reuses_unchanged_figures_and_workbooks_byte_for_byte(project_copy):
+    (project_copy / "survey.yml").write_text(NETWORK_ONLY, encoding="utf-8")
+    project = load_project(project_copy)
+    run_wave(project, "2024-demo", render=False)
+    out = project.paths.output("2024-demo")
+    first = _hashes(out) | {f"processed/{k}": v for k, v in _hashes(project.paths.processed("2024-demo")).items()}
+    messages: list[str] = []
+    run_wave(project, "2024-demo", render=False, progress=messages.append)
+    second = _hashes(out) | {f"processed/{k}": v for k, v in _hashes(project.paths.processed("2024-demo")).items()}
+    assert first == second
+    assert any("3 charts unchanged since the last run, reused" in m for m in messages)
+    assert not any(m.startswith("  chart ") for m in messages)
+    assert {"tables.xlsx", "tables.sv.xlsx", "codebook.xlsx", "open_answers.xlsx"} <= {p.name for p in out.iterdir()}
+    assert (out / "figures" / "network-grants.slide.sv.png").is_file()
