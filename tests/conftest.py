@@ -28,3 +28,23 @@ def project_copy(tmp_path, monkeypatch) -> Path:
     root = copy_project(tmp_path / "project")
     monkeypatch.setenv("SURVEY_PROJECT", str(root))
     return root
+
+
+NETWORK_ONLY = """
+organisation: {name: Testikunta}
+languages: [fi, sv]
+disclosure: {min_group_size: 5}
+waves:
+  - id: 2024-demo
+    label: Demoaineisto 2024
+    synthetic: true
+    datasets:
+      network: {file: network_webropol.xlsx}
+"""
+
+
+@pytest.fixture
+def network_project(project_copy: Path) -> Path:
+    """A project copy whose survey.yml declares only the network survey of 2024-demo (fast runs)."""
+    (project_copy / "survey.yml").write_text(NETWORK_ONLY, encoding="utf-8")
+    return project_copy

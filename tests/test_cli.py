@@ -14,25 +14,6 @@ import pytest
 from survey.cli import main
 from survey.files import sha256_file
 
-NETWORK_ONLY = """
-organisation: {name: Testikunta}
-languages: [fi, sv, en]
-disclosure: {min_group_size: 5}
-waves:
-  - id: 2024-demo
-    label: Demoaineisto 2024
-    synthetic: true
-    datasets:
-      network: {file: network_webropol.xlsx}
-"""
-
-
-@pytest.fixture
-def network_project(project_copy: Path) -> Path:
-    (project_copy / "survey.yml").write_text(NETWORK_ONLY, encoding="utf-8")
-    return project_copy
-
-
 def _hashes(folder: Path) -> dict:
     return {str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 

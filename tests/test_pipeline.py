@@ -8,27 +8,13 @@ from survey.config import load_project
 from survey.files import sha256_file
 from survey.pipeline import run_wave
 
-NETWORK_ONLY = """
-organisation: {name: Testikunta}
-languages: [fi, sv]
-disclosure: {min_group_size: 5}
-waves:
-  - id: 2024-demo
-    label: Demoaineisto 2024
-    synthetic: true
-    datasets:
-      network: {file: network_webropol.xlsx}
-"""
-
-
 def _hashes(folder: Path) -> dict:
     return {str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.rglob("*"))
             if p.is_file() and p.name != "manifest.json"}
 
 
-def test_rerun_reuses_unchanged_figures_and_workbooks_byte_for_byte(project_copy):
-    (project_copy / "survey.yml").write_text(NETWORK_ONLY, encoding="utf-8")
-    project = load_project(project_copy)
+def test_rerun_reuses_unchanged_figures_and_workbooks_byte_for_byte(network_project):
+    project = load_project(network_project)
     run_wave(project, "2024-demo", render=False)
     out = project.paths.output("2024-demo")
     first = _hashes(out) | {f"processed/{k}": v for k, v in _hashes(project.paths.processed("2024-demo")).items()}

@@ -549,15 +549,9 @@ def analyse_numeric_breakdown(frame: pd.DataFrame, question, by, *, dataset: str
 
 
 def _rule(rule, threshold, merge_small, small_counts) -> DisclosureRule:
-    base = as_rule(rule)
-    changes = {}
-    if threshold is not None:
-        changes["min_group_size"] = int(threshold)
-    if merge_small is not None:
-        changes["merge_small_groups"] = bool(merge_small)
-    if small_counts is not None:
-        changes["small_counts"] = bool(small_counts)
-    return dataclasses.replace(base, **changes) if changes else base
+    from survey.analysis.disclosure import rule_with
+
+    return rule_with(rule, threshold, merge_small, small_counts)
 
 
 def _result(frame, items, by, groups: _Groups, table, test, labels, n_hidden, *, kind, dataset, wave,

@@ -154,3 +154,19 @@ def suppress_cells(counts, threshold: int, hidden_rows=None) -> np.ndarray:
                     if line_mask.sum() >= 2 and line_counts[line_mask].sum() >= threshold:
                         break
     return mask
+
+
+def rule_with(rule=None, threshold: int | None = None, merge_small: bool | None = None,
+              small_counts: bool | None = None) -> DisclosureRule:
+    """``rule`` (or the default) with any of its settings overridden by the given arguments."""
+    import dataclasses
+
+    base = as_rule(rule)
+    changes = {}
+    if threshold is not None:
+        changes["min_group_size"] = int(threshold)
+    if merge_small is not None:
+        changes["merge_small_groups"] = bool(merge_small)
+    if small_counts is not None:
+        changes["small_counts"] = bool(small_counts)
+    return dataclasses.replace(base, **changes) if changes else base

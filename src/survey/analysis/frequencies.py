@@ -113,17 +113,9 @@ def analyse_single(frame: pd.DataFrame, question, *, dataset: str, wave: str = "
 
 
 def _rule(rule, threshold, merge_small):
-    import dataclasses
+    from survey.analysis.disclosure import rule_with
 
-    from survey.analysis.disclosure import as_rule
-
-    base = as_rule(rule)
-    changes = {}
-    if threshold is not None:
-        changes["min_group_size"] = int(threshold)
-    if merge_small is not None:
-        changes["merge_small_groups"] = bool(merge_small)
-    return dataclasses.replace(base, **changes) if changes else base
+    return rule_with(rule, threshold, merge_small)
 
 
 def protect_background(table: pd.DataFrame, labels: dict, n: int, rule) -> tuple[pd.DataFrame, dict, dict]:

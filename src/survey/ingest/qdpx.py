@@ -118,26 +118,11 @@ def _child(element, name: str):
 
 def check_archive(archive: zipfile.ZipFile, file: str) -> None:
     """Refuse archives whose directory promises too much data (zip bombs), before reading."""
-    infos = archive.infolist()
-    if len(infos) > MAX_MEMBERS:
-        raise InputError(f"the archive has {len(infos)} members, more than the {MAX_MEMBERS} allowed; "
-                         "refusing to read it", file=file)
-    total = 0
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise InputError("the archive is encrypted; export the project again without a password",
-                             file=file)
-        total += info.file_size
-        if info.file_size > MAX_MEMBER_UNCOMPRESSED:
-            raise InputError(f"archive member '{info.filename}' would unpack to {info.file_size} bytes, "
-                             f"more than the {MAX_MEMBER_UNCOMPRESSED} allowed; refusing to read it", file=file)
-        ratio = info.file_size // max(info.compress_size, 1)
-        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
-            raise InputError(f"archive member '{info.filename}' is compressed {ratio}:1, which looks like a zip bomb; "
-                             "refusing to read it", file=file)
-    if total > MAX_TOTAL_UNCOMPRESSED:
-        raise InputError(f"the archive would unpack to {total} bytes, more than the {MAX_TOTAL_UNCOMPRESSED} "
-                         "allowed; refusing to read it", file=file)
+    from survey.archive import ZipLimits, check_zip
+
+    check_zip(archive, file, ZipLimits(max_members=MAX_MEMBERS, max_total_size=MAX_TOTAL_UNCOMPRESSED,
+                                       max_member_size=MAX_MEMBER_UNCOMPRESSED, max_ratio=MAX_RATIO,
+                                       ratio_floor=RATIO_FLOOR))
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> bytes:
