@@ -162,6 +162,24 @@ def _clean_axes(ax, grid_axis: str = "x") -> None:
 
 # -- horizontal bars (single, multi, interview codes) ------------------------------------
 
+def _share_bars(rows: pd.DataFrame, pct: str, low: str, high: str, has_ci: bool, lang: str) -> tuple:
+    """Bar values, interval ends, states (ok / suppressed / na) and value labels of share rows."""
+    values, lows, highs, states, texts = [], [], [], [], []
+    for _, row in rows.iterrows():
+        value = _num(row[pct])
+        if _is_suppressed(row) or math.isnan(value):
+            state = "suppressed" if _is_suppressed(row) else "na"
+            values.append(None), lows.append(None), highs.append(None), states.append(state)
+            texts.append(labels.text("suppressed", lang) if state == "suppressed" else fmt.MISSING)
+            continue
+        values.append(value)
+        lows.append(_num(row.get(low)) if has_ci else None)
+        highs.append(_num(row.get(high)) if has_ci else None)
+        states.append("ok")
+        texts.append(fmt.format_percent(value, lang))
+    return values, lows, highs, states, texts
+
+
 def bar_rows(result) -> pd.DataFrame:
     """Rows of a single/multi result in chart order: largest share first, suppressed last."""
     table = result.table.copy()
@@ -218,19 +236,7 @@ def draw_bars(result, lang: str = "fi", size: str = "report", wave_label: str = 
     names = [wrap(labels.code_label(result, code, lang), s.wrap) for code in rows["code"]]
     font = _font_for(fig, s, result, lang, names, wave_label=wave_label, synthetic=synthetic, source=source,
                      intervals=has_ci)
-    values, lows, highs, states, texts = [], [], [], [], []
-    for _, row in rows.iterrows():
-        pct = _num(row["pct"])
-        if _is_suppressed(row) or math.isnan(pct):
-            state = "suppressed" if _is_suppressed(row) else "na"
-            values.append(None), lows.append(None), highs.append(None), states.append(state)
-            texts.append(labels.text("suppressed", lang) if state == "suppressed" else fmt.MISSING)
-            continue
-        values.append(pct)
-        lows.append(_num(row["ci_low"]) if has_ci else None)
-        highs.append(_num(row["ci_high"]) if has_ci else None)
-        states.append("ok")
-        texts.append(fmt.format_percent(pct, lang))
+    values, lows, highs, states, texts = _share_bars(rows, "pct", "ci_low", "ci_high", has_ci, lang)
     _hbars(fig, ax, s, font, names, values, lows, highs, states, texts, [theme.primary] * len(rows), lang)
     ax.set_xlabel(labels.text("axis_share_respondents", lang))
     _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source,
@@ -810,16 +816,7 @@ def draw_likert_summary(result, lang: str = "fi", size: str = "report", wave_lab
              for _, r in rows.iterrows()]
     font = _font_for(fig, s, result, lang, names, wave_label=wave_label, synthetic=synthetic, source=source,
                      intervals=True)
-    values, lows, highs, states, texts = [], [], [], [], []
-    for _, r in rows.iterrows():
-        v = _num(r["agree_pct"])
-        if _is_suppressed(r) or math.isnan(v):
-            state = "suppressed" if _is_suppressed(r) else "na"
-            values.append(None), lows.append(None), highs.append(None), states.append(state)
-            texts.append(labels.text("suppressed", lang) if state == "suppressed" else fmt.MISSING)
-            continue
-        values.append(v), lows.append(_num(r.get("agree_ci_low"))), highs.append(_num(r.get("agree_ci_high")))
-        states.append("ok"), texts.append(fmt.format_percent(v, lang))
+    values, lows, highs, states, texts = _share_bars(rows, "agree_pct", "agree_ci_low", "agree_ci_high", True, lang)
     _hbars(fig, ax, s, font, names, values, lows, highs, states, texts, [theme.primary] * len(rows), lang)
     ax.set_xlabel(labels.text("axis_agree", lang))
     _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source, intervals=True)
