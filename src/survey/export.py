@@ -271,6 +271,24 @@ def _write_result_sheet(ws, result, lang: str, synthetic: bool, wave_label: str)
     _fit_widths(ws, widths)
 
 
+def _sheet_heading(ws, title: str, lang: str, synthetic: bool, wave_label: str) -> int:
+    """Write the synthetic marker (first cell), the title and the wave; return the next free row."""
+    from openpyxl.styles import Font
+
+    from survey import labels
+
+    row = 1
+    if synthetic:
+        files.set_cell(ws.cell(row, 1), labels.text("synthetic", lang)).font = Font(bold=True, color="9A3A06")
+        row += 1
+    files.set_cell(ws.cell(row, 1), title).font = Font(bold=True, size=12)
+    row += 1
+    if wave_label:
+        files.set_cell(ws.cell(row, 1), labels.text("footer_wave", lang, wave=wave_label))
+        row += 1
+    return row + 1
+
+
 def write_tables_xlsx(results, path: Path, lang: str = "fi", synthetic: bool = False,
                       wave_label: str = "") -> Path:
     """One workbook for a wave: a contents sheet, then one sheet per Result (numbers stay numbers).
@@ -290,16 +308,7 @@ def write_tables_xlsx(results, path: Path, lang: str = "fi", synthetic: bool = F
     contents = workbook.active
     contents.title = labels.text("sheet_contents", lang)[:31]
     used = {contents.title.lower()}
-    row = 1
-    if synthetic:
-        files.set_cell(contents.cell(row, 1), labels.text("synthetic", lang)).font = Font(bold=True, color="9A3A06")
-        row += 1
-    files.set_cell(contents.cell(row, 1), labels.text("contents_title", lang)).font = Font(bold=True, size=12)
-    row += 1
-    if wave_label:
-        files.set_cell(contents.cell(row, 1), labels.text("footer_wave", lang, wave=wave_label))
-        row += 1
-    row += 1
+    row = _sheet_heading(contents, labels.text("contents_title", lang), lang, synthetic, wave_label)
     headers = [labels.text("col_sheet", lang), labels.text("col_question", lang), labels.text("col_dataset", lang),
                labels.text("col_n", lang)]
     for j, header in enumerate(headers, 1):
@@ -388,16 +397,7 @@ def write_codebook(ingested, path: Path, lang: str = "fi", synthetic: bool = Fal
     workbook = Workbook()
     ws = workbook.active
     ws.title = labels.text("codebook_title", lang)[:31]
-    row = 1
-    if synthetic:
-        files.set_cell(ws.cell(row, 1), labels.text("synthetic", lang)).font = Font(bold=True, color="9A3A06")
-        row += 1
-    files.set_cell(ws.cell(row, 1), labels.text("codebook_title", lang)).font = Font(bold=True, size=12)
-    row += 1
-    if wave_label:
-        files.set_cell(ws.cell(row, 1), labels.text("footer_wave", lang, wave=wave_label))
-        row += 1
-    row += 1
+    row = _sheet_heading(ws, labels.text("codebook_title", lang), lang, synthetic, wave_label)
     keys = ["dataset", "variable", "question", "type", "options", "n_valid", "n_missing"]
     heads = [labels.text(k, lang) for k in ("col_dataset", "col_variable", "col_question_text", "col_type",
                                              "col_options", "col_n_valid", "col_n_missing")]
