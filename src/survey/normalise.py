@@ -19,15 +19,13 @@ import pandas as pd
 
 from survey.config import DatasetSpec
 from survey.errors import Problem
+from survey.ingest.identifiers import IDENTIFIER_HEADERS
 from survey.instruments import Instrument, InstrumentQuestion
 from survey.model import Dataset, Question
 
 TRUE_VALUES = {"1", "1.0", "y", "yes", "oui", "kyllä", "ja", "true", "x_selected"}
 FALSE_VALUES = {"0", "0.0", "n", "no", "non", "ei", "nej", "false"}
 NOT_SHOWN = {"n/a"}
-IDENTIFIER_HEADERS = {"name", "nimi", "namn", "email", "e-mail", "sähköposti", "e-post", "ip address",
-                      "ipaddress", "ip-osoite", "puhelin", "phone", "recipientfirstname",
-                      "recipientlastname", "recipientemail", "etunimi", "sukunimi"}
 BATTERY_SEPARATOR = " — "
 
 

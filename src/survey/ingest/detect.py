@@ -8,6 +8,8 @@ readers only ever see files of the kind they expect. Nothing here writes.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -33,6 +35,35 @@ _MAGIC = [
     (b"7z\xbc\xaf", "this file is a 7-Zip archive: unpack it first and read the export inside"),
     (b"SQLite format 3", "this file is an SQLite database, not a survey export"),
 ]
+
+
+# Letters NFKD does not decompose into an ASCII letter and marks (ä, ö, ü, å do: a, o, u, a).
+_TRANSLITERATE = str.maketrans({"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe",
+                                "Œ": "oe", "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th",
+                                "ł": "l", "Ł": "l", "ı": "i", "ŋ": "ng", "Ŋ": "ng"})
+
+
+def transliterate(text: str) -> str:
+    """``text`` in ASCII letters: accents and umlauts dropped (``völlig`` -> ``vollig``, ``Straße`` ->
+    ``Strasse``, ``Ærø`` -> ``Aero``); characters with no Latin spelling are dropped."""
+    text = unicodedata.normalize("NFKD", str(text).translate(_TRANSLITERATE))
+    return "".join(c for c in text if not unicodedata.combining(c)).encode("ascii", "ignore").decode("ascii")
+
+
+def slug(text: str, sep: str = "-", limit: int | None = None, default: str = "q") -> str:
+    """A stable ASCII id from a header or variable name, the one rule every reader uses.
+
+    Transliterated (:func:`transliterate`), lower case, each run of other characters
+    replaced by ``sep`` (with ``sep="_"`` underscores are kept as they are), cut at
+    ``limit`` characters on a word boundary where one is near. ``überhaupt`` ->
+    ``uberhaupt``, ``Täysin samaa mieltä`` -> ``taysin-samaa-mielta``.
+    """
+    text = transliterate(text).lower()
+    text = re.sub(r"[^a-z0-9_]+" if sep == "_" else r"[^a-z0-9]+", sep, text).strip(sep)
+    if limit is not None and len(text) > limit:
+        cut = text[:limit]
+        text = cut.rsplit(sep, 1)[0] if sep in cut[limit // 2:] else cut
+    return text or default
 
 
 def _utf16(name: str) -> bytes:

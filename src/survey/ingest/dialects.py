@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from survey.ingest.grid import Grid
+from survey.ingest.identifiers import IDENTIFIER_HEADERS, is_identifier_header  # noqa: F401 (re-exported)
 
 DIALECTS = ("webropol", "msforms", "googleforms", "limesurvey", "surveymonkey", "qualtrics", "nettskjema",
             "generic")
@@ -61,14 +62,6 @@ ID_HEADERS = {
     "response id", "responseid", "id réponse", "id de la réponse", "id reponse", "_recordid", "record id",
     "$submission_id", "submission id", "svar-id", "svarsid", "vastauksen tunnus", "vastauksen id", "tunnus",
     "respondentens id", "respondent-id", "respondentnummer", "case", "caseid", "case id",
-}
-IDENTIFIER_HEADERS = {
-    "email", "e-mail", "email address", "e-mail address", "sähköposti", "sähköpostiosoite", "e-post",
-    "name", "nimi", "namn", "first name", "last name", "ip address", "ipaddress", "ip-osoite", "ip-adresse",
-    "recipientlastname", "recipientfirstname", "recipientemail", "nachname des empfängers",
-    "vorname des empfängers", "e-mail des empfängers", "recipient last name", "recipient first name",
-    "recipient email", "locationlatitude", "locationlongitude", "breitengrad des standorts",
-    "längengrad des standorts", "adresse ip", "courriel", "adresse e-mail",
 }
 MSFORMS_HEADS = [
     ("id", "start time", "completion time", "email", "name"),
@@ -176,8 +169,7 @@ def _find_id(columns: list[Column]) -> int | None:
 
 
 def _identifiers(columns: list[Column]) -> list[int]:
-    return [c.index for c in columns
-            if _norm(c.top) in IDENTIFIER_HEADERS or _norm(c.code) in IDENTIFIER_HEADERS]
+    return [c.index for c in columns if is_identifier_header(c.top, c.code)]
 
 
 def _unquote(cells: list[str]) -> list[str]:

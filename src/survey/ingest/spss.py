@@ -83,7 +83,9 @@ def _damaged(path: Path, kind: str, exc: Exception) -> InputError:
 
 
 def _qid(name: str) -> str:
-    return re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_") or "v"
+    from survey.ingest.detect import slug
+
+    return slug(name, "_", default="v")
 
 
 def _code(value):

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -35,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from survey.errors import InputError
+from survey.ingest.detect import slug
 from survey.ingest.dialects import Layout, _norm, detect_dialect
 from survey.ingest.grid import Grid, load_csv, load_xlsx
 from survey.model import Dataset, Meta, Option, Question
@@ -228,14 +228,8 @@ def _value_norm(value) -> str:
 
 
 def slugify(text: str, limit: int = 48) -> str:
-    """A stable ASCII id from a header text: lower case, words joined with ``-``."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    if len(text) > limit:
-        cut = text[:limit]
-        text = cut.rsplit("-", 1)[0] if "-" in cut[limit // 2:] else cut
-    return text or "q"
+    """A stable ASCII id from a header text: lower case, words joined with ``-`` (:func:`detect.slug`)."""
+    return slug(text, "-", limit)
 
 
 # --------------------------------------------------------------------------- entry points
@@ -386,7 +380,7 @@ def _is_free_text(col: _Col) -> bool:
 
 def _new_code_id(built: _Built, code: str) -> str:
     """An id from a tool's own variable code (``Q3_TEXT`` -> ``q3_text``)."""
-    base = re.sub(r"[^a-z0-9_]+", "_", code.lower()).strip("_") or "q"
+    base = slug(code, "_")
     built.ids[base] += 1
     return base if built.ids[base] == 1 else f"{base}_{built.ids[base]}"
 
