@@ -67,6 +67,9 @@ def inspect_file(path, fmt: str = "auto", sheet: str | None = None) -> dict:
             entry["missing"] = list(q.missing)
         answered = _answered(dataset.frame, q, meta.extra.get("multi_values", {}).get(q.id))
         entry["answered"] = answered
+        why = (meta.extra.get("evidence") or {}).get(q.id)
+        if why:
+            entry["why"] = why
         questions.append(entry)
     info = {
         "file": str(path),
@@ -103,8 +106,13 @@ def _answered(frame, q, values: dict | None = None) -> int:
 
 
 def _blank(value) -> bool:
+    """None, NaN, NaT, pd.NA and empty text are blank (``pd.NA != pd.NA`` is NA, so test it by identity)."""
+    if value is None or value is _NA or value is pd.NaT:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
     try:
-        return value is None or bool(value != value) or value is _NA
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
 
@@ -158,6 +166,8 @@ def format_inspection(info: dict) -> str:
             lines.append(f"              free text in column {q['text_column']}")
         if q.get("missing"):
             lines.append(f"              user-missing codes: {', '.join(map(str, q['missing']))}")
+        if q.get("why"):
+            lines.append(f"              why: {q['why']}")
     for note in info.get("notes", []):
         lines.append(f"  note: {note}")
     return "\n".join(lines)

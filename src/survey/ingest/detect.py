@@ -197,7 +197,13 @@ def _sniff_text(head: bytes, path: Path) -> str:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "csv"  # UTF-16 text ("Unicode text" export from Excel)
     if b"\x00" in head:
-        raise _refuse("this file is binary data of an unknown kind, not a survey export", path)
+        from survey.ingest.grid import sparse_nuls, utf16_without_bom
+
+        if utf16_without_bom(head):
+            return "csv"  # UTF-16 text whose byte-order mark was lost
+        if not sparse_nuls(head):
+            raise _refuse("this file is binary data of an unknown kind, not a survey export", path)
+        head = head.replace(b"\x00", b"")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<meta")) \
             or (b"<html" in text[:1024] and text.startswith(b"<")):
