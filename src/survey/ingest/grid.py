@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Sequence
@@ -159,8 +160,8 @@ def _open_workbook(path: Path):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile):
-        raise InputError("this .xlsx file is damaged or incomplete: export it again", file=str(path)) from None
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
+        raise damaged_workbook(exc, path) from None
     except KeyError as exc:
         raise InputError(f"this .xlsx file is missing a part Excel needs ({exc}): export it again",
                          file=str(path)) from None
@@ -194,10 +195,24 @@ def load_xlsx(path: Path, sheet: str | None = None) -> Grid:
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(f"this .xlsx file cannot be read ({type(exc).__name__}): open it in Excel, "
-                         "save it again and retry", file=str(path)) from None
+        raise damaged_workbook(exc, path) from None
     finally:
         workbook.close()
+
+
+def damaged_workbook(exc: BaseException, path: Path) -> InputError:
+    """One sentence for a workbook that fails while its parts are unpacked or parsed."""
+    import zlib
+
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)):
+        from survey.ingest.detect import damaged_member
+
+        name = re.search(r"'([^']+)'", str(exc))
+        error = damaged_member(exc, name.group(1) if name else "a part of the workbook", path)
+        return InputError(error.message.replace("copy or export", "open it in Excel and save, or export"),
+                          file=str(path))
+    return InputError(f"this .xlsx file cannot be read ({type(exc).__name__}): open it in Excel, "
+                      "save it again and retry", file=str(path))
 
 
 def _read_sheet(ws, path: Path) -> tuple[list[list], list[int]]:
