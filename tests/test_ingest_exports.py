@@ -295,3 +295,139 @@ def test_a_numeric_column_keeps_its_nullable_type(tmp_path):
     path.write_text("a;b\n1;x\n;y\n3;x\n", encoding="utf-8")
     ds = read(path)
     assert str(ds.frame["c001"].dtype) == "Int64" and pd.isna(ds.frame["c001"].iloc[1])
+
+
+# --------------------------------------------------------------------------- codebooks
+
+def _maxqda_codebook(path, rows=None):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Code", "Memo", "Farbe", "Codierte Segmente"])
+    themes = ["Avustukset", "Toimitilat", "Sopimukset", "Yhteistyö"]
+    for t, theme in enumerate(themes):
+        ws.append([theme, f"Teema {t + 1}", "#ff0000", 0])
+        for k in range(rows or 80):
+            ws.append([f"{theme} > Alakoodi {k + 1}", f"Muistio {k}", "#00ff00", k % 7])
+    wb.save(path)
+    return path
+
+
+def test_maxqda_codebook_workbook_is_recognised_not_read_as_a_survey(tmp_path):
+    path = _maxqda_codebook(tmp_path / "Codesystem.xlsx")
+    with pytest.raises(InputError, match="codebook .324 codes"):
+        read(path)
+    info = inspect_file(path)
+    assert info["format"] == "codebook" and info["codes"] == 324 and "respondents" not in info
+    assert info["code_list"][1] == {"code": "Alakoodi 1", "parent": "Avustukset", "depth": 1}
+    text = format_inspection(info)
+    assert "codes:       324" in text and "not survey responses" in text
+
+
+def test_nvivo_codebook_export_is_recognised(tmp_path):
+    path = tmp_path / "codebook.csv"
+    path.write_text("Name,Description,Files,References\nAvustukset,Teema,5,12\nHaku,Hakuprosessi,4,9\n"
+                    "Tilat,Tilat ja toimitilat,6,15\n", encoding="utf-8")
+    with pytest.raises(InputError, match="codebook"):
+        read(path)
+
+
+# --------------------------------------------------------------------------- LimeSurvey R export
+
+LIME_SYNTAX = '''data <- read.csv("survey_514273_R_data_file.csv", quote = "'\\"", na.strings=c("", "\\"\\""), stringsAsFactors=FALSE, fileEncoding="UTF-8-BOM")
+
+
+# LimeSurvey Field type: F
+data[, 1] <- as.numeric(data[, 1])
+attributes(data)$variable.labels[1] <- "id"
+names(data)[1] <- "id"
+# LimeSurvey Field type: DATETIME23.2
+data[, 2] <- as.character(data[, 2])
+attributes(data)$variable.labels[2] <- "submitdate"
+names(data)[2] <- "submitdate"
+# LimeSurvey Field type: A
+data[, 3] <- as.character(data[, 3])
+attributes(data)$variable.labels[3] <- "Mikä on yhdistyksenne toimiala?"
+data[, 3] <- factor(data[, 3], levels=c("A1","A2","A3"),labels=c("Liikunta", "Kulttuuri", "Sosiaali- ja terveys"))
+names(data)[3] <- "toimiala"
+# LimeSurvey Field type: F
+data[, 4] <- as.numeric(data[, 4])
+attributes(data)$variable.labels[4] <- "[Avustukset] Mitä yhteistyön muotoja käytätte?"
+data[, 4] <- factor(data[, 4], levels=c(1,0),labels=c("Kyllä", "Ei valittu"))
+names(data)[4] <- "muodot_SQ001"
+# LimeSurvey Field type: F
+data[, 5] <- as.numeric(data[, 5])
+attributes(data)$variable.labels[5] <- "[Tilat] Mitä yhteistyön muotoja käytätte?"
+data[, 5] <- factor(data[, 5], levels=c(1,0),labels=c("Kyllä", "Ei valittu"))
+names(data)[5] <- "muodot_SQ002"
+# LimeSurvey Field type: F
+data[, 6] <- as.numeric(data[, 6])
+attributes(data)$variable.labels[6] <- "[Sopimukset] Mitä yhteistyön muotoja käytätte?"
+data[, 6] <- factor(data[, 6], levels=c(1,0),labels=c("Kyllä", "Ei valittu"))
+names(data)[6] <- "muodot_SQ003"
+# LimeSurvey Field type: A
+data[, 7] <- as.character(data[, 7])
+attributes(data)$variable.labels[7] <- "[Muu] Mitä yhteistyön muotoja käytätte?"
+names(data)[7] <- "muodot_other"
+# LimeSurvey Field type: F
+data[, 8] <- as.numeric(data[, 8])
+attributes(data)$variable.labels[8] <- "Yhteistyö kaupungin kanssa on sujuvaa."
+data[, 8] <- factor(data[, 8], levels=c(1,2,3,4,5),labels=c("Täysin eri mieltä", "Jokseenkin eri mieltä", "Ei samaa eikä eri mieltä", "Jokseenkin samaa mieltä", "Täysin samaa mieltä"))
+names(data)[8] <- "sujuvuus"
+# LimeSurvey Field type: F
+data[, 9] <- as.numeric(data[, 9])
+attributes(data)$variable.labels[9] <- "Montako jäsentä yhdistyksessä on?"
+names(data)[9] <- "jasenet"
+# LimeSurvey Field type: A
+data[, 10] <- as.character(data[, 10])
+attributes(data)$variable.labels[10] <- "Sähköpostiosoite"
+names(data)[10] <- "email"
+'''
+LIME_DATA = [
+    ["id", "submitdate", "Mikä on yhdistyksenne toimiala?", "Mitä yhteistyön muotoja käytätte? [Avustukset]",
+     "Mitä yhteistyön muotoja käytätte? [Tilat]", "Mitä yhteistyön muotoja käytätte? [Sopimukset]",
+     "Mitä yhteistyön muotoja käytätte? [Muu]", "Yhteistyö kaupungin kanssa on sujuvaa.",
+     "Montako jäsentä yhdistyksessä on?", "Sähköpostiosoite"],
+    ["1", "2025-04-01 10:00:00", "A1", "1", "0", "1", "", "4", "120", "a@example.org"],
+    ["2", "2025-04-01 11:30:00", "A3", "0", "1", "0", "Talkoot", "5", "35", ""],
+    ["3", "2025-04-02 09:15:00", "A2", "0", "0", "0", "", "2", "8", ""],
+    ["4", "2025-04-03 14:00:00", "A1", "1", "1", "0", "", "3", "60", "d@example.org"],
+]
+
+
+def _lime_r(folder):
+    folder.mkdir(parents=True, exist_ok=True)
+    data = folder / "survey_514273_R_data_file.csv"
+    data.write_text("\n".join(",".join(f'"{c}"' for c in row) for row in LIME_DATA) + "\n", encoding="utf-8-sig")
+    (folder / "survey_514273_R_syntax_file.R").write_text(LIME_SYNTAX, encoding="utf-8")
+    return data
+
+
+def test_limesurvey_r_export_takes_codes_and_labels_from_the_syntax_file(tmp_path):
+    ds = read(_lime_r(tmp_path / "raw"))
+    assert ds.meta.format == "limesurvey-r" and ds.meta.respondents == 4
+    assert ds.meta.id_column is not None
+    field = ds.meta.question("toimiala")
+    assert field.type == "single"
+    assert [(o.code, o.label) for o in field.options] == [("A1", "Liikunta"), ("A2", "Kulttuuri"),
+                                                          ("A3", "Sosiaali- ja terveys")]
+    forms = ds.meta.question("muodot")
+    assert forms.type == "multi" and forms.text == "Mitä yhteistyön muotoja käytätte?"
+    assert [o.label for o in forms.options] == ["Avustukset", "Tilat", "Sopimukset"]
+    assert ds.frame[forms.text_column].tolist()[1] == "Talkoot"
+    assert ds.meta.extra["multi_values"]["muodot"] == {"selected": ["1"], "unselected": ["0"], "not_shown": []}
+    scale = ds.meta.question("sujuvuus")
+    assert scale.type == "likert" and (scale.options[0].code, scale.options[0].label) == (1, "Täysin eri mieltä")
+    assert ds.frame[scale.columns[0]].tolist() == [4, 5, 2, 3]
+    assert ds.meta.question("jasenet").type == "numeric"
+    assert ds.meta.question("submitdate").type == "date"
+    assert ds.meta.question("email").columns[0] in ds.meta.extra["identifier_columns"]
+    info = inspect_file(tmp_path / "raw" / "survey_514273_R_data_file.csv")
+    assert next(q for q in info["questions"] if q["id"] == "muodot")["answered"] == 3
+    assert "R syntax file" in next(q for q in info["questions"] if q["id"] == "toimiala")["why"]
+
+
+def test_limesurvey_r_data_without_its_syntax_file_is_still_read(tmp_path):
+    data = _lime_r(tmp_path / "raw")
+    (tmp_path / "raw" / "survey_514273_R_syntax_file.R").unlink()
+    ds = read(data)
+    assert ds.meta.format != "limesurvey-r" and ds.meta.respondents == 4

@@ -49,6 +49,14 @@ def inspect_file(path, fmt: str = "auto", sheet: str | None = None) -> dict:
         from survey.ingest.coding_sheet import inspect_coding_sheet
 
         return _to_plain(inspect_coding_sheet(path))
+    if kind in ("xlsx", "csv") and wanted == "auto":
+        from survey.ingest.codebook import codebook_codes, refusal
+        from survey.ingest.tabular import load_grid
+
+        codes = codebook_codes(load_grid(path, kind, sheet))
+        if codes is not None:
+            return _to_plain({"file": str(path), "format": "codebook", "codes": len(codes), "code_list": codes,
+                              "notes": [refusal(codes)]})
     dataset = read(path, fmt=fmt, sheet=sheet)
     meta = dataset.meta
     questions = []
@@ -138,6 +146,13 @@ def format_inspection(info: dict) -> str:
         delimiter = info.get("delimiter")
         shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(delimiter, delimiter)
         lines.append(f"  encoding:    {info['encoding']}" + (f", delimiter {shown}" if delimiter else ""))
+    if info.get("format") == "codebook":
+        lines.append(f"  codes:       {info.get('codes')}")
+        for code in info.get("code_list", [])[:40]:
+            lines.append(f"    {'  ' * int(code.get('depth', 0) or 0)}{code.get('code')}")
+        for note in info.get("notes", []):
+            lines.append(f"  note: {note}")
+        return "\n".join(lines)
     if "codes" in info and "questions" not in info:
         lines.append(f"  interviews:  {info.get('respondents')}")
         lines.append(f"  codes:       {info.get('codes')}")

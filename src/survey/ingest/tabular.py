@@ -260,8 +260,17 @@ def load_grid(path: Path, kind: str, sheet: str | None = None) -> Grid:
 
 
 def detect_tabular(path: Path, kind: str, sheet: str | None = None) -> str:
-    """The format name (``webropol-xlsx``, ``msforms-csv``, ``csv`` ...) of a tabular export."""
+    """The format name (``webropol-xlsx``, ``msforms-csv``, ``csv``, ``codebook`` ...) of a tabular file."""
+    from survey.ingest.codebook import codebook_codes
+
     grid = load_grid(path, kind, sheet)
+    if codebook_codes(grid) is not None:
+        return "codebook"
+    if kind == "csv":
+        from survey.ingest.limesurvey_r import FORMAT, find_syntax_file
+
+        if find_syntax_file(Path(path), grid.width) is not None:
+            return FORMAT
     return _format_name(detect_dialect(grid).dialect, kind)
 
 
@@ -271,8 +280,19 @@ def _format_name(dialect: str, kind: str) -> str:
 
 def read_tabular(path: Path, kind: str, dialect: str | None = None, sheet: str | None = None) -> Dataset:
     """Read an xlsx or csv export; ``dialect`` forces a tool's layout instead of recognising it."""
+    from survey.ingest.codebook import codebook_codes, refusal
+
     path = Path(path)
     grid = load_grid(path, kind, sheet)
+    codes = codebook_codes(grid) if dialect is None else None
+    if codes is not None:
+        raise InputError(refusal(codes), file=str(path))
+    if kind == "csv" and dialect in (None, "limesurvey"):
+        from survey.ingest.limesurvey_r import find_syntax_file, read_limesurvey_r
+
+        syntax = find_syntax_file(path, grid.width)
+        if syntax is not None:
+            return read_limesurvey_r(path, syntax, grid)
     layout = detect_dialect(grid, force=dialect)
     numbers = grid.row_numbers[layout.header_rows:]
     if not numbers:
