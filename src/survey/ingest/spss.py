@@ -121,6 +121,24 @@ def _is_missing_code(value, ranges: list[dict]) -> bool:
     return False
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+MISSING_LABEL = re.compile(r"(ei vastaus|ei vastannut|puuttu|missing|no answer|not answered|refused|kieltäyt|"
+                           r"en osaa sanoa|eos\b|don.?t know|not applicable|ei koske|vet ej|vet inte|inget svar|"
+                           r"keine angabe|weiß nicht|n/?a\b|tieto puuttuu|ei tietoa|system)", re.I)
+
+
+def _iso_dates(texts) -> pd.arrays.DatetimeArray | None:
+    """A string variable as datetimes when every filled value is an ISO date (``2024-03-01``,
+    ``2024-03-01 10:15``), else None."""
+    filled = [v for v in texts if v is not None and v is not pd.NA]
+    if not filled or not all(ISO_DATE.fullmatch(v.strip()) for v in dict.fromkeys(filled)):
+        return None
+    parsed = pd.to_datetime(pd.Series(texts, dtype=object).str.strip(), errors="coerce", format="ISO8601")
+    if int(parsed.notna().sum()) != len(filled):
+        return None
+    return parsed.astype("datetime64[us]").array
+
+
 def _spss_seconds_to_datetime(values: pd.Series) -> tuple[pd.Series, int]:
     """SPSS date numbers (seconds since 1582-10-14) as datetimes; counts values out of range."""
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
@@ -221,9 +239,11 @@ def read_spss(path: Path, kind: str) -> Dataset:
             frame[name] = floats.astype("Int64") if whole else floats
             kinds[name] = "number"
         else:
-            frame[name] = pd.array([None if (v is None or (isinstance(v, float) and math.isnan(v)) or v == "")
-                                    else str(v) for v in series], dtype="string")
-            kinds[name] = "string"
+            texts = pd.array([None if (v is None or (isinstance(v, float) and math.isnan(v)) or v == "")
+                              else str(v) for v in series], dtype="string")
+            dates = _iso_dates(texts)
+            frame[name] = dates if dates is not None else texts
+            kinds[name] = "date" if dates is not None else "string"
     if lost_dates and not notes:
         notes.append(f"{lost_dates} date values are outside the range pandas can hold; read as missing")
     out = pd.DataFrame(frame, index=pd.RangeIndex(len(raw)))
@@ -252,6 +272,7 @@ def read_spss(path: Path, kind: str) -> Dataset:
             missing_ranges_out[_qid(name)] = [{"lo": _bound(r["lo"]), "hi": _bound(r["hi"])} for r in rng]
         return tuple(codes)
 
+    why: dict = {}
     multis: list[tuple[int, Question]] = []
     for set_name, spec in mr_sets.items():
         by_lower = {n.lower(): n for n in names}
@@ -268,6 +289,8 @@ def read_spss(path: Path, kind: str) -> Dataset:
                                  "counted_value": counted}
             multis.append((position[members[0]], Question(id=qid, text=text, type="multi", options=options,
                                                           columns=tuple(members))))
+            why[qid] = (f"multi: the file's multiple-response set {set_name} ({len(members)} dichotomies counting "
+                        f"{counted})")
         else:
             codes: dict = {}
             for m in members:
@@ -288,6 +311,7 @@ def read_spss(path: Path, kind: str) -> Dataset:
                                  "category_set": members}
             multis.append((position[members[0]], Question(id=qid, text=text, type="multi",
                                                           options=tuple(options), columns=tuple(columns))))
+            why[qid] = f"multi: the file's multiple-response category set {set_name} ({len(members)} variables)"
         used.update(members)
 
     for stem, members in _dichotomy_groups(names, out, kinds, value_labels, used):
@@ -302,6 +326,8 @@ def read_spss(path: Path, kind: str) -> Dataset:
         multi_values[qid] = {"selected": ["1"], "unselected": ["0"], "not_shown": []}
         multis.append((position[members[0]], Question(id=qid, text=text, type="multi", options=options,
                                                       columns=tuple(members))))
+        why[qid] = (f"multi: {len(members)} adjacent variables {members[0]}..{members[-1]} share the stem {stem} "
+                    "and hold only 0/1")
         used.update(members)
 
     id_column = _find_id_variable(names, labels, out, used, value_labels)
@@ -313,37 +339,71 @@ def read_spss(path: Path, kind: str) -> Dataset:
         text = labels.get(name) or name
         if name == id_column:
             singles.append((position[name], Question(id=qid, text=text, type="text", columns=(name,))))
+            why[qid] = f"respondent id: '{name}' is named as an id and every value is unique"
             continue
         missing = question_missing(name)
         rng = ranges.get(name, [])
         kind_ = kinds[name]
         if kind_ == "date":
             singles.append((position[name], Question(id=qid, text=text, type="date", columns=(name,))))
+            fmt = str(formats.get(name, ""))
+            why[qid] = (f"date: SPSS format {fmt}" if DATE_FORMATS.match(fmt) else
+                        "date: every filled value is a date" + (" written as ISO text" if str(fmt).upper()
+                                                                .startswith("A") else ""))
             continue
         if kind_ == "time":
             singles.append((position[name], Question(id=qid, text=text, type="text", columns=(name,))))
+            why[qid] = "text: a clock time (SPSS time format)"
             continue
         vlabels = value_labels.get(name) or {}
         valid = {_code(c): str(lbl) for c, lbl in vlabels.items() if not _is_missing_code(c, rng)}
         miss_lbl = {str(_code(c)): str(lbl) for c, lbl in vlabels.items() if _is_missing_code(c, rng)}
         if miss_lbl:
             missing_labels[qid] = miss_lbl
+        observed = [_code(v) for v in out[name].dropna().unique().tolist()]
+        unlabelled = [c for c in observed if c not in valid and c not in missing and not _is_missing_code(c, rng)]
+        if valid and kind_ == "number" and _labels_are_numbers(valid):
+            singles.append((position[name], Question(id=qid, text=text, type="numeric", columns=(name,),
+                                                     missing=missing)))
+            shown = sorted(valid)
+            why[qid] = (f"numeric: the value labels are the numbers themselves ({_show_codes(shown)})")
+            continue
+        if valid and kind_ == "number" and len(unlabelled) > max(5, 2 * len(valid)):
+            marked = tuple(c for c, lbl in valid.items() if MISSING_LABEL.search(lbl) and c not in missing)
+            if marked:
+                missing = tuple(missing) + marked
+                missing_labels.setdefault(qid, {}).update({str(c): valid[c] for c in marked})
+            singles.append((position[name], Question(id=qid, text=text, type="numeric", columns=(name,),
+                                                     missing=missing)))
+            labelled = ", ".join(f"{c} = '{valid[c]}'" for c in list(valid)[:3])
+            why[qid] = (f"numeric: {len(unlabelled)} distinct unlabelled values; the only labels ({labelled}) "
+                        + ("mark missing codes" if len(marked) == len(valid) else "mark special values"))
+            continue
         if valid:
             shared = label_sets[_label_key(vlabels)]
             ordinal = measures.get(name) == "ordinal"
             qtype = "likert" if len(valid) >= 4 and (shared >= 3 or ordinal) else "single"
             codes = dict(valid)
-            for v in out[name].dropna().unique().tolist():
-                c = _code(v)
-                if c not in codes and c not in missing and not _is_missing_code(v, rng):
+            for c in observed:
+                if c not in codes and c not in missing and not _is_missing_code(c, rng):
                     codes[c] = str(c)
             options = tuple(Option(code=c, label=lbl) for c, lbl in _sorted_codes(codes))
             singles.append((position[name], Question(id=qid, text=text, type=qtype, options=options,
                                                      columns=(name,), missing=missing)))
+            if qtype == "likert":
+                why[qid] = (f"likert: {len(valid)} value labels ('{_first(valid)}' … '{_last(valid)}') "
+                            + (f"shared by {shared} variables" if shared >= 3 else "on an ordinal variable"))
+            else:
+                why[qid] = f"single: {len(valid)} value labels ({_show_labels(valid)})"
+            if missing:
+                why[qid] += f"; user-missing {_show_codes(list(missing))}"
             continue
         if kind_ == "number":
             singles.append((position[name], Question(id=qid, text=text, type="numeric", columns=(name,),
                                                      missing=missing)))
+            why[qid] = "numeric: a number variable without value labels"
+            if missing:
+                why[qid] += f"; user-missing {_show_codes(list(missing))}"
             continue
         filled = [v for v in out[name].dropna().tolist() if not _is_missing_code(v, rng)]
         distinct = list(dict.fromkeys(filled))
@@ -352,18 +412,23 @@ def read_spss(path: Path, kind: str) -> Dataset:
             options = tuple(Option(code=v, label=v) for v in sorted(distinct))
             singles.append((position[name], Question(id=qid, text=text, type="single", options=options,
                                                      columns=(name,), missing=missing)))
+            why[qid] = f"single: a string variable with {len(distinct)} distinct values repeating in {len(filled)}"
         else:
             singles.append((position[name], Question(id=qid, text=text, type="text", columns=(name,),
                                                      missing=missing)))
+            why[qid] = f"text: a string variable with {len(distinct)} distinct values in {len(filled)}"
     for _, q in multis:
         for name in q.columns:
             if name in ranges:
                 question_missing(name)
     questions = [q for _, q in sorted(multis + singles, key=lambda item: item[0])]
-    questions = _unique_ids(questions)
+    questions, why = _unique_ids(questions, why)
     fmt = kind
+    from survey.ingest.identifiers import is_identifier_header
+
+    identifiers = [n for n in names if n != id_column and is_identifier_header(n, labels.get(n))]
     extra = {"multi_values": multi_values, "missing_labels": missing_labels, "missing_ranges": missing_ranges_out,
-             "variables": names, "identifier_columns": []}
+             "variables": names, "identifier_columns": identifiers, "evidence": why}
     file_label = getattr(meta, "file_label", None)
     if file_label:
         extra["file_label"] = file_label
@@ -424,13 +489,47 @@ def _dichotomy_groups(names: list[str], out: pd.DataFrame, kinds: dict, value_la
     return groups
 
 
-def _unique_ids(questions: list[Question]) -> list[Question]:
+def _unique_ids(questions: list[Question], why: dict) -> tuple[list[Question], dict]:
+    """Ids made unique (``q``, ``q_2``); the evidence keyed by the final ids, matched by columns."""
     seen: Counter = Counter()
-    result = []
+    result, evidence = [], {}
+    first_why = {}
+    for q in questions:
+        first_why.setdefault(q.columns, why.get(q.id))
     for q in questions:
         seen[q.id] += 1
         if seen[q.id] > 1:
             q = Question(id=f"{q.id}_{seen[q.id]}", text=q.text, type=q.type, options=q.options,
                          columns=q.columns, missing=q.missing, text_column=q.text_column)
         result.append(q)
-    return result
+        if first_why.get(q.columns):
+            evidence[q.id] = first_why[q.columns]
+    return result, evidence
+
+
+def _labels_are_numbers(valid: dict) -> bool:
+    """Whether every value label just repeats its code (``8`` labelled "8", as some exports write)."""
+    def same(code, label) -> bool:
+        try:
+            return float(str(label).strip().replace(",", ".")) == float(code)
+        except (TypeError, ValueError):
+            return False
+    return bool(valid) and all(same(c, lbl) for c, lbl in valid.items())
+
+
+def _show_codes(codes: list) -> str:
+    codes = [str(c) for c in codes]
+    return ", ".join(codes) if len(codes) <= 4 else f"{codes[0]} … {codes[-1]}"
+
+
+def _show_labels(valid: dict) -> str:
+    items = [f"{c} = '{lbl}'" for c, lbl in _sorted_codes(valid)]
+    return ", ".join(items[:3]) + (f", … ({len(items)})" if len(items) > 3 else "")
+
+
+def _first(valid: dict) -> str:
+    return _sorted_codes(valid)[0][1]
+
+
+def _last(valid: dict) -> str:
+    return _sorted_codes(valid)[-1][1]
