@@ -104,3 +104,14 @@ def test_the_files_user_missing_codes_become_missing_in_the_normal_form(sav):
     assert "(-3, -1)" in handled[0].message or "(-1, -3)" in handled[0].message
     problems = validate_frame(frame, INSTRUMENT, file="wave.sav", headers=out.headers)
     assert [p for p in problems if p.severity == "error"] == []
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 7, 39])
+def test_reading_in_row_chunks_gives_the_same_frame_and_metadata(sav, chunk_rows):
+    from survey.ingest.spss import read_spss
+
+    whole = read_spss(sav, "spss-sav")  # one read: the file is smaller than one default chunk
+    chunked = read_spss(sav, "spss-sav", chunk_rows=chunk_rows)
+    pd.testing.assert_frame_equal(whole.frame, chunked.frame)
+    assert whole.meta == chunked.meta
+    assert [str(t) for t in chunked.frame.dtypes][:3] == ["Int64", "Int64", "Int64"]

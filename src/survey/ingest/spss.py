@@ -42,20 +42,27 @@ def _reader(kind: str):
     return pyreadstat.read_por if kind == "spss-por" else pyreadstat.read_sav
 
 
-def _load(path: Path, kind: str):
-    """(frame, meta, notes) from pyreadstat, falling back when dates overflow or text will not decode."""
+CHUNK_CELLS = 2_000_000  # cells per chunk of a .sav read (16 MB of float64), so the file is never in memory twice
+
+
+def _load(path: Path, kind: str, chunk_rows: int | None = None):
+    """(columns, meta, notes) from pyreadstat, falling back when dates overflow or text will not decode.
+
+    ``columns`` is a :class:`_Columns` of the converted variables; a ``.sav`` is read in chunks of
+    ``chunk_rows`` rows (default: about :data:`CHUNK_CELLS` cells), so that pyreadstat's frame of
+    one chunk, not of the whole file, sits beside the converted columns.
+    """
     import pyreadstat
 
-    read = _reader(kind)
     kwargs = {} if kind == "spss-por" else {"user_missing": True}
     notes: list[str] = []
     errors = (pyreadstat.ReadstatError, pyreadstat.PyreadstatError)
     try:
-        return (*read(str(path), **kwargs), notes)
+        return (*_read_chunked(path, kind, kwargs, chunk_rows), notes)
     except OverflowError:
         notes.append("some dates are outside the range pandas can hold; they were read as missing")
         try:
-            return (*read(str(path), disable_datetime_conversion=True, **kwargs), notes)
+            return (*_read_chunked(path, kind, {**kwargs, "disable_datetime_conversion": True}, chunk_rows), notes)
         except errors as exc:
             raise _damaged(path, kind, exc) from None
     except UnicodeDecodeError:
@@ -67,12 +74,122 @@ def _load(path: Path, kind: str):
         raise InputError("the text in this .por file cannot be decoded", file=str(path))
     for encoding in ("cp1252", "latin1"):
         try:
-            frame, meta = read(str(path), encoding=encoding, **kwargs)
+            columns, meta = _read_chunked(path, kind, {**kwargs, "encoding": encoding}, chunk_rows)
         except (UnicodeDecodeError, *errors):
             continue
         notes.append(f"the file's declared text encoding did not decode; read as {encoding}")
-        return frame, meta, notes
+        return columns, meta, notes
     raise InputError("the text in this SPSS file cannot be decoded in any known encoding", file=str(path))
+
+
+def _read_chunked(path: Path, kind: str, kwargs: dict, chunk_rows: int | None):
+    """(columns, meta): every variable converted (:class:`_Columns`), reading ``chunk_rows`` at a time."""
+    read = _reader(kind)
+    total = None
+    if kind == "spss-sav":
+        _, head = read(str(path), metadataonly=True, **{k: v for k, v in kwargs.items() if k == "encoding"})
+        total = getattr(head, "number_rows", None)
+        if total is not None and total >= 0 and chunk_rows is None:
+            chunk_rows = max(1000, CHUNK_CELLS // max(1, len(head.column_names)))
+    if total is None or total < 0 or chunk_rows is None or total <= chunk_rows:
+        raw, meta = read(str(path), **kwargs)
+        columns = _Columns(list(raw.columns), meta, len(raw))
+        columns.add(raw, 0)
+        return columns, meta
+    columns = meta = None
+    for offset in range(0, total, chunk_rows):
+        raw, chunk_meta = read(str(path), row_offset=offset, row_limit=chunk_rows, **kwargs)
+        if columns is None:
+            meta = chunk_meta
+            columns = _Columns(list(raw.columns), meta, total)
+        columns.add(raw, offset)
+        del raw
+    return columns, meta
+
+
+class _Columns:
+    """The variables of a file, converted chunk by chunk.
+
+    Number variables (not dates or times) go into one preallocated float64 buffer each and become
+    ``Int64`` (every value whole) or ``Float64`` at the end; the others (strings, dates, times) are
+    kept per chunk and converted whole at the end by :func:`_convert`.
+    """
+
+    def __init__(self, names: list[str], meta, rows: int):
+        self.names = names
+        self.rows = rows
+        self.formats = dict(getattr(meta, "original_variable_types", {}) or {})
+        self.buffers: dict[str, np.ndarray] = {}
+        self.parts: dict[str, list] = {}
+        self.filled = 0
+
+    def add(self, raw: pd.DataFrame, offset: int) -> None:
+        n = len(raw)
+        for name in self.names:
+            series = raw[name]
+            fmt = str(self.formats.get(name, ""))
+            plain_number = pd.api.types.is_numeric_dtype(series) and not DATE_FORMATS.match(fmt) \
+                and not TIME_FORMATS.match(fmt) and name not in self.parts
+            if plain_number:
+                buffer = self.buffers.get(name)
+                if buffer is None:
+                    buffer = self.buffers[name] = np.full(self.rows, np.nan)
+                buffer[offset:offset + n] = series.to_numpy(dtype="float64", na_value=np.nan)
+            else:
+                if name in self.buffers:  # a variable numeric in earlier chunks: keep one kind of storage
+                    self.parts[name] = [pd.Series(self.buffers.pop(name)[:offset])]
+                self.parts.setdefault(name, []).append(series.reset_index(drop=True))
+        self.filled = offset + n
+
+    def finish(self) -> tuple[dict, dict, int]:
+        """(frame columns, kinds, dates lost to pandas' range), in variable order."""
+        frame: dict[str, object] = {}
+        kinds: dict[str, str] = {}
+        lost_dates = 0
+        for name in self.names:
+            if name in self.buffers:
+                values = self.buffers.pop(name)[:self.filled]
+                frame[name], kinds[name] = _numbers(values), "number"
+                continue
+            parts = self.parts.pop(name)
+            series = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+            frame[name], kinds[name], lost = _convert(series, str(self.formats.get(name, "")))
+            lost_dates += lost
+        return frame, kinds, lost_dates
+
+
+def _numbers(values: np.ndarray):
+    """A float64 buffer (NaN = system-missing) as ``Int64`` when every value is whole, else ``Float64``."""
+    missing = np.isnan(values)
+    filled = values[~missing]
+    whole = bool(np.all(np.mod(filled, 1) == 0)) and (len(filled) == 0 or np.abs(filled).max() < 2 ** 53)
+    if whole:
+        data = np.where(missing, 0, values).astype(np.int64)
+        return pd.arrays.IntegerArray(data, missing)
+    return pd.arrays.FloatingArray(np.where(missing, 0.0, values), missing)
+
+
+def _convert(series: pd.Series, fmt: str):
+    """(array, kind, dates lost) of one variable that is not a plain number: date, time or string."""
+    if DATE_FORMATS.match(fmt) or pd.api.types.is_datetime64_any_dtype(series) or (
+            series.dtype == object and series.dropna().map(
+                lambda v: isinstance(v, (dt.date, dt.datetime))).all() and series.notna().any()):
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_datetime64_any_dtype(series):
+            converted, lost = _spss_seconds_to_datetime(series)
+        else:
+            converted, lost = _to_datetime(series)
+        return converted.astype("datetime64[us]").array, "date", lost
+    if TIME_FORMATS.match(fmt) or (series.dtype == object and series.dropna().map(
+            lambda v: isinstance(v, (dt.time, dt.timedelta))).all() and series.notna().any()):
+        if pd.api.types.is_numeric_dtype(series):
+            series = series.map(lambda v: None if pd.isna(v) else dt.timedelta(seconds=float(v)))
+        return pd.array([_time_text(v) for v in series], dtype="string"), "time", 0
+    if pd.api.types.is_numeric_dtype(series):
+        return _numbers(series.to_numpy(dtype="float64", na_value=np.nan)), "number", 0
+    texts = pd.array([None if (v is None or (isinstance(v, float) and math.isnan(v)) or v == "")
+                      else str(v) for v in series], dtype="string")
+    dates = _iso_dates(texts)
+    return (dates, "date", 0) if dates is not None else (texts, "string", 0)
 
 
 def _damaged(path: Path, kind: str, exc: Exception) -> InputError:
@@ -195,11 +312,14 @@ def _common_prefix(texts: list[str]) -> str:
     return prefix
 
 
-def read_spss(path: Path, kind: str) -> Dataset:
-    """Read an SPSS file into a Dataset; codes kept, labels and missing codes in the questions."""
+def read_spss(path: Path, kind: str, chunk_rows: int | None = None) -> Dataset:
+    """Read an SPSS file into a Dataset; codes kept, labels and missing codes in the questions.
+
+    ``chunk_rows`` (tests) reads a ``.sav`` that many rows at a time instead of the default chunks.
+    """
     path = Path(path)
-    raw, meta, notes = _load(path, kind)
-    names = list(raw.columns)
+    columns, meta, notes = _load(path, kind, chunk_rows)
+    names = list(columns.names)
     labels = dict(getattr(meta, "column_names_to_labels", {}) or {})
     value_labels = dict(getattr(meta, "variable_value_labels", {}) or {})
     ranges = dict(getattr(meta, "missing_ranges", {}) or {})
@@ -209,44 +329,13 @@ def read_spss(path: Path, kind: str) -> Dataset:
     measures = dict(getattr(meta, "variable_measure", {}) or {})
     mr_sets = dict(getattr(meta, "mr_sets", {}) or {})
 
-    frame: dict[str, object] = {}
-    kinds: dict[str, str] = {}
-    lost_dates = 0
-    for name in names:
-        series = raw[name]
-        fmt = str(formats.get(name, ""))
-        if DATE_FORMATS.match(fmt) or pd.api.types.is_datetime64_any_dtype(series) or (
-                series.dtype == object and series.dropna().map(
-                    lambda v: isinstance(v, (dt.date, dt.datetime))).all() and series.notna().any()):
-            if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_datetime64_any_dtype(series):
-                converted, lost = _spss_seconds_to_datetime(series)
-            else:
-                converted, lost = _to_datetime(series)
-            lost_dates += lost
-            frame[name] = converted.astype("datetime64[us]")
-            kinds[name] = "date"
-        elif TIME_FORMATS.match(fmt) or (series.dtype == object and series.dropna().map(
-                lambda v: isinstance(v, (dt.time, dt.timedelta))).all() and series.notna().any()):
-            if pd.api.types.is_numeric_dtype(series):
-                series = series.map(lambda v: None if pd.isna(v) else dt.timedelta(seconds=float(v)))
-            frame[name] = pd.array([_time_text(v) for v in series], dtype="string")
-            kinds[name] = "time"
-        elif pd.api.types.is_numeric_dtype(series):
-            values = series.to_numpy(dtype="float64", na_value=np.nan)
-            floats = pd.array(values, dtype="Float64")  # NaN (system-missing) becomes NA
-            filled = values[~np.isnan(values)]
-            whole = np.all(np.mod(filled, 1) == 0) and (len(filled) == 0 or np.abs(filled).max() < 2 ** 53)
-            frame[name] = floats.astype("Int64") if whole else floats
-            kinds[name] = "number"
-        else:
-            texts = pd.array([None if (v is None or (isinstance(v, float) and math.isnan(v)) or v == "")
-                              else str(v) for v in series], dtype="string")
-            dates = _iso_dates(texts)
-            frame[name] = dates if dates is not None else texts
-            kinds[name] = "date" if dates is not None else "string"
+    frame, kinds, lost_dates = columns.finish()
+    rows = columns.filled
+    del columns
     if lost_dates and not notes:
         notes.append(f"{lost_dates} date values are outside the range pandas can hold; read as missing")
-    out = pd.DataFrame(frame, index=pd.RangeIndex(len(raw)))
+    out = pd.DataFrame(frame, index=pd.RangeIndex(rows), copy=False)
+    del frame
 
     questions: list[Question] = []
     used: set[str] = set()
