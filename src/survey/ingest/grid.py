@@ -339,8 +339,15 @@ def load_csv(path: Path) -> Grid:
             raise InputError("this file is binary data of an unknown kind, not a survey export", file=str(path))
         notes.append(f"{text.count(chr(0))} NUL characters (\\x00) in the file were read as blank")
         text = text.replace("\x00", "")
-    delimiter = sniff_delimiter(text)
-    fast = _parse_columns(text, delimiter, path, data if encoding == "utf-8" else None) \
+    hint = re.match(r"sep=(.)\r?\n", text[:8])
+    if hint:  # Excel's "sep=;" first line names the delimiter; it is not a header row
+        delimiter = hint.group(1)
+        text = "\n" + text[hint.end():]  # a blank line in its place keeps the line numbers
+        data = None
+        notes.append(f"the first line 'sep={delimiter}' names the delimiter")
+    else:
+        delimiter = sniff_delimiter(text)
+    fast = _parse_columns(text, delimiter, path, data if encoding == "utf-8" and data is not None else None) \
         if len(text) > 1_000_000 else None
     if fast is not None:
         columns, numbers = _finish_columns(*fast, path)
