@@ -431,3 +431,18 @@ def test_limesurvey_r_data_without_its_syntax_file_is_still_read(tmp_path):
     (tmp_path / "raw" / "survey_514273_R_syntax_file.R").unlink()
     ds = read(data)
     assert ds.meta.format != "limesurvey-r" and ds.meta.respondents == 4
+
+
+def test_google_forms_option_holding_a_comma_stays_one_option(tmp_path):
+    rows = [["Timestamp", "How do you use the premises?"]]
+    cells = ["Yes, but rarely", "Weekly, Monthly", "Yes, but rarely, Weekly", "Monthly", "Weekly",
+             "Yes, but rarely"]
+    for i, cell in enumerate(cells):
+        rows.append([f"2025/08/2{i} 5:17:56 PM GMT+3", cell])
+    path = tmp_path / "google.csv"
+    path.write_text("\n".join(",".join(f'"{c}"' for c in r) for r in rows) + "\n", encoding="utf-8")
+    ds = read(path)
+    assert ds.meta.format == "googleforms-csv"
+    q = _q(ds, "How do you use the premises?")
+    assert q.type == "multi" and [o.label for o in q.options] == ["Yes, but rarely", "Weekly", "Monthly"]
+    assert ds.frame[q.options[0].column].tolist() == [True, False, True, False, False, True]

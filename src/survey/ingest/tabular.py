@@ -882,6 +882,9 @@ def _split_joined(col: _Col, sep: str, trailing: bool) -> list[list[str]] | None
     if not any(sep in v for v in filled):
         return None
     parts = [None if v is None else [p.strip() for p in v.split(sep) if p.strip()] for v in col.values]
+    parts = _rejoin_continuations(parts, sep)
+    if not any(p and len(p) > 1 for p in parts):
+        return None  # every cell is one answer holding the separator: free text, not joined selections
     tokens = Counter(t for p in parts if p for t in p)
     whole = set(filled)
     # Free text with commas gives many one-off fragments; a multi-select repeats a few options.
@@ -889,6 +892,33 @@ def _split_joined(col: _Col, sep: str, trailing: bool) -> list[list[str]] | None
     if len(tokens) > max(12, col.n_filled // 3) or repeated < 0.8 * sum(tokens.values()):
         return None
     return parts
+
+
+def _rejoin_continuations(parts: list, sep: str) -> list:
+    """Join back an option that holds the separator itself (Google Forms joins ``Yes, but rarely`` and
+    ``Other`` as ``Yes, but rarely, Other``): a piece that starts in lower case and always follows the
+    same piece is the rest of that option, not an option of its own."""
+    while True:
+        before: dict[str, set] = {}
+        for p in parts:
+            for i, t in enumerate(p or ()):
+                before.setdefault(t, set()).add(p[i - 1] if i else None)
+        tails = {t for t, prev in before.items() if t[:1].islower() and len(prev) == 1 and None not in prev}
+        if not tails:
+            return parts
+        merged = []
+        for p in parts:
+            if not p:
+                merged.append(p)
+                continue
+            out: list[str] = []
+            for t in p:
+                if t in tails and out:
+                    out[-1] = f"{out[-1]}{sep}{t}"
+                else:
+                    out.append(t)
+            merged.append(out)
+        parts = merged
 
 
 def _build_single_column(built: _Built, text: str, col: _Col, layout: Layout, decimal_comma: bool,
