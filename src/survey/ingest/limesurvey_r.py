@@ -207,6 +207,14 @@ def _is_selection_factor(v: Variable) -> bool:
     return len(v.levels) == 2 and {str(x).upper() for x in v.levels} in ({"1", "0"}, {"Y", "N"})
 
 
+def _are_selections(run: list[Variable], grid) -> bool:
+    """Sub-questions of one multi-select: factors ``1``/``0`` ("Yes"/"Not selected"), or ``Y``/blank cells."""
+    if all(_is_selection_factor(r) for r in run):
+        return True
+    return not any(r.levels for r in run) and all(
+        {str(c).upper() for c in _cells(grid, r.index, 1) if c is not None} <= {"Y"} for r in run)
+
+
 def read_limesurvey_r(path: Path, syntax: Path, grid) -> Dataset:
     """The Dataset of a LimeSurvey R data file, with names, texts and labels from ``syntax``."""
     from survey.ingest.detect import slug
@@ -266,15 +274,9 @@ def read_limesurvey_r(path: Path, syntax: Path, grid) -> Dataset:
         k += len(run)
         other = run[-1] if len(run) >= 3 and not run[-1].levels and not run[-1].numeric else None
         marks = run[:-1] if other is not None else run
-        flags = [_cells(grid, r.index, 1) for r in marks]
-        yes_blank = all({str(c).upper() for c in cells if c is not None} <= {"Y"} for cells in flags)
-        selection = all(_is_selection_factor(r) for r in marks) or (yes_blank and not any(r.levels for r in marks))
-        if other is not None and not selection:
+        if other is not None and not _are_selections(marks, grid):
             marks, other = run, None
-            flags = [_cells(grid, r.index, 1) for r in marks]
-            yes_blank = all({str(c).upper() for c in cells if c is not None} <= {"Y"} for cells in flags)
-            selection = all(_is_selection_factor(r) for r in marks) or (yes_blank and not any(r.levels for r in marks))
-        if len(marks) >= 2 and selection:
+        if len(marks) >= 2 and _are_selections(marks, grid):
             run = marks
             qid = new_id(re.sub(r"[_.]?[^_.]*$", "", run[0].name) or question)
             options = []
