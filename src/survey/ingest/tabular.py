@@ -228,8 +228,16 @@ def _add(built: _Built, question: Question, why: str) -> None:
 
 
 def _span(cols: list) -> str:
-    keys = [c.code or c.top or c.key for c in cols]
-    return keys[0] if len(keys) == 1 else f"{keys[0]}..{keys[-1]}"
+    """``Q4_1..Q4_12`` (the tool's codes), else ``c003..c012 (C..L)`` (frame keys and the file's columns)."""
+    from survey.ingest.grid import _column_letter
+
+    keys = [c.code or (c.top if c.stem else "") for c in cols]
+    if all(keys):
+        return keys[0] if len(keys) == 1 else f"{keys[0]}..{keys[-1]}"
+    first, last = cols[0], cols[-1]
+    if len(cols) == 1:
+        return f"{first.key} ({_column_letter(first.index)})"
+    return f"{first.key}..{last.key} ({_column_letter(first.index)}..{_column_letter(last.index)})"
 
 
 def _show(values, limit: int = 4) -> str:
