@@ -80,6 +80,8 @@ def test_surveymonkey_inspect_counts_answered_not_blank_cells(tmp_path):
     assert by_text["How satisfied are you with the services?"]["answered"] == 3
     assert by_text["What should we improve?"]["answered"] == 2
     assert by_text["Email Address"]["answered"] == 0
+    assert by_text["Email Address"]["identifier"] is True and "identifier" not in by_text["What should we improve?"]
+    assert "personal identifier: dropped" in format_inspection(info)
 
 
 def test_surveymonkey_xlsx(tmp_path):

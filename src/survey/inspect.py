@@ -78,6 +78,8 @@ def inspect_file(path, fmt: str = "auto", sheet: str | None = None) -> dict:
         why = (meta.extra.get("evidence") or {}).get(q.id)
         if why:
             entry["why"] = why
+        if set(q.columns) & set(meta.extra.get("identifier_columns") or ()):
+            entry["identifier"] = True
         questions.append(entry)
     info = {
         "file": str(path),
@@ -183,6 +185,8 @@ def format_inspection(info: dict) -> str:
             lines.append(f"              user-missing codes: {', '.join(map(str, q['missing']))}")
         if q.get("why"):
             lines.append(f"              why: {q['why']}")
+        if q.get("identifier"):
+            lines.append("              personal identifier: dropped before anything is written")
     for note in info.get("notes", []):
         lines.append(f"  note: {note}")
     return "\n".join(lines)
