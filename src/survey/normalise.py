@@ -306,7 +306,7 @@ def _blank_file_missing(column, rq: Question, keep: list, problems: list, file: 
         return column
     found = sorted({_cell(v) for v in values[hits]}, key=lambda t: (len(t), t))
     problems.append(Problem(file=file, rule="user-missing", column=rq.text, severity="handled",
-                            message=f"{int(hits.sum())} values are the file's own user-missing codes "
+                            message=f"{int(hits.sum())} values are the file's own missing-value codes "
                                     f"({', '.join(found)}); read as missing"))
     if isinstance(column, list):
         return [pd.NA if hit else v for v, hit in zip(column, hits)]
