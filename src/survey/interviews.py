@@ -182,11 +182,12 @@ def read_interviews(path: Path):
 
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".qdpx":
+    if suffix in (".qdpx", ".zip"):  # MAXQDA names its REFI-QDA export .zip; read_qdpx checks the contents
         return read_qdpx(path)
     if suffix in (".xlsx", ".xlsm", ".csv", ".tsv"):
         return read_coding_sheet(path)
-    raise InputError("interviews must be a REFI-QDA project (.qdpx) or a coding sheet (.xlsx, .csv)",
+    raise InputError("interviews must be a REFI-QDA project (.qdpx, or .zip as MAXQDA names it) or a coding "
+                     "sheet (.xlsx, .csv)",
                      file=str(path))
 
 
@@ -218,7 +219,8 @@ def load_interviews(path: Path, names: Iterable[str] = ()) -> dict:
     names = (*tuple(names), *project.extra.get("person_names", ()))
     return {"codings": redact_codings(project.codings, names), "cases": project.cases.copy(),
             "codes": project.codes.copy(), "format": project.format,
-            "missing_sources": list(project.missing_sources), "notes": list(project.notes)}
+            "missing_sources": list(project.missing_sources), "notes": list(project.notes),
+            "positions": project.extra.get("positions")}
 
 
 # --- counts -------------------------------------------------------------------------------------

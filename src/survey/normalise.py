@@ -19,15 +19,13 @@ import pandas as pd
 
 from survey.config import DatasetSpec
 from survey.errors import Problem
+from survey.ingest.identifiers import IDENTIFIER_HEADERS
 from survey.instruments import Instrument, InstrumentQuestion
 from survey.model import Dataset, Question
 
 TRUE_VALUES = {"1", "1.0", "y", "yes", "oui", "kyllä", "ja", "true", "x_selected"}
 FALSE_VALUES = {"0", "0.0", "n", "no", "non", "ei", "nej", "false"}
 NOT_SHOWN = {"n/a"}
-IDENTIFIER_HEADERS = {"name", "nimi", "namn", "email", "e-mail", "sähköposti", "e-post", "ip address",
-                      "ipaddress", "ip-osoite", "puhelin", "phone", "recipientfirstname",
-                      "recipientlastname", "recipientemail", "etunimi", "sukunimi"}
 BATTERY_SEPARATOR = " — "
 
 
@@ -264,9 +262,11 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
             raw_labels = {o.code: o.label for o in rq.options}
             col = rq.columns[0]
             out[q.id] = _map_column(frame[col], lambda v: _map_value(v, lookup, codes, raw_labels))
+            out[q.id] = _blank_file_missing(out[q.id], rq, codes, problems, file)
             headers[q.id] = rq.text
         elif q.type == "numeric":
             out[q.id] = _map_column(frame[rq.columns[0]], _to_number)
+            out[q.id] = _blank_file_missing(out[q.id], rq, list(q.extra.get("missing") or []), problems, file)
             headers[q.id] = rq.text
         elif q.type == "date":
             out[q.id] = pd.to_datetime(frame[rq.columns[0]], errors="coerce", dayfirst=True)
@@ -289,6 +289,30 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
     return Normalised(frame=result, headers=headers, problems=tuple(problems),
                       dropped_identifiers=tuple(identifiers), identifier_values=tuple(sorted(set(identifier_values))),
                       absent_questions=tuple(absent))
+
+
+# --- the file's own user-missing codes (SPSS missing values and ranges, read by survey.ingest.spss) ---
+
+def _blank_file_missing(column, rq: Question, keep: list, problems: list, file: str):
+    """``column`` with the raw question's user-missing codes (``rq.missing``) set to NA, except codes the
+    instrument keeps (``keep``: its options and its own missing codes); the count goes to ``problems`` as
+    a handled note, so that -1, -3 or 2500 declared missing in the file are not reported as invalid."""
+    drop = {_cell(m) for m in rq.missing} - {_cell(k) for k in keep}
+    if not drop:
+        return column
+    values = pd.Series(column, dtype=object) if isinstance(column, list) else pd.Series(column)
+    hits = values.map(lambda v: _cell(v) in drop).to_numpy(dtype=bool)
+    if not hits.any():
+        return column
+    found = sorted({_cell(v) for v in values[hits]}, key=lambda t: (len(t), t))
+    problems.append(Problem(file=file, rule="user-missing", column=rq.text, severity="handled",
+                            message=f"{int(hits.sum())} values are the file's own missing-value codes "
+                                    f"({', '.join(found)}); read as missing"))
+    if isinstance(column, list):
+        return [pd.NA if hit else v for v, hit in zip(column, hits)]
+    out = column.copy()
+    out[hits] = pd.NA
+    return out
 
 
 def _to_number(value: object) -> object:
