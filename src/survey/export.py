@@ -29,7 +29,7 @@ def figure_bytes(fig, fmt: str) -> bytes:
     info = getattr(fig, "survey", {}) or {}
     title, alt = info.get("title") or "", info.get("alt") or ""
     buffer = io.BytesIO()
-    rc = {"svg.hashsalt": "survey", "svg.fonttype": "path"}
+    rc = {"svg.hashsalt": "survey", "svg.fonttype": "none"}  # labels stay text: selectable and editable
     with matplotlib.rc_context(rc):
         if fmt == "png":
             metadata = dict(PNG_METADATA)

@@ -189,7 +189,9 @@ def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_l
     """Draw one result's report and slide charts and write them with their alt texts into ``folder``.
 
     The first language's files are ``<id>.<size>.png/.svg``; each further report
-    language gets ``<id>.<size>.<lang>.png/.svg``.
+    language gets ``<id>.<size>.<lang>.png/.svg``. Alt text: ``<id>.<size>.alt.<lang>.txt``
+    describes that size's picture (a dense breakdown is a heatmap on a slide);
+    ``<id>.alt.<lang>.txt`` is the report picture's.
     """
     from survey import charts, export
 
@@ -203,6 +205,7 @@ def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_l
                                  source=source, theme=theme)
             if figure is not None:
                 export.save_figure(figure, folder / f"{result.id}.{size}{suffix}")
+                files.write_text_atomic(folder / f"{result.id}.{size}.alt.{lang}.txt", figure.survey["alt"] + "\n")
         files.write_text_atomic(folder / f"{result.id}.alt.{lang}.txt",
                                 charts.alt_text(result, lang, synthetic=synthetic) + "\n")
     return result.id
