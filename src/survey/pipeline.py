@@ -350,10 +350,11 @@ def reuse_file(previous: Path, target: Path, key: str, cache: Path) -> bool:
 def export_wave(project: Project, wave: Wave, results: list[Result], ingested: Ingested,
                 manifest: Callable[[], dict], progress: Progress = _quiet) -> Path:
     """Figures (report and slide, PNG and SVG, alt text), results JSON and workbooks, swapped in at once."""
-    from survey import export
+    from survey import deck, export
 
     target = project.paths.output(wave.id)
     languages = project.languages
+    theme = project_theme(project, progress)
     with files.staged_dir(target) as stage:
         figures = stage / "figures"
         results_dir = stage / "results"
@@ -361,7 +362,7 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
         results_dir.mkdir(parents=True, exist_ok=True)
         for result in results:
             files.write_text_atomic(results_dir / f"{result.id}.json", to_json(result.to_dict()))
-        draw_all(results, figures, languages, wave.label, wave.synthetic, theme=project_theme(project, progress),
+        draw_all(results, figures, languages, wave.label, wave.synthetic, theme=theme,
                  previous=target / "figures", progress=progress)
         code = chart_code_digest()
         for i, lang in enumerate(languages):
@@ -373,6 +374,7 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
         export.write_codebook(ingested, stage / "codebook.xlsx", lang=languages[0], synthetic=wave.synthetic,
                               wave_label=wave.label)
         write_open_answers(ingested, stage / "open_answers.xlsx", lang=languages[0], synthetic=wave.synthetic)
+        deck.write_wave_decks(project, wave, results, stage, theme=theme)  # slides.pptx, slides.<lang>.pptx
         files.write_text_atomic(stage / "manifest.json", to_json(manifest()))
     return target
 
