@@ -127,16 +127,9 @@ def on_slides(result) -> bool:
 
 def short_title(result, lang: str) -> str:
     """The slide title: the question's short label (comparisons name both waves)."""
-    title = ""
-    questions = str(result.question).split(",")
-    if len(questions) == 1:
-        try:
-            from survey.instruments import load_instrument
+    from survey.export import question_label
 
-            title = load_instrument(result.dataset).question(questions[0]).short_label(lang)
-        except Exception:  # no instrument question (interviews, triangulation): the result's own title
-            title = ""
-    title = title or charts.title_of(result, lang)
+    title = question_label(result, lang) or charts.title_of(result, lang)
     if result.kind == "wave":
         test = result.test or {}
         return labels.text("deck_title_waves", lang, title=title, previous=test.get("previous_wave") or "",

@@ -130,10 +130,21 @@ def validation_report(ingested: Ingested) -> dict:
             "problems": [p.__dict__ for p in ingested.problems]}
 
 
-def write_processed(project: Project, ingested: Ingested) -> Path:
-    """Write the normal forms, their metadata and the validation report, swapped in at once."""
+def write_processed(project: Project, ingested: Ingested, results: list[Result] | None = None) -> Path:
+    """Write the normal forms, their metadata and the validation report, swapped in at once.
+
+    The analyst's working files go here too, not to the published outputs: the redacted
+    open answers (``open_answers.xlsx``) and every quote candidate with its clearance
+    status (``quotes.xlsx``, when ``results`` hold the interviews' quotes).
+    """
+    from survey import export
+
     target = project.paths.processed(ingested.wave.id)
+    lang = project.languages[0]
     with files.staged_dir(target) as stage:
+        write_open_answers(ingested, stage / "open_answers.xlsx", lang=lang, synthetic=ingested.wave.synthetic)
+        export.write_quotes_xlsx(results or [], stage / "quotes.xlsx", lang=lang,
+                                 synthetic=ingested.wave.synthetic, wave_label=export.wave_label(ingested.wave, lang))
         for name, frame in ingested.frames.items():
             frame.to_parquet(stage / f"{name}.parquet", index=False)
             files.write_text_atomic(stage / f"{name}.meta.json", to_json(ingested.metas[name]))
@@ -370,10 +381,11 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
             key = workbook_key(results, lang, wave.label, wave.synthetic, code)
             if not reuse_file(target / name, stage / name, key, stage / WORKBOOK_CACHE):
                 export.write_tables_xlsx(results, stage / name, lang=lang, synthetic=wave.synthetic,
-                                         wave_label=wave.label)
+                                         wave_label=export.wave_label(wave, lang), organisation=project.organisation,
+                                         contact=export.project_contact(project), population=wave.population)
         export.write_codebook(ingested, stage / "codebook.xlsx", lang=languages[0], synthetic=wave.synthetic,
-                              wave_label=wave.label)
-        write_open_answers(ingested, stage / "open_answers.xlsx", lang=languages[0], synthetic=wave.synthetic)
+                              wave_label=wave.label, organisation=project.organisation,
+                              contact=export.project_contact(project))
         deck.write_wave_decks(project, wave, results, stage, theme=theme)  # slides.pptx, slides.<lang>.pptx
         files.write_text_atomic(stage / "manifest.json", to_json(manifest()))
     return target
@@ -426,8 +438,6 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
         write_failed_validation(project, ingested)
         raise ValidationFailed(ingested.errors)
     with files.commit_together(project.paths.root):  # processed data and outputs change together
-        progress("[2/4] Writing processed data")
-        processed = write_processed(project, ingested)
         previous = None
         if wave.compare_to:
             previous_wave = project.wave(wave.compare_to)
@@ -438,8 +448,10 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
                 if not prev_ingested.errors:
                     write_processed(project, prev_ingested)
                     previous = prev_ingested.frames
-        progress("[3/4] Analysing")
+        progress("[2/4] Analysing")
         results = analyse_wave(project, wave, ingested, previous)
+        progress("[3/4] Writing processed data and the analyst's working files")
+        processed = write_processed(project, ingested, results)
         progress(f"[4/4] Writing {len(results)} results, charts and workbooks")
 
         def manifest() -> dict:
