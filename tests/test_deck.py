@@ -158,3 +158,26 @@ def test_wave_comparison_title_names_both_waves():
     assert deck.on_slides(result)
     not_comparable = Result(**{**result.__dict__, "test": {**result.test, "comparable": False}})
     assert not deck.on_slides(not_comparable)
+
+
+def test_survey_run_writes_one_deck_per_language_and_survey_slides_rewrites_it_identically(network_project):
+    from survey.cli import main
+    from survey.config import load_project
+
+    assert main(["run", "--wave", "2024-demo", "--no-render"]) == 0
+    project = load_project(network_project)
+    out = project.paths.output("2024-demo")
+    decks = {lang: out / name for lang, name in (("fi", "slides.pptx"), ("sv", "slides.sv.pptx"))}
+    before = {lang: path.read_bytes() for lang, path in decks.items()}
+    for lang, path in decks.items():
+        prs = Presentation(str(path))
+        assert deck.layout_problems(prs) == []
+        charted = [p for s in prs.slides for p in pictures(s)]
+        assert len(charted) == 3  # the network survey's three questions
+        assert all(p._element._nvXxPr.cNvPr.get("descr") for p in charted)
+        text = "\n".join(deck.slide_texts(prs))
+        other = {"fi": "Syntetiska demodata", "sv": "Synteettinen demoaineisto"}[lang]
+        assert labels.text("synthetic", lang) in text and other not in text
+    assert main(["slides", "--wave", "2024-demo"]) == 0
+    assert {lang: path.read_bytes() for lang, path in decks.items()} == before
+    assert main(["slides", "--wave", "2024-demo", "--lang", "en"]) != 0  # no English charts were drawn

@@ -130,6 +130,8 @@ def short_title(result, lang: str) -> str:
     from survey.export import question_label
 
     title = question_label(result, lang) or charts.title_of(result, lang)
+    if result.kind in ("wave", "likert_summary"):
+        title = title.rstrip(" .?!:")  # a suffix follows after a colon
     if result.kind == "wave":
         test = result.test or {}
         return labels.text("deck_title_waves", lang, title=title, previous=test.get("previous_wave") or "",
@@ -200,7 +202,7 @@ def _rgb(color: str):
 
 
 def _fill(frame, paragraphs: list[str], size: float, lang: str, *, color: str | None = None, bold: bool = False,
-          bullets: bool = False, space_after: float = 0.0) -> None:
+          space_after: float = 0.0) -> None:
     """Put ``paragraphs`` into a text frame: no autofit, wrapped, one run each, tagged with the language."""
     from pptx.enum.text import MSO_AUTO_SIZE
     from pptx.util import Pt
@@ -211,7 +213,7 @@ def _fill(frame, paragraphs: list[str], size: float, lang: str, *, color: str | 
     for i, text in enumerate(paragraphs):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         run = paragraph.add_run()
-        run.text = ("\u2022 " if bullets else "") + text
+        run.text = text
         run.font.size = Pt(size)
         run.font.bold = bold
         if color:
@@ -319,7 +321,7 @@ def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = No
         _banner(slide, marker, lang)
 
     # key findings, as many slides as the text needs
-    findings = key_findings(ordered, lang)
+    findings = ["\u2022 " + text for text in key_findings(ordered, lang)]  # measured as drawn, bullet included
     pages = paginate(findings, width, BODY_HEIGHT)
     heading = labels.text("deck_key_findings", lang)
     for k, page in enumerate(pages, 1):
@@ -332,7 +334,7 @@ def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = No
                      if text_height(page, s, width, space_after=PARAGRAPH_SPACE) <= BODY_HEIGHT), BODY_MIN_SIZE)
         box = slide.shapes.add_textbox(_emu(MARGIN), _emu(BODY_TOP), _emu(width), _emu(BODY_HEIGHT))
         box.name = "findings"
-        _fill(box.text_frame, page, size, lang, bullets=True, space_after=PARAGRAPH_SPACE)
+        _fill(box.text_frame, page, size, lang, space_after=PARAGRAPH_SPACE)
         if marker:
             _banner(slide, marker, lang)
 
@@ -460,6 +462,7 @@ def write_wave_decks(project, wave, results, folder: Path, *, figures: Path | No
 
     ``figures`` defaults to ``folder/figures`` (the run's charts and alt texts).
     """
+    from survey.export import wave_label
     from survey.pipeline import dataset_title, project_theme
 
     first = project.languages[0]
@@ -473,7 +476,7 @@ def write_wave_decks(project, wave, results, folder: Path, *, figures: Path | No
                               f"`survey run` (drawn: {', '.join(project.languages)})",
                               file=str(project.paths.config_file))
         sources = {d: dataset_title(d, lang) for d in {r.dataset for r in results}}
-        prs = build_deck(results, figures, lang, first_lang=first, wave_label=wave.label,
+        prs = build_deck(results, figures, lang, first_lang=first, wave_label=wave_label(wave, lang),
                          synthetic=wave.synthetic, organisation=project.organisation, theme=theme,
                          datasets=datasets, sources=sources)
         written.append(write_deck(prs, Path(folder) / deck_name(lang, first)))

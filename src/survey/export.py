@@ -174,6 +174,8 @@ def kind_title(result, lang: str, title: str | None = None) -> str:
     from survey import charts, labels
 
     title = title if title is not None else charts.title_of(result, lang)
+    if result.kind in ("wave", "likert_summary"):
+        title = title.rstrip(" .?!:")  # a suffix follows after a colon
     if result.kind == "breakdown":
         by = labels.pick((result.labels or {}).get("by"), lang, "")
         return labels.text("wb_title_by", lang, title=title, by=by) if by else title

@@ -195,7 +195,7 @@ def analyse_wave(project: Project, wave: Wave, ingested: Ingested,
     return results
 
 
-def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_label: str,
+def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_label: "str | dict",
                 synthetic: bool, theme=None) -> str:
     """Draw one result's report and slide charts and write them with their alt texts into ``folder``.
 
@@ -211,8 +211,9 @@ def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_l
     for i, lang in enumerate(languages):
         suffix = "" if i == 0 else f".{lang}"
         source = dataset_title(result.dataset, lang)
+        label = wave_label.get(lang, "") if isinstance(wave_label, dict) else wave_label  # {lang: label} or one
         for size in ("report", "slide"):
-            figure = charts.draw(result, lang=lang, size=size, wave_label=wave_label, synthetic=synthetic,
+            figure = charts.draw(result, lang=lang, size=size, wave_label=label, synthetic=synthetic,
                                  source=source, theme=theme)
             if figure is not None:
                 export.save_figure(figure, folder / f"{result.id}.{size}{suffix}")
@@ -373,7 +374,8 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
         results_dir.mkdir(parents=True, exist_ok=True)
         for result in results:
             files.write_text_atomic(results_dir / f"{result.id}.json", to_json(result.to_dict()))
-        draw_all(results, figures, languages, wave.label, wave.synthetic, theme=theme,
+        draw_all(results, figures, languages, {lang: export.wave_label(wave, lang) for lang in languages},
+                 wave.synthetic, theme=theme,
                  previous=target / "figures", progress=progress)
         code = chart_code_digest()
         for i, lang in enumerate(languages):
