@@ -1,5 +1,10 @@
 """Writing charts and tables to files: PNG/SVG, alt-text sidecars, xlsx workbooks.
 
+The workbooks (tables, codebook, the analyst's quotes) are laid out by
+:mod:`survey.workbook` as the Analysis Function's spreadsheet guidance asks; this
+module turns results into their rows (crosstabs for breakdowns, ``[c]`` for
+suppressed cells) and cover texts.
+
 Every writer here produces identical bytes on a rerun: matplotlib metadata carries no
 date or version, SVG ids come from a fixed hash salt, and workbooks go through
 :func:`survey.files.save_workbook` (fixed zip times and document dates).
@@ -124,8 +129,7 @@ NUMBER_FORMAT = "0.00"
 P_FORMAT = "0.000"
 FORMATS = {"percent": PERCENT_FORMAT, "points": POINTS_FORMAT, "int": INT_FORMAT, "number": NUMBER_FORMAT,
            "p": P_FORMAT}
-NOT_TABLES = {"interview_quotes"}  # quotes go to their own workbook, cleared ones only
-MAX_WIDTH = 60
+NOT_TABLES = {"interview_quotes"}  # quotes go to the analyst's own workbook (write_quotes_xlsx)
 
 
 def column_format(result, column: str) -> str | None:

@@ -257,7 +257,7 @@ def chart_code_digest() -> str:
     from survey import config
 
     digest = hashlib.sha256()
-    for name in ("charts.py", "style.py", "labels.py", "fmt.py", "export.py"):
+    for name in ("charts.py", "style.py", "labels.py", "fmt.py", "export.py", "workbook.py"):
         digest.update((config.PACKAGE_DIR / name).read_bytes())
     for file in sorted((config.PACKAGE_DIR / "labels").glob("*.yml")):
         digest.update(file.read_bytes())
@@ -380,7 +380,8 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
         code = chart_code_digest()
         for i, lang in enumerate(languages):
             name = "tables.xlsx" if i == 0 else f"tables.{lang}.xlsx"
-            key = workbook_key(results, lang, wave.label, wave.synthetic, code)
+            key = workbook_key(results, lang, export.wave_label(wave, lang), wave.synthetic,
+                               code + to_json([project.organisation, export.project_contact(project), wave.population]))
             if not reuse_file(target / name, stage / name, key, stage / WORKBOOK_CACHE):
                 export.write_tables_xlsx(results, stage / name, lang=lang, synthetic=wave.synthetic,
                                          wave_label=export.wave_label(wave, lang), organisation=project.organisation,
