@@ -24,5 +24,8 @@ def test_rerun_reuses_unchanged_figures_and_workbooks_byte_for_byte(network_proj
     assert first == second
     assert any("3 charts unchanged since the last run, reused" in m for m in messages)
     assert not any(m.startswith("  chart ") for m in messages)
-    assert {"tables.xlsx", "tables.sv.xlsx", "codebook.xlsx", "open_answers.xlsx"} <= {p.name for p in out.iterdir()}
+    assert {"tables.xlsx", "tables.sv.xlsx", "codebook.xlsx", "slides.pptx", "slides.sv.pptx"} <= \
+        {p.name for p in out.iterdir()}
+    assert "open_answers.xlsx" not in {p.name for p in out.iterdir()}  # the analyst's working file
+    assert (project.paths.processed("2024-demo") / "open_answers.xlsx").is_file()
     assert (out / "figures" / "network-grants.slide.sv.png").is_file()

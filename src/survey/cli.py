@@ -1,4 +1,4 @@
-"""The ``survey`` command: run, validate, inspect, render, demo.
+"""The ``survey`` command: run, validate, inspect, render, slides, demo.
 
 Errors are one readable message and a non-zero exit code (see ``survey --help``);
 ``--debug`` shows the traceback instead.
@@ -40,7 +40,7 @@ def cmd_run(args) -> int:
     handled = [p for p in report.problems if p.severity == "handled"]
     print(f"Wave {report.wave}: {report.results} results.")
     print(f"  processed data: {report.processed}")
-    print(f"  charts, tables.xlsx, codebook.xlsx: {report.output}")
+    print(f"  charts, workbooks and slides: {report.output}")
     if handled:
         print(f"  {len(handled)} data problems were handled by the cleaning rules in survey.yml "
               f"(listed in {report.processed / 'validation.json'}).")
@@ -98,6 +98,14 @@ def cmd_render(args) -> int:
     return EXIT_OK
 
 
+def cmd_slides(args) -> int:
+    from survey.deck import write_slides
+
+    for path in write_slides(_project(args), args.wave, args.lang):
+        print(f"slides: {path}")
+    return EXIT_OK
+
+
 def cmd_demo(args) -> int:
     from survey.demo import generate_demo
 
@@ -140,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", help="one format: html, docx, typst (PDF), revealjs, pptx (default: all)")
     p.add_argument("--compare", help="comparison wave (default: the wave's compare_to)")
     p.add_argument("--lang", help="report language: fi, sv or en (default: the first in survey.yml)")
+
+    p = add("slides", "write the PowerPoint deck of a wave from its results and charts (no Quarto needed)",
+            cmd_slides)
+    p.add_argument("--wave", help="wave id from survey.yml (default: the newest declared)")
+    p.add_argument("--lang", help="deck language: one of survey.yml's languages (default: each of them)")
 
     p = add("demo", "regenerate the synthetic demo waves under data/raw/ (deterministic)", cmd_demo)
     p.add_argument("--wave", action="append", help="only this demo wave (repeatable)")

@@ -130,10 +130,21 @@ def validation_report(ingested: Ingested) -> dict:
             "problems": [p.__dict__ for p in ingested.problems]}
 
 
-def write_processed(project: Project, ingested: Ingested) -> Path:
-    """Write the normal forms, their metadata and the validation report, swapped in at once."""
+def write_processed(project: Project, ingested: Ingested, results: list[Result] | None = None) -> Path:
+    """Write the normal forms, their metadata and the validation report, swapped in at once.
+
+    The analyst's working files go here too, not to the published outputs: the redacted
+    open answers (``open_answers.xlsx``) and every quote candidate with its clearance
+    status (``quotes.xlsx``, when ``results`` hold the interviews' quotes).
+    """
+    from survey import export
+
     target = project.paths.processed(ingested.wave.id)
+    lang = project.languages[0]
     with files.staged_dir(target) as stage:
+        write_open_answers(ingested, stage / "open_answers.xlsx", lang=lang, synthetic=ingested.wave.synthetic)
+        export.write_quotes_xlsx(results or [], stage / "quotes.xlsx", lang=lang,
+                                 synthetic=ingested.wave.synthetic, wave_label=export.wave_label(ingested.wave, lang))
         for name, frame in ingested.frames.items():
             frame.to_parquet(stage / f"{name}.parquet", index=False)
             files.write_text_atomic(stage / f"{name}.meta.json", to_json(ingested.metas[name]))
@@ -184,12 +195,14 @@ def analyse_wave(project: Project, wave: Wave, ingested: Ingested,
     return results
 
 
-def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_label: str,
+def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_label: "str | dict",
                 synthetic: bool, theme=None) -> str:
     """Draw one result's report and slide charts and write them with their alt texts into ``folder``.
 
     The first language's files are ``<id>.<size>.png/.svg``; each further report
-    language gets ``<id>.<size>.<lang>.png/.svg``.
+    language gets ``<id>.<size>.<lang>.png/.svg``. Alt text: ``<id>.<size>.alt.<lang>.txt``
+    describes that size's picture (a dense breakdown is a heatmap on a slide);
+    ``<id>.alt.<lang>.txt`` is the report picture's.
     """
     from survey import charts, export
 
@@ -198,11 +211,13 @@ def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_l
     for i, lang in enumerate(languages):
         suffix = "" if i == 0 else f".{lang}"
         source = dataset_title(result.dataset, lang)
+        label = wave_label.get(lang, "") if isinstance(wave_label, dict) else wave_label  # {lang: label} or one
         for size in ("report", "slide"):
-            figure = charts.draw(result, lang=lang, size=size, wave_label=wave_label, synthetic=synthetic,
+            figure = charts.draw(result, lang=lang, size=size, wave_label=label, synthetic=synthetic,
                                  source=source, theme=theme)
             if figure is not None:
                 export.save_figure(figure, folder / f"{result.id}.{size}{suffix}")
+                files.write_text_atomic(folder / f"{result.id}.{size}.alt.{lang}.txt", figure.survey["alt"] + "\n")
         files.write_text_atomic(folder / f"{result.id}.alt.{lang}.txt",
                                 charts.alt_text(result, lang, synthetic=synthetic) + "\n")
     return result.id
@@ -242,7 +257,7 @@ def chart_code_digest() -> str:
     from survey import config
 
     digest = hashlib.sha256()
-    for name in ("charts.py", "style.py", "labels.py", "fmt.py", "export.py"):
+    for name in ("charts.py", "style.py", "labels.py", "fmt.py", "export.py", "workbook.py"):
         digest.update((config.PACKAGE_DIR / name).read_bytes())
     for file in sorted((config.PACKAGE_DIR / "labels").glob("*.yml")):
         digest.update(file.read_bytes())
@@ -347,10 +362,11 @@ def reuse_file(previous: Path, target: Path, key: str, cache: Path) -> bool:
 def export_wave(project: Project, wave: Wave, results: list[Result], ingested: Ingested,
                 manifest: Callable[[], dict], progress: Progress = _quiet) -> Path:
     """Figures (report and slide, PNG and SVG, alt text), results JSON and workbooks, swapped in at once."""
-    from survey import export
+    from survey import deck, export
 
     target = project.paths.output(wave.id)
     languages = project.languages
+    theme = project_theme(project, progress)
     with files.staged_dir(target) as stage:
         figures = stage / "figures"
         results_dir = stage / "results"
@@ -358,18 +374,22 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
         results_dir.mkdir(parents=True, exist_ok=True)
         for result in results:
             files.write_text_atomic(results_dir / f"{result.id}.json", to_json(result.to_dict()))
-        draw_all(results, figures, languages, wave.label, wave.synthetic, theme=project_theme(project, progress),
+        draw_all(results, figures, languages, {lang: export.wave_label(wave, lang) for lang in languages},
+                 wave.synthetic, theme=theme,
                  previous=target / "figures", progress=progress)
         code = chart_code_digest()
         for i, lang in enumerate(languages):
             name = "tables.xlsx" if i == 0 else f"tables.{lang}.xlsx"
-            key = workbook_key(results, lang, wave.label, wave.synthetic, code)
+            key = workbook_key(results, lang, export.wave_label(wave, lang), wave.synthetic,
+                               code + to_json([project.organisation, export.project_contact(project), wave.population]))
             if not reuse_file(target / name, stage / name, key, stage / WORKBOOK_CACHE):
                 export.write_tables_xlsx(results, stage / name, lang=lang, synthetic=wave.synthetic,
-                                         wave_label=wave.label)
+                                         wave_label=export.wave_label(wave, lang), organisation=project.organisation,
+                                         contact=export.project_contact(project), population=wave.population)
         export.write_codebook(ingested, stage / "codebook.xlsx", lang=languages[0], synthetic=wave.synthetic,
-                              wave_label=wave.label)
-        write_open_answers(ingested, stage / "open_answers.xlsx", lang=languages[0], synthetic=wave.synthetic)
+                              wave_label=wave.label, organisation=project.organisation,
+                              contact=export.project_contact(project))
+        deck.write_wave_decks(project, wave, results, stage, theme=theme)  # slides.pptx, slides.<lang>.pptx
         files.write_text_atomic(stage / "manifest.json", to_json(manifest()))
     return target
 
@@ -421,8 +441,6 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
         write_failed_validation(project, ingested)
         raise ValidationFailed(ingested.errors)
     with files.commit_together(project.paths.root):  # processed data and outputs change together
-        progress("[2/4] Writing processed data")
-        processed = write_processed(project, ingested)
         previous = None
         if wave.compare_to:
             previous_wave = project.wave(wave.compare_to)
@@ -433,8 +451,10 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
                 if not prev_ingested.errors:
                     write_processed(project, prev_ingested)
                     previous = prev_ingested.frames
-        progress("[3/4] Analysing")
+        progress("[2/4] Analysing")
         results = analyse_wave(project, wave, ingested, previous)
+        progress("[3/4] Writing processed data and the analyst's working files")
+        processed = write_processed(project, ingested, results)
         progress(f"[4/4] Writing {len(results)} results, charts and workbooks")
 
         def manifest() -> dict:
