@@ -642,10 +642,15 @@ def _declared_datasets(config: SurveyConfig, paths: Paths, located: safe_yaml.Lo
                                   instrument_file=paths.root / (entry.instrument or f"instruments/{name}.yml"))
                 for name, entry in config.datasets.items()}
     out: dict[str, DatasetDecl] = {}
-    for wave in config.waves:
+    for i, wave in enumerate(config.waves):
         for name in wave.datasets:
             if name not in out:
                 instrument = paths.root / "instruments" / f"{name}.yml"
+                if not instrument.is_file():
+                    line = located.line(("waves", i, "datasets", name))
+                    raise ConfigError(f"{'line %d: ' % line if line else ''}wave '{wave.id}' uses dataset '{name}', "
+                                      "which is not declared under datasets: and has no instruments/"
+                                      f"{name}.yml", file=file)
                 kind = "survey"
                 try:
                     head, _, _ = safe_yaml.load(instrument)

@@ -346,8 +346,12 @@ def _frames_of(ingested) -> dict:
     return dict(frames or {})
 
 
-def codebook_rows(frames: dict, lang: str = "fi") -> list[dict]:
-    """One row per question of every dataset: variable, text, type, options, n valid, n missing."""
+def codebook_rows(frames: dict, lang: str = "fi", instruments: dict | None = None) -> list[dict]:
+    """One row per question of every dataset: variable, text, type, options, n valid, n missing.
+
+    ``instruments`` (dataset -> instrument as the wave asked it) gives the wave's own
+    wording of reworded questions; without it the project's instruments are read.
+    """
     from survey import labels
     from survey.instruments import load_instrument
 
@@ -356,7 +360,7 @@ def codebook_rows(frames: dict, lang: str = "fi") -> list[dict]:
         if frame is None:
             continue
         try:
-            instrument = load_instrument(dataset)
+            instrument = (instruments or {}).get(dataset) or load_instrument(dataset)
         except Exception:  # a dataset without an instrument: list its columns only
             instrument = None
         questions = instrument.questions if instrument else ()
@@ -405,7 +409,7 @@ def write_codebook(ingested, path: Path, lang: str = "fi", synthetic: bool = Fal
         files.set_cell(ws.cell(row, j), head).font = Font(bold=True)
     ws.freeze_panes = ws.cell(row + 1, 1).coordinate
     widths = {j: len(h) for j, h in enumerate(heads, 1)}
-    for record in codebook_rows(_frames_of(ingested), lang):
+    for record in codebook_rows(_frames_of(ingested), lang, getattr(ingested, "instruments", None)):
         row += 1
         for j, key in enumerate(keys, 1):
             value = record[key]

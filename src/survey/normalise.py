@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -285,13 +285,13 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
     for rq in raw.meta.questions:
         if rq.columns and raw.meta.id_column in rq.columns:
             continue
-        if normalise_text(rq.text) in ignored or normalise_text(rq.id) in ignored:
-            notes.append(f"ignored column: {rq.text}")
-            continue
         if _is_identifier(rq) or set(rq.columns) & set(raw.meta.extra.get("identifier_columns") or ()):
-            identifiers.append(rq.text)
+            identifiers.append(rq.text)  # dropped, and its values masked wherever they recur
             for col in rq.columns:
                 identifier_values.extend(v for v in frame[col].map(_cell) if v)
+            continue
+        if normalise_text(rq.text) in ignored or normalise_text(rq.id) in ignored:
+            notes.append(f"ignored column: {rq.text}")
             continue
         q = by_key.get(normalise_text(rq.text)) or by_key.get(normalise_text(rq.id))
         if q is None:
@@ -318,8 +318,6 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
             col = rq.columns[0]
             out[q.id] = _map_column(frame[col], lambda v: _map_value(v, lookup, codes, raw_labels))
             headers[q.id] = rq.text
-            problems += _new_answers(out[q.id], q, codes, raw_labels, rows, file=file, header=rq.text, wave=wave,
-                                     dataset=instrument.dataset)
         elif q.type == "numeric":
             out[q.id] = _map_column(frame[rq.columns[0]], _to_number)
             headers[q.id] = rq.text
@@ -355,58 +353,23 @@ def ways_out(q: InstrumentQuestion, value: object, wave: str, dataset: str) -> s
             f"mapping: options: {q.id}: {{\"{label}\": <code>}}")
 
 
-def _new_answers(column, q: InstrumentQuestion, codes: list, raw_labels: dict, rows: list, *, file: str,
-                 header: str, wave: str, dataset: str) -> list[Problem]:
-    """A ``new-option`` problem per distinct answer of a single/likert column that is no code.
-
-    A text answer (a label the instrument does not have), or a number carrying a value
-    label in the export (an SPSS category the instrument does not have), is a new
-    category; a bare number off the scale stays a value problem for validation.
-    """
-    known = {str(c) for c in codes}
-    first: dict = {}
-    counts: dict = {}
-    for i, value in enumerate(_as_list(column) if not hasattr(column, "tolist") else column.tolist()):
-        if value is pd.NA or value is None or (isinstance(value, float) and value != value):
-            continue
-        if str(value) in known or _cell(value) in known:
-            continue
-        labelled = value in raw_labels or _cell(value) in {str(k) for k in raw_labels}
-        is_text = isinstance(value, str) and not _looks_numeric(value)
-        if not (is_text or labelled):
-            continue
-        key = _cell(value)
-        first.setdefault(key, i)
-        counts[key] = counts.get(key, 0) + 1
+def explain_unknown_values(problems: list[Problem], instrument: Instrument, headers: dict,
+                           wave: str) -> list[Problem]:
+    """Validation's 'known code' problems with the two ways out (add the option, or map the answer)."""
+    reverse = {v: k for k, v in headers.items()}
     out = []
-    for key, i in first.items():
-        label = raw_labels.get(key) or raw_labels.get(_number_or(key))
-        shown = f"{key} = {label}" if label else key
-        out.append(Problem(file=file, rule="new-option", row=int(rows[i]), column=header, value=shown,
-                           message=f"{counts[key]} answer(s) with this value: " + ways_out(q, label or key, wave,
-                                                                                          dataset)))
+    for p in problems:
+        if p.rule == "known code" and p.value is not None:
+            try:
+                q = instrument.question(reverse.get(p.column, p.column))
+            except KeyError:
+                out.append(p)
+                continue
+            first = p.message.split(";")[0]
+            p = replace(p, message=f"{first}; {ways_out(q, p.value, wave, instrument.dataset)} (or correct the "
+                                   "export, or record cleaning: invalid_values: missing)")
+        out.append(p)
     return out
-
-
-def _looks_numeric(text: str) -> bool:
-    try:
-        float(text.replace(",", "."))
-        return True
-    except ValueError:
-        return False
-
-
-def _number_or(text: str):
-    try:
-        return int(text)
-    except ValueError:
-        return text
-
-
-def merge_new_options(problems: list[Problem]) -> list[Problem]:
-    """Drop validation's 'known code' cell problems already reported as a ``new-option``."""
-    covered = {(p.column, str(p.value).split(" = ")[0]) for p in problems if p.rule == "new-option"}
-    return [p for p in problems if not (p.rule == "known code" and (p.column, str(p.value)) in covered)]
 
 
 def _to_number(value: object) -> object:

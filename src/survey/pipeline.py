@@ -22,7 +22,7 @@ from survey.config import DatasetSpec, Project, Wave
 from survey.errors import ConfigError, InputError, Problem, ValidationFailed
 from survey.instruments import Instrument
 from survey.model import Result, to_json
-from survey.normalise import merge_new_options, normalise
+from survey.normalise import explain_unknown_values, normalise
 from survey.validate import clean, summarise, validate_frame
 
 Progress = Callable[[str], None]
@@ -81,7 +81,7 @@ def ingest_dataset(project: Project, wave: Wave, spec: DatasetSpec,
     del raw  # free the raw frame before validation (peak memory on large waves)
     problems = list(normal.problems)
     problems += validate_frame(normal.frame, instrument, file=raw_meta.source, headers=normal.headers)
-    problems = merge_new_options(problems)
+    problems = explain_unknown_values(problems, instrument, normal.headers, wave.id)
     frame, problems = clean(normal.frame, instrument, problems, wave_cleaning(wave), normal.headers)
     frame = redact_text_columns(frame, instrument, names=list(project.redact_names) + list(normal.identifier_values))
     meta = {
@@ -226,6 +226,13 @@ def reworded_between(project: Project, wave: Wave, name: str) -> list[str]:
         if a == {} or b == {} or (a or {}).get("fi") != (b or {}).get("fi"):
             changed.append(qid)
     return changed
+
+
+def charted(results: list[Result], instruments: dict) -> list[Result]:
+    """The results that get a chart: all but those of questions declared ``chart: none``."""
+    tables_only = {(name, q.id) for name, instrument in instruments.items() for q in instrument.questions
+                   if q.chart == "none"}
+    return [r for r in results if (r.dataset, r.question) not in tables_only]
 
 
 def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_label: str,
@@ -405,7 +412,7 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
         results_dir.mkdir(parents=True, exist_ok=True)
         for result in results:
             files.write_text_atomic(results_dir / f"{result.id}.json", to_json(result.to_dict()))
-        draw_all(results, figures, languages, wave.label, wave.synthetic, theme=project_theme(project, progress),
+        draw_all(charted(results, ingested.instruments), figures, languages, wave.label, wave.synthetic, theme=project_theme(project, progress),
                  previous=target / "figures", progress=progress)
         code = chart_code_digest()
         for i, lang in enumerate(languages):
