@@ -50,6 +50,7 @@ from pathlib import Path
 import pandas as pd
 
 from survey.config import LANGUAGES
+from survey.errors import ConfigError
 from survey.model import Result
 
 DATASET = "interviews"
@@ -100,7 +101,12 @@ def _dataset() -> str:
 def _codebook() -> dict:
     from survey.instruments import load_instrument
 
-    instrument = _ACTIVE["instrument"] or load_instrument(_ACTIVE["dataset"])
+    try:
+        instrument = _ACTIVE["instrument"] or load_instrument(_ACTIVE["dataset"])
+    except ConfigError:  # a project without a codebook yet (e.g. `survey draft` of a .qdpx): names kept as they are
+        from survey.instruments import Instrument
+
+        instrument = Instrument(dataset=_ACTIVE["dataset"])
     extra = instrument.extra
     themes, codes, theme_of, plan_of = [], [], {}, {}
     labels = {lang: {} for lang in LANGUAGES}
