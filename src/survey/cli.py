@@ -144,6 +144,17 @@ def cmd_demo(args) -> int:
     return EXIT_OK
 
 
+def _run_in_project(args) -> int:
+    """Run the command with ``--project`` as the current project, and forget it afterwards."""
+    from survey.config import use_project
+
+    try:
+        _use_project(args)
+        return args.func(args)
+    finally:
+        use_project(None)
+
+
 def _use_project(args) -> None:
     """``--project DIR`` becomes the process's current project (instruments are read from it)."""
     from survey.config import CONFIG_FILE, use_project
@@ -227,8 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     os.environ.setdefault("MPLBACKEND", "Agg")
     try:
-        _use_project(args)
-        return args.func(args)
+        return _run_in_project(args)
     except ValidationFailed as exc:
         if args.debug:
             raise

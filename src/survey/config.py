@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat,
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat,
                       StrictInt, ValidationError)
 
 from survey import safe_yaml
@@ -137,31 +137,20 @@ def _text(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_text)]
 
 
-def _relative_file(value: Any) -> Any:
-    value = _text(value)
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be a file name")
-    if "\\" in value or value.startswith("/") or re.match(r"^[A-Za-z]:", value) or "\x00" in value:
-        raise ValueError(f"'{escape(value)}' must be a path relative to the wave's folder, not an absolute one")
-    if any(part == ".." for part in PurePosixPath(value).parts):
-        raise ValueError(f"'{escape(value)}' leaves the wave's folder ('..'); put the file in data/raw/<wave>/")
-    return value
-
-
-RelativeFile = Annotated[str, BeforeValidator(_relative_file)]
-
-
-def _project_file(value: Any) -> Any:
+def _relative_path(value: Any, folder: str) -> Any:
+    """A path relative to ``folder`` that cannot leave it: not absolute, no '..', no drive, no NUL."""
     value = _text(value)
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a file path")
-    if "\\" in value or value.startswith("/") or re.match(r"^[A-Za-z]:", value) or any(
-            part == ".." for part in PurePosixPath(value).parts):
-        raise ValueError(f"'{escape(value)}' must be a path inside the project folder (relative, no '..')")
+    if "\\" in value or value.startswith("/") or re.match(r"^[A-Za-z]:", value) or "\x00" in value:
+        raise ValueError(f"'{escape(value)}' must be a path relative to {folder}, not an absolute one")
+    if any(part == ".." for part in PurePosixPath(value).parts):
+        raise ValueError(f"'{escape(value)}' leaves {folder} ('..'); keep the file inside it")
     return value
 
 
-ProjectFile = Annotated[str, BeforeValidator(_project_file)]
+RelativeFile = Annotated[str, BeforeValidator(lambda v: _relative_path(v, "the wave's folder data/raw/<wave>/"))]
+ProjectFile = Annotated[str, BeforeValidator(lambda v: _relative_path(v, "the project folder"))]
 Lang = Literal["fi", "sv", "en"]
 
 

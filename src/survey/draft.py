@@ -294,6 +294,20 @@ def draft_codebook(info: dict, dataset_id: str, source: str) -> tuple[str, int]:
     return "\n".join(lines) + "\n", themes
 
 
+def _inspect_uncoded(file: Path, dataset: str) -> dict:
+    """``inspect_file`` of an interview project with its own code names (no codebook applied)."""
+    from survey import interviews
+    from survey.inspect import inspect_file
+    from survey.instruments import Instrument
+
+    previous = dict(interviews._ACTIVE)
+    interviews.use_codebook(dataset, Instrument(dataset=dataset))
+    try:
+        return inspect_file(file)
+    finally:
+        interviews.use_codebook(previous["dataset"], previous["instrument"])
+
+
 # --- the command ---------------------------------------------------------------------------------
 
 def draft_instrument(project: Project, file: Path, dataset: str, *, wave: str | None = None,
@@ -301,7 +315,6 @@ def draft_instrument(project: Project, file: Path, dataset: str, *, wave: str | 
     """Write ``instruments/<dataset>.yml`` from ``file`` (and declare it with ``wave``); return what was done."""
     from survey.ingest import read
     from survey.ingest.detect import sniff_kind
-    from survey.inspect import inspect_file
 
     try:
         dataset = _plain_name(dataset)
@@ -321,7 +334,7 @@ def draft_instrument(project: Project, file: Path, dataset: str, *, wave: str | 
                           "lost)", file=str(target))
     kind = kind or ("interviews" if sniff_kind(file) == "qdpx" else "survey")
     if kind == "interviews":
-        text, count = draft_codebook(inspect_file(file), dataset, str(file))
+        text, count = draft_codebook(_inspect_uncoded(file, dataset), dataset, str(file))
     else:
         text, count = draft_survey(read(file), dataset, str(file))
     from survey.instruments import parse_instrument
