@@ -313,6 +313,7 @@ def pristine(tmp_path_factory):
     shutil.copy2(DEMO / NETWORK, raw / NETWORK)
     config_text = yaml.safe_dump(BASE_CONFIG, allow_unicode=True, sort_keys=False)
     (root / "survey.yml").write_text(config_text, encoding="utf-8")
+    shutil.copytree(REPO / "instruments", root / "instruments")
     saved = root.parent / (root.name + "-raw")
     shutil.copytree(raw, saved)
     mp = pytest.MonkeyPatch()

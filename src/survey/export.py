@@ -493,8 +493,12 @@ def _frames_of(ingested) -> dict:
     return dict(frames or {})
 
 
-def codebook_rows(frames: dict, lang: str = "fi") -> list[dict]:
-    """One row per question of every dataset: variable, text, type, options, n valid, n missing."""
+def codebook_rows(frames: dict, lang: str = "fi", instruments: dict | None = None) -> list[dict]:
+    """One row per question of every dataset: variable, text, type, options, n valid, n missing.
+
+    ``instruments`` (dataset -> instrument as the wave asked it) gives the wave's own
+    wording of reworded questions; without it the project's instruments are read.
+    """
     from survey import labels
     from survey.instruments import load_instrument
 
@@ -503,7 +507,7 @@ def codebook_rows(frames: dict, lang: str = "fi") -> list[dict]:
         if frame is None:
             continue
         try:
-            instrument = load_instrument(dataset)
+            instrument = (instruments or {}).get(dataset) or load_instrument(dataset)
         except Exception:  # a dataset without an instrument: list its columns only
             instrument = None
         questions = instrument.questions if instrument else ()
@@ -540,7 +544,7 @@ def write_codebook(ingested, path: Path, lang: str = "fi", synthetic: bool = Fal
     from survey import labels
     from survey.workbook import Book, Table
 
-    records = codebook_rows(_frames_of(ingested), lang)
+    records = codebook_rows(_frames_of(ingested), lang, getattr(ingested, "instruments", None))
     book = Book(lang=lang, title=labels.text("codebook_title", lang) + (f": {wave_label}" if wave_label else ""),
                 synthetic=synthetic, contents_headers=[labels.text("col_dataset", lang)])
     datasets = list(dict.fromkeys(r["dataset"] for r in records))

@@ -42,7 +42,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from survey.errors import InputError
+from survey.errors import ConfigError, InputError
 
 FORMAT = "refi-qda"
 NS = "urn:QDA-XML:project:1.0"
@@ -439,7 +439,10 @@ def _cases_frame(interviews: list[str], values: list[dict]) -> pd.DataFrame:
     """Cases with ``division`` and ``role`` found by their aliases, other variables kept."""
     from survey.instruments import load_instrument
 
-    aliases = load_instrument("interviews").extra.get("case_variables", {})
+    try:
+        aliases = load_instrument("interviews").extra.get("case_variables", {})
+    except ConfigError:  # no codebook in the project yet: case variables keep their names
+        aliases = {}
     rows = []
     for pid, vals in zip(interviews, values):
         row = {"interview": pid, "division": None, "role": None}
