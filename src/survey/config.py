@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from survey.errors import ConfigError
+from survey.paths import Paths  # noqa: F401 - re-exported: Paths lives in survey.paths (h19)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 INSTRUMENTS_DIR = PACKAGE_DIR / "instruments"
@@ -28,36 +29,6 @@ def project_root() -> Path:
     if env:
         return Path(env).resolve()
     return PACKAGE_DIR.parents[1]
-
-
-@dataclass(frozen=True)
-class Paths:
-    """Where each stage reads and writes, for one project root."""
-
-    root: Path
-
-    @property
-    def config_file(self) -> Path:
-        return self.root / "survey.yml"
-
-    @property
-    def reports(self) -> Path:
-        return self.root / "reports"
-
-    def raw(self, wave: str) -> Path:
-        return self.root / "data" / "raw" / wave
-
-    def processed(self, wave: str) -> Path:
-        return self.root / "data" / "processed" / wave
-
-    def output(self, wave: str) -> Path:
-        return self.reports / "_output" / wave
-
-    def figures(self, wave: str) -> Path:
-        return self.output(wave) / "figures"
-
-    def results(self, wave: str) -> Path:
-        return self.output(wave) / "results"
 
 
 @dataclass(frozen=True)
