@@ -14,14 +14,14 @@ from pathlib import Path
 
 from survey import __version__
 from survey.errors import (EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, SurveyError,
-                           ValidationFailed)
+                           ValidationFailed, os_failure, printable)
 
 DESCRIPTION = ("Survey pipeline for municipalities' cooperation with associations (järjestöyhteistyö): "
                "ingest raw exports, validate, analyse, export charts and tables, render the report.")
 
 
 def _err(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    print(printable(message, None, lines=True), file=sys.stderr, flush=True)
 
 
 def _project(args):
@@ -183,6 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("survey: interrupted; the previous outputs are intact.")
         return 130
+    except OSError as exc:  # a read or write the system refused, outside any stage that named it
+        if args.debug:
+            raise
+        failure = os_failure(exc, file=Path(exc.filename).name if exc.filename else None)
+        _err(f"survey: {failure.describe()}")
+        return failure.exit_code
     except Exception as exc:  # noqa: BLE001 - last resort: one line, not a traceback
         if args.debug:
             raise

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from survey.errors import ConfigError, InputError
+from survey.errors import ConfigError, InputError, printable
 
 PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 OUTPUT_DIR = "output"
@@ -37,9 +37,8 @@ def check_name(name: object, what: str = "wave id") -> str:
     """
     text = str(name) if isinstance(name, (str, int)) and not isinstance(name, bool) else None
     if text is None or not PLAIN_NAME.fullmatch(text) or ".." in text:
-        from survey.errors import printable
-
-        raise ConfigError(f"{what} {printable(name, 60)!s} is not a plain name: use letters, digits, '.', '_' "
+        shown = f"'{printable(name, 60)}'" if isinstance(name, str) else printable(name, 60)
+        raise ConfigError(f"{what} {shown} is not a plain name: use letters, digits, '.', '_' "
                           "and '-' only, starting with a letter or digit (no '/', '..' or spaces)")
     return text
 
@@ -145,9 +144,7 @@ class Paths:
         parts = PurePosixPath(text.replace("\\", "/")).parts
         if (not text or "\x00" in text or PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute()
                 or PureWindowsPath(text).drive or ".." in parts):
-            from survey.errors import printable
-
-            raise ConfigError(f"wave '{wave}': file {printable(file, 80)} must be a file name inside "
+                raise ConfigError(f"wave '{wave}': file {printable(file, 80)} must be a file name inside "
                               f"data/raw/{wave}/ (no absolute path, no '..')", file=self.shown(self.config_file))
         path = folder.joinpath(*parts)
         if not is_inside(path, self.root):
@@ -188,9 +185,7 @@ class Paths:
         """A file named relative to the project in survey.yml (a logo, an instrument), proven inside it."""
         text = str(relative) if isinstance(relative, str) else ""
         if not text or "\x00" in text or Path(text).is_absolute() or ".." in PurePosixPath(text.replace("\\", "/")).parts:
-            from survey.errors import printable
-
-            raise ConfigError(f"{what} {printable(relative, 80)} must be a path inside the project folder "
+                raise ConfigError(f"{what} {printable(relative, 80)} must be a path inside the project folder "
                               "(relative, no '..')", file=self.shown(self.config_file))
         return self.inside(self.root / text, what)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +26,7 @@ from survey.paths import Paths, Tree
 from survey.instruments import Instrument, load_instrument
 from survey.model import Result, to_json
 from survey.normalise import normalise
+from survey.redact import redact_text
 from survey.validate import clean, summarise, validate_frame
 
 Progress = Callable[[str], None]
@@ -92,10 +93,6 @@ def ingest_dataset(project: Project, wave: Wave, spec: DatasetSpec,
 def safe_problems(problems: list[Problem], paths: Paths, names: list[str] = ()) -> list[Problem]:
     """``problems`` ready to print and store: personal data masked, control characters escaped, lengths
     capped, files shown relative to the project (so validation.json is the same in every checkout)."""
-    from dataclasses import replace
-
-    from survey.redact import redact_text
-
     names = tuple(str(n) for n in names if isinstance(n, str))
     out = []
     for problem in problems:

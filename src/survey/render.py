@@ -11,7 +11,7 @@ Documents and formats (see ``_quarto.yml``)::
 
 The report is ONE document that pulls the chapters in with ``{{< include >}}``
 (``reports/_*.qmd``), because Quarto book projects cannot produce Typst/PDF. Outputs
-go to ``reports/_output/<wave>/render/`` as ``report-<lang>.<ext>`` and
+go to ``output/<wave>/render/`` as ``report-<lang>.<ext>`` and
 ``slides-<lang>.<ext>``, beside the figures and results they were made from.
 
 Word and PowerPoint lose the alt text of images (pandoc writes the caption or the
@@ -33,7 +33,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from survey.config import Paths, Project, load_project
-from survey.errors import QuartoMissing, SurveyError
+from survey import store
+from survey.errors import EXIT_RENDER, QuartoMissing, SurveyError
 
 INSTALL_HINT = "install it with `pip install quarto-cli` or from https://quarto.org/docs/get-started/"
 
@@ -58,6 +59,8 @@ _NS = {
 
 class RenderFailed(SurveyError):
     """Quarto ran but did not produce the document."""
+
+    exit_code = EXIT_RENDER
 
 
 def find_quarto() -> Path | None:
@@ -295,6 +298,7 @@ def render(project: "Project | Path | None" = None, wave: str | None = None, to:
     from survey import report as report_helpers
     proj = project if isinstance(project, Project) else load_project(project)
     paths = proj.paths
+    store.recover(paths)   # a swap interrupted by a kill is repaired before the outputs are read (h19)
     wave_obj = proj.wave(wave)
     lang = lang or proj.language
     formats = [to] if to else list(DEFAULT_FORMATS)

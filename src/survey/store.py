@@ -285,6 +285,8 @@ def recover(paths: Paths, *, locked: bool | None = None) -> list[str]:
     process holds it, nothing is done (that process is alive and cleans up itself).
     """
     if locked is None:
+        if not paths.output_root.is_dir():
+            return []
         try:
             with output_lock(paths) as have_lock:
                 return recover(paths, locked=have_lock)
