@@ -457,3 +457,27 @@ def test_validation_json_is_the_same_in_every_checkout(tmp_path, monkeypatch):
         assert cli.main(["run", "--no-render"]) == 0
         texts.append((Paths(root).processed(WAVE) / "validation.json").read_text(encoding="utf-8"))
     assert texts[0] == texts[1] and "network_webropol.xlsx" in texts[0] and str(tmp_path) not in texts[0]
+
+
+# --- 6. personal data in QDA case variables ---------------------------------------------------------
+
+def test_qda_case_variables_are_redacted_before_they_are_stored(monkeypatch):
+    """interviews_cases.parquet held case variables exactly as typed (an e-mail, a phone, a name)."""
+    import pandas as pd
+
+    from survey import interviews
+    from survey.ingest.qdpx import QdaProject
+
+    cases = pd.DataFrame({"interview": ["H01", "H02"],
+                          "contact": ["liisa.virtanen@kunta.fi", "soita 040 123 4567"],
+                          "notes": ["Matti Meikäläisen haastattelu", pd.NA],
+                          "age": [41, 52]})
+    codings = pd.DataFrame({"interview": ["H01"], "code": ["c"], "parent": ["c"], "text": ["Matti kertoi"]})
+    project = QdaProject(codings=codings, cases=cases, codes=pd.DataFrame(), sources=pd.DataFrame())
+    monkeypatch.setattr(interviews, "read_interviews", lambda path: project)
+    frames = interviews.load_interviews(Path("x.qdpx"), names=["Matti Meikäläinen"])
+    stored = frames["cases"]
+    assert stored["contact"].tolist() == ["[sähköposti]", "soita [puhelin]"]
+    assert stored["notes"].tolist()[0] == "[nimi] [nimi] haastattelu" and pd.isna(stored["notes"].tolist()[1])
+    assert stored["interview"].tolist() == ["H01", "H02"] and stored["age"].tolist() == [41, 52]
+    assert cases["contact"].tolist()[0] == "liisa.virtanen@kunta.fi"    # the reader's frame is not changed
