@@ -184,7 +184,8 @@ class Paths:
     def project_file(self, relative: str, what: str = "file") -> Path:
         """A file named relative to the project in survey.yml (a logo, an instrument), proven inside it."""
         text = str(relative) if isinstance(relative, str) else ""
-        if not text or "\x00" in text or Path(text).is_absolute() or ".." in PurePosixPath(text.replace("\\", "/")).parts:
+        parts = PurePosixPath(text.replace("\\", "/")).parts
+        if not text or "\x00" in text or Path(text).is_absolute() or PureWindowsPath(text).drive or ".." in parts:
                 raise ConfigError(f"{what} {printable(relative, 80)} must be a path inside the project folder "
                               "(relative, no '..')", file=self.shown(self.config_file))
         return self.inside(self.root / text, what)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from dataclasses import dataclass, field, replace
-from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Callable
 
 import pandas as pd
@@ -22,10 +22,10 @@ import pandas as pd
 from survey import files, store
 from survey.config import DatasetSpec, Project, Wave
 from survey.errors import InputError, Interrupted, Problem, ValidationFailed, printable
-from survey.paths import Paths, Tree
 from survey.instruments import Instrument, load_instrument
 from survey.model import Result, to_json
 from survey.normalise import normalise
+from survey.paths import Paths, Tree
 from survey.redact import redact_text
 from survey.validate import clean, summarise, validate_frame
 

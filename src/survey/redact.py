@@ -101,11 +101,12 @@ _EMAIL = re.compile(
 
 # --- phone numbers ------------------------------------------------------------------------
 
-_GAP = r"(?:[ \u00a0\u2007\u2009\u202f]?[.\-/\u2010\u2011\u2012\u2013][ \u00a0\u2007\u2009\u202f]?|[ \u00a0\u2007\u2009\u202f])"
+_SPACE = r"[ \u00a0\u2007\u2009\u202f]"                       # space, no-break, figure, thin, narrow no-break
+_GAP = rf"(?:{_SPACE}?[.\-/\u2010\u2011\u2012\u2013]{_SPACE}?|{_SPACE})"   # one separator, maybe spaced
 _PHONE = re.compile(
     r"(?<![\w+/.,-])(?<!\d[.,])"
     r"(?P<number>"
-    rf"(?:\+|00)\d{{1,3}}(?:{_GAP}?\(0\))?(?:(?:{_GAP}|[ ]?[()][ ]?)?\d){{6,13}}"  # +358 40 …, +358 (40) …, +1 (555) …
+    rf"(?:\+|00)\d{{1,3}}(?:{_GAP}?\(0\))?(?:(?:{_GAP}|[ ]?[()][ ]?)?\d){{6,13}}"   # +358 40, +358 (40), +1 (555)
     rf"|\(0\d{{1,3}}\)(?:{_GAP}?\d){{5,9}}"                            # (09) 123 4567
     rf"|0\d(?:{_GAP}?\d){{6,10}}"                                       # 040 123 4567, 0401 234 567
     r")"
@@ -206,11 +207,11 @@ _HOUSE = (r"[ \u00a0]+\d{1,3}(?![\d.,:]\d|\d)"                  # house number
           r"(?:[ \u00a0]?[a-j](?![\w]))?"                       # 12a / 12 B
           r"(?:[ \u00a0]?(?:as\.?[ \u00a0]?)?\d{1,3}(?![\d.,:]\d|\d))?"  # flat: B 34, as. 4
           r"(?:,?[ \u00a0]+\d{5}(?:[ \u00a0]+[A-ZÅÄÖa-zåäö][a-zåäö-]+)?)?")  # 60100 Seinäjoki
-_WORD = r"(?-i:[A-ZÅÄÖ][a-zåäöéü-]+)"
+_WORD = r"(?-i:[A-ZÅÄÖ][a-zåäöéü-]+)"   # a capitalised word, whatever the pattern's flags
 _STREET_PREFIX = (r"(?-i:Vanha|Uusi|Iso|Pikku|Pohjoinen|Eteläinen|Itäinen|Läntinen|Ala|Yli|Gamla|Nya|Norra|Södra"
-                  r"|Östra|Västra|Stora|Lilla)")   # a capitalised word, whatever the pattern's flags
+                  r"|Östra|Västra|Stora|Lilla)")   # Vanha Vaasantie 12: the adjective belongs to the street
 _ADDRESS = re.compile(
-    rf"(?:(?<![\w-])(?:{_STREET_PREFIX}[ \u00a0])?[a-zåäö][a-zåäö-]{{2,}}(?:{_STREET_WORDS}){_HOUSE})"  # Koulukatu 12 B 34
+    rf"(?:(?<![\w-])(?:{_STREET_PREFIX}[ \u00a0])?[a-zåäö][a-zåäö-]{{2,}}(?:{_STREET_WORDS}){_HOUSE})"
     rf"|(?:(?<![\w]){_WORD}[ \u00a0](?:{_WORD}[ \u00a0])?(?:{_STREET_ALONE})\.?{_HOUSE})"  # Jaakko Ilkan katu 4
     rf"|(?:(?<![\w\d.,])\d{{1,4}}[a-j]?[ \u00a0]+{_WORD}(?:[ \u00a0]{_WORD})?[ \u00a0]+"    # 12 Main Street
     r"(?-i:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Drive|Way|Close|Boulevard)(?![\w]))",

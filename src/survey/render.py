@@ -32,8 +32,8 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-from survey.config import Paths, Project, load_project
 from survey import store
+from survey.config import Paths, Project, load_project
 from survey.errors import EXIT_RENDER, QuartoMissing, SurveyError
 
 INSTALL_HINT = "install it with `pip install quarto-cli` or from https://quarto.org/docs/get-started/"

@@ -57,8 +57,12 @@ from survey.paths import Paths, Tree, check_name
 
 try:
     import fcntl
-except ImportError:  # pragma: no cover - Windows: no record locks; staging of live processes is kept by pid
+except ImportError:  # pragma: no cover - Windows
     fcntl = None
+try:
+    import msvcrt    # pragma: no cover - Windows: a byte-range lock, also released when its process dies
+except ImportError:
+    msvcrt = None
 
 RUNS = ".runs"
 LOCK = ".lock"
@@ -129,20 +133,26 @@ def output_lock(paths: Paths, *, wait: bool = False) -> Iterator[bool]:
         raise
     locked = False
     try:
-        if fcntl is not None:
+        if fcntl is not None or msvcrt is not None:
             try:
-                fcntl.lockf(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if fcntl is not None:
+                    fcntl.lockf(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+                else:  # pragma: no cover - Windows
+                    msvcrt.locking(fd, msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK, 1)
                 locked = True
             except OSError as exc:
-                if exc.errno in (errno.EAGAIN, errno.EACCES):
-                    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EDEADLK):
+                    try:
+                        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                    except (OSError, AttributeError):
+                        holder = ""
                     raise Busy("another survey command is writing this project's outputs"
                                + (f" (process {holder})" if holder.isdigit() else "")
                                + "; wait for it to finish and rerun", file=paths.shown(file)) from None
                 if exc.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
                     raise
         if locked:
-            with suppress(OSError):
+            with suppress(OSError, AttributeError):
                 os.ftruncate(fd, 0)
                 os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
         _HELD[key] = [fd, 1]
@@ -239,7 +249,8 @@ def _linked(root: Path, wave: str) -> str | None:
 
 
 def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
+    """Whether process ``pid`` may still be running (used only where no lock can be taken)."""
+    if pid == os.getpid() or os.name == "nt":   # on Windows os.kill(pid, 0) would terminate the process
         return True
     try:
         os.kill(pid, 0)
