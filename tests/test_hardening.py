@@ -481,3 +481,18 @@ def test_qda_case_variables_are_redacted_before_they_are_stored(monkeypatch):
     assert stored["notes"].tolist()[0] == "[nimi] [nimi] haastattelu" and pd.isna(stored["notes"].tolist()[1])
     assert stored["interview"].tolist() == ["H01", "H02"] and stored["age"].tolist() == [41, 52]
     assert cases["contact"].tolist()[0] == "liisa.virtanen@kunta.fi"    # the reader's frame is not changed
+
+
+def test_no_bad_input_ends_in_the_internal_error_code(tmp_path, capsys):
+    assert cli.main(["inspect", str(tmp_path / "missing.xlsx")]) == EXIT_BAD_INPUT
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_every_exit_code_is_in_the_help(capsys):
+    from survey import errors
+
+    assert cli.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    codes = {value for name, value in vars(errors).items() if name.startswith("EXIT_") and isinstance(value, int)}
+    for code in codes:
+        assert re.search(rf"^\s+{code}\s+\S", out, re.MULTILINE), f"exit code {code} is not explained in --help"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from survey import __version__
 from survey.errors import (EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, SurveyError,
-                           ValidationFailed, os_failure, printable)
+                           InputError, ValidationFailed, os_failure, printable)
 
 DESCRIPTION = ("Survey pipeline for municipalities' cooperation with associations (järjestöyhteistyö): "
                "ingest raw exports, validate, analyse, export charts and tables, render the report.")
@@ -78,7 +78,7 @@ def cmd_inspect(args) -> int:
 
     path = Path(args.file)
     if not path.exists():
-        raise SurveyError("no such file", file=str(path))
+        raise InputError("no such file", file=str(path))
     info = inspect_file(path, fmt=args.format)
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2, default=str))

@@ -128,6 +128,12 @@ class ConfigError(SurveyError):
     exit_code = EXIT_USAGE
 
 
+class UsageError(SurveyError):
+    """The command cannot do what was asked yet (``survey render`` before ``survey run``)."""
+
+    exit_code = EXIT_USAGE
+
+
 class InputError(SurveyError):
     """A file that cannot be read as a survey export."""
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from survey import store
 from survey.config import Paths, Project, load_project
-from survey.errors import EXIT_RENDER, QuartoMissing, SurveyError
+from survey.errors import EXIT_RENDER, QuartoMissing, SurveyError, UsageError
 
 INSTALL_HINT = "install it with `pip install quarto-cli` or from https://quarto.org/docs/get-started/"
 
@@ -310,7 +310,7 @@ def render(project: "Project | Path | None" = None, wave: str | None = None, to:
     if quarto is None:
         raise QuartoMissing(quarto_missing_message(paths, wave_obj.id))
     if not paths.results(wave_obj.id).is_dir():
-        raise SurveyError(f"no results for wave '{wave_obj.id}' in {paths.results(wave_obj.id)}; "
+        raise UsageError(f"no results for wave '{wave_obj.id}' in {paths.results(wave_obj.id)}; "
                           f"run `survey run --wave {wave_obj.id}` first")
     texts = report_helpers.load_texts(lang, paths)
     title = texts.get("report_title", "")
