@@ -252,6 +252,27 @@ def test_a_refused_write_is_one_sentence_and_keeps_outputs(ran, monkeypatch, cap
     assert store.recover(Paths(ran)) == [] and len(list((Paths(ran).output_root / store.RUNS).iterdir())) == 1
 
 
+@pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES])
+def test_an_output_folder_that_refuses_new_folders_is_one_sentence(ran, monkeypatch, capsys, code):
+    """A read-only mount refuses the staging folder itself (simulated: the tests may run as root)."""
+    before = _hashes(Paths(ran).output(WAVE))
+    real = os.mkdir
+    output = str(Paths(ran).output_root)
+
+    def mkdir(path, *args, **kwargs):
+        if str(path).startswith(output):
+            raise OSError(code, os.strerror(code), str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "mkdir", mkdir)
+    capsys.readouterr()
+    assert cli.main(["run", "--no-render"]) == EXIT_CANNOT_WRITE
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "previous outputs are intact" in err and "Traceback" not in err
+    monkeypatch.undo()
+    assert _hashes(Paths(ran).output(WAVE)) == before
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
 def test_a_read_only_output_folder_is_one_sentence(ran, capsys):
     output = Paths(ran).output_root
