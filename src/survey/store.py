@@ -100,7 +100,7 @@ def read_json(path: Path) -> dict:
 
 # --- the lock ---------------------------------------------------------------------------------
 
-_HELD: dict[str, list] = {}   # lock file -> [fd, depth] held by this process
+_HELD: dict[str, list] = {}   # lock file -> [depth, locked] for the lock this process holds
 
 
 def _lock_file(paths: Paths) -> Path:
@@ -118,11 +118,11 @@ def output_lock(paths: Paths, *, wait: bool = False) -> Iterator[bool]:
     file = _lock_file(paths)
     key = str(file)
     if key in _HELD:
-        _HELD[key][1] += 1
+        _HELD[key][0] += 1
         try:
-            yield True
+            yield _HELD[key][1]
         finally:
-            _HELD[key][1] -= 1
+            _HELD[key][0] -= 1
         return
     flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
@@ -155,7 +155,7 @@ def output_lock(paths: Paths, *, wait: bool = False) -> Iterator[bool]:
             with suppress(OSError, AttributeError):
                 os.ftruncate(fd, 0)
                 os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
-        _HELD[key] = [fd, 1]
+        _HELD[key] = [1, locked]
         try:
             yield locked
         finally:
