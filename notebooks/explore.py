@@ -79,7 +79,7 @@ for r in W.of(dataset)[:3]:
 
 # %% [markdown]
 # ## The normal-form data behind the results
-# The processed frames are in `data/processed/<wave>/<dataset>.parquet` (one row per
+# The processed frames are in `output/<wave>/processed/<dataset>.parquet` (one row per
 # respondent, codes not labels); the analysis functions take them as they are.
 
 # %%

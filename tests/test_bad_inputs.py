@@ -27,6 +27,7 @@ import pytest
 import yaml
 
 from survey import cli
+from survey.paths import Paths
 from survey.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INVALID, EXIT_USAGE
 
 REPO = Path(__file__).resolve().parents[1]
@@ -325,15 +326,14 @@ def pristine(tmp_path_factory):
         pytest.fail(f"the good baseline run failed with exit {code}; the bad-input corpus needs a working "
                     "`survey run --no-render` on the demo network export")
     outputs = _snapshot(root)
-    assert any(name.startswith("reports/_output/") for name in outputs)
-    for folder in _folders(root):
-        shutil.copytree(folder, saved.parent / (saved.name + "-" + folder.parent.name))
+    assert any(name.startswith("output/") for name in outputs)
+    shutil.copytree(Paths(root).output_root, saved.parent / (saved.name + "-output"), symlinks=True)
     yield root, saved, config_text, outputs
     mp.undo()
 
 
-def _folders(root: Path) -> tuple[Path, Path]:
-    return root / "data" / "processed" / WAVE, root / "reports" / "_output" / WAVE
+def _folders(root: Path) -> tuple[Path, ...]:
+    return (Paths(root).output(WAVE),)   # processed data and outputs: one tree
 
 
 def _reset(root: Path, saved: Path, config_text: str) -> Path:
@@ -342,11 +342,9 @@ def _reset(root: Path, saved: Path, config_text: str) -> Path:
     shutil.rmtree(raw)
     shutil.copytree(saved, raw)
     (root / "survey.yml").write_text(config_text, encoding="utf-8")
-    for leftover in (root / "data" / "processed").glob("*.validation-failed.json"):
-        leftover.unlink()
-    for folder in _folders(root):
-        shutil.rmtree(folder, ignore_errors=True)
-        shutil.copytree(saved.parent / (saved.name + "-" + folder.parent.name), folder)
+    output = Paths(root).output_root   # the whole output folder as the good run left it (links kept)
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.copytree(saved.parent / (saved.name + "-output"), output, symlinks=True)
     return raw
 
 
@@ -385,4 +383,11 @@ def test_bad_input_fails_clearly_and_keeps_outputs(case, pristine, capsys):
     for word in case.mentions:
         assert word.lower() in message.lower(), f"the message does not mention {word!r}:\n{message}"
     assert _snapshot(root) == outputs, "the previous outputs changed"
-    assert not [p for p in (root / "data" / "processed").iterdir() if p.name.startswith(".")], "staging left behind"
+    assert _bookkeeping(Paths(root).output_root) == _bookkeeping(saved.parent / (saved.name + "-output")), \
+        "staging left behind"
+
+
+def _bookkeeping(output: Path) -> list[str]:
+    """The store's entries in an output folder (trees, temporary links), failed-validation reports excluded."""
+    return sorted(p.name for p in output.iterdir() if not p.name.endswith(".validation-failed.json")) + \
+        sorted(p.name for p in (output / ".runs").iterdir())

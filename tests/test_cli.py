@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from survey.cli import main
+from survey.paths import Paths
 from survey.files import sha256_file
 
 def _hashes(folder: Path) -> dict:
@@ -30,7 +31,7 @@ def test_help_lists_every_command_and_exit_codes(capsys):
 
 def test_run_produces_figures_xlsx_and_the_study_footers(network_project, capsys):
     assert main(["run", "--wave", "2024-demo", "--no-render"]) == 0
-    out = network_project / "reports" / "_output" / "2024-demo"
+    out = Paths(network_project).output("2024-demo")
     for stem in ("network-partnership-forms", "network-grants", "network-agreements"):
         for size in ("report", "slide"):
             assert (out / "figures" / f"{stem}.{size}.png").stat().st_size > 10_000
@@ -51,8 +52,8 @@ def test_run_produces_figures_xlsx_and_the_study_footers(network_project, capsys
 
 def test_validate_names_every_problem_and_leaves_last_good_outputs(network_project, capsys):
     assert main(["run", "--wave", "2024-demo", "--no-render"]) == 0
-    outputs = (network_project / "reports" / "_output" / "2024-demo", network_project / "data" / "processed" / "2024-demo")
-    before = _hashes(outputs[0]) | _hashes(outputs[1])
+    outputs = (Paths(network_project).output("2024-demo"),)   # processed data, results, figures: one tree
+    before = _hashes(outputs[0])
     raw = network_project / "data" / "raw" / "2024-demo" / "network_webropol.xlsx"
     workbook = openpyxl.load_workbook(raw)
     ws = workbook.active
@@ -67,7 +68,7 @@ def test_validate_names_every_problem_and_leaves_last_good_outputs(network_proje
     assert "row 4" in out and "'x'" in out
     assert "duplicated respondent id" in out and "row 6" in out
     assert main(["run", "--wave", "2024-demo", "--no-render"]) == 1
-    after = _hashes(outputs[0]) | _hashes(outputs[1])
+    after = _hashes(outputs[0])
     assert before == after
 
 
@@ -87,7 +88,7 @@ def test_render_without_quarto_exits_3_with_one_clear_sentence(network_project, 
     assert main(["render", "--wave", "2024-demo"]) == 3
     err = capsys.readouterr().err
     assert "Quarto" in err and "install" in err.lower()
-    assert "reports/_output/2024-demo" in err or "reports\\_output" in err
+    assert "output/2024-demo" in err or "output\\2024-demo" in err
 
 
 def test_errors_are_one_line_not_a_traceback(network_project, capsys):

@@ -1,4 +1,4 @@
-"""Atomic files and folders, reproducible workbooks, and formula-injection protection."""
+"""Atomic files, reproducible workbooks, formula-injection protection and cell text (whole trees: test_store)."""
 
 import io
 import subprocess
@@ -14,14 +14,9 @@ from survey.files import (
     csv_bytes,
     is_formula_like,
     neutralise_formulas,
-    recover_dir,
-    recover_interrupted,
-    replace_dir_atomic,
     safe_cell,
     safe_csv_value,
     set_cell,
-    staged_dir,
-    staged_dirs,
     workbook_bytes,
     write_bytes_atomic,
     write_csv_atomic,
@@ -46,107 +41,6 @@ def test_write_bytes_atomic_replaces_and_leaves_no_temporary(tmp_path):
     write_bytes_atomic(target, b"two")
     assert target.read_bytes() == b"two"
     assert [p.name for p in target.parent.iterdir()] == ["a.txt"]
-
-
-def _make(folder, content):
-    folder.mkdir(parents=True)
-    for name, data in content.items():
-        (folder / name).write_bytes(data)
-    return folder
-
-
-@pytest.mark.parametrize("exchange", [True, False])
-def test_replace_dir_atomic_swaps_whole_folder(tmp_path, monkeypatch, exchange):
-    if not exchange:
-        monkeypatch.setattr(files, "_exchange", lambda a, b: False)
-    target = _make(tmp_path / "out", {"a": b"old", "old-only": b"x"})
-    staging = _make(tmp_path / ".out.staging", {"a": b"new", "new-only": b"y"})
-    replace_dir_atomic(staging, target)
-    assert _tree(target) == {"a": b"new", "new-only": b"y"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-
-
-def test_replace_dir_atomic_when_target_is_new(tmp_path):
-    staging = _make(tmp_path / "s", {"a": b"1"})
-    replace_dir_atomic(staging, tmp_path / "deep" / "out")
-    assert _tree(tmp_path / "deep" / "out") == {"a": b"1"}
-    assert not staging.exists()
-
-
-def test_staged_dir_swaps_on_success(tmp_path):
-    target = _make(tmp_path / "out", {"a": b"old"})
-    with staged_dir(target) as folder:
-        assert folder.parent == target.parent and folder != target
-        (folder / "b").write_bytes(b"new")
-        assert _tree(target) == {"a": b"old"}   # readers still see the old folder
-    assert _tree(target) == {"b": b"new"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-
-
-def test_staged_dir_keeps_old_output_on_failure(tmp_path):
-    target = _make(tmp_path / "out", {"a": b"old"})
-    with pytest.raises(RuntimeError):
-        with staged_dir(target) as folder:
-            (folder / "a").write_bytes(b"half")
-            raise RuntimeError("stage failed")
-    assert _tree(target) == {"a": b"old"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-
-
-def test_recover_dir_removes_dead_staging_and_restores_interrupted_swap(tmp_path):
-    pid = _dead_pid()
-    _make(tmp_path / f".out.staging-{pid}-0123abcd", {"a": b"half"})
-    _make(tmp_path / f".out.old-{pid}-89abcdef", {"a": b"old"})   # killed between the two renames
-    recover_dir(tmp_path / "out")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    assert _tree(tmp_path / "out") == {"a": b"old"}
-
-
-def test_recover_dir_leaves_staging_of_live_process(tmp_path):
-    live = _make(tmp_path / f".out.staging-{files.os.getpid()}-0123abcd", {"a": b"mine"})
-    recover_dir(tmp_path / "out")
-    assert live.exists()
-
-
-def test_staged_dirs_changes_several_folders_together(tmp_path):
-    one = _make(tmp_path / "data" / "w", {"a": b"old1"})
-    two = _make(tmp_path / "reports" / "w", {"b": b"old2"})
-    with staged_dirs([one, two]) as (s1, s2):
-        (s1 / "a").write_bytes(b"new1")
-        (s2 / "b").write_bytes(b"new2")
-    assert _tree(one) == {"a": b"new1"} and _tree(two) == {"b": b"new2"}
-    assert not (tmp_path / ".survey-commit.json").exists()
-
-
-def test_staged_dirs_interrupted_swap_is_finished_by_recovery(tmp_path, monkeypatch):
-    one = _make(tmp_path / "data" / "w", {"a": b"old1"})
-    two = _make(tmp_path / "reports" / "w", {"b": b"old2"})
-    real = files.replace_dir_atomic
-    calls = []
-
-    def crash_on_second(staging, target):
-        calls.append(target)
-        if len(calls) == 2:
-            raise KeyboardInterrupt("killed")
-        return real(staging, target)
-
-    monkeypatch.setattr(files, "replace_dir_atomic", crash_on_second)
-    with pytest.raises(KeyboardInterrupt):
-        with staged_dirs([one, two]) as (s1, s2):
-            (s1 / "a").write_bytes(b"new1")
-            (s2 / "b").write_bytes(b"new2")
-    assert _tree(one) == {"a": b"new1"} and _tree(two) == {"b": b"old2"}   # mixed until recovered
-    monkeypatch.setattr(files, "replace_dir_atomic", real)
-    assert recover_interrupted(tmp_path) is True
-    assert _tree(one) == {"a": b"new1"} and _tree(two) == {"b": b"new2"}
-    assert recover_interrupted(tmp_path) is False
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["w"]
-
-
-def test_recover_interrupted_ignores_torn_journal(tmp_path):
-    (tmp_path / ".survey-commit.json").write_text("[{\"stag")
-    assert recover_interrupted(tmp_path) is False
-    assert not (tmp_path / ".survey-commit.json").exists()
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -214,66 +108,29 @@ def test_csv_bytes_protects_text_cells_only(tmp_path):
     assert frame["answer"].iloc[0] == INJECTION   # input unchanged
 
 
-def test_commit_together_defers_swaps_to_the_end(tmp_path):
-    one = _make(tmp_path / "data" / "w", {"a": b"old1"})
-    two = _make(tmp_path / "reports" / "w", {"b": b"old2"})
-    with files.commit_together(tmp_path):
-        with staged_dir(one) as s1:
-            (s1 / "a").write_bytes(b"new1")
-        assert _tree(one) == {"a": b"old1"}        # not visible until the block ends
-        with staged_dir(two) as s2:
-            (s2 / "b").write_bytes(b"new2")
-    assert _tree(one) == {"a": b"new1"} and _tree(two) == {"b": b"new2"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "reports"]
-    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["w"]
+@pytest.mark.parametrize("text, expected", [
+    ("\x1b[31mpunainen\x1b[0m", "\\x1b[31mpunainen\\x1b[0m"),
+    ("kello\x07soi", "kello\\x07soi"),
+    ("rivi\x0btoinen\x0ckolmas", "rivi\ntoinen\nkolmas"),
+    ("nolla\x00tavu", "nolla\\x00tavu"),
+    ("tab\tja\nrivi\r", "tab\tja\nrivi\r"),
+    ("tavallinen", "tavallinen"),
+])
+def test_cell_text_makes_controls_visible(text, expected):
+    assert files.cell_text(text) == expected
 
 
-def test_commit_together_failure_keeps_every_folder(tmp_path):
-    one = _make(tmp_path / "data" / "w", {"a": b"old1"})
-    two = _make(tmp_path / "reports" / "w", {"b": b"old2"})
-    with pytest.raises(ValueError):
-        with files.commit_together(tmp_path):
-            with staged_dir(one) as s1:
-                (s1 / "a").write_bytes(b"new1")
-            with staged_dir(two) as s2:
-                (s2 / "b").write_bytes(b"half")
-            raise ValueError("analysis failed after the first stage")
-    assert _tree(one) == {"a": b"old1"} and _tree(two) == {"b": b"old2"}
-    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["w"]
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["w"]
+def test_control_characters_in_an_answer_do_not_crash_the_workbook():
+    """openpyxl raises IllegalCharacterError for ESC/VT/BEL assigned directly; set_cell never does."""
+    from openpyxl.utils.exceptions import IllegalCharacterError
 
-
-def test_commit_together_same_target_twice_keeps_the_later(tmp_path):
-    one = _make(tmp_path / "data" / "w", {"a": b"old"})
-    with files.commit_together(tmp_path):
-        for text in (b"first", b"second"):
-            with staged_dir(one) as stage:
-                (stage / "a").write_bytes(text)
-    assert _tree(one) == {"a": b"second"}
-    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["w"]
-
-
-def test_staged_dir_finishes_interrupted_joint_commit_before_cleaning(tmp_path, monkeypatch):
-    """A later run must not delete the staging folders a killed joint commit still needs."""
-    one = _make(tmp_path / "data" / "w", {"a": b"old1"})
-    two = _make(tmp_path / "reports" / "w", {"b": b"old2"})
-    real = files.replace_dir_atomic
-    calls = []
-
-    def crash_on_second(staging, target):
-        calls.append(target)
-        if len(calls) == 2:
-            raise KeyboardInterrupt("killed")
-        return real(staging, target)
-
-    monkeypatch.setattr(files, "replace_dir_atomic", crash_on_second)
-    with pytest.raises(KeyboardInterrupt):
-        with files.commit_together(tmp_path):
-            with staged_dir(one) as s1:
-                (s1 / "a").write_bytes(b"new1")
-            with staged_dir(two) as s2:
-                (s2 / "b").write_bytes(b"new2")
-    monkeypatch.setattr(files, "replace_dir_atomic", real)
-    monkeypatch.setattr(files, "_pid_alive", lambda pid: False)   # as if the killed run's process were gone
-    recover_dir(two)
-    assert _tree(one) == {"a": b"new1"} and _tree(two) == {"b": b"new2"}
+    wb = openpyxl.Workbook()
+    with pytest.raises(IllegalCharacterError):
+        wb.active["A1"] = "\x1b[2Jhei"
+    set_cell(wb.active["A1"], "\x1b[2Jhei\x07")
+    set_cell(wb.active["A2"], "=1+1\x0b")
+    wb.active["A3"] = safe_cell("\x1b=2")
+    back = _reload(wb).active
+    assert back["A1"].value == "\\x1b[2Jhei\\x07"
+    assert back["A2"].value == "=1+1\n" and back["A2"].data_type == "s"
+    assert back["A3"].value == "\\x1b=2"

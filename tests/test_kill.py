@@ -1,30 +1,32 @@
-"""SIGKILL ``survey run`` at many random moments: outputs are entirely old or entirely new.
+"""SIGKILL ``survey run`` at many moments: the visible outputs are entirely old or entirely new.
 
 A project copy with the network dataset only (the fastest complete run). Inputs
 ``old`` (the 2024 demo network export) and ``new`` (the 2026 one, as the same wave)
-give two different complete sets of outputs, OLD and NEW. Each trial restores OLD,
-starts ``survey run --no-render`` on the new inputs and kills it with SIGKILL at a
-moment drawn from a stratified uniform spread over one complete run's duration,
-so that every phase (reading, writing processed data, charts, the swaps) is hit.
+give two different complete output trees, OLD and NEW. Each trial restores OLD,
+starts ``survey run --no-render`` on the new inputs and kills it with SIGKILL:
 
-After each kill:
+* at a moment drawn from a stratified uniform spread over one complete run's
+  duration, so that every phase (reading, processed data, charts, the swap) is hit;
+* at each step of the final commit itself (before the link, between the temporary
+  link and the rename, after the rename, in the middle of removing the previous
+  tree), for the symlink layout, for a real folder turned into the link layout, and
+  for the documented fallback without symlinks.
 
-* each output folder (``data/processed/<wave>``, ``reports/_output/<wave>``) is,
-  byte for byte, its OLD or its NEW version (never a half-written or mixed folder);
-* after the recovery that every ``survey`` run performs first
-  (``files.recover_interrupted`` for an interrupted multi-folder commit, and
-  ``files.recover_dir`` for leftover staging folders), the pair of folders is
-  (OLD, OLD) or (NEW, NEW), and no staging folder is left behind.
-
-The first complete run happens in this test process (warming imports and caches);
-the others are forked from it and call the real CLI entry point ``survey.cli.main``; a forked child dies from SIGKILL exactly like
-a separately started one, without paying the import time for every trial.
-Two complete runs on the same inputs must also give byte-identical files (only
-the manifest's times may differ).
+After each kill the wave's one tree ``output/<wave>`` (processed data, results,
+figures, workbooks together) is, byte for byte, OLD or NEW, or (only in the fallback
+swap's two-rename window) missing; after the recovery that every ``survey run``,
+``validate`` and ``render`` performs first it is OLD or NEW and nothing the killed run
+made is left behind. The first complete run happens in this test process (warming
+imports and caches); the others are forked from it and call the real CLI entry point
+``survey.cli.main``; a forked child dies from SIGKILL exactly like a separately
+started one, without paying the import time for every trial. Two complete runs on
+the same inputs must also give byte-identical files (only the manifest's times may
+differ).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -37,7 +39,8 @@ from pathlib import Path
 
 import pytest
 
-from survey import cli, files
+from survey import cli, store
+from survey.paths import Paths
 
 REPO = Path(__file__).resolve().parents[1]
 WAVE = "2024-demo"
@@ -67,8 +70,8 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not hasattr(os, "fork") or sys.platform != "linux", reason="needs fork (Linux)")]
 
 
-def _folders(root: Path) -> tuple[Path, Path]:
-    return root / "data" / "processed" / WAVE, root / "reports" / "_output" / WAVE
+def _tree(root: Path) -> Path:
+    return Paths(root).output(WAVE)
 
 
 def _digest(path: Path) -> str:
@@ -88,8 +91,12 @@ def _state(folder: Path) -> dict[str, str] | None:
     return {p.relative_to(folder).as_posix(): _digest(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _fork_run(root: Path) -> int:
-    """Start ``survey run --no-render`` for ``root`` in a forked child; return its pid."""
+def _fork_run(root: Path, patch=None) -> int:
+    """Start ``survey run --no-render`` for ``root`` in a forked child; return its pid.
+
+    ``patch(kill)`` runs in the child first: it may replace a store function with one
+    that calls ``kill()`` (SIGKILL of the child itself) at a chosen step.
+    """
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
@@ -102,6 +109,8 @@ def _fork_run(root: Path) -> int:
             os.dup2(null, 1)
             os.dup2(null, 2)
             sys.stdout = sys.stderr = open(os.devnull, "w")
+            if patch is not None:
+                patch(lambda: os.kill(os.getpid(), signal.SIGKILL))
             code = cli.main(["run", "--no-render"])
         finally:
             os._exit(code)
@@ -116,25 +125,26 @@ def _complete_run(root: Path) -> float:
     return time.monotonic() - start
 
 
-def _restore(root: Path, saved: tuple[Path, Path]) -> None:
-    for target, copy in zip(_folders(root), saved):
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(copy, target)
+def _save(root: Path, keep: Path) -> Path:
+    """A copy of the whole ``output/`` folder, links kept as links (what a complete run leaves)."""
+    if keep.exists():
+        shutil.rmtree(keep)
+    shutil.copytree(root / "output", keep, symlinks=True)
+    return keep
 
 
-def _recover(root: Path) -> None:
-    """What every ``survey`` run does before it writes."""
-    files.recover_interrupted(root)
-    for folder in _folders(root):
-        files.recover_dir(folder)
+def _restore(root: Path, saved: Path) -> None:
+    shutil.rmtree(root / "output", ignore_errors=True)
+    shutil.copytree(saved, root / "output", symlinks=True)
 
 
 def _leftovers(root: Path) -> list[str]:
-    """Staging folders, old folders or a commit journal left behind."""
-    hidden = [p.name for folder in _folders(root) if folder.parent.is_dir()
-              for p in folder.parent.iterdir() if p.name.startswith(".")]
-    return sorted(hidden + [p.name for p in root.iterdir() if p.name.startswith(".survey-commit")])
+    """Anything in ``output/`` besides the lock, the visible tree and the one tree it links to."""
+    out = root / "output"
+    top = [p.name for p in out.iterdir() if p.name not in (".lock", store.RUNS, WAVE)]
+    runs = sorted(p.name for p in (out / store.RUNS).iterdir()) if (out / store.RUNS).is_dir() else []
+    linked = os.readlink(out / WAVE).split("/")[-1] if (out / WAVE).is_symlink() else None
+    return sorted(top + [f"{store.RUNS}/{name}" for name in runs if name != linked])
 
 
 @pytest.fixture(scope="module")
@@ -149,53 +159,174 @@ def project(tmp_path_factory):
     return root, raw, inputs
 
 
-def test_kill_at_random_moments_leaves_old_or_new_outputs(project):
+@pytest.fixture(scope="module")
+def states(project):
+    """OLD and NEW trees, and a saved OLD ``output/`` folder, from complete runs."""
     root, raw, inputs = project
-    keep = root.parent / (root.name + "-old")
-
     shutil.copy2(inputs["old"], raw / NETWORK)
     with pytest.MonkeyPatch.context() as mp:    # in this process: warms every import and cache for the forks
         mp.setenv("SURVEY_PROJECT", str(root))
         mp.setenv("MPLBACKEND", "Agg")
         assert cli.main(["run", "--no-render"]) == 0
-    old = tuple(_state(f) for f in _folders(root))
-    for folder, name in zip(_folders(root), ("processed", "output")):
-        shutil.copytree(folder, keep / name)
-    saved = (keep / "processed", keep / "output")
+    old = _state(_tree(root))
+    saved = _save(root, root.parent / (root.name + "-old"))
+    real_old = root.parent / (root.name + "-old-real")      # the same tree as a real folder (a copy, an old layout)
+    if real_old.exists():
+        shutil.rmtree(real_old)
+    shutil.copytree(_tree(root), real_old)
 
     shutil.copy2(inputs["new"], raw / NETWORK)
     duration = _complete_run(root)
-    new = tuple(_state(f) for f in _folders(root))
-    assert old[0] != new[0] and old[1] != new[1], "old and new inputs must give different outputs"
+    new = _state(_tree(root))
+    assert old != new, "old and new inputs must give different outputs"
+    assert {k for k in old if k.startswith("processed/")} and {k for k in old if k.startswith("figures/")}
+    assert any(old[k] != new[k] for k in old if k.startswith("processed/") and k in new)
 
     _complete_run(root)
-    again = tuple(_state(f) for f in _folders(root))
-    assert again == new, "two runs on the same inputs gave different files"
+    assert _state(_tree(root)) == new, "two runs on the same inputs gave different files"
+    return {"old": old, "new": new, "saved": saved, "real_old": real_old, "duration": duration}
 
+
+def _kill_trial(root: Path, patch=None, moment: float | None = None) -> bool:
+    pid = _fork_run(root, patch)
+    if moment is not None:
+        time.sleep(moment)
+        os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+
+
+def _check_after_kill(root: Path, states: dict, where: str, allow_missing: bool = False) -> str:
+    state = _state(_tree(root))
+    allowed = (states["old"], states["new"]) + ((None,) if allow_missing else ())
+    assert state in allowed, f"{where}: output/{WAVE} is neither the old nor the new tree (a mix or half-written)"
+    store.recover(Paths(root))
+    state = _state(_tree(root))
+    assert state in (states["old"], states["new"]), f"{where}: after recovery output/{WAVE} is neither old nor new"
+    assert _leftovers(root) == [], f"{where}: leftovers {_leftovers(root)}"
+    return "new" if state == states["new"] else "old"
+
+
+def test_kill_at_random_moments_leaves_old_or_new_outputs(project, states):
+    root, _raw, _inputs = project
+    duration = states["duration"]
     rng = random.Random(SEED)
     moments = sorted(duration * (i + rng.random()) / TRIALS for i in range(TRIALS))
     outcomes = []
     for moment in moments:
-        _restore(root, saved)
-        pid = _fork_run(root)
-        time.sleep(moment)
-        os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-        killed = os.WIFSIGNALED(status)
-
-        state = tuple(_state(f) for f in _folders(root))
-        where = f"kill at {moment:.2f}s of {duration:.2f}s (seed {SEED})"
-        assert state[0] in (old[0], new[0]), f"{where}: data/processed/{WAVE} is neither old nor new"
-        assert state[1] in (old[1], new[1]), f"{where}: reports/_output/{WAVE} is neither old nor new"
-
-        _recover(root)
-        state = tuple(_state(f) for f in _folders(root))
-        assert state in (old, new), (f"{where}: after recovery the outputs mix two runs: processed is "
-                                     f"{'new' if state[0] == new[0] else 'old'}, output is "
-                                     f"{'new' if state[1] == new[1] else 'old'} (the pipeline must stage both "
-                                     "folders inside files.commit_together(project.paths.root))")
-        assert _leftovers(root) == [], f"{where}: leftovers {_leftovers(root)}"
-        outcomes.append(("new" if state == new else "old") + ("" if killed else " (finished)"))
-
+        _restore(root, states["saved"])
+        killed = _kill_trial(root, moment=moment)
+        outcome = _check_after_kill(root, states, f"kill at {moment:.2f}s of {duration:.2f}s (seed {SEED})")
+        outcomes.append(outcome + ("" if killed else " (finished)"))
     assert len(outcomes) >= 20 or TRIALS < 20
     assert "old" in outcomes, f"no kill landed before the swap: {outcomes}"
+    _restore(root, states["saved"])
+    _kill_trial(root, moment=duration * 0.6)
+    _complete_run(root)                      # the next successful run cleans whatever the killed one left
+    assert _leftovers(root) == [] and _state(_tree(root)) == states["new"]
+
+
+def _to_wave(args) -> bool:
+    return Path(str(args[1])).name == WAVE
+
+
+def _to_retired(args) -> bool:
+    return str(args[1]).endswith(".retired")
+
+
+def _kill_on(name: str, when: str = "before", match=None, module=store.os):
+    """A patch that SIGKILLs the child at the first call of ``module.name`` whose arguments ``match``."""
+    def patch(kill):
+        real = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            hit = match is None or match(args)
+            if hit and when == "before":
+                kill()
+            result = real(*args, **kwargs)
+            if hit and when == "after":
+                kill()
+            return result
+
+        setattr(module, name, wrapper)
+    return patch
+
+
+def _no_symlinks(patch=None):
+    def combined(kill):
+        def refuse(text, path):
+            raise OSError(errno.EPERM, "symlinks not permitted here", str(path))
+        store.make_link = refuse
+        if patch is not None:
+            patch(kill)
+    return combined
+
+
+def _half_rmtree(kill):
+    """Kill while a previous tree is being deleted: some of its files are gone, the rest not."""
+    real = store.shutil.rmtree
+
+    def rmtree(path, *args, **kwargs):
+        if f"/{store.RUNS}/" in str(path):
+            victims = sorted(p for p in Path(path).rglob("*") if p.is_file())
+            for p in victims[: max(1, len(victims) // 2)]:
+                p.unlink()
+            kill()
+        return real(path, *args, **kwargs)
+
+    store.shutil.rmtree = rmtree
+
+
+COMMIT_KILLS = {
+    # layout of OLD, the patch, the tree after recovery, may output/<wave> be missing right after the kill
+    "link: before the temporary link": ("link", _kill_on("make_link", module=store), "old", False),
+    "link: temporary link made, before the rename": ("link", _kill_on("make_link", "after", module=store),
+                                                     "old", False),
+    "link: before the rename": ("link", _kill_on("replace", match=_to_wave), "old", False),
+    "link: right after the rename": ("link", _kill_on("replace", "after", match=_to_wave), "new", False),
+    "link: removing the previous tree": ("link", _half_rmtree, "new", False),
+    "real folder: moved aside, link not yet in": ("real", _kill_on("rename", "after", match=_to_retired),
+                                                  "old", True),
+    "real folder: link in, old not yet removed": ("real", _kill_on("replace", "after", match=_to_wave),
+                                                  "new", False),
+    "real folder: removing the old folder": ("real", _half_rmtree, "new", False),
+    "no symlinks: moved aside, new not yet in": ("fallback", _no_symlinks(_kill_on("rename", "after",
+                                                                                   match=_to_retired)),
+                                                 "old", True),
+    "no symlinks: new in, old not yet removed": ("fallback", _no_symlinks(_kill_on("rename", "after",
+                                                                                   match=_to_wave)),
+                                                 "new", False),
+    "no symlinks: removing the old folder": ("fallback", _no_symlinks(_half_rmtree), "new", False),
+}
+
+
+@pytest.mark.parametrize("case", list(COMMIT_KILLS))
+def test_kill_inside_the_final_commit(project, states, case):
+    root, _raw, _inputs = project
+    layout, patch, expected, may_be_missing = COMMIT_KILLS[case]
+    _restore(root, states["saved"])
+    if layout != "link":                         # OLD as a real folder: a copy, an older layout, or the fallback
+        tree = _tree(root)
+        tree.unlink()
+        shutil.copytree(states["real_old"], tree)
+        store.recover(Paths(root))
+        assert _leftovers(root) == []
+    assert _kill_trial(root, patch), f"{case}: the run was not killed at that step"
+    outcome = _check_after_kill(root, states, case, allow_missing=may_be_missing)
+    assert outcome == expected, f"{case}: after recovery the tree is {outcome}, expected {expected}"
+
+
+def test_validate_and_render_repair_an_interrupted_swap_before_reading(project, states, capsys):
+    """A kill between the fallback's two renames: the next ``survey validate`` puts the old tree back first."""
+    root, _raw, _inputs = project
+    _restore(root, states["saved"])
+    tree = _tree(root)
+    tree.unlink()
+    shutil.copytree(states["real_old"], tree)
+    store.recover(Paths(root))
+    assert _kill_trial(root, _no_symlinks(_kill_on("rename", "after", match=_to_retired)))
+    assert not os.path.lexists(tree)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SURVEY_PROJECT", str(root))
+        assert cli.main(["validate"]) == 0
+    assert _state(tree) == states["old"] and _leftovers(root) == []

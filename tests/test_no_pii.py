@@ -4,8 +4,8 @@ The demo generators plant invented personal data (a name, phone numbers, an
 e-mail address, an identity code, a street address) in open answers and
 interview segments (``survey.demo.truth.PII``), and one formula-injection answer.
 This test runs ``survey run --no-render`` for both demo waves on a copy of the
-project (its own ``survey.yml``), then reads every file under ``data/processed/``
-and ``reports/_output/`` the way a person or a program could: text as text, JSON
+project (its own ``survey.yml``), then reads every file of each wave's output tree
+(``project.paths.output(wave)``, processed data included) the way a person or a program could: text as text, JSON
 decoded, zip-based files (xlsx, docx, pptx) unpacked, parquet decoded, XML
 character references resolved. None may contain any planted value.
 """
@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from survey.demo.truth import FORMULA_INJECTION, PII
+from survey.paths import Paths
 
 REPO = Path(__file__).resolve().parents[1]
 WAVES = ("2024-demo", "2026-demo")
@@ -106,16 +107,17 @@ def demo_run(tmp_path_factory):
 
 
 def _outputs(root: Path) -> list[Path]:
-    files = [p for folder in (root / "data" / "processed", root / "reports" / "_output") if folder.exists()
-             for p in sorted(folder.rglob("*")) if p.is_file()]
-    return files
+    paths = Paths(root)
+    files = [p for wave in WAVES if paths.output(wave).exists()
+             for p in sorted(paths.output(wave).rglob("*")) if p.is_file()]
+    return files + sorted(paths.output_root.glob("*.json"))
 
 
 def test_outputs_exist_for_both_waves(demo_run):
     root, _ = demo_run
     for wave in WAVES:
-        assert any((root / "data" / "processed" / wave).glob("*.parquet"))
-        assert any((root / "reports" / "_output" / wave).rglob("*.xlsx"))
+        assert any(Paths(root).processed(wave).glob("*.parquet"))
+        assert any(Paths(root).output(wave).rglob("*.xlsx"))
 
 
 def test_no_planted_personal_data_in_any_output(demo_run):
@@ -137,7 +139,7 @@ def test_planted_answers_are_present_in_redacted_form(demo_run):
     root, _ = demo_run
     masks = ("[puhelin]", "[sähköposti]", "[henkilötunnus]", "[osoite]", "[nimi]")
     seen = set()
-    for path in (root / "data" / "processed").rglob("*.parquet"):
+    for path in (p for wave in WAVES for p in Paths(root).processed(wave).rglob("*.parquet")):
         for text in _texts(path):
             seen |= {mask for mask in masks if mask in text}
     assert seen == set(masks)
@@ -151,7 +153,7 @@ def test_raw_files_unchanged_by_runs(demo_run):
 def test_formula_injection_answer_is_text_in_xlsx(demo_run):
     root, _ = demo_run
     cells = []
-    for path in [*(root / "reports" / "_output").rglob("*.xlsx"), *(root / "data" / "processed").rglob("*.xlsx")]:
+    for path in (p for wave in WAVES for p in Paths(root).output(wave).rglob("*.xlsx")):
         with zipfile.ZipFile(path) as archive:
             for name in archive.namelist():
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):

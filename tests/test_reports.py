@@ -177,7 +177,9 @@ def test_absent_dataset_is_said_plainly(project):
 def test_uncleared_quotes_never_reach_documents(executed, project):
     import json
 
-    file = project / "reports" / "_output" / executed["wave"] / "results" / "interviews-quotes.json"
+    from survey.paths import Paths
+
+    file = Paths(project).results(executed["wave"]) / "interviews-quotes.json"
     rows = json.loads(file.read_text(encoding="utf-8"))["table"] if file.is_file() else []
     text = "".join(t for c in executed["cells"] for t in _text_outputs(c))
     leaked = [row["quote_id"] for row in rows if not row.get("cleared") and row.get("text") and row["text"] in text]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from survey import __version__
 from survey.errors import (EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, ConfigError,
-                           SurveyError, ValidationFailed)
+                           InputError, SurveyError, ValidationFailed, os_failure, printable)
 
 PROJECT_HELP = ("project folder holding survey.yml (default: $SURVEY_PROJECT, else the nearest folder upwards "
                 "from here that holds a survey.yml)")
@@ -27,7 +27,7 @@ DESCRIPTION = ("Survey pipeline for municipalities' cooperation with association
 
 
 def _err(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    print(printable(message, None, lines=True), file=sys.stderr, flush=True)
 
 
 def _project(args):
@@ -114,7 +114,7 @@ def cmd_inspect(args) -> int:
 
     path = Path(args.file)
     if not path.exists():
-        raise SurveyError("no such file", file=str(path))
+        raise InputError("no such file", file=str(path))
     info = inspect_file(path, fmt=args.format)
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2, default=str))
@@ -274,6 +274,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("survey: interrupted; the previous outputs are intact.")
         return 130
+    except OSError as exc:  # a read or write the system refused, outside any stage that named it
+        if args.debug:
+            raise
+        failure = os_failure(exc, file=Path(exc.filename).name if exc.filename else None)
+        _err(f"survey: {failure.describe()}")
+        return failure.exit_code
     except Exception as exc:  # noqa: BLE001 - last resort: one line, not a traceback
         if args.debug:
             raise

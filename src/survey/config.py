@@ -28,6 +28,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StrictBool,
 
 from survey import safe_yaml
 from survey.errors import ConfigError
+from survey.paths import Paths  # noqa: F401 - re-exported: Paths lives in survey.paths (h19)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 LANGUAGES = ("fi", "sv", "en")
@@ -71,40 +72,6 @@ def project_root() -> Path:
         raise ConfigError(f"no survey project here: no {CONFIG_FILE} in {Path.cwd()} or any folder above it; "
                           "give --project DIR or create one with `survey init DIR`")
     return found
-
-
-@dataclass(frozen=True)
-class Paths:
-    """Where each stage reads and writes, for one project root."""
-
-    root: Path
-
-    @property
-    def config_file(self) -> Path:
-        return self.root / CONFIG_FILE
-
-    @property
-    def instruments(self) -> Path:
-        return self.root / "instruments"
-
-    @property
-    def reports(self) -> Path:
-        return self.root / "reports"
-
-    def raw(self, wave: str) -> Path:
-        return self.root / "data" / "raw" / wave
-
-    def processed(self, wave: str) -> Path:
-        return self.root / "data" / "processed" / wave
-
-    def output(self, wave: str) -> Path:
-        return self.reports / "_output" / wave
-
-    def figures(self, wave: str) -> Path:
-        return self.output(wave) / "figures"
-
-    def results(self, wave: str) -> Path:
-        return self.output(wave) / "results"
 
 
 # --- value types shared with the instruments -------------------------------------------------------

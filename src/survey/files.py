@@ -1,31 +1,23 @@
 """Writing files safely and reproducibly.
 
-Every output goes through here: written to a temporary sibling and renamed into
+Every output file goes through here: written to a temporary sibling and renamed into
 place (so a crash never leaves half a file), and zip-based formats (xlsx, docx,
 qdpx) are rewritten with fixed timestamps so that a rerun gives identical bytes.
-A stage writes its whole output folder into a staging folder and swaps it in only
-when complete (:func:`staged_dir`, :func:`staged_dirs`), so a killed run leaves the
-previous outputs or the new ones, never a mix. Text that a spreadsheet could run as
-a formula is stored as text (:func:`set_cell`, :func:`neutralise_formulas`,
-:func:`safe_csv_value`).
+Whole runs are staged and swapped in by :mod:`survey.store`. Text that a spreadsheet
+could run as a formula is stored as text (:func:`set_cell`, :func:`neutralise_formulas`,
+:func:`safe_csv_value`), and control characters that xlsx cannot hold (ESC, VT, BEL,
+NUL) are made visible instead of crashing the writer (:func:`cell_text`).
 """
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
-import errno
 import hashlib
 import io
-import json
 import os
 import re
-import shutil
 import tempfile
-import uuid
 import zipfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -54,8 +46,10 @@ def write_bytes_atomic(path: Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not exc.filename:   # write() errors name no file: say which one
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
     return path
 
@@ -111,32 +105,10 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-# --- whole folders: stage, then swap --------------------------------------------------------
+# --- durability ------------------------------------------------------------------------------
 
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-_JOURNAL_NAME = ".survey-commit.json"
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two existing paths (Linux ``renameat2``); False where unsupported."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(str(a)), _AT_FDCWD, os.fsencode(str(b)), _RENAME_EXCHANGE)
-    if result == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EXDEV):
-        return False
-    raise OSError(err, os.strerror(err), str(b))
-
-
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (new names, renames) to disk; a no-op where unsupported."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -149,217 +121,10 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _sibling(target: Path, kind: str) -> Path:
-    return target.parent / f".{target.name}.{kind}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-
-
-def replace_dir_atomic(staging: Path, target: Path) -> Path:
-    """Put the fully written folder ``staging`` in place of ``target``; remove the old one.
-
-    Readers see the old folder or the new one, never a mix: on Linux the two are
-    swapped with one ``renameat2(RENAME_EXCHANGE)`` call. Where that is unsupported,
-    the old folder is renamed aside and the new one renamed in; a crash between those
-    two renames leaves ``target`` missing and the old folder beside it, which
-    :func:`staged_dir` restores on its next use (see :func:`recover_dir`).
-    ``staging`` must be on the same filesystem as ``target`` (use :func:`staged_dir`).
-    """
-    staging, target = Path(staging), Path(target)
-    if not staging.is_dir():
-        raise FileNotFoundError(f"staging folder {staging} does not exist")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        os.rename(staging, target)
-    elif _exchange(staging, target):
-        shutil.rmtree(staging, ignore_errors=True)   # now holds the old content
-    else:
-        old = _sibling(target, "old")
-        os.rename(target, old)
-        os.rename(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
-    _fsync_dir(target.parent)
-    return target
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def recover_dir(target: Path) -> None:
-    """Clean up after a run that was killed while writing ``target``.
-
-    Finishes an interrupted joint commit (a ``.survey-commit.json`` journal in any
-    folder above ``target``, see :func:`commit_together`), removes staging folders
-    left by dead processes, and if ``target`` is missing because a non-atomic swap
-    was interrupted, puts the old folder back.
-    """
-    target = Path(target)
-    if not target.parent.is_dir():
-        return
-    for folder in target.parents:                  # an interrupted joint commit is finished first
-        if (folder / _JOURNAL_NAME).is_file():
-            recover_interrupted(folder)
-    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(staging|old)-(\d+)-[0-9a-f]{{8}}$")
-    leftovers = []
-    for entry in target.parent.iterdir():
-        match = pattern.match(entry.name)
-        if match and not _pid_alive(int(match.group(2))):
-            leftovers.append((match.group(1), entry))
-    for kind, entry in sorted(leftovers, key=lambda item: item[0] != "old"):
-        if kind == "old" and not target.exists():
-            os.rename(entry, target)
-        else:
-            shutil.rmtree(entry, ignore_errors=True)
-
-
-_DEFERRED: contextvars.ContextVar[list | None] = contextvars.ContextVar("survey_deferred_swaps", default=None)
-
-
-@contextmanager
-def staged_dir(target: Path) -> Iterator[Path]:
-    """Yield an empty temporary folder beside ``target``; swap it into place on success.
-
-    Write every output of a stage into the yielded folder. If the ``with`` block
-    raises (or the process dies), ``target`` keeps its previous complete content and
-    the temporary folder is removed (by the next run, after a kill)::
-
-        with staged_dir(paths.processed(wave)) as folder:
-            write_text_atomic(folder / "validation.json", text)
-
-    Inside :func:`commit_together` the swap waits until that block ends, so that
-    several stages' folders change together.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    recover_dir(target)
-    staging = _sibling(target, "staging")
-    staging.mkdir()
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    pending = _DEFERRED.get()
-    if pending is None:
-        replace_dir_atomic(staging, target)
-        return
-    for i, (earlier, earlier_target) in enumerate(pending):
-        if earlier_target == target:               # staged twice: the later one wins
-            shutil.rmtree(earlier, ignore_errors=True)
-            del pending[i]
-            break
-    pending.append((staging, target))
-
-
-@contextmanager
-def commit_together(root: Path) -> Iterator[None]:
-    """Defer the swaps of every :func:`staged_dir` inside the block; do them all at its end.
-
-    This makes a whole run's outputs (``data/processed/<wave>`` and
-    ``reports/_output/<wave>``) change together: a run killed or failing anywhere in
-    the block leaves every folder as it was. The swaps are recorded in a journal
-    (``root/.survey-commit.json``) first, so a kill during the swaps themselves is
-    finished by :func:`recover_interrupted`, which this function calls on entry.
-    Folders staged in the block are not visible at their targets until it ends::
-
-        with files.commit_together(project.paths.root):
-            write_processed(...)      # uses staged_dir
-            export_wave(...)          # uses staged_dir
-        render(...)                   # sees the new outputs
-    """
-    root = Path(root)
-    recover_interrupted(root)
-    pending: list = []
-    token = _DEFERRED.set(pending)
-    try:
-        yield
-    except BaseException:
-        _DEFERRED.reset(token)
-        for staging, _ in pending:
-            shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _DEFERRED.reset(token)
-    _commit(pending, root / _JOURNAL_NAME)
-
-
-def _commit(pairs: list[tuple[Path, Path]], journal: Path) -> None:
-    """Swap every (staging, target) pair in, through a journal that recovery can finish."""
-    if not pairs:
-        return
-    if len(pairs) == 1:
-        replace_dir_atomic(*pairs[0])
-        return
-    entries = [{"staging": str(s), "target": str(t), "inode": os.stat(s).st_ino} for s, t in pairs]
-    write_text_atomic(journal, json.dumps(entries, indent=1))
-    _fsync_dir(journal.parent)
-    _apply_journal(entries)
-    journal.unlink()
-
-
-@contextmanager
-def staged_dirs(targets: Sequence[Path], journal: Path | None = None) -> Iterator[list[Path]]:
-    """Like :func:`staged_dir` for several folders that must change together.
-
-    All folders are written first; then a journal file (``journal``, default
-    ``.survey-commit.json`` in the targets' common parent) records the swaps, each
-    folder is swapped in, and the journal is deleted. A run killed during the swaps
-    leaves the journal; :func:`recover_interrupted` (called here and at the start of
-    every run) finishes the swaps, so the set ends up entirely new.
-    """
-    targets = [Path(t) for t in targets]
-    journal = Path(journal) if journal else Path(os.path.commonpath([str(t.parent) for t in targets])) / _JOURNAL_NAME
-    recover_interrupted(journal)
-    stagings = []
-    try:
-        for target in targets:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            recover_dir(target)
-            staging = _sibling(target, "staging")
-            staging.mkdir()
-            stagings.append(staging)
-        yield list(stagings)
-    except BaseException:
-        for staging in stagings:
-            shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _commit(list(zip(stagings, targets)), journal)
-
-
-def _apply_journal(entries: list[dict]) -> None:
-    for entry in entries:
-        staging, target, inode = Path(entry["staging"]), Path(entry["target"]), entry["inode"]
-        if target.exists() and os.stat(target).st_ino == inode:
-            shutil.rmtree(staging, ignore_errors=True)      # swapped already; staging holds old
-            continue
-        if staging.exists() and os.stat(staging).st_ino == inode:
-            replace_dir_atomic(staging, target)
-
-
-def recover_interrupted(journal: Path) -> bool:
-    """Finish the folder swaps recorded in ``journal`` by a killed run; True if any were pending.
-
-    ``journal`` may also be the folder that holds ``.survey-commit.json`` (the project root).
-    """
-    journal = Path(journal)
-    if journal.is_dir():
-        journal = journal / _JOURNAL_NAME
-    if not journal.is_file():
-        return False
-    try:
-        entries = json.loads(journal.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        journal.unlink(missing_ok=True)     # torn before it was complete: nothing was swapped yet
-        return False
-    _apply_journal(entries)
-    journal.unlink(missing_ok=True)
-    return True
+def fsync_tree(root: Path) -> None:
+    """Flush every folder of the tree ``root`` (files written here are flushed as they are written)."""
+    for folder, _dirs, _files in os.walk(root):
+        fsync_dir(Path(folder))
 
 
 # --- spreadsheet formula injection ----------------------------------------------------------
@@ -372,16 +137,34 @@ def is_formula_like(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
+# Characters an xlsx cell cannot hold (openpyxl raises IllegalCharacterError): C0 controls but tab, LF, CR.
+_ILLEGAL_IN_CELL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def cell_text(value):
+    """``value`` with the control characters an xlsx cell cannot hold made visible.
+
+    Vertical tab and form feed (line breaks in some exports) become line breaks; every
+    other one (ESC of an ANSI colour code, BEL, NUL …) becomes its visible escape
+    ``\\x1b``, so the analyst sees what the data held and the writer never fails.
+    Other values are returned unchanged.
+    """
+    if not isinstance(value, str) or not _ILLEGAL_IN_CELL.search(value):
+        return value
+    return _ILLEGAL_IN_CELL.sub(lambda m: "\n" if m.group(0) in "\x0b\x0c" else f"\\x{ord(m.group(0)):02x}", value)
+
+
 def safe_cell(value):
     """Return ``value`` ready to assign to an openpyxl cell so that text stays text.
 
     openpyxl turns any string starting with ``=`` into a formula; such text is returned
     as a rich-text string, which openpyxl stores as a text cell with the same visible
-    characters (``=HYPERLINK(...)`` is shown, never evaluated). Other strings are
-    already stored as text cells in xlsx; other values are returned unchanged. Prefer
-    :func:`set_cell`, which also marks the cell as quoted text, and let
-    :func:`save_workbook` sweep the whole workbook.
+    characters (``=HYPERLINK(...)`` is shown, never evaluated). Control characters are
+    made visible (:func:`cell_text`). Other strings are already stored as text cells in
+    xlsx; other values are returned unchanged. Prefer :func:`set_cell`, which also marks
+    the cell as quoted text, and let :func:`save_workbook` sweep the whole workbook.
     """
+    value = cell_text(value)
     if isinstance(value, str) and value.startswith("=") and len(value) > 1:
         from openpyxl.cell.rich_text import CellRichText
 
@@ -390,7 +173,8 @@ def safe_cell(value):
 
 
 def set_cell(cell, value):
-    """Assign ``value`` to an openpyxl ``cell``, keeping formula-like text a quoted text cell."""
+    """Assign ``value`` to an openpyxl ``cell``: formula-like text stays a quoted text cell, controls visible."""
+    value = cell_text(value)
     cell.value = value
     if is_formula_like(value):
         _make_text(cell)

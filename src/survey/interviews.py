@@ -52,6 +52,7 @@ import pandas as pd
 from survey.config import LANGUAGES
 from survey.errors import ConfigError
 from survey.model import Result
+from survey.redact import redact_frame_text
 
 DATASET = "interviews"
 MISSING_GROUP = "_missing"
@@ -243,7 +244,8 @@ def load_interviews(path: Path, names: Iterable[str] = ()) -> dict:
     """
     project = read_interviews(path)
     names = (*tuple(names), *project.extra.get("person_names", ()))
-    return {"codings": redact_codings(project.codings, names), "cases": project.cases.copy(),
+    cases = redact_frame_text(project.cases, [c for c in project.cases.columns if c != "interview"], names)
+    return {"codings": redact_codings(project.codings, names), "cases": cases,   # case variables masked too (h19)
             "codes": project.codes.copy(), "format": project.format,
             "missing_sources": list(project.missing_sources), "notes": list(project.notes),
             "positions": project.extra.get("positions")}

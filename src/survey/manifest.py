@@ -1,4 +1,4 @@
-"""The run manifest written beside the outputs (``reports/_output/<wave>/manifest.json``).
+"""The run manifest written beside the outputs (``output/<wave>/manifest.json``).
 
 It records what a run read and with what: every input file with its size and
 sha256, the digest of ``survey.yml``, the versions of the packages that shape the

@@ -1,9 +1,9 @@
 """Wiring: load, call the pure stages, save. The only stage-level I/O in the package.
 
 ``run_wave`` is the main job: ingest → normalise → validate → (stop on errors) →
-processed files → analysis → figures, tables and results → (render). Each stage
-writes into a staging folder and swaps it into place only when complete, so an
-interrupted run leaves the previous outputs intact.
+processed files → analysis → figures, tables and results → (render). Everything a
+run writes goes into one staging tree that :mod:`survey.store` swaps in whole when it
+is complete, so an interrupted or failing run leaves the previous outputs intact.
 """
 
 from __future__ import annotations
@@ -11,18 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
-from survey import files
+from survey import files, store
 from survey.config import DatasetSpec, Project, Wave
-from survey.errors import ConfigError, InputError, Problem, ValidationFailed
+from survey.errors import ConfigError, InputError, Interrupted, Problem, ValidationFailed, printable
 from survey.instruments import Instrument
 from survey.model import Result, to_json
 from survey.normalise import explain_unknown_values, normalise
+from survey.paths import Paths, Tree
+from survey.redact import redact_text
 from survey.validate import clean, summarise, validate_frame
 
 Progress = Callable[[str], None]
@@ -51,15 +55,13 @@ class Ingested:
 
 
 def raw_file(project: Project, wave: Wave, spec: DatasetSpec) -> Path:
-    """The raw export of one dataset of one wave, proven inside ``data/raw/<wave>/``; InputError otherwise."""
-    folder = project.paths.raw(wave.id)
-    path = folder / spec.file
+    """The raw export of one dataset of one wave, proven inside ``data/raw/<wave>/``; InputError when missing."""
+    path = project.paths.raw_file(wave.id, spec.file)
     if not path.is_file():
-        raise InputError(f"the {spec.name} export declared in survey.yml is missing", file=str(path),
-                         hint=f"Put the file in {path.parent} or correct 'file:' for wave '{wave.id}'.")
-    if not path.resolve().is_relative_to(folder.resolve()):
-        raise InputError(f"the {spec.name} export is a link to a file outside data/raw/{wave.id}/; copy the file "
-                         "itself into the wave's folder", file=str(path))
+        shown = project.paths.shown(path)
+        raise InputError(f"the {spec.name} export declared in survey.yml is missing", file=shown,
+                         hint=f"Put the file in {project.paths.shown(path.parent)}/ or correct 'file:' for wave "
+                              f"'{wave.id}'.")
     return path
 
 
@@ -83,7 +85,9 @@ def ingest_dataset(project: Project, wave: Wave, spec: DatasetSpec,
     problems += validate_frame(normal.frame, instrument, file=raw_meta.source, headers=normal.headers)
     problems = explain_unknown_values(problems, instrument, normal.headers, wave.id)
     frame, problems = clean(normal.frame, instrument, problems, wave_cleaning(wave), normal.headers)
-    frame = redact_text_columns(frame, instrument, names=list(project.redact_names) + list(normal.identifier_values))
+    names = list(project.redact_names) + list(normal.identifier_values)
+    frame = redact_text_columns(frame, instrument, names=names)
+    problems = safe_problems(problems, project.paths, names)
     meta = {
         "dataset": spec.name, "source": spec.file, "format": raw_meta.format, "encoding": raw_meta.encoding,
         "sha256": files.sha256_file(path), "respondents_in_file": raw_meta.respondents,
@@ -94,6 +98,21 @@ def ingest_dataset(project: Project, wave: Wave, spec: DatasetSpec,
         "synthetic": wave.synthetic, "wave": wave.id,
     }
     return frame, meta, problems
+
+
+def safe_problems(problems: list[Problem], paths: Paths, names: list[str] = ()) -> list[Problem]:
+    """``problems`` ready to print and store: personal data masked, control characters escaped, lengths
+    capped, files shown relative to the project (so validation.json is the same in every checkout)."""
+    names = tuple(str(n) for n in names if isinstance(n, str))
+    out = []
+    for problem in problems:
+        value = problem.value
+        if value is not None:
+            value = printable(redact_text(str(value), names))
+        column = None if problem.column is None else printable(redact_text(str(problem.column)), 200)
+        out.append(replace(problem, value=value, column=column, file=paths.shown(Path(str(problem.file))),
+                           message=printable(redact_text(str(problem.message)), 600)))
+    return out
 
 
 def wave_cleaning(wave: Wave) -> dict:
@@ -130,7 +149,7 @@ def ingest_wave(project: Project, wave: Wave, progress: Progress = _quiet) -> In
             result.interviews_dataset = name
             continue
         frame, meta, problems = ingest_dataset(project, wave, spec, instrument)
-        result.inputs[name] = project.paths.raw(wave.id) / spec.file
+        result.inputs[name] = raw_file(project, wave, spec)
         result.frames[name] = frame
         result.metas[name] = meta
         result.problems += problems
@@ -151,41 +170,41 @@ def validation_report(ingested: Ingested) -> dict:
             "problems": [p.__dict__ for p in ingested.problems]}
 
 
-def write_processed(project: Project, ingested: Ingested, results: list[Result] | None = None) -> Path:
-    """Write the normal forms, their metadata and the validation report, swapped in at once.
+def write_processed(project: Project, ingested: Ingested, tree: Tree, results: list[Result] | None = None) -> Path:
+    """Write the normal forms, their metadata and the validation report into the run's ``tree``.
 
-    The analyst's working files go here too, not to the published outputs: the redacted
+    The analyst's working files go here too, beside the processed data: the redacted
     open answers (``open_answers.xlsx``) and every quote candidate with its clearance
     status (``quotes.xlsx``, when ``results`` hold the interviews' quotes).
     """
     from survey import export
 
-    target = project.paths.processed(ingested.wave.id)
+    stage = tree.processed
+    stage.mkdir(parents=True, exist_ok=True)
     lang = project.languages[0]
-    with files.staged_dir(target) as stage:
-        write_open_answers(ingested, stage / "open_answers.xlsx", lang=lang, synthetic=ingested.wave.synthetic)
-        export.write_quotes_xlsx(results or [], stage / "quotes.xlsx", lang=lang,
-                                 synthetic=ingested.wave.synthetic, wave_label=export.wave_label(ingested.wave, lang))
-        for name, frame in ingested.frames.items():
-            frame.to_parquet(stage / f"{name}.parquet", index=False)
-            files.write_text_atomic(stage / f"{name}.meta.json", to_json(ingested.metas[name]))
-        for name, frame in ingested.interviews.items():
-            if isinstance(frame, pd.DataFrame):
-                frame.to_parquet(stage / f"{ingested.interviews_dataset}_{name}.parquet", index=False)
-        files.write_text_atomic(stage / "validation.json", to_json(validation_report(ingested)))
-    return target
+    write_open_answers(ingested, tree.open_answers, lang=lang, synthetic=ingested.wave.synthetic)
+    export.write_quotes_xlsx(results or [], tree.quotes, lang=lang, synthetic=ingested.wave.synthetic,
+                             wave_label=export.wave_label(ingested.wave, lang))
+    for name, frame in ingested.frames.items():
+        store.write_frame(tree.frame(name), frame)
+        store.write_json(tree.meta(name), to_json(ingested.metas[name]))
+    for name, frame in ingested.interviews.items():
+        if isinstance(frame, pd.DataFrame):
+            store.write_frame(stage / f"{ingested.interviews_dataset}_{name}.parquet", frame)
+    store.write_json(tree.validation, to_json(validation_report(ingested)))
+    return project.paths.processed(ingested.wave.id)
 
 
 def load_processed(project: Project, wave: Wave) -> dict[str, pd.DataFrame]:
     """The normal-form frames a previous run wrote for ``wave`` (empty when none)."""
-    folder = project.paths.processed(wave.id)
+    tree = project.paths.tree(wave.id)
     frames = {}
     for name in wave.datasets:
         if project.kind(name) == "interviews":
             continue
-        file = folder / f"{name}.parquet"
+        file = tree.frame(name)
         if file.is_file():
-            frames[name] = pd.read_parquet(file)
+            frames[name] = store.read_frame(file)
     return frames
 
 
@@ -292,7 +311,7 @@ def project_theme(project: Project, progress: Progress = _quiet):
 
     logo = None
     if project.logo:
-        logo = style.load_logo(project.paths.root / project.logo)
+        logo = style.load_logo(project.paths.project_file(project.logo, "organisation logo"))
     theme = style.make_theme(project.colors, project.logo, logo)
     for note in getattr(theme, "notes", ()) or ():
         progress(f"  warning: {note}")
@@ -356,7 +375,6 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
     """Draw every chart not already drawn identically by the previous run, on two processes."""
     import multiprocessing
     import os
-    from concurrent.futures import ProcessPoolExecutor
 
     import hashlib
     import pickle
@@ -373,9 +391,8 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
             draw_result(result, folder, languages, wave_label, synthetic, theme)
     else:
         tasks = [(r.to_dict(), str(folder), languages, wave_label, synthetic, theme) for r in todo]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for i, done in enumerate(pool.map(_draw_task, tasks), 1):
-                progress(f"  chart {i}/{len(todo)}: {done}")
+        for i, done in enumerate(map_in_workers(_draw_task, tasks, workers), 1):
+            progress(f"  chart {i}/{len(todo)}: {done}")
     files.write_text_atomic(folder / FIGURE_CACHE, to_json(keys))
 
 
@@ -414,37 +431,41 @@ def reuse_file(previous: Path, target: Path, key: str, cache: Path) -> bool:
 
 
 def export_wave(project: Project, wave: Wave, results: list[Result], ingested: Ingested,
-                manifest: Callable[[], dict], progress: Progress = _quiet) -> Path:
-    """Figures (report and slide, PNG and SVG, alt text), results JSON and workbooks, swapped in at once."""
+                manifest: Callable[[], dict], tree: Tree, progress: Progress = _quiet) -> Path:
+    """Figures (report and slide, PNG and SVG, alt text), results JSON, workbooks and decks, into the run's ``tree``.
+
+    The previous run's visible tree is only read (figures and workbooks whose inputs did
+    not change are copied from it).
+    """
     from survey import deck, export
 
     target = project.paths.output(wave.id)
     languages = project.languages
     theme = project_theme(project, progress)
-    with files.staged_dir(target) as stage:
-        figures = stage / "figures"
-        results_dir = stage / "results"
-        figures.mkdir(parents=True, exist_ok=True)
-        results_dir.mkdir(parents=True, exist_ok=True)
-        for result in results:
-            files.write_text_atomic(results_dir / f"{result.id}.json", to_json(result.to_dict()))
-        draw_all(charted(results, ingested.instruments), figures, languages, {lang: export.wave_label(wave, lang) for lang in languages},
-                 wave.synthetic, theme=theme,
-                 previous=target / "figures", progress=progress)
-        code = chart_code_digest()
-        for i, lang in enumerate(languages):
-            name = "tables.xlsx" if i == 0 else f"tables.{lang}.xlsx"
-            key = workbook_key(results, lang, export.wave_label(wave, lang), wave.synthetic,
-                               code + to_json([project.organisation, export.project_contact(project), wave.population]))
-            if not reuse_file(target / name, stage / name, key, stage / WORKBOOK_CACHE):
-                export.write_tables_xlsx(results, stage / name, lang=lang, synthetic=wave.synthetic,
-                                         wave_label=export.wave_label(wave, lang), organisation=project.organisation,
-                                         contact=export.project_contact(project), population=wave.population)
-        export.write_codebook(ingested, stage / "codebook.xlsx", lang=languages[0], synthetic=wave.synthetic,
-                              wave_label=wave.label, organisation=project.organisation,
-                              contact=export.project_contact(project))
-        deck.write_wave_decks(project, wave, results, stage, theme=theme)  # slides.pptx, slides.<lang>.pptx
-        files.write_text_atomic(stage / "manifest.json", to_json(manifest()))
+    stage = tree.root
+    figures = tree.figures
+    results_dir = tree.results
+    figures.mkdir(parents=True, exist_ok=True)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    for result in results:
+        store.write_json(results_dir / f"{result.id}.json", to_json(result.to_dict()))
+    draw_all(charted(results, ingested.instruments), figures, languages,
+             {lang: export.wave_label(wave, lang) for lang in languages}, wave.synthetic, theme=theme,
+             previous=project.paths.figures(wave.id), progress=progress)
+    code = chart_code_digest()
+    contact = export.project_contact(project)
+    for i, lang in enumerate(languages):
+        name = tree.tables(lang, first=i == 0).name
+        key = workbook_key(results, lang, export.wave_label(wave, lang), wave.synthetic,
+                           code + to_json([project.organisation, contact, wave.population]))
+        if not reuse_file(target / name, stage / name, key, stage / WORKBOOK_CACHE):
+            export.write_tables_xlsx(results, stage / name, lang=lang, synthetic=wave.synthetic,
+                                     wave_label=export.wave_label(wave, lang), organisation=project.organisation,
+                                     contact=contact, population=wave.population)
+    export.write_codebook(ingested, tree.codebook, lang=languages[0], synthetic=wave.synthetic,
+                          wave_label=wave.label, organisation=project.organisation, contact=contact)
+    deck.write_wave_decks(project, wave, results, stage, theme=theme)  # slides.pptx, slides.<lang>.pptx
+    store.write_json(tree.manifest, to_json(manifest()))
     return target
 
 
@@ -471,15 +492,16 @@ class RunReport:
 def check_wave(project: Project, wave_id: str | None = None, progress: Progress = _quiet) -> Ingested:
     """Ingest and validate one wave without writing outputs (``survey validate``)."""
     wave = project.wave(wave_id)
+    project.paths.raw(wave.id)     # a wave id that is not a plain name stops here, before anything is read
+    store.recover(project.paths)   # a swap interrupted by a kill is repaired before anyone reads the outputs
     progress(f"Validating wave {wave.id}")
     return ingest_wave(project, wave, progress)
 
 
 def write_failed_validation(project: Project, ingested: Ingested) -> Path:
     """The validation report of a failed run, beside (not inside) the last good outputs."""
-    path = project.paths.root / "data" / "processed" / f"{ingested.wave.id}.validation-failed.json"
-    files.write_text_atomic(path, to_json(validation_report(ingested)))
-    return path
+    path = project.paths.failed_validation(ingested.wave.id)
+    return store.write_outside_tree(project.paths, path, to_json(validation_report(ingested)))
 
 
 def check_results(project: Project, wave: Wave, ingested: Ingested, results: list[Result]) -> None:
@@ -519,22 +541,21 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
     if ingested.errors:
         write_failed_validation(project, ingested)
         raise ValidationFailed(ingested.errors)
-    with files.commit_together(project.paths.root):  # processed data and outputs change together
+    with stop_on_sigterm(), store.staged_tree(project.paths, wave.id) as tree:  # one tree, swapped in whole
         previous = None
         if wave.compare_to:
             previous_wave = project.wave(wave.compare_to)
             previous = load_processed(project, previous_wave)
-            if not previous:
-                progress(f"  comparison wave {previous_wave.id} has no processed data; processing it first")
+            if not previous:   # read in memory only: a run replaces its own wave's tree and nothing else
+                progress(f"  comparison wave {previous_wave.id} has no processed data; reading its exports")
                 prev_ingested = ingest_wave(project, previous_wave)
                 if not prev_ingested.errors:
-                    write_processed(project, prev_ingested)
                     previous = prev_ingested.frames
         progress("[2/4] Analysing")
         results = analyse_wave(project, wave, ingested, previous)
         check_results(project, wave, ingested, results)  # before anything is swapped in
         progress("[3/4] Writing processed data and the analyst's working files")
-        processed = write_processed(project, ingested, results)
+        processed = write_processed(project, ingested, tree, results)
         progress(f"[4/4] Writing {len(results)} results, charts and workbooks")
 
         def manifest() -> dict:
@@ -545,7 +566,8 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
                 finished=dt.datetime.now(dt.timezone.utc), validation_summary=summarise(ingested.problems),
                 root=project.paths.root)
 
-        output = export_wave(project, wave, results, ingested, manifest, progress)
+        output = export_wave(project, wave, results, ingested, manifest, tree, progress)
+    project.paths.failed_validation(wave.id).unlink(missing_ok=True)   # superseded by this run's validation.json
     report = RunReport(wave=wave.id, processed=processed, output=output, problems=ingested.problems,
                        results=len(results))
     if render:
@@ -559,7 +581,83 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
 
 
 def print_progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    print(printable(message, 400), file=sys.stderr, flush=True)
+
+
+# --- processes: SIGTERM, and chart workers that die with the run ----------------------------------
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """Inside the block SIGTERM stops the run like Ctrl-C (staging removed, exit 130), not mid-write.
+
+    Only the main thread can install signal handlers; elsewhere the block changes nothing.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise Interrupted("stopped by SIGTERM; the previous outputs are intact, nothing was replaced")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: this worker exits as soon as the process that started it is gone.
+
+    On Linux the kernel sends SIGKILL on the parent's death (``prctl(PR_SET_PDEATHSIG)``);
+    everywhere a watchdog thread also checks the parent pid twice a second. So a
+    SIGKILLed ``survey run`` leaves no chart worker behind holding its output pipe.
+    """
+    import os
+    import signal
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if os.getppid() != parent:                      # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+def map_in_workers(func: Callable, tasks: list, workers: int) -> Iterator:
+    """``func`` over ``tasks`` on ``workers`` forked processes, results in order.
+
+    Workers die with this process (:func:`_die_with_parent`), and are terminated at once
+    when the caller stops early (an error, Ctrl-C, SIGTERM), so no worker outlives a run.
+    """
+    import multiprocessing
+    import os
+
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes=workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+        yield from pool.imap(func, tasks, chunksize=1)
 
 
 def read_json(path: Path) -> dict:

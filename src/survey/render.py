@@ -11,7 +11,7 @@ Documents and formats (see ``_quarto.yml``)::
 
 The report is ONE document that pulls the chapters in with ``{{< include >}}``
 (``reports/_*.qmd``), because Quarto book projects cannot produce Typst/PDF. Outputs
-go to ``reports/_output/<wave>/render/`` as ``report-<lang>.<ext>`` and
+go to ``output/<wave>/render/`` as ``report-<lang>.<ext>`` and
 ``slides-<lang>.<ext>``, beside the figures and results they were made from.
 
 Word and PowerPoint lose the alt text of images (pandoc writes the caption or the
@@ -32,8 +32,9 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
+from survey import store
 from survey.config import Paths, Project, load_project
-from survey.errors import QuartoMissing, SurveyError
+from survey.errors import EXIT_RENDER, QuartoMissing, SurveyError, UsageError
 
 INSTALL_HINT = "install it with `pip install quarto-cli` or from https://quarto.org/docs/get-started/"
 
@@ -58,6 +59,8 @@ _NS = {
 
 class RenderFailed(SurveyError):
     """Quarto ran but did not produce the document."""
+
+    exit_code = EXIT_RENDER
 
 
 def find_quarto() -> Path | None:
@@ -300,6 +303,7 @@ def render(project: "Project | Path | None" = None, wave: str | None = None, to:
     from survey import report as report_helpers
     proj = project if isinstance(project, Project) else load_project(project)
     paths = proj.paths
+    store.recover(paths)   # a swap interrupted by a kill is repaired before the outputs are read (h19)
     wave_obj = proj.wave(wave)
     lang = lang or proj.language
     formats = [to] if to else list(DEFAULT_FORMATS)
@@ -311,7 +315,7 @@ def render(project: "Project | Path | None" = None, wave: str | None = None, to:
     if quarto is None:
         raise QuartoMissing(quarto_missing_message(paths, wave_obj.id))
     if not paths.results(wave_obj.id).is_dir():
-        raise SurveyError(f"no results for wave '{wave_obj.id}' in {paths.results(wave_obj.id)}; "
+        raise UsageError(f"no results for wave '{wave_obj.id}' in {paths.results(wave_obj.id)}; "
                           f"run `survey run --wave {wave_obj.id}` first")
     texts = report_helpers.load_texts(lang, paths)
     title = texts.get("report_title", "")

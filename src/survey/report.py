@@ -1,7 +1,7 @@
 """Helpers the report and slide documents call: read results, show them, format numbers.
 
 The ``.qmd`` files compute nothing. Their code cells call these helpers, which only
-*read* what ``survey run`` wrote (``reports/_output/<wave>/results/*.json``, the saved
+*read* what ``survey run`` wrote (``output/<wave>/results/*.json``, the saved
 figures and their alt-text sidecars, ``validation.json``, ``manifest.json``) and hand
 it to the functions that own each job: wording of findings from
 ``survey.analysis.interpret``, labels from ``survey.labels``, numbers from

@@ -112,8 +112,17 @@ def load_logo(path) -> np.ndarray:
 
     path = Path(path)
     if path.suffix.lower() != ".png" or not path.is_file():
-        raise ConfigError(f"organisation logo must be an existing PNG file: {path}")
-    return matplotlib.image.imread(str(path))
+        raise ConfigError(f"organisation logo must be an existing PNG file: {path.name}")
+    with open(path, "rb") as handle:
+        signature = handle.read(8)
+    if signature != b"\x89PNG\r\n\x1a\n":
+        raise ConfigError(f"organisation logo {path.name} is not a PNG image (its bytes say otherwise); "
+                          "save it as PNG or remove 'logo:' from survey.yml")
+    try:
+        return matplotlib.image.imread(str(path))
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds for a damaged image
+        raise ConfigError(f"organisation logo {path.name} is a damaged PNG image; save it again or remove "
+                          "'logo:' from survey.yml") from None
 
 
 def make_theme(colors: dict | None = None, logo: str | None = None, logo_image=None) -> Theme:
