@@ -78,7 +78,7 @@ def _with_wave(project, **changes):
 
 def _with_file(project, file: str):
     wave = project.waves[0]
-    spec = dataclasses.replace(wave.datasets["network"], file=file)
+    spec = wave.datasets["network"].model_copy(update={"file": file})  # unvalidated, as if crafted
     return _with_wave(project, datasets={"network": spec})
 
 
@@ -421,7 +421,7 @@ def test_control_characters_in_an_open_answer_reach_neither_the_terminal_nor_bre
     assert cli.main(["run", "--no-render"]) == 0
     captured = capsys.readouterr()
     assert "\x1b" not in captured.out + captured.err and "\x07" not in captured.out + captured.err
-    answers = openpyxl.load_workbook(Paths(ran).output(WAVE) / "open_answers.xlsx").active
+    answers = openpyxl.load_workbook(Paths(ran).tree(WAVE).open_answers).active
     texts = [c.value for row in answers.iter_rows() for c in row if isinstance(c.value, str)]
     assert "Punainen \\x1b[31mvaroitus\\x1b[0m ja kello\\x07 ja\nrivi" in texts
 

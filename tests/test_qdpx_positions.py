@@ -118,9 +118,10 @@ def test_maxqda_export_named_zip_is_read_by_validate(tmp_path, monkeypatch, caps
     raw.mkdir(parents=True)
     _write(raw / "MAXQDA24 Projekt.zip", _project("code-points", "MAXQDA 24"))
     (root / "survey.yml").write_text(
-        "organisation: {name: Testikunta}\nlanguages: [fi]\nwaves:\n  - id: 2024-demo\n    label: Testi\n"
-        "    synthetic: true\n    datasets:\n      interviews: {file: MAXQDA24 Projekt.zip}\n", encoding="utf-8")
+        "organisation: {name: Testikunta}\nlanguages: [fi]\ndatasets: {}\nwaves: []\n", encoding="utf-8")
     monkeypatch.setenv("SURVEY_PROJECT", str(root))
+    # the codebook drafted from the export, and the wave declared with it
+    assert cli.main(["draft", str(raw / "MAXQDA24 Projekt.zip"), "--dataset", "interviews", "--wave", "2024-demo"]) == 0
     code = cli.main(["validate", "--wave", "2024-demo"])
     out = capsys.readouterr()
     assert code == 0, out.out + out.err

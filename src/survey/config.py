@@ -27,7 +27,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StrictBool,
                       StrictInt, ValidationError)
 
 from survey import safe_yaml
-from survey.errors import ConfigError
+from survey.errors import ConfigError, printable
 from survey.paths import Paths  # noqa: F401 - re-exported: Paths lives in survey.paths (h19)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -122,11 +122,8 @@ Lang = Literal["fi", "sv", "en"]
 
 
 def escape(value: object, limit: int = 80) -> str:
-    """A value safe to print: control and invisible characters escaped, length capped."""
-    text = str(value)
-    out = "".join(ch if ch.isprintable() and ch not in "\u200b\u200c\u200d\u2060\ufeff" else
-                  f"\\u{ord(ch):04x}" for ch in text)
-    return out if len(out) <= limit else out[:limit - 1] + "…"
+    """A value safe to print: control and invisible characters escaped, length capped (errors.printable)."""
+    return printable(str(value), limit)
 
 
 class Strict(BaseModel):

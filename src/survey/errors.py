@@ -42,8 +42,8 @@ MAX_NAME = 200      # headers (question texts) and file names
 MAX_MESSAGE = 600
 
 # C0 controls except tab/newline (escaped separately), DEL, C1 controls, bidi overrides and isolates,
-# line/paragraph separators: everything that moves a terminal cursor, recolours text or reorders it.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+# zero-width characters, line/paragraph separators: everything that moves a terminal cursor, recolours text or reorders it.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 _BREAKS = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 

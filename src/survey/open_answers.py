@@ -102,6 +102,7 @@ def _cell(ws, value):
     """A value, or a quoted text cell when it could be read as a formula."""
     if value is None or (isinstance(value, float) and value != value):
         return None
+    value = files.cell_text(value)  # control characters made visible: openpyxl refuses them
     if files.is_formula_like(value):
         from openpyxl.cell import WriteOnlyCell
 
