@@ -25,8 +25,9 @@ import pandas as pd
 from scipy import stats
 
 from survey.analysis._common import code_key, option_labels, question_title, require_columns
-from survey.analysis.disclosure import as_rule, protect_groups
-from survey.analysis.frequencies import answered_mask, classify_single, count_codes, multi_columns, offered_options
+from survey.analysis.disclosure import MISSING_GROUP, as_rule
+from survey.analysis.frequencies import (answered_mask, background_plan, classify_single, count_codes, multi_columns,
+                                         offered_options)
 from survey.analysis.likert import item_labels, split_item
 from survey.analysis.numeric import describe_numbers, numeric_values
 from survey.analysis.proportions import newcombe_difference
@@ -208,15 +209,19 @@ def _single(previous, current, question, rule):
     require_columns(current, [question.id], question)
     codes = [o.code for o in question.options]
     out = []
+    hidden = set()
     for frame in (previous, current):
         answered, _, _ = classify_single(frame[question.id], question)
         counts, _ = count_codes(frame.loc[answered, question.id], codes)
-        out.append((counts, int(answered.sum())))
+        base = int(answered.sum())
+        if question.extra.get("background"):
+            # Group sizes: each wave hides what its own frequencies hide (the same plan), and
+            # shares are of all respondents when some lack a value, as in those frequencies.
+            missing = int(len(frame)) - base
+            hidden |= set(background_plan(counts, missing, rule).hidden) - {MISSING_GROUP}
+            base = int(len(frame)) if missing else base
+        out.append((counts, base))
     (c0, n0), (c1, n1) = out
-    hidden = set()
-    if question.extra.get("background"):
-        # Each wave's own protection hides at least two codes when it hides any.
-        hidden = set(protect_groups(c0, rule.min_group_size)) | set(protect_groups(c1, rule.min_group_size))
     rows = [_row(c, c0[c], n0, c1[c], n1, suppressed=c in hidden) for c in codes]
     extra = {}
     if not hidden:
