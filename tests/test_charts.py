@@ -296,7 +296,7 @@ def test_breakdown_alt_text_names_groups_values_and_test():
     text = charts.alt_text(make_breakdown(), "en")
     assert text.startswith("Dot plot by group: Question by division. Groups: Education, Vitality, Urban environment.")
     assert "Yes: Education 60%, Vitality suppressed, Urban environment 25%" in text
-    assert "Fisher's exact test: p = 0.155." in text
+    assert "Fisher's exact test: adjusted p = 0.155." in text  # make_breakdown gives p_adjusted
 
 
 def test_breakdown_data_table_marks_suppressed_cells():

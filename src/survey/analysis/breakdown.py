@@ -33,7 +33,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from survey.analysis._common import (code_key, factorize_keys, first_cell, is_missing, lookup, missing_codes,
+from survey.analysis._common import (code_key, copy_tree, factorize_keys, first_cell, is_missing, lookup, missing_codes,
                                      option_labels, question_title, require_columns, require_type)
 from survey.analysis.disclosure import (MISSING_GROUP, DisclosureRule, other_labels, plan_groups,
                                         protect_bases as _protect_bases, suppress_cells)
@@ -638,7 +638,7 @@ def adjust_chapter(results: list[Result]) -> list[Result]:
             slots.append((ri, ti, item.get("p")))
     adjusted = adjust_bh([p for _, _, p in slots])
     size = sum(p is not None for _, _, p in slots)
-    tests = {ri: _copy_tree(r.test) for ri, r in enumerate(results) if (r.test or {}).get("items")}
+    tests = {ri: copy_tree(r.test) for ri, r in enumerate(results) if (r.test or {}).get("items")}
     for (ri, ti, _), p in zip(slots, adjusted):
         tests[ri]["items"][ti]["p_adjusted"] = p
     out = []
@@ -653,24 +653,6 @@ def adjust_chapter(results: list[Result]) -> list[Result]:
             test["p_adjusted"] = test["items"][0]["p_adjusted"]
         out.append(dataclasses.replace(r, test=test))
     return out
-
-
-_ATOMS = (str, int, float, bool, type(None))
-
-
-def _copy_tree(value):
-    """A deep copy of a JSON-like test dict (dicts, lists, tuples of plain values); anything else is deep-copied."""
-    if isinstance(value, _ATOMS):
-        return value
-    if type(value) is dict:
-        return {k: _copy_tree(v) for k, v in value.items()}
-    if type(value) is list:
-        return [_copy_tree(v) for v in value]
-    if type(value) is tuple:
-        return tuple(_copy_tree(v) for v in value)
-    import copy
-
-    return copy.deepcopy(value)
 
 
 def adjust_by_chapter(results: list[Result], chapter_of=None) -> list[Result]:

@@ -105,7 +105,9 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, question, *, da
     suppressed`` (difference of means, Welch interval).
     ``n = {respondents_before, respondents_now, answering_before, answering_now}``;
     ``test = {comparable, reason, previous_wave, wave, name, p}`` (``name``/``p``: the
-    omnibus wave x answer test of a single choice).
+    omnibus wave x answer test of a single choice, marked ``omnibus``; the row's own
+    test for Likert and numeric). :func:`survey.plan.adjust_family` later re-adjusts
+    ``p_adjusted`` over the declared testing family.
     Background questions (``background: true``) hide groups below the threshold in
     either wave.
     """
@@ -227,7 +229,7 @@ def _single(previous, current, question, rule):
     if not hidden:
         res = independence_test([[c0[c] for c in codes], [c1[c] for c in codes]])
         extra = {"name": res["name"], "p": res["p"], "statistic": res["statistic"], "df": res["df"],
-                 "cramers_v": res.get("cramers_v")}
+                 "cramers_v": res.get("cramers_v"), "method": res.get("method"), "omnibus": True}
     return _frame(rows, WAVE_COLUMNS), extra, (n0, n1)
 
 
@@ -276,7 +278,7 @@ def _likert(previous, current, question):
     res = ordinal_test([parts[0]["scale_values"].to_numpy(), parts[1]["scale_values"].to_numpy()])
     row["test"] = res["name"]
     row["p"] = math.nan if res["p"] is None else res["p"]
-    extra = {"name": res["name"], "p": res["p"], "rank_biserial": res.get("rank_biserial")}
+    extra = {"name": res["name"], "p": res["p"], "rank_biserial": res.get("rank_biserial"), "method": res.get("method")}
     return _frame([row], WAVE_COLUMNS), extra, tuple(n)
 
 
@@ -293,6 +295,10 @@ def _numeric(previous, current, question):
         row.update(diff=d1["mean"] - d0["mean"], ci_low=float(ci.low), ci_high=float(ci.high))
         res = ordinal_test([values[0].to_numpy(), values[1].to_numpy()])
         row.update(test=res["name"], p=math.nan if res["p"] is None else res["p"])
+        method = res.get("method")
+    else:
+        method = None
     table = pd.DataFrame([row], columns=[c for c in NUMERIC_WAVE_COLUMNS if c != "p_adjusted"])
     table["code"] = table["code"].astype(object)
-    return table, {"name": row["test"], "p": None if math.isnan(row["p"]) else row["p"]}, (d0["n"], d1["n"])
+    return table, {"name": row["test"], "p": None if math.isnan(row["p"]) else row["p"], "method": method}, \
+        (d0["n"], d1["n"])
