@@ -172,7 +172,8 @@ def determined(total: int, lows: dict, highs: dict, threshold: int | None = None
     bound; a shown size is a public upper bound). With ``threshold`` the attacker
     also supposes, member by member, that this one is the small one
     (``value <= threshold - 1``), as someone who knows the rule would. A member is
-    determined when its interval (under either assumption) is one point.
+    determined when its interval (under either assumption) is one point; the
+    interval is ``[max(low, total - others' highs), min(high, total - others' lows)]``.
     """
     members = list(lows)
     out = set()
@@ -180,7 +181,8 @@ def determined(total: int, lows: dict, highs: dict, threshold: int | None = None
         others_high = [highs[h] for h in members if h != g]
         room = None if any(h is None for h in others_high) else sum(others_high)
         low = max(lows[g], total - room) if room is not None else lows[g]
-        high = total if highs[g] is None else min(highs[g], total)
+        high = total - sum(lows[h] for h in members if h != g)
+        high = high if highs[g] is None else min(highs[g], high)
         if low == high:
             out.add(g)
             continue
@@ -367,6 +369,7 @@ def promise_text(lang: str = "fi", rule=None) -> str:
     rule = as_rule(rule)
     t = fmt.format_count(rule.min_group_size, lang)
     parts = [labels.text("promise_merge" if rule.merge_small_groups else "promise_suppress", lang, t=t),
+             labels.text("promise_union", lang),
              labels.text("promise_cells_hidden" if rule.small_counts else "promise_cells_shown", lang, t=t),
              labels.text("promise_interviews", lang, t=t),
              labels.text("promise_whole_sample", lang)]
