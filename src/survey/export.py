@@ -346,9 +346,14 @@ def _frames_of(ingested) -> dict:
     return dict(frames or {})
 
 
-def codebook_rows(frames: dict, lang: str = "fi") -> list[dict]:
-    """One row per question of every dataset: variable, text, type, options, n valid, n missing."""
+def codebook_rows(frames: dict, lang: str = "fi", rule=None) -> list[dict]:
+    """One row per question of every dataset: variable, text, type, options, n valid, n missing.
+
+    A background variable whose missing group the disclosure ``rule`` hides shows the
+    suppressed marker instead of its valid and missing counts (they are a hidden group's size).
+    """
     from survey import labels
+    from survey.analysis.frequencies import missing_group_hidden
     from survey.instruments import load_instrument
 
     rows = []
@@ -382,12 +387,16 @@ def codebook_rows(frames: dict, lang: str = "fi") -> list[dict]:
             extra = q.extra
             if extra.get("dont_know") is not None and str(extra["dont_know"]) not in {str(o.code) for o in q.options}:
                 options += f"; {extra['dont_know']} = {labels.text('dont_know', lang)}"
+            n_valid, n_missing = valid, int(len(frame)) - valid
+            if missing_group_hidden(frame, q, rule):
+                n_valid = n_missing = labels.text("suppressed", lang)
             rows.append({"dataset": dataset, "variable": variable, "question": q.label(lang), "type": q.type,
-                         "options": options, "n_valid": valid, "n_missing": int(len(frame)) - valid})
+                         "options": options, "n_valid": n_valid, "n_missing": n_missing})
     return rows
 
 
-def write_codebook(ingested, path: Path, lang: str = "fi", synthetic: bool = False, wave_label: str = "") -> Path:
+def write_codebook(ingested, path: Path, lang: str = "fi", synthetic: bool = False, wave_label: str = "",
+                   rule=None) -> Path:
     """The codebook workbook: variable, question text, type, options and labels, n valid, n missing."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -405,7 +414,7 @@ def write_codebook(ingested, path: Path, lang: str = "fi", synthetic: bool = Fal
         files.set_cell(ws.cell(row, j), head).font = Font(bold=True)
     ws.freeze_panes = ws.cell(row + 1, 1).coordinate
     widths = {j: len(h) for j, h in enumerate(heads, 1)}
-    for record in codebook_rows(_frames_of(ingested), lang):
+    for record in codebook_rows(_frames_of(ingested), lang, rule):
         row += 1
         for j, key in enumerate(keys, 1):
             value = record[key]

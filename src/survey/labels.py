@@ -151,8 +151,11 @@ def test_line(result, lang: str = "fi") -> str:
     from survey.analysis.significance import test_label
 
     shown = test_label(test, lang)
-    key = "footer_test_adjusted" if adjusted is not None else "footer_test"  # say "adjusted p" where it is
-    return text(key, lang, name=shown[:1].upper() + shown[1:], p=format_p(p, lang))
+    name = shown[:1].upper() + shown[1:]
+    if adjusted is not None:  # say "adjusted p" where it is
+        from survey.analysis.significance import p_text
+        return text("footer_test_adjusted", lang, name=name, p=p_text(p, lang))
+    return text("footer_test", lang, name=name, p=format_p(p, lang))
 
 
 def _has_suppressed(result) -> bool:

@@ -409,8 +409,9 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
             if not reuse_file(target / name, stage / name, key, stage / WORKBOOK_CACHE):
                 export.write_tables_xlsx(results, stage / name, lang=lang, synthetic=wave.synthetic,
                                          wave_label=wave.label)
+        from survey.analysis.disclosure import DisclosureRule
         export.write_codebook(ingested, stage / "codebook.xlsx", lang=languages[0], synthetic=wave.synthetic,
-                              wave_label=wave.label)
+                              wave_label=wave.label, rule=DisclosureRule.from_project(project))
         write_open_answers(ingested, stage / "open_answers.xlsx", lang=languages[0], synthetic=wave.synthetic)
         files.write_text_atomic(stage / "manifest.json", to_json(manifest()))
     return target

@@ -131,6 +131,23 @@ def background_plan(counts: dict, missing: int, rule):
     return plan_groups(counts, missing, rule)
 
 
+def missing_group_hidden(frame: pd.DataFrame, question, rule=None) -> bool:
+    """Whether those without a value of background ``question`` form a hidden group (its size must not show).
+
+    For outputs that count answers per variable outside the results (the codebook's
+    valid / missing counts): the same :func:`background_plan` as the frequencies.
+    """
+    from survey.analysis.disclosure import MISSING_GROUP, as_rule
+
+    if not question.extra.get("background") or question.type != "single" or question.id not in frame.columns:
+        return False
+    values = frame[question.id]
+    answered, _, _ = classify_single(values, question)
+    counts, unknown = count_codes(values[answered], [o.code for o in question.options])
+    counts.update(dict(unknown))
+    return MISSING_GROUP in background_plan(counts, int(len(frame) - answered.sum()), as_rule(rule)).hidden
+
+
 def protect_background(counts: dict, labels: dict, n: dict, rule) -> tuple[pd.DataFrame, dict, dict, dict]:
     """The frequencies of a background variable: group sizes, protected like every group.
 

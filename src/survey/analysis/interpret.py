@@ -40,7 +40,8 @@ from __future__ import annotations
 import math
 
 from survey import fmt, labels
-from survey.analysis.significance import ASYMPTOTIC_MIN, DEFAULT_ALPHA, RESAMPLES, statistics_of, test_label
+from survey.analysis.significance import (ASYMPTOTIC_MIN, DEFAULT_ALPHA, RESAMPLES, p_text, statistics_of,
+                                          test_label)
 from survey.model import Result
 
 THRESHOLDS = {
@@ -138,7 +139,7 @@ def _points(x, lang: str) -> str:
 
 
 def _p(p, lang: str) -> str:
-    return labels.format_p(p, lang)
+    return p_text(p, lang)
 
 
 def _alpha(alpha: float, lang: str) -> str:

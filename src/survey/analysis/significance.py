@@ -124,6 +124,17 @@ def test_label(test: dict | str | None, lang: str = "fi") -> str:
     return words
 
 
+def p_text(p, lang: str = "fi") -> str:
+    """A p-value with its relation, for "p {…}": ``= 0,012`` or ``< 0,001`` (``''`` when missing)."""
+    from survey import fmt
+
+    if p is None or p != p:
+        return ""
+    if float(p) < 0.001:
+        return "< " + fmt.format_number(0.001, lang, 3)
+    return "= " + fmt.format_number(p, lang, 3)
+
+
 def _no_test(reason: str, name: str | None = None) -> dict:
     return {"name": name, "statistic": None, "df": None, "p": None, "reason": reason}
 
