@@ -7,7 +7,10 @@ and a numeric question into group summaries.
 
 Disclosure (see :mod:`survey.analysis.disclosure`) is applied before anything is
 computed for display: hidden groups and cells carry ``suppressed = True`` and no
-numbers; tests and differences use only the groups that are shown.
+numbers (nor their base); tests and differences use only the groups that are shown.
+Respondents without a value of the background variable are the missing group: never
+a row, but protected like every group (whole sample minus the shown groups must not
+single them out).
 
 Tests (see :mod:`survey.analysis.significance`): categorical answers get
 chi-square / Fisher / Monte Carlo Fisher with Cramér's V; Likert items and
@@ -16,7 +19,7 @@ of the group x scale table for Likert. Differences between each pair of shown
 groups are given in percentage points with Newcombe's interval (for Likert: of
 "% agree"). When one result holds several tests (multi-select options, battery
 items) their p-values are Benjamini-Hochberg adjusted within the result;
-:func:`adjust_chapter` re-adjusts across all results of one chapter.
+:func:`survey.plan.adjust_family` re-adjusts them over the declared testing family.
 
 **Gating**: no p-value for a comparison that would need a group below the
 minimum size; the result's ``test["reason"]`` says why in fi/sv/en. A test is
@@ -501,7 +504,9 @@ def analyse_breakdown(frame: pd.DataFrame, question, by, *, dataset: str, wave: 
     ``gated`` and ``reason`` (``{fi, sv, en}``) when a p-value is withheld or groups
     were left out. The top-level ``name/p/p_adjusted/reason`` repeat the only
     item's for single-item results.
-    ``n = {respondents, grouped, group_missing, groups, groups_shown}``;
+    ``n = {respondents, groups, groups_shown}``, plus ``grouped`` and ``group_missing``
+    only when the group of respondents without a value of ``by`` is not hidden (its
+    size is then public in the background's own frequencies);
     ``suppression = {applied, method, threshold, secondary, small_counts,
     suppressed_groups, merged_groups, suppressed_cells}``.
     ``labels[lang]`` holds answer codes (and items); ``labels["groups"][lang]`` the
