@@ -242,15 +242,9 @@ ARTEFACT_PACKAGES = ("matplotlib", "numpy", "pandas", "pillow", "babel", "openpy
 
 def package_versions() -> dict:
     """Python's and the artefact packages' versions (``None`` for one not installed)."""
-    from importlib import metadata
+    from survey import manifest
 
-    out = {"python": sys.version}
-    for name in ARTEFACT_PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
-    return out
+    return {"python": sys.version, **manifest.package_versions(ARTEFACT_PACKAGES)}
 
 
 def chart_code_digest() -> str:

@@ -62,13 +62,7 @@ def _t(key: str, lang: str, **values) -> str:
     return labels.text(f"finding_{key}", lang, **values)
 
 
-def _missing(x) -> bool:
-    if x is None:
-        return True
-    try:
-        return math.isnan(float(x))
-    except (TypeError, ValueError):
-        return True
+_missing = fmt._is_missing  # None, NaN or not a number: the same test the formatting uses
 
 
 def _complete(*values) -> bool:
