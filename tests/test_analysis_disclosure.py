@@ -180,3 +180,28 @@ def test_promise_text_says_what_the_rule_does():
     assert "kokoja ei julkaista" in fi
     en = promise_text("en", DisclosureRule(min_group_size=3, small_counts=True))
     assert "Counts below 3 in breakdown tables are hidden" in en and "can be below" not in en
+
+
+def test_cell_suppression_audit_leaves_no_hidden_cell_determined():
+    from survey.analysis.disclosure import pinned_cells
+
+    # Two hidden cells in one row and column each can still pin one another: a 2 x 2 block
+    # inside shown margins is fine, but a hidden cell alone in its column is not.
+    counts = np.array([[10, 2, 8, 7], [9, 7, 1, 6], [12, 11, 10, 9]])
+    mask = suppress_cells(counts, 5)
+    assert pinned_cells(counts, mask) == [] or all(counts[c] == 0 for c in pinned_cells(counts, mask))
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        table = rng.integers(0, 9, size=(rng.integers(2, 5), rng.integers(2, 6)))
+        mask = suppress_cells(table, 5)
+        assert [c for c in pinned_cells(table, mask) if table[c] > 0] == []
+        for line in list(mask) + list(mask.T):
+            assert line.sum() == 0 or line.sum() >= 2
+
+
+def test_pinned_cells_finds_a_lone_hidden_cell():
+    from survey.analysis.disclosure import pinned_cells
+
+    counts = np.array([[3, 9], [7, 8]])
+    mask = np.array([[True, True], [False, False]])  # row 0 hidden: its column totals give both cells
+    assert sorted(pinned_cells(counts, mask)) == [(0, 0), (0, 1)]

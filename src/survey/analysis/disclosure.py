@@ -333,12 +333,33 @@ def suppress_cells(counts, threshold: int, hidden_rows=None) -> np.ndarray:
     Primary: ``0 < count < threshold`` and every cell of ``hidden_rows``. Secondary:
     in each row and column holding a hidden cell, hide further cells (smallest
     non-zero first, then zeros) until it holds at least two hidden cells summing to
-    at least the threshold; repeat until nothing changes.
+    at least the threshold; then an audit (:func:`pinned_cells`, linear programming
+    on the row and column totals) hides one more cell beside any hidden non-zero
+    cell whose value the totals still determine; repeat until nothing changes.
     """
     counts = np.asarray(counts, dtype=np.int64)
     mask = (counts > 0) & (counts < threshold)
     if hidden_rows is not None:
         mask[np.asarray(hidden_rows, dtype=bool)] = True
+    while True:
+        _spread(counts, mask, threshold)
+        pinned = [(i, j) for i, j in pinned_cells(counts, mask) if counts[i, j] > 0]
+        if not pinned:
+            return mask
+        i, j = pinned[0]
+        open_cells = [k for k in range(counts.shape[1]) if not mask[i, k]]
+        if not open_cells:
+            open_cells = []
+            rows = [k for k in range(counts.shape[0]) if not mask[k, j]]
+            if not rows:
+                return mask
+            mask[min(rows, key=lambda k: (counts[k, j] == 0, counts[k, j], k)), j] = True
+            continue
+        mask[i, min(open_cells, key=lambda k: (counts[i, k] == 0, counts[i, k], k))] = True
+
+
+def _spread(counts: np.ndarray, mask: np.ndarray, threshold: int) -> None:
+    """Every row and column with a hidden cell gets at least two, summing to the threshold (in place)."""
     changed = True
     while changed:
         changed = False
@@ -356,7 +377,47 @@ def suppress_cells(counts, threshold: int, hidden_rows=None) -> np.ndarray:
                     changed = True
                     if line_mask.sum() >= 2 and line_counts[line_mask].sum() >= threshold:
                         break
-    return mask
+
+
+def pinned_cells(counts, mask) -> list[tuple[int, int]]:
+    """Hidden cells whose value the public row and column totals (and the shown cells) determine.
+
+    Each hidden cell is an unknown >= 0; every row and column total gives one
+    equation. ``scipy.optimize.linprog`` finds each unknown's smallest and largest
+    value; a cell whose integer range is one value is pinned.
+    """
+    from scipy.optimize import linprog
+
+    counts = np.asarray(counts, dtype=np.int64)
+    mask = np.asarray(mask, dtype=bool)
+    cells = list(zip(*np.nonzero(mask)))
+    if not cells:
+        return []
+    index = {cell: k for k, cell in enumerate(cells)}
+    rows, rhs = [], []
+    for axis in (0, 1):
+        for line in range(counts.shape[axis]):
+            members = [index[c] for c in cells if c[axis] == line]
+            if not members:
+                continue
+            row = np.zeros(len(cells))
+            row[members] = 1
+            rows.append(row)
+            total = counts[line].sum() if axis == 0 else counts[:, line].sum()
+            shown = (counts[line] * ~mask[line]).sum() if axis == 0 else (counts[:, line] * ~mask[:, line]).sum()
+            rhs.append(float(total - shown))
+    a, b = np.array(rows), np.array(rhs)
+    pinned = []
+    for k, cell in enumerate(cells):
+        ends = []
+        for sign in (1.0, -1.0):
+            c = np.zeros(len(cells))
+            c[k] = sign
+            res = linprog(c, A_eq=a, b_eq=b, bounds=[(0, None)] * len(cells), method="highs")
+            ends.append(sign * res.fun if res.status == 0 else None)
+        if None not in ends and int(np.ceil(ends[0] - 1e-6)) == int(np.floor(ends[1] + 1e-6)):
+            pinned.append(cell)
+    return pinned
 
 
 # ---------------------------------------------------------------- words
