@@ -440,7 +440,8 @@ class WaveResults:
         from survey.analysis.disclosure import DisclosureRule
         rule = DisclosureRule.from_project(self.project)
         return methods_text(self.lang, threshold=rule.min_group_size, merge_small=rule.merge_small_groups,
-                            small_counts=rule.small_counts, statistics=self.project)
+                            small_counts=rule.small_counts, statistics=self.project,
+                            disclosure=False)  # the rule has its own section (_disclosure)
 
     def _responses(self) -> str:
         rows = []

@@ -454,11 +454,13 @@ def _with_question(result: Result, text: str, lang: str) -> str:
 
 
 def methods_text(lang: str = "fi", threshold: int = 5, merge_small: bool = False,
-                 small_counts: bool = False, statistics=None) -> str:
+                 small_counts: bool = False, statistics=None, disclosure: bool = True) -> str:
     """The methods paragraph: intervals, tests, the testing family and alpha, wording rules, disclosure.
 
     ``statistics``: a :class:`survey.analysis.significance.Statistics` or a project
     (its ``statistics``); the family and alpha named are the ones the analysis used.
+    ``disclosure=False`` leaves out the disclosure rule (for a document that states
+    :func:`survey.analysis.disclosure.promise_text` in a section of its own).
     """
     from survey.analysis.disclosure import DisclosureRule, promise_text
 
@@ -469,6 +471,7 @@ def methods_text(lang: str = "fi", threshold: int = 5, merge_small: bool = False
              labels.text("methods_tests", lang, small=fmt.format_count(ASYMPTOTIC_MIN, lang),
                          resamples=fmt.format_count(RESAMPLES, lang)),
              labels.text(f"methods_family_{rules.family}", lang),
-             labels.text("methods_clear", lang, alpha=_alpha(rules.alpha, lang)),
-             promise_text(lang, rule)]
+             labels.text("methods_clear", lang, alpha=_alpha(rules.alpha, lang))]
+    if disclosure:
+        parts.append(promise_text(lang, rule))
     return " ".join(parts)
