@@ -159,19 +159,20 @@ def analyse_wave(project: Project, wave: Wave, ingested: Ingested,
                  previous: dict[str, pd.DataFrame] | None = None) -> list[Result]:
     """Every result of the wave, in report order (pure: frames in, results out)."""
     from survey import plan
+    from survey.analysis.disclosure import DisclosureRule
 
+    rule = DisclosureRule.from_project(project)  # the one rule; the report's promise reads the same
     results: list[Result] = []
     for name, frame in ingested.frames.items():
         instrument = load_instrument(name)
         results += plan.analyse_dataset(frame, instrument, dataset=name, wave=wave.id, synthetic=wave.synthetic,
-                                        threshold=project.min_group_size,
-                                        merge_small=project.merge_small_groups)
+                                        rule=rule)
         if previous and name in previous and wave.compare_to:
             mapping = wave.datasets[name].mapping or {}
             results += plan.compare_dataset(previous[name], frame, instrument, dataset=name,
                                             wave=wave.id, previous_wave=wave.compare_to,
                                             not_comparable=list(mapping.get("reworded") or []),
-                                            synthetic=wave.synthetic, threshold=project.min_group_size)
+                                            synthetic=wave.synthetic, rule=rule)
     if ingested.interviews:
         from survey import interviews
 

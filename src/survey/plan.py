@@ -46,8 +46,15 @@ def background_questions(instrument: Instrument) -> list[InstrumentQuestion]:
 
 def analyse_dataset(frame: pd.DataFrame, instrument: Instrument, *, dataset: str, wave: str = "",
                     synthetic: bool = False, threshold: int = 5, merge_small: bool = False,
-                    statistics=None) -> list[Result]:
-    """All one-way results of a dataset in instrument order, then its breakdowns (family-adjusted)."""
+                    statistics=None, rule=None) -> list[Result]:
+    """All one-way results of a dataset in instrument order, then its breakdowns (family-adjusted).
+
+    ``rule``: the disclosure rule (a :class:`survey.analysis.DisclosureRule` or a
+    project); when given it wins over ``threshold``/``merge_small``.
+    """
+    from survey.analysis.disclosure import as_rule, rule_with
+
+    rule = as_rule(rule) if rule is not None else rule_with(None, threshold, merge_small)
     common = {"dataset": dataset, "wave": wave, "synthetic": synthetic}
     results: list[Result] = []
     done: set[str] = set()
@@ -59,8 +66,7 @@ def analyse_dataset(frame: pd.DataFrame, instrument: Instrument, *, dataset: str
         if q.type == "multi":
             results.append(analysis.analyse_multi(frame, q, **common))
         elif q.type == "single":
-            results.append(analysis.analyse_single(frame, q, threshold=threshold, merge_small=merge_small,
-                                                   **common))
+            results.append(analysis.analyse_single(frame, q, rule=rule, **common))
         elif q.type == "numeric":
             results.append(analysis.analyse_numeric(frame, q, **common))
         elif q.type == "likert":
@@ -76,8 +82,7 @@ def analyse_dataset(frame: pd.DataFrame, instrument: Instrument, *, dataset: str
         if not has_question(frame, by):
             continue
         for target in breakdown_targets(instrument, frame):
-            breakdowns.append(analysis.analyse_breakdown(frame, target, by, threshold=threshold,
-                                                         merge_small=merge_small, cache=cache, **common))
+            breakdowns.append(analysis.analyse_breakdown(frame, target, by, rule=rule, cache=cache, **common))
     return adjust_family(results + breakdowns, statistics)
 
 
@@ -101,7 +106,7 @@ def breakdown_targets(instrument: Instrument, frame: pd.DataFrame) -> list:
 
 def compare_dataset(previous: pd.DataFrame, current: pd.DataFrame, instrument: Instrument, *, dataset: str,
                     wave: str, previous_wave: str, not_comparable: list[str], synthetic: bool = False,
-                    threshold: int = 5, statistics=None) -> list[Result]:
+                    threshold: int = 5, statistics=None, rule=None) -> list[Result]:
     """Wave comparisons of every non-background question present in either wave (family-adjusted).
 
     In the pipeline the wave changes join the dataset's group comparisons in one
@@ -121,7 +126,7 @@ def compare_dataset(previous: pd.DataFrame, current: pd.DataFrame, instrument: I
                       "en": "the wording of the question changed between the waves"}
         results.append(analysis.compare_waves(previous, current, q, dataset=dataset, wave=wave,
                                               previous_wave=previous_wave, comparable=comparable, reason=reason,
-                                              synthetic=synthetic, threshold=threshold))
+                                              synthetic=synthetic, threshold=threshold, rule=rule))
     return adjust_family(results, statistics)
 
 
