@@ -111,7 +111,7 @@ def test_suppressed_cells_are_marked_not_zero(tmp_path):
     assert rows[2][3] == "suppressed" and rows[2][5] == "suppressed"
     assert 0 not in rows[2]
     notes = [ws.cell(r, 1).value for r in range(head + 6, ws.max_row + 1)]
-    assert "Values for fewer than 5 respondents are suppressed for privacy." in notes
+    assert "Groups of fewer than 5 respondents, and groups they could be worked out from, are not shown, for privacy." in notes
 
 
 def test_formula_like_text_stays_text(tmp_path):
