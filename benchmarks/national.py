@@ -171,9 +171,7 @@ def build_instrument_data() -> dict:
             {"code": f"o{c:02d}", "fi": label} for c, label in enumerate(OPTION_LABELS[qid], start=1)]})
     for qid, fi, sv, en in TEXTS:
         questions.append({"id": qid, "type": "text", "text": _text(fi, sv, en)})
-    breakdowns = [f"{bid}_s01" for bid, *_ in BATTERIES] + [qid for qid, *_ in MULTIS]
     return {"dataset": DATASET, "id_column": "respondent_id", "source_id_column": SAV_ID,
-            "breakdowns": {"region": breakdowns, "org_type": breakdowns},
             "title": _text("Valtakunnallinen järjestökysely (synteettinen vertailuaineisto)",
                            "Nationell organisationsenkät (syntetiskt jämförelsematerial)",
                            "National survey of associations (synthetic benchmark data)"),

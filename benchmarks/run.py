@@ -184,7 +184,8 @@ def worker_read(args: dict) -> dict:
 def _national_project(folder: Path, file: str, wave_id: str):
     from survey.config import Paths, parse_project
 
-    data = {"languages": ["fi"], "waves": [{"id": wave_id, "label": wave_id, "synthetic": True,
+    data = {"languages": ["fi"], "datasets": {DATASET: {"kind": "survey"}},
+            "waves": [{"id": wave_id, "label": wave_id, "synthetic": True,
                                             "datasets": {DATASET: {"file": file}}}]}
     return parse_project(data, Paths(folder))
 

@@ -18,6 +18,7 @@ def copy_project(target: Path) -> Path:
     """survey.yml, the demo raw data, and the report sources, copied to ``target``."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "survey.yml", target / "survey.yml")
+    shutil.copytree(REPO / "instruments", target / "instruments")
     shutil.copy2(REPO / "_quarto.yml", target / "_quarto.yml")
     for wave in WAVES:
         shutil.copytree(REPO / "data" / "raw" / wave, target / "data" / "raw" / wave)

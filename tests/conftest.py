@@ -12,9 +12,10 @@ REALWORLD = REPO.parent / "shared" / "realworld"
 
 
 def copy_project(target: Path, waves: tuple[str, ...] = ("2024-demo", "2026-demo")) -> Path:
-    """Copy survey.yml and the demo waves' raw files into ``target`` (a fresh project root)."""
+    """Copy survey.yml, the instruments and the demo waves' raw files into ``target`` (a fresh project root)."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "survey.yml", target / "survey.yml")
+    shutil.copytree(REPO / "instruments", target / "instruments", dirs_exist_ok=True)
     for wave in waves:
         source = REPO / "data" / "raw" / wave
         if source.is_dir():
@@ -34,6 +35,8 @@ NETWORK_ONLY = """
 organisation: {name: Testikunta}
 languages: [fi, sv]
 disclosure: {min_group_size: 5}
+datasets:
+  network: {kind: survey}
 waves:
   - id: 2024-demo
     label: Demoaineisto 2024

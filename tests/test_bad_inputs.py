@@ -216,8 +216,8 @@ CASES = [
     Case("very-wide-file", damage=_edit_network(_wide(5_100)), mentions=("columns",)),
     Case("header-only", damage=_edit_network(_keep_rows(2))),
     # the file is read, but does not fit the instrument
-    Case("extra-column", damage=_edit_network(_add_column("Puhelinnumero", "1")), exit_code=EXIT_INVALID,
-         mentions=("Puhelinnumero",)),
+    Case("extra-column", damage=_edit_network(_add_column("Jäsenmäärä", "1")), exit_code=EXIT_INVALID,
+         mentions=("Jäsenmäärä",)),
     Case("missing-question-columns", damage=_edit_network(_delete_columns(14, 11)), exit_code=EXIT_INVALID,
          mentions=("Järjestöt voivat hakea",)),
     Case("duplicated-id", damage=_edit_network(_set_cell("A5", "R100")), exit_code=EXIT_INVALID,
@@ -313,6 +313,7 @@ def pristine(tmp_path_factory):
     shutil.copy2(DEMO / NETWORK, raw / NETWORK)
     config_text = yaml.safe_dump(BASE_CONFIG, allow_unicode=True, sort_keys=False)
     (root / "survey.yml").write_text(config_text, encoding="utf-8")
+    shutil.copytree(REPO / "instruments", root / "instruments")
     saved = root.parent / (root.name + "-raw")
     shutil.copytree(raw, saved)
     mp = pytest.MonkeyPatch()

@@ -57,7 +57,8 @@ def bar_widths(ax):
 def test_bars_sorted_with_labels_values_title_and_footer(lang):
     fig = charts.draw(make_multi(), lang=lang, wave_label="Demo 2024", synthetic=True, source="Q3")
     ax = fig.axes[0]
-    assert fig.get_suptitle() == TITLES[lang]
+    assert fig.get_suptitle() == ""  # the caption or slide title carries the question, not the picture
+    assert fig.survey["title"] == TITLES[lang]
     expected_order = ["grants", "events", "premises", "budget"]
     assert fig.survey["codes"] == expected_order
     assert [t.replace("\n", " ") for t in tick_labels(ax)] == [OPTION_LABELS[lang][c] for c in expected_order]
@@ -536,7 +537,8 @@ def test_every_demo_result_charts_with_title_labels_alt_text_and_table(demo_resu
             if not charts.has_chart(result):
                 assert fig is None and alt == ""
                 continue
-            assert fig.get_suptitle().replace("\n", " ") == labels.pick(result.title, lang), result.id
+            assert fig.get_suptitle() == "" and fig.survey["title"] == labels.pick(result.title, lang), result.id
+            assert fig.get_figheight() <= charts.MAX_REPORT_HEIGHT + 1e-9, result.id
             assert labels.text("synthetic", lang) in fig.get_supxlabel(), result.id
             assert fig.survey["id"] == result.id
             plot_axes = [ax for ax in fig.axes if ax.axison]
@@ -544,7 +546,9 @@ def test_every_demo_result_charts_with_title_labels_alt_text_and_table(demo_resu
                 assert any(t.get_text() for ax in plot_axes for t in ax.texts), result.id
             else:
                 assert any(t.get_text() for ax in plot_axes for t in ax.get_yticklabels()), result.id
-            assert alt.startswith(labels.text("alt_" + ALT_KEY[result.kind], lang).split(":")[0]), result.id
+            key = "breakdown_heatmap" if charts.breakdown_is_heatmap(result, "report", lang) else ALT_KEY[result.kind]
+            assert alt.startswith(labels.text("alt_" + key, lang).split(":")[0]), result.id
+            assert fig.survey["alt"] == charts.alt_text(result, lang, synthetic=wave.synthetic), result.id
             assert labels.pick(result.title, lang).rstrip(".?!: ") in alt, result.id
             assert labels.text("alt_synthetic", lang) in alt
             assert (len(table) > 0 or result.table.empty) and not table.columns.empty, result.id
@@ -554,3 +558,64 @@ def test_every_demo_result_charts_with_title_labels_alt_text_and_table(demo_resu
 ALT_KEY = {"multi": "bars", "single": "bars", "likert": "likert", "likert_summary": "summary", "numeric": "numeric",
            "breakdown": "breakdown", "breakdown_numeric": "breakdown", "wave": "waves", "triangulation": "triangulation",
            "interview_codes": "codes", "interview_codes_by": "heatmap", "interview_cooccurrence": "cooccurrence"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ["report", "slide"])
+def test_every_demo_chart_keeps_its_labels_inside_and_apart(demo_results, size):
+    """Swedish labels are the longest: none leaves the figure or lies on another one."""
+    wave, results = demo_results["2026-demo"]
+    for result in results:
+        if charts.has_chart(result):
+            fig = charts.draw(result, "sv", size=size, wave_label=wave.label, synthetic=True,
+                              source="Enkät till organisationer, föreningar och klubbar")
+            assert charts.text_problems(fig) == [], result.id
+
+
+def test_text_problems_finds_labels_outside_and_on_top_of_each_other():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_subplot()
+    ax.text(0.1, 0.5, "first label", transform=ax.transAxes)
+    ax.text(0.12, 0.5, "second label", transform=ax.transAxes)
+    fig.text(0.95, 0.5, "far too long to fit in the figure")
+    problems = charts.text_problems(fig)
+    assert "overlap: 'first label' and 'second label'" in problems
+    assert "outside the figure: 'far too long to fit in the figure'" in problems
+    fig = Figure(figsize=(4, 3), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_xticks([0, 0.5, 1], ["rotated label one", "rotated label two", "three"], rotation=30)
+    assert charts.text_problems(fig) == []  # parallel rotated labels: their own rectangles do not meet
+
+
+def test_long_charts_are_condensed_to_the_a4_text_block():
+    codes = [f"c{i}" for i in range(40)]
+    table = pd.DataFrame({"code": codes, "count": range(40, 0, -1), "pct": [i / 40 for i in range(40, 0, -1)],
+                          "ci_low": [max(0, i / 40 - 0.1) for i in range(40, 0, -1)],
+                          "ci_high": [min(1, i / 40 + 0.1) for i in range(40, 0, -1)], "suppressed": False})
+    result = Result(id="x", kind="multi", dataset="network", question="q", title={"fi": "Pitkä kysymys"},
+                    table=table, n={"respondents": 40, "answering": 40, "selections": 820},
+                    labels={"fi": {c: f"Vaihtoehto numero {i} jolla on pitkähkö nimi" for i, c in enumerate(codes)}})
+    fig = charts.draw(result, "fi", size="report", wave_label="Demo", synthetic=True, source="Kysely")
+    assert fig.get_figheight() * 2.54 <= 24.0
+    assert charts.text_problems(fig) == []
+
+
+def test_dense_breakdown_is_a_heatmap_in_the_report_only_when_too_tall_and_alt_text_says_which():
+    groups = [f"g{j}" for j in range(7)]
+    items = [f"i{k}" for k in range(8)]
+    rows = [{"item": i, "group": g, "code": "agree", "count": 5, "n_group": 10, "pct": 0.5, "ci_low": 0.2,
+             "ci_high": 0.8, "suppressed": False} for i in items for g in groups]
+    result = Result(id="b", kind="breakdown", dataset="associations", question="views", title={"fi": "Näkemykset"},
+                    table=pd.DataFrame(rows), n={"respondents": 70},
+                    labels={"fi": {**{i: f"Väittämä {i}" for i in items}},
+                            "groups": {"fi": {g: f"Ryhmä {g}" for g in groups}}})
+    assert charts.breakdown_is_heatmap(result, "report") and charts.breakdown_is_heatmap(result, "slide")
+    report = charts.draw(result, "fi", size="report")
+    assert report.survey.get("layout") == "heatmap" and report.get_figheight() <= charts.MAX_REPORT_HEIGHT
+    assert report.survey["alt"].startswith("Lämpökartta ryhmittäin")
+    small = Result(**{**result.__dict__, "table": pd.DataFrame([r for r in rows if r["group"] in ("g0", "g1")
+                                                                and r["item"] in ("i0", "i1")])})
+    assert not charts.breakdown_is_heatmap(small, "report")
+    assert charts.alt_text(small, "fi", size="report").startswith("Pistekuvio ryhmittäin")

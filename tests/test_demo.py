@@ -8,6 +8,7 @@ record. Statistics use scipy as the independent reference.
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -28,9 +29,12 @@ RAW = REPO / "data" / "raw"
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> dict:
-    """Two fresh generations of both waves, and the truth of each wave."""
+    """Two fresh generations of both waves, and the truth of each wave (each read the project's instruments)."""
     first = tmp_path_factory.mktemp("demo1")
     second = tmp_path_factory.mktemp("demo2")
+    for root in (first, second):
+        shutil.copy2(REPO / "survey.yml", root / "survey.yml")
+        shutil.copytree(REPO / "instruments", root / "instruments")
     truths = {}
     for wave in WAVES:
         _, truths[wave] = generate_wave(first, wave)
@@ -83,8 +87,9 @@ def test_generator_writes_only_under_data_raw_of_each_wave(generated):
     root = generated["second"]
     for path in generated["paths"]:
         assert path.resolve().parent in {(root / "data" / "raw" / w).resolve() for w in WAVES}
-    assert {p.relative_to(root).parts[:3] for p in root.rglob("*") if p.is_file()} == {
-        ("data", "raw", w) for w in WAVES}
+    project_files = {"survey.yml", "instruments"}
+    assert {p.relative_to(root).parts[:3] for p in root.rglob("*") if p.is_file()
+            and p.relative_to(root).parts[0] not in project_files} == {("data", "raw", w) for w in WAVES}
 
 
 def test_committed_files_equal_a_fresh_generation(generated):
@@ -316,8 +321,8 @@ def check_wave_mapping(wave, entry):
     for qid, raw in {**changes["renamed"], **changes["reworded"]}.items():
         assert raw in headers26 and raw not in headers24
         assert _text("associations", qid) in headers24 and _text("associations", qid) not in headers26
-        assert spec["columns"][raw] == qid
-    assert spec["reworded"] == list(changes["reworded"]) and spec["dropped"] == changes["dropped"]
+        assert spec.columns[raw] == qid
+    assert list(spec.reworded) == list(changes["reworded"]) and spec.dropped == changes["dropped"]
     for qid in changes["dropped"]:
         assert _text("associations", qid) in headers24 and _text("associations", qid) not in headers26
     added = _label("associations", "grants_received", "premises_grant")
@@ -326,7 +331,7 @@ def check_wave_mapping(wave, entry):
     staff = load_project(REPO).wave("2026-demo").datasets["staff"].mapping
     _, meta = pyreadstat.read_sav(str(RAW / "2026-demo" / "staff.sav"), metadataonly=True)
     assert "TOIMIALA" in meta.column_names and "K1" not in meta.column_names and "K7" not in meta.column_names
-    assert staff == {"columns": {"TOIMIALA": "division"}, "dropped": ["years"]}
+    assert (staff.columns, staff.dropped) == ({"TOIMIALA": "division"}, ["years"])
     assert entry["staff"] == {"renamed": {"division": "TOIMIALA"}, "dropped": ["years"]}
 
 

@@ -66,25 +66,43 @@ def make_breakdown():
 
 
 def header_row(ws):
-    """The row of column headers: the last frozen row."""
-    return int(ws.freeze_panes[1:]) - 1
+    """The header row of the sheet's one Excel table."""
+    (table,) = ws.tables.values()
+    return int("".join(ch for ch in table.ref.split(":")[0] if ch.isdigit()))
+
+
+def table_sheet(wb, title):
+    return next(ws for ws in wb.worksheets if ws["A1"].value == title)
 
 
 @pytest.mark.parametrize("lang, marker, pct_head", [("fi", "Synteettinen demoaineisto", "Osuus vastaajista"),
                                                     ("sv", "Syntetiska demodata", "Andel av de svarande"),
                                                     ("en", "Synthetic demo data", "Share of respondents")])
 def test_tables_xlsx_numbers_formats_and_layout(tmp_path, lang, marker, pct_head):
+    from _guidance import guidance_problems
+
     path = ex.write_tables_xlsx([make_multi(), make_breakdown()], tmp_path / "tables.xlsx", lang=lang,
-                                synthetic=True, wave_label="Demo 2024")
+                                synthetic=True, wave_label="Demo 2024", organisation="Demokaupunki",
+                                contact="tilastot@example.invalid", population={"network": 20, "staff": 26})
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[1:] == ["network-partnership-forms", "staff-q-by-division"]
-    contents = wb.worksheets[0]
-    assert contents.cell(1, 1).value == marker
+    assert guidance_problems(wb, marker=marker, ids={"network-partnership-forms", "staff-q-by-division", "network",
+                                                     "staff", "a", "b", "yes", "no", "q"}) == []
+    prefix = {"fi": "Taulukko", "sv": "Tabell", "en": "Table"}[lang]
+    assert wb.sheetnames[4:] == [f"{prefix}_1", f"{prefix}_2"]
+    cover = wb.worksheets[0]
+    cover_text = [c.value for c in cover["A"] if c.value]
+    assert cover_text[1] == marker
+    assert any("tilastot@example.invalid" in t for t in cover_text) and "Demokaupunki" in cover_text
+    assert any(t.startswith("[c] = ") for t in cover_text) and any(t.startswith("[x] = ") for t in cover_text)
+    contents = wb.worksheets[1]
     links = [c for c in contents["A"] if c.hyperlink is not None]
-    assert [c.hyperlink.location or c.hyperlink.target for c in links] == [
-        "'network-partnership-forms'!A1", "'staff-q-by-division'!A1"]
-    ws = wb["network-partnership-forms"]
-    assert ws.cell(1, 1).value == marker
+    assert [c.hyperlink.location for c in links] == [f"'{n}'!A1" for n in wb.sheetnames[2:]]
+    rates = wb.worksheets[3]
+    head = header_row(rates)
+    assert [rates.cell(head + 1, j).value for j in range(2, 5)] == [20, 16, 0.8]
+    assert rates.cell(head + 1, 4).number_format == "0.0%"
+    ws = wb[f"{prefix}_1"]
+    assert ws["A1"].value == "Kysymys" and ws["A2"].value == marker
     head = header_row(ws)
     assert ws.cell(head, 1).value == {"fi": "Vaihtoehto", "sv": "Alternativ", "en": "Option"}[lang]
     assert ws.cell(head, 3).value == pct_head
@@ -92,33 +110,36 @@ def test_tables_xlsx_numbers_formats_and_layout(tmp_path, lang, marker, pct_head
     assert first[1].value == 12 and first[1].number_format == "0"
     assert first[2].value == 0.75 and first[2].number_format == "0.0%"
     assert first[3].value == 0.5 and first[3].number_format == "0.0%"
-    assert isinstance(first[2].value, float)
-    notes = [ws.cell(r, 1).value for r in range(head + 3, ws.max_row + 1) if ws.cell(r, 1).value]
-    assert notes[0] == {"fi": "Vastaajien määrä: 16, valittujen vastausten lukumäärä: 16",
-                        "sv": "Antal svarande: 16, antal valda svar: 16",
-                        "en": "Respondents: 16, selected answers: 16"}[lang]
+    lines = [ws.cell(r, 1).value for r in range(2, head)]
+    assert {"fi": "Vastaajien määrä: 16, valittujen vastausten lukumäärä: 16",
+            "sv": "Antal svarande: 16, antal valda svar: 16",
+            "en": "Respondents: 16, selected answers: 16"}[lang] in lines
     assert ws.column_dimensions["A"].width >= len("Ensimmäinen")
 
 
-def test_suppressed_cells_are_marked_not_zero(tmp_path):
+def test_breakdowns_are_crosstabs_with_groups_as_columns_and_suppressed_cells_marked(tmp_path):
     wb = openpyxl.load_workbook(ex.write_tables_xlsx([make_breakdown()], tmp_path / "t.xlsx", lang="en"))
-    ws = wb["staff-q-by-division"]
+    ws = table_sheet(wb, "Question by group")
     head = header_row(ws)
-    rows = [[ws.cell(r, j).value for j in range(1, 8)] for r in range(head + 1, head + 5)]
-    assert ws.cell(head, 1).value == "Statement" and ws.cell(head, 2).value == "Group"
-    assert rows[0][:5] == ["Question", "Group A", "Yes", 6, 10]
-    assert rows[2][0:3] == ["Question", "Group B", "Yes"]
-    assert rows[2][3] == "suppressed" and rows[2][5] == "suppressed"
-    assert 0 not in rows[2]
-    notes = [ws.cell(r, 1).value for r in range(head + 6, ws.max_row + 1)]
-    assert "Groups of fewer than 5 respondents, and groups they could be worked out from, are not shown, for privacy." in notes
+    headers = [ws.cell(head, j).value for j in range(1, ws.max_column + 1)]
+    assert headers == ["Option", "Group A: Count", "Group B: Count", "Group A: n (group)", "Group B: n (group)",
+                       "Group A: Share of respondents", "Group B: Share of respondents",
+                       "Group A: 95% CI, lower", "Group B: 95% CI, lower", "Group A: 95% CI, upper",
+                       "Group B: 95% CI, upper"]
+    rows = [[ws.cell(r, j).value for j in range(1, len(headers) + 1)] for r in (head + 1, head + 2)]
+    assert rows[0] == ["Yes", 6, "[c]", 10, "[c]", 0.6, "[c]", 0.31, "[c]", 0.83, "[c]"]
+    assert rows[1][0] == "No" and 0 not in rows[1][1:]
+    notes = wb["Notes"]
+    texts = [notes.cell(r, 2).value for r in range(header_row(notes) + 1, notes.max_row + 1)]
+    assert "Groups of fewer than 5 respondents, and groups they could be worked out from, are not shown, for privacy." in texts
+    assert "Notes: [note 1], [note 2]" in [ws.cell(r, 1).value for r in range(1, head)]
 
 
 def test_formula_like_text_stays_text(tmp_path):
     result = make_multi()
     result.labels["fi"]["a"] = "=HYPERLINK(\"http://x\")"
     wb = openpyxl.load_workbook(ex.write_tables_xlsx([result], tmp_path / "t.xlsx", lang="fi"))
-    ws = wb["network-partnership-forms"]
+    ws = table_sheet(wb, "Kysymys")
     cell = ws.cell(header_row(ws) + 1, 1)
     assert cell.data_type == "s"
     assert str(cell.value).startswith("=HYPERLINK")
@@ -135,22 +156,49 @@ def test_workbooks_are_byte_identical_on_rerun(tmp_path):
 
 
 def test_codebook_lists_variables_texts_options_and_counts(tmp_path):
+    from _guidance import guidance_problems
+
     frame = pd.DataFrame({"partnership_forms__answered": [True, True, False],
                           "partnership_forms__grants": pd.array([True, False, pd.NA], dtype="boolean")})
     wb = openpyxl.load_workbook(ex.write_codebook({"network": frame}, tmp_path / "cb.xlsx", lang="en",
-                                                  synthetic=True))
-    ws = wb.active
-    assert ws.cell(1, 1).value == "Synthetic demo data"
-    head = next(r for r in range(1, 8) if ws.cell(r, 1).value == "Dataset")
+                                                  synthetic=True, contact="x@example.invalid"))
+    assert guidance_problems(wb, marker="Synthetic demo data") == []
+    ws = wb["Codebook"]
+    head = header_row(ws)
     assert [ws.cell(head, j).value for j in range(1, 8)] == ["Dataset", "Variable", "Question text", "Type",
                                                              "Options and labels", "Valid", "Missing"]
     row = [ws.cell(head + 1, j).value for j in range(1, 8)]
-    assert row[0] == "network" and row[3] == "multi"
+    assert row[0] == "Survey of the municipal NGO contact-person network" or row[0] != "network"
+    assert row[3] == "Multiple choice"
     assert row[1].startswith("partnership_forms__grants")
     assert row[2] == "Which forms of partnership with associations has your municipality used?"
     assert "grants = Grants to associations" in row[4]
     assert row[5:] == [2, 1]
-    assert ws.freeze_panes == f"A{head + 1}"
+
+
+def test_quotes_workbook_lists_every_candidate_with_its_clearance(tmp_path):
+    from _guidance import guidance_problems
+
+    table = pd.DataFrame({"quote_id": ["H01-a-1", "H02-a-1"], "code": ["a", "a"], "parent": ["t", "t"],
+                          "interview": ["H01", "H02"], "number": ["1", "2"], "division": [None, "x"],
+                          "attribution_fi": ["Haastateltava 1", "Haastateltava 2, X"],
+                          "attribution_sv": ["Intervjuperson 1", "Intervjuperson 2, X"],
+                          "attribution_en": ["Interviewee 1", "Interviewee 2, X"],
+                          "text": ["=cmd| sitaatti yksi", "Sitaatti kaksi"], "chars": [18, 14],
+                          "cleared": [False, True]})
+    quotes = Result(id="interviews-quotes", kind="interview_quotes", dataset="interviews", question="quotes",
+                    title={"fi": "Sitaatit"}, table=table, n={"interviews": 2},
+                    labels={"fi": {"a": "Avustukset", "t": "Teema"}, "sv": {"a": "Bidrag", "t": "Tema"}})
+    path = ex.write_quotes_xlsx([quotes], tmp_path / "quotes.xlsx", lang="sv", synthetic=True)
+    wb = openpyxl.load_workbook(path)
+    assert guidance_problems(wb, marker="Syntetiska demodata") == []
+    ws = wb["Citat"]
+    head = header_row(ws)
+    rows = [[ws.cell(r, j).value for j in range(1, 9)] for r in (head + 1, head + 2)]
+    assert rows[0] == ["H01-a-1", "Bidrag", "Tema", "H01", "Intervjuperson 1", "=cmd| sitaatti yksi", 18, "Nej"]
+    assert rows[1][-1] == "Ja"
+    assert ws.cell(head + 1, 6).data_type == "s"
+    assert ex.write_quotes_xlsx([make_multi()], tmp_path / "none.xlsx") is None
 
 
 def test_alt_sidecar_files(tmp_path):
@@ -198,35 +246,33 @@ def test_all_2024_demo_charts_render_to_png_and_svg(tmp_path, demo_2024):
 
 @_pytest.mark.slow
 @_pytest.mark.parametrize("lang", ["fi", "sv", "en"])
-def test_demo_workbooks_every_table_with_number_formats(tmp_path, demo_2024, lang):
+def test_demo_workbooks_follow_the_guidance_in_every_language(tmp_path, demo_2024, lang):
+    from _guidance import guidance_problems
+
     wave, ingested, results = demo_2024
-    path = ex.write_tables_xlsx(results, tmp_path / "tables.xlsx", lang=lang, synthetic=True, wave_label=wave.label)
+    path = ex.write_tables_xlsx(results, tmp_path / "tables.xlsx", lang=lang, synthetic=True, wave_label=wave.label,
+                                population=wave.population)
     again = ex.write_tables_xlsx(results, tmp_path / "tables2.xlsx", lang=lang, synthetic=True,
-                                 wave_label=wave.label)
+                                 wave_label=wave.label, population=wave.population)
     assert path.read_bytes() == again.read_bytes()
     wb = openpyxl.load_workbook(path)
     tables = [r for r in results if r.kind not in ex.NOT_TABLES]
-    assert len(wb.sheetnames) == 1 + len(tables)
+    assert len(wb.sheetnames) == 4 + len(tables)  # cover, contents, notes, response rates
     marker = {"fi": "Synteettinen demoaineisto", "sv": "Syntetiska demodata", "en": "Synthetic demo data"}[lang]
-    for result, ws in zip(tables, wb.worksheets[1:]):
-        assert ws.cell(1, 1).value == marker
+    ids = {r.id for r in results} | {r.dataset for r in results} | {q for r in results
+                                                                    for q in str(r.question).split(",")}
+    assert guidance_problems(wb, marker=marker, ids=ids) == []
+    for result, ws in zip(tables, wb.worksheets[4:]):
+        headers, rows, formats = ex.table_rows(result, lang)
         head = header_row(ws)
-        columns = [c for c in result.table.columns if ex.column_format(result, c) is not None
-                   and charts.column_kind(result, c) != "hidden"]
-        shown = ex.table_columns(result)
-        for column in columns:
-            j = shown.index(column) + 1
-            cells = [ws.cell(head + 1 + i, j) for i in range(len(result.table))]
+        for j, number_format in enumerate(formats, 1):
+            cells = [ws.cell(head + 1 + i, j) for i in range(len(rows))]
             numbers = [c for c in cells if isinstance(c.value, (int, float))]
-            assert all(c.number_format == ex.column_format(result, column) for c in numbers), (result.id, column)
-        if "pct" in result.table.columns and len(result.table):
-            j = shown.index("pct") + 1
-            first = ws.cell(head + 1, j)
-            assert isinstance(first.value, (int, float)) or first.value in ("ei esitetä", "visas inte", "suppressed", None)
+            assert all(c.number_format == number_format for c in numbers if number_format), (result.id, j)
     codebook = ex.write_codebook(ingested, tmp_path / "codebook.xlsx", lang=lang, synthetic=True)
-    cb = openpyxl.load_workbook(codebook).active
-    assert cb.cell(1, 1).value == marker
-    assert cb.max_row > 10
+    cb = openpyxl.load_workbook(codebook)
+    assert guidance_problems(cb, marker=marker) == []
+    assert cb.worksheets[2].max_row > 10
 
 
 def test_alt_text_travels_inside_png_and_svg(tmp_path):
@@ -291,3 +337,13 @@ def test_logo_is_drawn_from_a_loaded_image_and_theme_colour_used(tmp_path):
     assert style.load_logo(path).shape == (10, 30, 4)
     with _pytest.raises(Exception, match="PNG"):
         style.load_logo(tmp_path / "missing.svg")
+
+
+def test_svg_labels_are_real_text_and_reruns_are_identical(tmp_path):
+    import re
+
+    fig = charts.draw(make_multi(), "fi", size="slide", synthetic=True)
+    svg = export.figure_bytes(fig, "svg").decode("utf-8")
+    assert re.search(r"<text [^>]*>Ensimmäinen</text>", svg)
+    assert 'id="DejaVuSans-' not in svg  # no glyph outlines: the words can be selected and edited
+    assert export.figure_bytes(charts.draw(make_multi(), "fi", size="slide", synthetic=True), "svg").decode() == svg

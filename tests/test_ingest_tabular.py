@@ -228,8 +228,10 @@ def test_qualtrics_three_header_rows(tmp_path):
     grants = ds.meta.question("q1")
     assert grants.type == "multi" and [o.label for o in grants.options] == ["1", "3", "2"]
     assert ds.meta.question("q3_text").type == "text"
-    assert ds.meta.question("q4_1").type == "single"
+    # Q4_1, Q4_2: the items of one matrix question (whole-number codes 2..5): a Likert battery
+    assert ds.meta.question("q4_1").type == "likert"
     assert ds.meta.question("q4_1").text == "Agree - Grants are fair"
+    assert "battery of 2 columns Q4_1..Q4_2" in ds.meta.extra["evidence"]["q4_1"]
 
 
 def test_nettskjema_tab_separated(tmp_path):

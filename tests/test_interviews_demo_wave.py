@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 
 import pytest
 
@@ -19,6 +20,7 @@ def demo_wave(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("project")
     (root / "survey.yml").write_bytes((project_root() / "survey.yml").read_bytes())
+    shutil.copytree(project_root() / "instruments", root / "instruments")
     _, truth = generate_wave(root, "2024-demo")
     project = load_project(root)
     # the demo's planted name must be listed for redaction (survey.yml redaction.names)

@@ -143,6 +143,7 @@ def project(tmp_path_factory):
     raw = root / "data" / "raw" / WAVE
     raw.mkdir(parents=True)
     (root / "survey.yml").write_text(CONFIG, encoding="utf-8")
+    shutil.copytree(REPO / "instruments", root / "instruments")
     inputs = {"old": REPO / "data" / "raw" / "2024-demo" / NETWORK,
               "new": REPO / "data" / "raw" / "2026-demo" / NETWORK}
     return root, raw, inputs

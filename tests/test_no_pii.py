@@ -151,7 +151,7 @@ def test_raw_files_unchanged_by_runs(demo_run):
 def test_formula_injection_answer_is_text_in_xlsx(demo_run):
     root, _ = demo_run
     cells = []
-    for path in (root / "reports" / "_output").rglob("*.xlsx"):
+    for path in [*(root / "reports" / "_output").rglob("*.xlsx"), *(root / "data" / "processed").rglob("*.xlsx")]:
         with zipfile.ZipFile(path) as archive:
             for name in archive.namelist():
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):

@@ -172,6 +172,7 @@ def test_render_with_a_fake_quarto_repairs_outputs(tmp_path, monkeypatch):
     root = tmp_path / "project"
     shutil.copytree(REPO / "reports", root / "reports", ignore=shutil.ignore_patterns("_output"))
     shutil.copy2(REPO / "survey.yml", root / "survey.yml")
+    shutil.copytree(REPO / "instruments", root / "instruments")
     paths = Paths(root)
     figures = paths.figures("2024-demo")
     figures.mkdir(parents=True)

@@ -85,6 +85,6 @@ def test_make_theme_keeps_an_accessible_organisation_colour_and_rejects_a_pale_o
 def test_rc_params_use_dejavu_and_fixed_svg_settings():
     rc = style.rc_params("slide")
     assert rc["font.sans-serif"] == ["DejaVu Sans"]
-    assert rc["svg.fonttype"] == "path" and rc["svg.hashsalt"] == "survey"
+    assert rc["svg.fonttype"] == "none" and rc["svg.hashsalt"] == "survey"
     assert style.SIZES["slide"].width / style.SIZES["slide"].height == pytest.approx(16 / 9, abs=1e-3)
     assert style.SIZES["report"].dpi >= 200

@@ -1,9 +1,13 @@
 """Charts: one :class:`~survey.model.Result` in, one matplotlib Figure out (no I/O).
 
 :func:`draw` dispatches on ``result.kind``; each kind has its own function. Every
-chart has a title (the question), labelled values (colour is never the only carrier),
-suppressed values shown as suppressed (never as zero), and a footer with n, the
-source question, the wave and the synthetic-data marker. :func:`alt_text` and
+chart has labelled values (colour is never the only carrier), suppressed values shown
+as suppressed (never as zero), and a footer with n, the source question, the wave and
+the synthetic-data marker. The question is NOT drawn inside the picture: the report's
+caption and the slide's title carry it (``fig.survey["title"]``), so it never appears
+twice. A report chart is never taller than the A4 text block (:data:`MAX_REPORT_HEIGHT`):
+long charts are condensed (smaller rows, or a heatmap for dense breakdowns).
+:func:`text_problems` checks a drawn Figure for labels outside it or on top of each other. :func:`alt_text` and
 :func:`data_table` describe the same result in words and as a table, so a reader
 who cannot see the chart gets the same information.
 
@@ -66,13 +70,21 @@ def _percent_axis(ax, lang: str, axis: str = "x", limit: float = 100.0) -> None:
     target.set_major_formatter(formatter)
 
 
+MAX_REPORT_HEIGHT = 9.4  # inches (23.9 cm): the A4 text block is about 24 cm high
+
+
+def _natural_height(s: style.Size, rows: int, extra_lines: int = 0) -> float:
+    """The height a growing chart would take with ``rows`` at the size's full row height."""
+    line = s.font / 72 * 1.5
+    return max(2.4, rows * s.row + 1.0 + extra_lines * line)
+
+
 def _new_figure(size: str, rows: int, extra_lines: int = 0) -> tuple[Figure, style.Size]:
     if size not in style.SIZES:
         raise SurveyError(f"unknown chart size '{size}' (use report or slide)")
     s = style.SIZES[size]
     if s.height is None:
-        line = s.font / 72 * 1.5
-        height = max(2.4, rows * s.row + 1.3 + extra_lines * line)
+        height = min(_natural_height(s, rows, extra_lines), MAX_REPORT_HEIGHT)
     else:
         height = s.height
     fig = Figure(figsize=(s.width, height), dpi=100, layout="constrained")
@@ -91,22 +103,17 @@ def footer_text(result, lang: str, s: style.Size, *, wave_label: str, synthetic:
     return "\n".join(wrap(line, width) for line in lines)
 
 
-def title_text(result, lang: str, s: style.Size) -> str:
-    return wrap(title_of(result, lang), s.title_wrap)
-
-
 def _decorate(fig: Figure, result, lang: str, s: style.Size, *, wave_label: str, synthetic: bool,
               source: str, intervals: bool = False) -> None:
-    """Title (the question) at the top left, footer lines at the bottom left."""
-    fig.suptitle(title_text(result, lang, s), x=0.01, ha="left", fontsize=s.title, fontweight="bold")
+    """Footer lines at the bottom left (the title is the caption's or the slide's, not the picture's)."""
     fig.supxlabel(footer_text(result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source,
                               intervals=intervals),
                   x=0.01, ha="left", fontsize=s.small, color=style.MUTED_TEXT)
 
 
-def _row_font(s: style.Size, fig_height: float, rows: int, label_lines: int, title: str, footer: str) -> float:
+def _row_font(s: style.Size, fig_height: float, rows: int, label_lines: int, footer: str) -> float:
     """The type size at which ``rows`` category labels of ``label_lines`` lines fit the plot height."""
-    used = (title.count("\n") + 1) * s.title * 1.3 / 72 + (footer.count("\n") + 1) * s.small * 1.3 / 72
+    used = (footer.count("\n") + 1) * s.small * 1.3 / 72
     used += s.font * 3.6 / 72 + 0.35  # tick labels, axis title, paddings
     per_row = max(fig_height - used, 1.0) / max(rows, 1) * 72  # points per row
     fit = per_row / (max(label_lines, 1) * 1.17 + 0.2)
@@ -219,7 +226,7 @@ def _hbars(fig, ax, s, font, names, values, lows, highs, states, texts, colors, 
 
 def _font_for(fig, s, result, lang, names, *, wave_label, synthetic, source, intervals, rows=None) -> float:
     return _row_font(s, fig.get_figheight(), rows if rows is not None else len(names),
-                     max((n.count("\n") + 1 for n in names), default=1), title_text(result, lang, s),
+                     max((n.count("\n") + 1 for n in names), default=1),
                      footer_text(result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source,
                                  intervals=intervals))
 
@@ -329,6 +336,7 @@ def draw_likert(result, lang: str = "fi", size: str = "report", wave_label: str 
                      intervals=False, rows=len(items) + 2)
     min_label = 0.12 if s.name == "report" else 0.11
     segments = []
+    inside = []  # (segment label, segment width in data units)
     reach = 0.5
     for i, it in enumerate(items):
         if it["suppressed"]:
@@ -358,8 +366,10 @@ def draw_likert(result, lang: str = "fi", size: str = "report", wave_label: str 
             ax.barh(i, share * 100, left=start * 100, height=0.66, color=colors[code],
                     edgecolor=style.BACKGROUND, linewidth=0.6, zorder=2)
             if share >= min_label:
-                ax.text((start + share / 2) * 100, i, fmt.format_percent(share, lang, digits=0), ha="center",
-                        va="center", fontsize=font * 0.9, color=style.text_color_on(colors[code]), zorder=3)
+                label = ax.text((start + share / 2) * 100, i, fmt.format_percent(share, lang, digits=0),
+                                ha="center", va="center", fontsize=font * 0.9,
+                                color=style.text_color_on(colors[code]), zorder=3)
+                inside.append((label, share * 100))
         ax.text(left * 100 - 1.5, i, fmt.format_percent(it["negative"], lang, digits=0), ha="right", va="center",
                 fontsize=font * 0.9, fontweight="bold", color=style.TEXT)
         ax.text(right * 100 + 1.5, i, fmt.format_percent(it["positive"], lang, digits=0), ha="left",
@@ -400,11 +410,24 @@ def draw_likert(result, lang: str = "fi", size: str = "report", wave_label: str 
         for side in ("top", "right"):
             ax_dk.spines[side].set_visible(False)
     _decorate(fig, result, lang, s, wave_label=wave_label, synthetic=synthetic, source=source)
+    _drop_labels_that_overflow(fig, ax, inside)
     fig.survey = {"kind": result.kind, "id": result.id, "items": [it["item"] for it in items], "labels": names,
                   "scale": scale, "segments": segments, "positive": [it["positive"] for it in items],
                   "negative": [it["negative"] for it in items], "dont_know": dk_values, "lang": lang,
                   "size": size}
     return fig
+
+
+def _drop_labels_that_overflow(fig, ax, inside: list) -> None:
+    """Remove segment labels wider than their segment (the value stays in the table and alt text)."""
+    if not inside:
+        return
+    fig.draw_without_rendering()
+    renderer = fig._get_renderer()
+    per_unit = ax.bbox.width / (ax.get_xlim()[1] - ax.get_xlim()[0])
+    for label, width in inside:
+        if label.get_window_extent(renderer).width + 4 > width * per_unit:
+            label.remove()
 
 
 # -- dot plots (breakdowns, triangulation, comparisons) ----------------------------------------
@@ -521,13 +544,11 @@ def draw_breakdown(result, lang: str = "fi", size: str = "report", wave_label: s
     """Groups compared: one row per answer (or per item's '% agree'), a dot per group with its interval."""
     theme = theme or style.Theme()
     layout = breakdown_layout(result, lang)
-    if size == "slide" and len(layout["rows"]) * len(layout["groups"]) > DENSE_SLIDE:
+    if breakdown_is_heatmap(result, size, lang):
         return _breakdown_heatmap(result, layout, lang, size, wave_label, synthetic, source)
     series = _series([_group_label(result, g, lang) for g in layout["groups"]], theme)
     lines_footer = len(labels.footer_lines(result, lang, wave_label, synthetic, source, True))
-    per_row = max(1, len(series)) * (0.17 if size == "report" else 0.3) + 0.15
-    fig, s = _new_figure(size, int(math.ceil(len(layout["rows"]) * per_row / style.SIZES[size].row)),
-                         extra_lines=lines_footer + 2)
+    fig, s = _new_figure(size, _dot_rows(len(layout["rows"]), len(series), size), extra_lines=lines_footer + 2)
     lax, ax, ncols = _dots_axes(fig, s, series)
     names = [wrap(n, s.wrap) for n in layout["rows"]]
     font = _font_for(fig, s, result, lang, names, wave_label=wave_label, synthetic=synthetic, source=source,
@@ -539,6 +560,28 @@ def draw_breakdown(result, lang: str = "fi", size: str = "report", wave_label: s
                   "values": [[c[0] for c in row] for row in layout["cells"]],
                   "value_labels": [[c[4] for c in row] for row in layout["cells"]], "lang": lang, "size": size}
     return fig
+
+
+def _dot_rows(rows: int, series: int, size: str) -> int:
+    """Bar-row equivalents of a dot plot with ``series`` dots per row (for the figure height)."""
+    per_row = max(1, series) * (0.17 if size == "report" else 0.3) + 0.15
+    return int(math.ceil(rows * per_row / style.SIZES[size].row))
+
+
+def breakdown_is_heatmap(result, size: str, lang: str = "fi") -> bool:
+    """Whether a breakdown is drawn as a heatmap at ``size`` (else as a dot plot).
+
+    Slides: more than :data:`DENSE_SLIDE` dots. Report: when the dot plot would be
+    taller than the A4 text block (a heatmap of the same rows condenses it).
+    """
+    if result.kind != "breakdown":
+        return False
+    layout = breakdown_layout(result, lang)
+    rows, groups = len(layout["rows"]), len(layout["groups"])
+    if size == "slide":
+        return rows * groups > DENSE_SLIDE
+    s = style.SIZES[size]
+    return _natural_height(s, _dot_rows(rows, groups, size), 6) > MAX_REPORT_HEIGHT
 
 
 def _breakdown_heatmap(result, layout, lang, size, wave_label, synthetic, source) -> Figure:
@@ -604,9 +647,7 @@ def draw_triangulation(result, lang: str = "fi", size: str = "report", wave_labe
     for t in themes:
         cells.append([_cell(table[(table["theme"] == t) & (table["source"] == x)], lang) for x in sources])
     lines_footer = len(labels.footer_lines(result, lang, wave_label, synthetic, source, True))
-    per_row = max(1, len(series)) * (0.17 if size == "report" else 0.3) + 0.15
-    fig, s = _new_figure(size, int(math.ceil(len(themes) * per_row / style.SIZES[size].row)),
-                         extra_lines=lines_footer + 2)
+    fig, s = _new_figure(size, _dot_rows(len(themes), len(series), size), extra_lines=lines_footer + 2)
     lax, ax, ncols = _dots_axes(fig, s, series)
     names = [wrap(labels.value_label(result, "theme", t, lang), s.wrap) for t in themes]
     font = _font_for(fig, s, result, lang, names, wave_label=wave_label, synthetic=synthetic, source=source,
@@ -922,7 +963,8 @@ def draw_waves(result, lang: str = "fi", size: str = "report", wave_label: str =
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.format_number(v, lang, 0)))
         ax.set_xlabel(labels.text("col_mean", lang))
     else:
-        ax.set_xlim(-10, 100)  # room for a label left of a dot near zero
+        high = max([max(r["before"], r["now"]) for r in rows if r["state"] == "ok"] or [0.0])
+        ax.set_xlim(-10, 112 if high > 0.86 else 100)  # room for the labels left of 0 % and right of 100 %
         _percent_axis(ax, lang, "x")
         ax.set_xlabel(labels.text("axis_share_respondents", lang))
     handles = [matplotlib.lines.Line2D([], [], color=c, marker=m, linestyle="none", markersize=size_marker,
@@ -985,7 +1027,7 @@ def draw(result, lang: str = "fi", size: str = "report", wave_label: str = "", s
                        source=source, theme=theme)
         _add_logo(fig, theme)
     fig.survey["title"] = title_of(result, lang)
-    fig.survey["alt"] = alt_text(result, lang, synthetic=synthetic)
+    fig.survey["alt"] = alt_text(result, lang, synthetic=synthetic, size=size)
     return fig
 
 
@@ -1001,6 +1043,88 @@ def _add_logo(fig, theme: style.Theme | None) -> None:
     ax.imshow(image)
     ax.set_axis_off()
     ax.set_in_layout(False)
+
+
+# -- checks on a drawn figure --------------------------------------------------------------------
+
+def _drawn_texts(fig) -> list:
+    """Every visible, non-empty text artist of a laid-out figure (tick labels only within the view)."""
+    texts = [t for t in fig.texts]
+    for name in ("_suptitle", "_supxlabel", "_supylabel"):
+        if getattr(fig, name, None) is not None:
+            texts.append(getattr(fig, name))
+    texts += [t for legend in fig.legends for t in legend.get_texts()]
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        texts += list(ax.texts) + [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+        legend = ax.get_legend()
+        if legend is not None:
+            texts += list(legend.get_texts())
+        if not ax.axison:
+            continue
+        for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            low, high = min(limits), max(limits)
+            span = (high - low) * 1e-6
+            for tick in axis.get_major_ticks():
+                if low - span <= tick.get_loc() <= high + span:
+                    texts += [label for label in (tick.label1, tick.label2) if label.get_visible()]
+    unique = list({id(t): t for t in texts}.values())  # suptitle and supxlabel are in fig.texts too
+    return [t for t in unique if t.get_visible() and str(t.get_text()).strip()]
+
+
+def text_problems(fig, tolerance: float = 1.0) -> list[str]:
+    """Labels of ``fig`` that stick out of the figure or overlap another label (empty list: none).
+
+    The figure is laid out as when saved; extents are measured in display pixels with
+    ``tolerance`` pixels of slack.
+    """
+    fig.draw_without_rendering()
+    renderer = fig._get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    boxes = []
+    problems = []
+    for t in _drawn_texts(fig):
+        box = t.get_window_extent(renderer)
+        label = str(t.get_text()).replace("\n", " ")
+        if box.x0 < -tolerance or box.y0 < -tolerance or box.x1 > width + tolerance or box.y1 > height + tolerance:
+            problems.append(f"outside the figure: {label!r}")
+        boxes.append((_text_rectangle(t, box, renderer), label))
+    for i, (a, la) in enumerate(boxes):
+        for b, lb in boxes[i + 1:]:
+            if _rectangles_overlap(a, b, tolerance):
+                problems.append(f"overlap: {la!r} and {lb!r}")
+    return problems
+
+
+def _text_rectangle(t, box, renderer) -> tuple:
+    """(centre x, centre y, width, height, angle) of a text's own rectangle, rotated as drawn."""
+    angle = t.get_rotation() % 180
+    if angle == 0:
+        return ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, box.width, box.height, 0.0)
+    t.set_rotation(0)
+    flat = t.get_window_extent(renderer)
+    t.set_rotation(angle)
+    return ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, flat.width, flat.height, angle)
+
+
+def _rectangles_overlap(a: tuple, b: tuple, tolerance: float) -> bool:
+    """Separating-axis test of two text rectangles; exact when both have the same angle."""
+    if a[4] != b[4]:  # different angles: compare the upright boxes around them
+        a, b = (_upright(a), _upright(b))
+    theta = math.radians(a[4])
+    ux, uy, nx, ny = math.cos(theta), math.sin(theta), -math.sin(theta), math.cos(theta)
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    along = (a[2] + b[2]) / 2 - abs(dx * ux + dy * uy)
+    across = (a[3] + b[3]) / 2 - abs(dx * nx + dy * ny)
+    return along > tolerance and across > tolerance
+
+
+def _upright(r: tuple) -> tuple:
+    theta = math.radians(r[4])
+    w = abs(r[2] * math.cos(theta)) + abs(r[3] * math.sin(theta))
+    h = abs(r[2] * math.sin(theta)) + abs(r[3] * math.cos(theta))
+    return (r[0], r[1], w, h, 0.0)
 
 
 # -- alt text -------------------------------------------------------------------------------------
@@ -1051,19 +1175,20 @@ def _numeric_alt(result, lang: str) -> str:
                        median=f["median"], q1=f["q1"], q3=f["q3"], min=f["min"], max=f["max"])
 
 
-def _dots_alt(result, lang: str, rows, groups, cells) -> str:
+def _dots_alt(result, lang: str, rows, groups, cells, key: str = "alt_breakdown") -> str:
     parts = []
     for name, row in zip(rows, cells):
         values = ", ".join(f"{g} {c[4]}" for g, c in zip(groups, row))
         parts.append(labels.text("alt_dots_row", lang, row=name, values=values))
-    return labels.text("alt_breakdown", lang, title=_title_sentence(result, lang), groups=", ".join(groups),
+    return labels.text(key, lang, title=_title_sentence(result, lang), groups=", ".join(groups),
                        leading="; ".join(parts))
 
 
-def _breakdown_alt(result, lang: str) -> str:
+def _breakdown_alt(result, lang: str, size: str = "report") -> str:
     layout = breakdown_layout(result, lang)
     groups = [_group_label(result, g, lang) for g in layout["groups"]]
-    text = _dots_alt(result, lang, layout["rows"], groups, layout["cells"])
+    key = "alt_breakdown_heatmap" if breakdown_is_heatmap(result, size, lang) else "alt_breakdown"
+    text = _dots_alt(result, lang, layout["rows"], groups, layout["cells"], key)
     tested = labels.test_line(result, lang)
     return f"{text} {tested.rstrip('.')}." if tested else text
 
@@ -1166,9 +1291,11 @@ ALT = {"multi": _bars_alt, "single": _bars_alt, "likert": _likert_alt, "numeric"
        "interview_cooccurrence": _cooccurrence_alt, "likert_summary": _summary_alt, "wave": _waves_alt}
 
 
-def alt_text(result, lang: str = "fi", synthetic: bool = False) -> str:
+def alt_text(result, lang: str = "fi", synthetic: bool = False, size: str = "report") -> str:
     """A text alternative generated from the data: what it shows, n, the leading items and values.
 
+    ``size`` matters where the two sizes draw differently (a dense breakdown is a dot
+    plot in the report and a heatmap on a slide): the text names what that picture is.
     Empty for kinds without a chart (``interview_quotes``).
     """
     if result.kind in NO_CHART:
@@ -1177,7 +1304,7 @@ def alt_text(result, lang: str = "fi", synthetic: bool = False) -> str:
         function = ALT[result.kind]
     except KeyError:
         raise SurveyError(f"result '{result.id}' has kind '{result.kind}', which has no alt text") from None
-    text = function(result, lang)
+    text = function(result, lang, size) if result.kind == "breakdown" else function(result, lang)
     if synthetic or result.synthetic:
         text += " " + labels.text("alt_synthetic", lang)
     return text

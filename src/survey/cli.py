@@ -1,4 +1,8 @@
-"""The ``survey`` command: run, validate, inspect, render, demo.
+"""The ``survey`` command: init, draft, run, validate, inspect, render, slides, demo.
+
+Every command works on one project folder (survey.yml, instruments/, data/raw/):
+``--project DIR`` (before or after the command), else ``$SURVEY_PROJECT``, else the
+nearest folder upwards from the working directory that holds a survey.yml.
 
 Errors are one readable message and a non-zero exit code (see ``survey --help``);
 ``--debug`` shows the traceback instead.
@@ -13,9 +17,11 @@ import sys
 from pathlib import Path
 
 from survey import __version__
-from survey.errors import (EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, SurveyError,
-                           ValidationFailed)
+from survey.errors import (EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, ConfigError,
+                           SurveyError, ValidationFailed)
 
+PROJECT_HELP = ("project folder holding survey.yml (default: $SURVEY_PROJECT, else the nearest folder upwards "
+                "from here that holds a survey.yml)")
 DESCRIPTION = ("Survey pipeline for municipalities' cooperation with associations (järjestöyhteistyö): "
                "ingest raw exports, validate, analyse, export charts and tables, render the report.")
 
@@ -31,6 +37,30 @@ def _project(args):
     return load_project(root)
 
 
+def cmd_init(args) -> int:
+    from survey.scaffold import init_project
+
+    written = init_project(Path(args.dir), organisation=args.name, languages=tuple(args.lang or ["fi"]))
+    print(f"Created a new survey project in {Path(args.dir).resolve()} ({len(written)} files).")
+    print("Next: put an export in data/raw/<wave>/ and run "
+          f"`survey draft FILE --dataset ID --wave WAVE --project {args.dir}`.")
+    return EXIT_OK
+
+
+def cmd_draft(args) -> int:
+    from survey.draft import draft_instrument
+
+    project = _project(args)
+    report = draft_instrument(project, Path(args.file), args.dataset, wave=args.wave, force=args.force,
+                              kind=args.kind)
+    print(f"Wrote {report.instrument}: {report.questions} questions, {report.checks} lines marked '# CHECK:'.")
+    for note in report.notes:
+        print(f"  {note}")
+    print("Read every '# CHECK:' line, then run `survey validate`" +
+          (f" --wave {args.wave}." if args.wave else "."))
+    return EXIT_OK
+
+
 def cmd_run(args) -> int:
     from survey.pipeline import print_progress, run_wave
 
@@ -40,7 +70,7 @@ def cmd_run(args) -> int:
     handled = [p for p in report.problems if p.severity == "handled"]
     print(f"Wave {report.wave}: {report.results} results.")
     print(f"  processed data: {report.processed}")
-    print(f"  charts, tables.xlsx, codebook.xlsx: {report.output}")
+    print(f"  charts, workbooks and slides: {report.output}")
     if handled:
         print(f"  {len(handled)} data problems were handled by the cleaning rules in survey.yml "
               f"(listed in {report.processed / 'validation.json'}).")
@@ -56,6 +86,10 @@ def cmd_validate(args) -> int:
     from survey.pipeline import check_wave, print_progress, write_failed_validation
 
     project = _project(args)
+    if not project.waves and not args.wave:
+        print(f"{project.paths.config_file} is valid: {len(project.datasets)} datasets, no waves yet "
+              "(nothing to validate).")
+        return EXIT_OK
     ingested = check_wave(project, args.wave, progress=print_progress)
     errors = ingested.errors
     others = [p for p in ingested.problems if p.severity != "error"]
@@ -67,7 +101,9 @@ def cmd_validate(args) -> int:
         path = write_failed_validation(project, ingested)
         print(f"{len(errors)} problems must be fixed before `survey run` (report: {path}).")
         return EXIT_INVALID
-    counts = ", ".join(f"{name} {len(frame)}" for name, frame in ingested.frames.items())
+    counts = ", ".join([f"{name} {len(frame)}" for name, frame in ingested.frames.items()] +
+                       ([f"{ingested.interviews_dataset} {ingested.interviews['cases']['interview'].nunique()}"]
+                        if ingested.interviews_dataset and "cases" in ingested.interviews else []))
     print(f"Wave {ingested.wave.id} is valid: {counts} respondents"
           + (f"; {len(others)} problems handled by cleaning rules." if others else "."))
     return EXIT_OK
@@ -98,13 +134,47 @@ def cmd_render(args) -> int:
     return EXIT_OK
 
 
+def cmd_slides(args) -> int:
+    from survey.deck import write_slides
+
+    for path in write_slides(_project(args), args.wave, args.lang):
+        print(f"slides: {path}")
+    return EXIT_OK
+
+
 def cmd_demo(args) -> int:
-    from survey.demo import generate_demo
+    from survey.demo import demo_waves, generate_demo
 
     project = _project(args)
-    written = generate_demo(project.paths.root, waves=tuple(args.wave) if args.wave else ("2024-demo", "2026-demo"))
+    waves = tuple(args.wave) if args.wave else demo_waves(project)
+    written = generate_demo(project.paths.root, waves=waves)
     print(f"Wrote {len(written)} demo files under {project.paths.root / 'data' / 'raw'}.")
     return EXIT_OK
+
+
+def _run_in_project(args) -> int:
+    """Run the command with ``--project`` as the current project, and forget it afterwards."""
+    from survey.config import use_project
+
+    try:
+        _use_project(args)
+        return args.func(args)
+    finally:
+        use_project(None)
+
+
+def _use_project(args) -> None:
+    """``--project DIR`` becomes the process's current project (instruments are read from it)."""
+    from survey.config import CONFIG_FILE, use_project
+
+    if args.command == "init" or not getattr(args, "project", None):
+        use_project(None)
+        return
+    root = Path(args.project)
+    if not (root / CONFIG_FILE).is_file():
+        raise ConfigError(f"{root} is not a survey project: it has no {CONFIG_FILE} (create one with "
+                          f"`survey init {root}`)", file=str(root))
+    use_project(root)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,15 +182,30 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"survey {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
-    parser.add_argument("--project", metavar="DIR",
-                        help="project folder holding survey.yml (default: this checkout, or $SURVEY_PROJECT)")
+    parser.add_argument("--project", metavar="DIR", help=PROJECT_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def add(name: str, help_: str, func):
+    def add(name: str, help_: str, func, project: bool = True):
         p = sub.add_parser(name, help=help_, description=help_, epilog=EXIT_CODES_HELP,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         p.set_defaults(func=func)
+        if project:  # accepted after the command too; SUPPRESS keeps a --project given before it
+            p.add_argument("--project", metavar="DIR", default=argparse.SUPPRESS, help=PROJECT_HELP)
         return p
+
+    p = add("init", "create a new, empty survey project in DIR (survey.yml, instruments/, data/raw/, README)",
+            cmd_init, project=False)
+    p.add_argument("dir", metavar="DIR", help="the new project's folder (created; must not hold a survey.yml)")
+    p.add_argument("--name", default="", help="the municipality's or organisation's name")
+    p.add_argument("--lang", action="append", choices=("fi", "sv", "en"),
+                   help="a report language (repeatable; default fi)")
+
+    p = add("draft", "write instruments/ID.yml from one export (every guess marked '# CHECK:')", cmd_draft)
+    p.add_argument("file", metavar="FILE", help="a raw export: .sav .xlsx .csv (or .qdpx for interviews)")
+    p.add_argument("--dataset", required=True, metavar="ID", help="the dataset id (e.g. associations)")
+    p.add_argument("--wave", metavar="W", help="also declare the dataset and this wave's file in survey.yml")
+    p.add_argument("--kind", choices=("survey", "interviews"), help="default: interviews for .qdpx, else survey")
+    p.add_argument("--force", action="store_true", help="overwrite an existing instrument")
 
     p = add("run", "the main job: ingest, validate, analyse, export charts and tables, render", cmd_run)
     p.add_argument("--wave", help="wave id from survey.yml (default: the newest declared)")
@@ -130,7 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
             cmd_validate)
     p.add_argument("--wave", help="wave id from survey.yml (default: the newest declared)")
 
-    p = add("inspect", "show what the readers see in one raw export (format, respondents, questions)", cmd_inspect)
+    p = add("inspect", "show what the readers see in one raw export (format, respondents, questions)", cmd_inspect,
+            project=False)
     p.add_argument("file", help="a raw export: .sav .zsav .por .xlsx .csv .tsv .qdpx")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--format", default="auto", help="override the detected format")
@@ -141,7 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compare", help="comparison wave (default: the wave's compare_to)")
     p.add_argument("--lang", help="report language: fi, sv or en (default: the first in survey.yml)")
 
-    p = add("demo", "regenerate the synthetic demo waves under data/raw/ (deterministic)", cmd_demo)
+    p = add("slides", "write the PowerPoint deck of a wave from its results and charts (no Quarto needed)",
+            cmd_slides)
+    p.add_argument("--wave", help="wave id from survey.yml (default: the newest declared)")
+    p.add_argument("--lang", help="deck language: one of survey.yml's languages (default: each of them)")
+
+    p = add("demo", "regenerate the project's synthetic demo waves under data/raw/ (deterministic)", cmd_demo)
     p.add_argument("--wave", action="append", help="only this demo wave (repeatable)")
     return parser
 
@@ -160,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     os.environ.setdefault("MPLBACKEND", "Agg")
     try:
-        return args.func(args)
+        return _run_in_project(args)
     except ValidationFailed as exc:
         if args.debug:
             raise

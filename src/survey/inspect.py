@@ -49,6 +49,14 @@ def inspect_file(path, fmt: str = "auto", sheet: str | None = None) -> dict:
         from survey.ingest.coding_sheet import inspect_coding_sheet
 
         return _to_plain(inspect_coding_sheet(path))
+    if kind in ("xlsx", "csv") and wanted == "auto":
+        from survey.ingest.codebook import codebook_codes, refusal
+        from survey.ingest.tabular import load_grid
+
+        codes = codebook_codes(load_grid(path, kind, sheet))
+        if codes is not None:
+            return _to_plain({"file": str(path), "format": "codebook", "codes": len(codes), "code_list": codes,
+                              "notes": [refusal(codes)]})
     dataset = read(path, fmt=fmt, sheet=sheet)
     meta = dataset.meta
     questions = []
@@ -67,6 +75,11 @@ def inspect_file(path, fmt: str = "auto", sheet: str | None = None) -> dict:
             entry["missing"] = list(q.missing)
         answered = _answered(dataset.frame, q, meta.extra.get("multi_values", {}).get(q.id))
         entry["answered"] = answered
+        why = (meta.extra.get("evidence") or {}).get(q.id)
+        if why:
+            entry["why"] = why
+        if set(q.columns) & set(meta.extra.get("identifier_columns") or ()):
+            entry["identifier"] = True
         questions.append(entry)
     info = {
         "file": str(path),
@@ -103,8 +116,13 @@ def _answered(frame, q, values: dict | None = None) -> int:
 
 
 def _blank(value) -> bool:
+    """None, NaN, NaT, pd.NA and empty text are blank (``pd.NA != pd.NA`` is NA, so test it by identity)."""
+    if value is None or value is _NA or value is pd.NaT:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
     try:
-        return value is None or bool(value != value) or value is _NA
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
 
@@ -130,6 +148,13 @@ def format_inspection(info: dict) -> str:
         delimiter = info.get("delimiter")
         shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(delimiter, delimiter)
         lines.append(f"  encoding:    {info['encoding']}" + (f", delimiter {shown}" if delimiter else ""))
+    if info.get("format") == "codebook":
+        lines.append(f"  codes:       {info.get('codes')}")
+        for code in info.get("code_list", [])[:40]:
+            lines.append(f"    {'  ' * int(code.get('depth', 0) or 0)}{code.get('code')}")
+        for note in info.get("notes", []):
+            lines.append(f"  note: {note}")
+        return "\n".join(lines)
     if "codes" in info and "questions" not in info:
         lines.append(f"  interviews:  {info.get('respondents')}")
         lines.append(f"  codes:       {info.get('codes')}")
@@ -158,6 +183,10 @@ def format_inspection(info: dict) -> str:
             lines.append(f"              free text in column {q['text_column']}")
         if q.get("missing"):
             lines.append(f"              user-missing codes: {', '.join(map(str, q['missing']))}")
+        if q.get("why"):
+            lines.append(f"              why: {q['why']}")
+        if q.get("identifier"):
+            lines.append("              personal identifier: dropped before anything is written")
     for note in info.get("notes", []):
         lines.append(f"  note: {note}")
     return "\n".join(lines)

@@ -54,6 +54,7 @@ from pathlib import Path
 import pandas as pd
 
 from survey.config import LANGUAGES
+from survey.errors import ConfigError
 from survey.model import Result
 
 DATASET = "interviews"
@@ -79,11 +80,36 @@ _SOURCES = {"associations": {"fi": "Järjestöt", "sv": "Organisationer", "en": 
 
 # --- codebook -------------------------------------------------------------------------------
 
+_ACTIVE: dict = {"dataset": DATASET, "instrument": None}
+
+
+def use_codebook(dataset: str, instrument=None) -> None:
+    """Use ``instrument`` (the project's codebook of the interviews dataset ``dataset``) from now on.
+
+    The pipeline calls this with the dataset declared ``kind: interviews``; without it,
+    the current project's interviews dataset is read.
+    """
+    if (_ACTIVE["dataset"], _ACTIVE["instrument"]) != (dataset, instrument):
+        _ACTIVE.update(dataset=dataset, instrument=instrument)
+        _codebook.cache_clear()
+        _alias_maps.cache_clear()
+
+
+def _dataset() -> str:
+    return _ACTIVE["dataset"]
+
+
 @lru_cache(maxsize=None)
 def _codebook() -> dict:
     from survey.instruments import load_instrument
 
-    extra = load_instrument(DATASET).extra
+    try:
+        instrument = _ACTIVE["instrument"] or load_instrument(_ACTIVE["dataset"])
+    except ConfigError:  # a project without a codebook yet (e.g. `survey draft` of a .qdpx): names kept as they are
+        from survey.instruments import Instrument
+
+        instrument = Instrument(dataset=_ACTIVE["dataset"])
+    extra = instrument.extra
     themes, codes, theme_of, plan_of = [], [], {}, {}
     labels = {lang: {} for lang in LANGUAGES}
     for theme in extra.get("themes", []):
@@ -184,11 +210,12 @@ def read_interviews(path: Path):
 
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".qdpx":
+    if suffix in (".qdpx", ".zip"):  # MAXQDA names its REFI-QDA export .zip; read_qdpx checks the contents
         return read_qdpx(path)
     if suffix in (".xlsx", ".xlsm", ".csv", ".tsv"):
         return read_coding_sheet(path)
-    raise InputError("interviews must be a REFI-QDA project (.qdpx) or a coding sheet (.xlsx, .csv)",
+    raise InputError("interviews must be a REFI-QDA project (.qdpx, or .zip as MAXQDA names it) or a coding "
+                     "sheet (.xlsx, .csv)",
                      file=str(path))
 
 
@@ -220,7 +247,8 @@ def load_interviews(path: Path, names: Iterable[str] = ()) -> dict:
     names = (*tuple(names), *project.extra.get("person_names", ()))
     return {"codings": redact_codings(project.codings, names), "cases": project.cases.copy(),
             "codes": project.codes.copy(), "format": project.format,
-            "missing_sources": list(project.missing_sources), "notes": list(project.notes)}
+            "missing_sources": list(project.missing_sources), "notes": list(project.notes),
+            "positions": project.extra.get("positions")}
 
 
 # --- counts -------------------------------------------------------------------------------------
@@ -281,7 +309,7 @@ def count_codes(codings: pd.DataFrame, cases: pd.DataFrame | None = None, *, wav
         rows.append({"code": code, "level": level, "parent": parent, "interviews": k,
                      "pct": k / total if total else float("nan"), "segments": int(len(hit))})
     table = pd.DataFrame(rows, columns=["code", "level", "parent", "interviews", "pct", "segments"])
-    return Result(id="interviews-codes", kind="interview_codes", dataset=DATASET, question="codes",
+    return Result(id="interviews-codes", kind="interview_codes", dataset=_dataset(), question="codes",
                   title=dict(_TITLES["codes"]), table=table,
                   n={"interviews": total, "codings": int(len(codings)), "codes": int((table["level"] == "code").sum())},
                   labels=_all_labels(), wave=wave, synthetic=synthetic,
@@ -354,7 +382,7 @@ def count_codes_by(codings: pd.DataFrame, cases: pd.DataFrame, group: str = "div
         labels[lang][MISSING_GROUP] = missing[lang]
     title = {lang: f"{_TITLES['by'][lang]} {_GROUP_TITLES.get(group, {}).get(lang, group)}" for lang in LANGUAGES}
     shown = [g for g in order if g not in plan.hidden]
-    return Result(id=f"interviews-codes-by-{group}", kind="interview_codes_by", dataset=DATASET,
+    return Result(id=f"interviews-codes-by-{group}", kind="interview_codes_by", dataset=_dataset(),
                   question=group, title=title, table=table,
                   n={"interviews": int(len(membership)), **{f"group:{g}": int(plan.sizes[g]) for g in shown}},
                   labels=labels, wave=wave, synthetic=synthetic,
@@ -381,7 +409,7 @@ def cooccurrence(codings: pd.DataFrame, *, level: str = "code", wave: str = "", 
                          "either": either, "jaccard": both / either if either else float("nan")})
     table = pd.DataFrame(rows, columns=["code_a", "code_b", "n_a", "n_b", "both", "either", "jaccard"])
     suffix = "" if level == "code" else "-themes"
-    return Result(id=f"interviews-cooccurrence{suffix}", kind="interview_cooccurrence", dataset=DATASET,
+    return Result(id=f"interviews-cooccurrence{suffix}", kind="interview_cooccurrence", dataset=_dataset(),
                   question=level, title=dict(_TITLES["cooc"]), table=table,
                   n={"interviews": int(codings["interview"].nunique()), "codes": len(sets)},
                   labels=_all_labels(), wave=wave, synthetic=synthetic)
@@ -490,7 +518,7 @@ def candidate_quotes(codings: pd.DataFrame, cases: pd.DataFrame, *, threshold: i
     notes = ("Vain hyväksytyt (cleared) sitaatit saa julkaista; oletuksena yhtään ei ole hyväksytty.",)
     if unknown:
         notes += (f"cleared_quotes names ids that match no segment: {', '.join(unknown)}",)
-    return Result(id="interviews-quotes", kind="interview_quotes", dataset=DATASET, question="quotes",
+    return Result(id="interviews-quotes", kind="interview_quotes", dataset=_dataset(), question="quotes",
                   title=dict(_TITLES["quotes"]), table=table,
                   n={"interviews": int(codings["interview"].nunique()), "candidates": int(len(table)),
                      "cleared": int(table["cleared"].sum()) if len(table) else 0},
@@ -504,6 +532,17 @@ CLEARANCE_COLUMNS = ["quote_id", "code", "parent", "interview", "number", "attri
                      "attribution_en", "text", "chars", "cleared"]
 
 
+def clearance_result(frames: dict, *, threshold: int = 5, cleared: Iterable[str] = (), names: Iterable[str] = (),
+                     wave: str = "", synthetic: bool = False) -> Result:
+    """Every candidate quote as an ``interview_quotes`` result (id ``interviews-quotes``): the analyst's list.
+
+    Never one of the published results (they hold :func:`select_cleared`'s only);
+    the pipeline writes it into the analyst's ``quotes.xlsx`` beside the processed data.
+    """
+    return candidate_quotes(frames["codings"], _cases_of(frames), threshold=threshold, cleared=cleared, names=names,
+                            wave=wave, synthetic=synthetic)
+
+
 def quote_clearance(frames: dict, *, threshold: int = 5, cleared: Iterable[str] = (),
                     names: Iterable[str] = ()) -> pd.DataFrame:
     """Every candidate quote with its clearance status: the analyst's clearance list (never published).
@@ -515,8 +554,7 @@ def quote_clearance(frames: dict, *, threshold: int = 5, cleared: Iterable[str] 
     ``cleared`` (bool). For the workbook under ``project.paths.processed(wave)``;
     the published results hold only the cleared rows (:func:`select_cleared`).
     """
-    codings, cases = frames["codings"], _cases_of(frames)
-    table = candidate_quotes(codings, cases, threshold=threshold, cleared=cleared, names=names).table
+    table = clearance_result(frames, threshold=threshold, cleared=cleared, names=names).table
     return table[CLEARANCE_COLUMNS].reset_index(drop=True)
 
 
@@ -641,7 +679,7 @@ def triangulate(survey_results: Iterable[Result], interview_counts: Result, mapp
         theme_code = spec.get("interviews")
         hit = counts[(counts["code"] == theme_code) & (counts["level"] == "theme")] if theme_code else counts[:0]
         k = int(hit["interviews"].iloc[0]) if len(hit) else (0 if theme_code else pd.NA)
-        rows.append({"theme": theme, "source": "interviews", "dataset": DATASET, "question": theme_code,
+        rows.append({"theme": theme, "source": "interviews", "dataset": _dataset(), "question": theme_code,
                      "count": k, "n": total if theme_code else pd.NA,
                      "pct": (k / total if total and theme_code else pd.NA), "ci_low": pd.NA, "ci_high": pd.NA})
     table = pd.DataFrame(rows, columns=["theme", "source", "dataset", "question", "count", "n", "pct", "ci_low",
@@ -651,7 +689,7 @@ def triangulate(survey_results: Iterable[Result], interview_counts: Result, mapp
     labels = _all_labels()
     for lang in LANGUAGES:
         labels[lang].update({k: v[lang] for k, v in _SOURCES.items()})
-    return Result(id="triangulation", kind="triangulation", dataset=DATASET, question="themes",
+    return Result(id="triangulation", kind="triangulation", dataset=_dataset(), question="themes",
                   title=dict(_TITLES["tri"]), table=table,
                   n={"interviews": total, **{f"{r['source']}:{r['theme']}": (None if pd.isna(r["n"]) else int(r["n"]))
                                              for r in rows}},

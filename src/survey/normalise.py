@@ -12,22 +12,21 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from survey.config import DatasetSpec
+from survey.config import DatasetSpec, escape
 from survey.errors import Problem
+from survey.ingest.identifiers import IDENTIFIER_HEADERS
 from survey.instruments import Instrument, InstrumentQuestion
 from survey.model import Dataset, Question
 
 TRUE_VALUES = {"1", "1.0", "y", "yes", "oui", "kyllä", "ja", "true", "x_selected"}
 FALSE_VALUES = {"0", "0.0", "n", "no", "non", "ei", "nej", "false"}
 NOT_SHOWN = {"n/a"}
-IDENTIFIER_HEADERS = {"name", "nimi", "namn", "email", "e-mail", "sähköposti", "e-post", "ip address",
-                      "ipaddress", "ip-osoite", "puhelin", "phone", "recipientfirstname",
-                      "recipientlastname", "recipientemail", "etunimi", "sukunimi"}
 BATTERY_SEPARATOR = " — "
 
 
@@ -44,27 +43,60 @@ class Normalised:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
+# zero-width spaces and joiners, word joiner, soft hyphen, BOM, directional marks
+INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def clean_header(text: object) -> str:
+    """NFC form without invisible characters (zero-width, BOM, directional marks): what a reader sees."""
+    return INVISIBLE.sub("", unicodedata.normalize("NFC", str(text or "")))
+
+
 def normalise_text(text: object) -> str:
-    """Casefold, collapse white space and drop trailing punctuation and required-marks."""
-    text = re.sub(r"\s+", " ", str(text or "")).strip().casefold()
+    """NFC, invisible characters removed, casefolded, white space collapsed, trailing punctuation dropped.
+
+    So a macOS (NFD) header, one with a zero-width space or a doubled BOM matches its
+    question; a look-alike letter from another script (Cyrillic 'а' for 'a') does not.
+    """
+    text = re.sub(r"\s+", " ", clean_header(text)).strip().casefold()
     return re.sub(r"[\s.:?!*]+$", "", text)
+
+
+def look_alike_note(name: str, match: str) -> str:
+    """' It differs from it in: 'а' (U+0430) where the instrument has 'a' (U+0061).' for same-looking texts."""
+    a, b = clean_header(name), clean_header(match)
+    diffs = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op != "equal":
+            mine = "".join(f"{ch!s} (U+{ord(ch):04X})" for ch in a[i1:i2]) or "nothing"
+            theirs = "".join(f"{ch!s} (U+{ord(ch):04X})" for ch in b[j1:j2]) or "nothing"
+            diffs.append(f"{escape(mine)} where the instrument has {escape(theirs)}")
+    if not diffs or len(diffs) > 3:
+        return ""
+    return " The header differs from it in: " + "; ".join(diffs) + "."
 
 
 def _question_keys(q: InstrumentQuestion) -> list[str]:
     keys = [q.text.get(lang, "") for lang in ("fi", "sv", "en")]
-    battery = q.extra.get("battery_text") or {}
+    battery = q.battery_text or {}
     for lang in ("fi", "sv", "en"):
         if battery.get(lang) and q.text.get(lang):
             keys.append(battery[lang] + BATTERY_SEPARATOR + q.text[lang])
-    if isinstance(q.extra.get("spss"), str):
-        keys.append(q.extra["spss"])
+    if isinstance(q.spss, str):
+        keys.append(q.spss)
     keys.append(q.id)
     return [normalise_text(k) for k in keys if k]
 
 
 def _closest(name: str, candidates: list[str]) -> str:
+    name = clean_header(name)
     match = difflib.get_close_matches(name, candidates, n=1, cutoff=0.4)
-    return f" The closest known one is '{match[0]}'." if match else ""
+    if not match:
+        return ""
+    shown = escape(match[0], limit=120)
+    return f" The closest known one is '{shown}'." + (look_alike_note(name, match[0]) if
+                                                      difflib.SequenceMatcher(None, name, match[0]).ratio() > 0.9
+                                                      else "")
 
 
 def _is_identifier(q: Question) -> bool:
@@ -173,13 +205,15 @@ def to_flag(value: object) -> object:
 
 
 def _option_lookup(q: InstrumentQuestion, mapping: dict) -> dict:
+    """Normalised answer label (or code) -> instrument code; the wave's ``mapping: options:`` first."""
     lookup = {}
     for option in q.options:
         for label in option.labels.values():
             lookup[normalise_text(label)] = option.code
         lookup[normalise_text(option.code)] = option.code
+    by_text = {str(o.code): o.code for o in q.options}
     for raw_label, code in (mapping.get(q.id) or {}).items():
-        lookup[normalise_text(raw_label)] = code
+        lookup[normalise_text(raw_label)] = by_text.get(str(code), code)
     return lookup
 
 
@@ -199,16 +233,27 @@ def _map_value(value: object, lookup: dict, codes: list, raw_labels: dict) -> ob
 
 
 def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str = "") -> Normalised:
-    """Return the normal form of ``raw`` under ``instrument`` and the wave's ``spec.mapping``."""
-    mapping = spec.mapping or {}
+    """Return the normal form of ``raw`` under ``instrument`` and the wave's ``spec.mapping``.
+
+    Headers listed under the instrument's ``ignore:`` or the mapping's ``ignore:`` are
+    left out (and named in ``notes``). An answer the instrument does not know (a new
+    category of a single choice or Likert item, a new option of a multi-select) is
+    never dropped: it is a ``new-option`` problem naming the two ways out.
+    """
+    mapping = spec.mapping
     file = raw.meta.source
     by_key: dict[str, InstrumentQuestion] = {}
     for q in instrument.questions:
         for key in _question_keys(q):
             by_key.setdefault(key, q)
-    for raw_text, qid in (mapping.get("columns") or {}).items():
+    for qid, texts in mapping.reworded.items():  # the wording this wave asked also finds the question
+        if qid in {q.id for q in instrument.questions}:
+            for text in texts.values():
+                by_key[normalise_text(text)] = instrument.question(qid)
+    for raw_text, qid in mapping.columns.items():
         by_key[normalise_text(raw_text)] = instrument.question(qid)
-    dropped = set(mapping.get("dropped") or [])
+    dropped = set(mapping.dropped)
+    ignored = {normalise_text(h) for h in (*instrument.ignore, *mapping.ignore)}
 
     frame = raw.frame
     n = len(frame)
@@ -218,6 +263,7 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
     problems: list[Problem] = []
     identifiers: list[str] = []
     identifier_values: list[str] = []
+    notes: list[str] = []
     seen: set[str] = set()
 
     if raw.meta.id_column and raw.meta.id_column in frame.columns:
@@ -230,7 +276,7 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
     out["source_row"] = pd.array(rows, dtype="Int64")
 
     for header, columns in (raw.meta.extra.get("duplicate_headers") or {}).items():
-        problems.append(Problem(file=file, rule="duplicate-column", column=str(header),
+        problems.append(Problem(file=file, rule="duplicate-column", column=escape(header, limit=300),
                                 message=f"this header appears {len(columns)} times; keep one column and rename "
                                         "or delete the others"))
     known_names = sorted({q.text["fi"] for q in instrument.questions})
@@ -238,17 +284,20 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
         if rq.columns and raw.meta.id_column in rq.columns:
             continue
         if _is_identifier(rq) or set(rq.columns) & set(raw.meta.extra.get("identifier_columns") or ()):
-            identifiers.append(rq.text)
+            identifiers.append(rq.text)  # dropped, and its values masked wherever they recur
             for col in rq.columns:
                 identifier_values.extend(v for v in frame[col].map(_cell) if v)
+            continue
+        if normalise_text(rq.text) in ignored or normalise_text(rq.id) in ignored:
+            notes.append(f"ignored column: {rq.text}")
             continue
         q = by_key.get(normalise_text(rq.text)) or by_key.get(normalise_text(rq.id))
         if q is None:
             if rq.type == "date":
                 continue  # response timestamps and the like: not part of any instrument
-            problems.append(Problem(file=file, rule="unknown-column", column=rq.text,
-                                    message="this question is not in the instrument; add a mapping line in "
-                                            "survey.yml (mapping: columns:) or remove it." +
+            problems.append(Problem(file=file, rule="unknown-column", column=escape(rq.text, limit=300),
+                                    message="this question is not in the instrument; add it to the instrument, "
+                                            "map it in survey.yml (mapping: columns:) or list it under ignore:." +
                                             _closest(rq.text, known_names)))
             continue
         if q.id in seen and q.type != "multi":
@@ -257,16 +306,20 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
             continue
         seen.add(q.id)
         if q.type == "multi":
-            _normalise_multi(rq, q, frame, raw, mapping, out, headers, problems, wave)
+            _normalise_multi(rq, q, frame, raw, mapping, out, headers, problems, wave, instrument.dataset, rows)
         elif q.type in ("single", "likert"):
-            lookup = _option_lookup(q, mapping.get("options") or {})
-            codes = [o.code for o in q.options] + list(q.extra.get("missing") or [])
+            lookup = _option_lookup(q, mapping.options)
+            codes = [o.code for o in q.options] + list(q.missing)
+            if q.dont_know is not None and q.dont_know not in codes:
+                codes.append(q.dont_know)
             raw_labels = {o.code: o.label for o in rq.options}
             col = rq.columns[0]
             out[q.id] = _map_column(frame[col], lambda v: _map_value(v, lookup, codes, raw_labels))
+            out[q.id] = _blank_file_missing(out[q.id], rq, codes, problems, file)
             headers[q.id] = rq.text
         elif q.type == "numeric":
             out[q.id] = _map_column(frame[rq.columns[0]], _to_number)
+            out[q.id] = _blank_file_missing(out[q.id], rq, list(q.extra.get("missing") or []), problems, file)
             headers[q.id] = rq.text
         elif q.type == "date":
             out[q.id] = pd.to_datetime(frame[rq.columns[0]], errors="coerce", dayfirst=True)
@@ -279,7 +332,7 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
     for q in instrument.questions:
         if q.id in seen:
             continue
-        if q.id in dropped:
+        if q.id in dropped or (q.added_in and q.added_in != wave):
             absent.append(q.id)
             continue
         problems.append(Problem(file=file, rule="missing-column", column=q.text["fi"],
@@ -288,7 +341,59 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
     result = pd.DataFrame(out, index=pd.RangeIndex(n))
     return Normalised(frame=result, headers=headers, problems=tuple(problems),
                       dropped_identifiers=tuple(identifiers), identifier_values=tuple(sorted(set(identifier_values))),
-                      absent_questions=tuple(absent))
+                      absent_questions=tuple(absent), notes=tuple(notes))
+
+
+def ways_out(q: InstrumentQuestion, value: object, wave: str, dataset: str) -> str:
+    """The two ways out for an answer the instrument does not know."""
+    label = escape(value)
+    return (f"the instrument has no option '{label}' for question '{q.id}'. Either add it to "
+            f"instruments/{dataset or '<dataset>'}.yml as an option of '{q.id}' with added_in: {wave or '<wave>'} "
+            f"(comparisons then say 'new option'), or map it onto an existing code in survey.yml: "
+            f"mapping: options: {q.id}: {{\"{label}\": <code>}}")
+
+
+def explain_unknown_values(problems: list[Problem], instrument: Instrument, headers: dict,
+                           wave: str) -> list[Problem]:
+    """Validation's 'known code' problems with the two ways out (add the option, or map the answer)."""
+    reverse = {v: k for k, v in headers.items()}
+    out = []
+    for p in problems:
+        if p.rule == "known code" and p.value is not None:
+            try:
+                q = instrument.question(reverse.get(p.column, p.column))
+            except KeyError:
+                out.append(p)
+                continue
+            first = p.message.split(";")[0]
+            p = replace(p, message=f"{first}; {ways_out(q, p.value, wave, instrument.dataset)} (or correct the "
+                                   "export, or record cleaning: invalid_values: missing)")
+        out.append(p)
+    return out
+
+
+# --- the file's own user-missing codes (SPSS missing values and ranges, read by survey.ingest.spss) ---
+
+def _blank_file_missing(column, rq: Question, keep: list, problems: list, file: str):
+    """``column`` with the raw question's user-missing codes (``rq.missing``) set to NA, except codes the
+    instrument keeps (``keep``: its options and its own missing codes); the count goes to ``problems`` as
+    a handled note, so that -1, -3 or 2500 declared missing in the file are not reported as invalid."""
+    drop = {_cell(m) for m in rq.missing} - {_cell(k) for k in keep}
+    if not drop:
+        return column
+    values = pd.Series(column, dtype=object) if isinstance(column, list) else pd.Series(column)
+    hits = values.map(lambda v: _cell(v) in drop).to_numpy(dtype=bool)
+    if not hits.any():
+        return column
+    found = sorted({_cell(v) for v in values[hits]}, key=lambda t: (len(t), t))
+    problems.append(Problem(file=file, rule="user-missing", column=rq.text, severity="handled",
+                            message=f"{int(hits.sum())} values are the file's own missing-value codes "
+                                    f"({', '.join(found)}); read as missing"))
+    if isinstance(column, list):
+        return [pd.NA if hit else v for v, hit in zip(column, hits)]
+    out = column.copy()
+    out[hits] = pd.NA
+    return out
 
 
 def _to_number(value: object) -> object:
@@ -303,19 +408,30 @@ def _to_number(value: object) -> object:
         return value
 
 
-def _normalise_multi(rq: Question, q: InstrumentQuestion, frame: pd.DataFrame, raw: Dataset, mapping: dict,
-                     out: dict, headers: dict, problems: list, wave: str) -> None:
-    """Fill ``out`` with one flag column per option and the answered flag of ``q``."""
-    lookup = _option_lookup(q, mapping.get("options") or {})
+def _normalise_multi(rq: Question, q: InstrumentQuestion, frame: pd.DataFrame, raw: Dataset, mapping,
+                     out: dict, headers: dict, problems: list, wave: str, dataset: str = "",
+                     rows: list | None = None) -> None:
+    """Fill ``out`` with one flag column per option and the answered flag of ``q``.
+
+    An option column the instrument does not know (unmapped, or mapped onto a code
+    the instrument lacks) is a ``new-option`` problem, never dropped.
+    """
+    lookup = _option_lookup(q, mapping.options)
+    codes = {str(o.code) for o in q.options}
     found: dict = {}
     for option in rq.options:
         code = lookup.get(normalise_text(option.label))
-        if code is None:
+        if code is None or str(code) not in codes:
+            selected = [i for i, v in enumerate(frame[option.column].map(to_flag).tolist()) if v is True]
+            row = int(rows[selected[0]]) if rows and selected else None
             known = [o.label("fi") for o in q.options]
-            problems.append(Problem(file=raw.meta.source, rule="unknown-option",
-                                    column=f"{rq.text} / {option.label}",
-                                    message=f"option not in the instrument of '{q.id}'; add it under mapping: "
-                                            f"options: in survey.yml." + _closest(option.label, known)))
+            hint = "" if code is not None else _closest(option.label, known)
+            mapped = f" (mapped onto code '{escape(code)}')" if code is not None else ""
+            problems.append(Problem(file=raw.meta.source, rule="new-option", row=row,
+                                    column=f"{rq.text} / {option.label}", value=option.label,
+                                    message=f"{len(selected)} respondent(s) chose this option{mapped}: " +
+                                            ways_out(q, code if code is not None else option.label, wave,
+                                                     dataset) + "." + hint))
             continue
         found[code] = option.column
     for option in q.options:
@@ -324,7 +440,7 @@ def _normalise_multi(rq: Question, q: InstrumentQuestion, frame: pd.DataFrame, r
             out[col] = _map_column(frame[found[option.code]], to_flag)
             headers[col] = f"{rq.text} / {option.label('fi')}"
         else:
-            added_in = option.extra.get("added_in")
+            added_in = option.added_in
             if not added_in or added_in == wave:
                 problems.append(Problem(file=raw.meta.source, rule="missing-option",
                                         column=f"{rq.text} / {option.label('fi')}",

@@ -19,10 +19,10 @@ import pandas as pd
 
 from survey import files
 from survey.config import DatasetSpec, Project, Wave
-from survey.errors import InputError, Problem, ValidationFailed
-from survey.instruments import Instrument, load_instrument
+from survey.errors import ConfigError, InputError, Problem, ValidationFailed
+from survey.instruments import Instrument
 from survey.model import Result, to_json
-from survey.normalise import normalise
+from survey.normalise import explain_unknown_values, normalise
 from survey.validate import clean, summarise, validate_frame
 
 Progress = Callable[[str], None]
@@ -42,6 +42,8 @@ class Ingested:
     problems: list[Problem] = field(default_factory=list)
     inputs: dict[str, Path] = field(default_factory=dict)
     interviews: dict = field(default_factory=dict)
+    interviews_dataset: str = ""
+    instruments: dict[str, Instrument] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -49,12 +51,21 @@ class Ingested:
 
 
 def raw_file(project: Project, wave: Wave, spec: DatasetSpec) -> Path:
-    """The raw export of one dataset of one wave; InputError when it is missing."""
-    path = project.paths.raw(wave.id) / spec.file
+    """The raw export of one dataset of one wave, proven inside ``data/raw/<wave>/``; InputError otherwise."""
+    folder = project.paths.raw(wave.id)
+    path = folder / spec.file
     if not path.is_file():
         raise InputError(f"the {spec.name} export declared in survey.yml is missing", file=str(path),
                          hint=f"Put the file in {path.parent} or correct 'file:' for wave '{wave.id}'.")
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise InputError(f"the {spec.name} export is a link to a file outside data/raw/{wave.id}/; copy the file "
+                         "itself into the wave's folder", file=str(path))
     return path
+
+
+def wave_instrument(project: Project, wave: Wave, name: str) -> Instrument:
+    """The dataset's instrument as the wave asked it: reworded questions carry the wave's wording."""
+    return project.instrument(name).for_wave(wave.datasets[name].mapping.reworded)
 
 
 def ingest_dataset(project: Project, wave: Wave, spec: DatasetSpec,
@@ -64,12 +75,13 @@ def ingest_dataset(project: Project, wave: Wave, spec: DatasetSpec,
 
     path = raw_file(project, wave, spec)
     raw = read(path, fmt=spec.format, sheet=spec.sheet)
-    instrument = instrument or load_instrument(spec.name)
+    instrument = instrument or wave_instrument(project, wave, spec.name)
     normal = normalise(raw, instrument, spec, wave=wave.id)
     raw_meta = raw.meta
     del raw  # free the raw frame before validation (peak memory on large waves)
     problems = list(normal.problems)
     problems += validate_frame(normal.frame, instrument, file=raw_meta.source, headers=normal.headers)
+    problems = explain_unknown_values(problems, instrument, normal.headers, wave.id)
     frame, problems = clean(normal.frame, instrument, problems, wave_cleaning(wave), normal.headers)
     frame = redact_text_columns(frame, instrument, names=list(project.redact_names) + list(normal.identifier_values))
     meta = {
@@ -77,6 +89,8 @@ def ingest_dataset(project: Project, wave: Wave, spec: DatasetSpec,
         "sha256": files.sha256_file(path), "respondents_in_file": raw_meta.respondents,
         "respondents": int(len(frame)), "headers": normal.headers,
         "dropped_identifiers": list(normal.dropped_identifiers), "absent_questions": list(normal.absent_questions),
+        "ignored_columns": [n.split(": ", 1)[1] for n in normal.notes if n.startswith("ignored column: ")],
+        "reworded": {q: t for q, t in spec.mapping.reworded.items() if t} or None,
         "synthetic": wave.synthetic, "wave": wave.id,
     }
     return frame, meta, problems
@@ -105,11 +119,17 @@ def ingest_wave(project: Project, wave: Wave, progress: Progress = _quiet) -> In
     result = Ingested(wave=wave)
     for name, spec in wave.datasets.items():
         progress(f"  reading {name}: {spec.file}")
-        if name == "interviews":
+        instrument = wave_instrument(project, wave, name)
+        result.instruments[name] = instrument
+        if project.kind(name) == "interviews":
+            if result.interviews_dataset:
+                raise ConfigError(f"wave '{wave.id}' declares two interview datasets ({result.interviews_dataset}, "
+                                  f"{name}); one wave has at most one", file=str(project.paths.config_file))
             result.inputs[name] = raw_file(project, wave, spec)
-            result.interviews = ingest_interviews(project, wave, spec)
+            result.interviews = ingest_interviews(project, wave, spec, instrument)
+            result.interviews_dataset = name
             continue
-        frame, meta, problems = ingest_dataset(project, wave, spec)
+        frame, meta, problems = ingest_dataset(project, wave, spec, instrument)
         result.inputs[name] = project.paths.raw(wave.id) / spec.file
         result.frames[name] = frame
         result.metas[name] = meta
@@ -117,11 +137,12 @@ def ingest_wave(project: Project, wave: Wave, progress: Progress = _quiet) -> In
     return result
 
 
-def ingest_interviews(project: Project, wave: Wave, spec: DatasetSpec) -> dict:
-    """Read a REFI-QDA project or coding spreadsheet into codings and cases frames."""
+def ingest_interviews(project: Project, wave: Wave, spec: DatasetSpec, instrument: Instrument | None = None) -> dict:
+    """Read a REFI-QDA project or coding spreadsheet into codings and cases frames (the dataset's codebook)."""
     from survey import interviews
 
     path = raw_file(project, wave, spec)
+    interviews.use_codebook(spec.name, instrument or project.instrument(spec.name))
     return interviews.load_interviews(path, names=list(project.redact_names))
 
 
@@ -130,16 +151,34 @@ def validation_report(ingested: Ingested) -> dict:
             "problems": [p.__dict__ for p in ingested.problems]}
 
 
-def write_processed(project: Project, ingested: Ingested) -> Path:
-    """Write the normal forms, their metadata and the validation report, swapped in at once."""
+def write_processed(project: Project, ingested: Ingested, results: list[Result] | None = None) -> Path:
+    """Write the normal forms, their metadata and the validation report, swapped in at once.
+
+    The analyst's working files go here too, not to the published outputs: the redacted
+    open answers (``open_answers.xlsx``) and every quote candidate with its clearance
+    status (``quotes.xlsx``, when ``results`` hold the interviews' quotes).
+    """
+    from survey import export
+
     target = project.paths.processed(ingested.wave.id)
+    lang = project.languages[0]
+    quotes = [r for r in results or [] if r.kind == "interview_quotes" and not r.id.endswith("-cleared")]
+    if not quotes and ingested.interviews:  # the published results hold the cleared quotes only
+        from survey import interviews
+
+        quotes = [interviews.clearance_result(ingested.interviews, threshold=project.min_group_size,
+                                              cleared=project.cleared_quotes, names=project.redact_names,
+                                              wave=ingested.wave.id, synthetic=ingested.wave.synthetic)]
     with files.staged_dir(target) as stage:
+        write_open_answers(ingested, stage / "open_answers.xlsx", lang=lang, synthetic=ingested.wave.synthetic)
+        export.write_quotes_xlsx(quotes, stage / "quotes.xlsx", lang=lang,
+                                 synthetic=ingested.wave.synthetic, wave_label=export.wave_label(ingested.wave, lang))
         for name, frame in ingested.frames.items():
             frame.to_parquet(stage / f"{name}.parquet", index=False)
             files.write_text_atomic(stage / f"{name}.meta.json", to_json(ingested.metas[name]))
         for name, frame in ingested.interviews.items():
             if isinstance(frame, pd.DataFrame):
-                frame.to_parquet(stage / f"interviews_{name}.parquet", index=False)
+                frame.to_parquet(stage / f"{ingested.interviews_dataset}_{name}.parquet", index=False)
         files.write_text_atomic(stage / "validation.json", to_json(validation_report(ingested)))
     return target
 
@@ -149,6 +188,8 @@ def load_processed(project: Project, wave: Wave) -> dict[str, pd.DataFrame]:
     folder = project.paths.processed(wave.id)
     frames = {}
     for name in wave.datasets:
+        if project.kind(name) == "interviews":
+            continue
         file = folder / f"{name}.parquet"
         if file.is_file():
             frames[name] = pd.read_parquet(file)
@@ -164,18 +205,18 @@ def analyse_wave(project: Project, wave: Wave, ingested: Ingested,
     rule = DisclosureRule.from_project(project)  # the one rule; the report's promise reads the same
     results: list[Result] = []
     for name, frame in ingested.frames.items():
-        instrument = load_instrument(name)
+        instrument = ingested.instruments.get(name) or wave_instrument(project, wave, name)
         results += plan.analyse_dataset(frame, instrument, dataset=name, wave=wave.id, synthetic=wave.synthetic,
                                         rule=rule)
         if previous and name in previous and wave.compare_to:
-            mapping = wave.datasets[name].mapping or {}
             results += plan.compare_dataset(previous[name], frame, instrument, dataset=name,
                                             wave=wave.id, previous_wave=wave.compare_to,
-                                            not_comparable=list(mapping.get("reworded") or []),
+                                            not_comparable=reworded_between(project, wave, name),
                                             synthetic=wave.synthetic, rule=rule)
     if ingested.interviews:
         from survey import interviews
 
+        interviews.use_codebook(ingested.interviews_dataset, ingested.instruments.get(ingested.interviews_dataset))
         results += interviews.analyse_interviews(ingested.interviews, wave=wave.id, synthetic=wave.synthetic,
                                                  threshold=project.min_group_size,
                                                  merge_small=project.merge_small_groups,
@@ -185,12 +226,42 @@ def analyse_wave(project: Project, wave: Wave, ingested: Ingested,
     return plan.adjust_family(results, project)  # one testing family (survey.yml statistics), all tests of it
 
 
-def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_label: str,
+def reworded_between(project: Project, wave: Wave, name: str) -> list[str]:
+    """Questions of ``name`` whose wording differs between ``wave`` and its comparison wave.
+
+    A wave's ``reworded: {qid: {fi: ...}}`` gives the text it asked; the list form
+    (``reworded: [qid]``) says only that it differs from the instrument's text.
+    """
+    previous = project.wave(wave.compare_to)
+
+    def wording(w: Wave) -> dict:
+        spec = w.datasets.get(name)
+        return dict(spec.mapping.reworded) if spec else {}
+
+    now, before = wording(wave), wording(previous)
+    changed = []
+    for qid in dict.fromkeys([*now, *before]):
+        a, b = now.get(qid), before.get(qid)
+        if a == {} or b == {} or (a or {}).get("fi") != (b or {}).get("fi"):
+            changed.append(qid)
+    return changed
+
+
+def charted(results: list[Result], instruments: dict) -> list[Result]:
+    """The results that get a chart: all but those of questions declared ``chart: none``."""
+    tables_only = {(name, q.id) for name, instrument in instruments.items() for q in instrument.questions
+                   if q.chart == "none"}
+    return [r for r in results if (r.dataset, r.question) not in tables_only]
+
+
+def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_label: "str | dict",
                 synthetic: bool, theme=None) -> str:
     """Draw one result's report and slide charts and write them with their alt texts into ``folder``.
 
     The first language's files are ``<id>.<size>.png/.svg``; each further report
-    language gets ``<id>.<size>.<lang>.png/.svg``.
+    language gets ``<id>.<size>.<lang>.png/.svg``. Alt text: ``<id>.<size>.alt.<lang>.txt``
+    describes that size's picture (a dense breakdown is a heatmap on a slide);
+    ``<id>.alt.<lang>.txt`` is the report picture's.
     """
     from survey import charts, export
 
@@ -199,21 +270,26 @@ def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_l
     for i, lang in enumerate(languages):
         suffix = "" if i == 0 else f".{lang}"
         source = dataset_title(result.dataset, lang)
+        label = wave_label.get(lang, "") if isinstance(wave_label, dict) else wave_label  # {lang: label} or one
         for size in ("report", "slide"):
-            figure = charts.draw(result, lang=lang, size=size, wave_label=wave_label, synthetic=synthetic,
+            figure = charts.draw(result, lang=lang, size=size, wave_label=label, synthetic=synthetic,
                                  source=source, theme=theme)
             if figure is not None:
                 export.save_figure(figure, folder / f"{result.id}.{size}{suffix}")
+                files.write_text_atomic(folder / f"{result.id}.{size}.alt.{lang}.txt", figure.survey["alt"] + "\n")
         files.write_text_atomic(folder / f"{result.id}.alt.{lang}.txt",
                                 charts.alt_text(result, lang, synthetic=synthetic) + "\n")
     return result.id
 
 
-def dataset_title(dataset: str, lang: str) -> str:
+def dataset_title(dataset: str, lang: str, project: Project | None = None) -> str:
     """The dataset's name in ``lang`` for chart footers ('' for results that span datasets)."""
+    from survey.config import load_project
+
     try:
-        title = load_instrument(dataset).title
-    except Exception:  # triangulation and other cross-dataset results
+        project = project or load_project()
+        title = project.instrument(dataset).title if dataset in project.datasets else {}
+    except Exception:  # noqa: BLE001 - no project or instrument: the footer just lacks the source
         return ""
     return title.get(lang) or title.get("fi", "")
 
@@ -384,10 +460,11 @@ def reuse_file(previous: Path, target: Path, key: str, cache: Path) -> bool:
 def export_wave(project: Project, wave: Wave, results: list[Result], ingested: Ingested,
                 manifest: Callable[[], dict], progress: Progress = _quiet) -> Path:
     """Figures (report and slide, PNG and SVG, alt text), results JSON and workbooks, swapped in at once."""
-    from survey import export
+    from survey import deck, export
 
     target = project.paths.output(wave.id)
     languages = project.languages
+    theme = project_theme(project, progress)
     with files.staged_dir(target) as stage:
         figures = stage / "figures"
         results_dir = stage / "results"
@@ -395,19 +472,23 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
         results_dir.mkdir(parents=True, exist_ok=True)
         for result in results:
             files.write_text_atomic(results_dir / f"{result.id}.json", to_json(result.to_dict()))
-        draw_all(results, figures, languages, wave.label, wave.synthetic, theme=project_theme(project, progress),
+        draw_all(charted(results, ingested.instruments), figures, languages, {lang: export.wave_label(wave, lang) for lang in languages},
+                 wave.synthetic, theme=theme,
                  previous=target / "figures", progress=progress)
         code = chart_code_digest()
         for i, lang in enumerate(languages):
             name = "tables.xlsx" if i == 0 else f"tables.{lang}.xlsx"
-            key = workbook_key(results, lang, wave.label, wave.synthetic, code)
+            key = workbook_key(results, lang, export.wave_label(wave, lang), wave.synthetic,
+                               code + to_json([project.organisation, export.project_contact(project), wave.population]))
             if not reuse_file(target / name, stage / name, key, stage / WORKBOOK_CACHE):
                 export.write_tables_xlsx(results, stage / name, lang=lang, synthetic=wave.synthetic,
-                                         wave_label=wave.label)
+                                         wave_label=export.wave_label(wave, lang), organisation=project.organisation,
+                                         contact=export.project_contact(project), population=wave.population)
         from survey.analysis.disclosure import DisclosureRule
         export.write_codebook(ingested, stage / "codebook.xlsx", lang=languages[0], synthetic=wave.synthetic,
-                              wave_label=wave.label, rule=DisclosureRule.from_project(project))
-        write_open_answers(ingested, stage / "open_answers.xlsx", lang=languages[0], synthetic=wave.synthetic)
+                              wave_label=wave.label, organisation=project.organisation,
+                              contact=export.project_contact(project), rule=DisclosureRule.from_project(project))
+        deck.write_wave_decks(project, wave, results, stage, theme=theme)  # slides.pptx, slides.<lang>.pptx
         files.write_text_atomic(stage / "manifest.json", to_json(manifest()))
     return target
 
@@ -416,7 +497,7 @@ def write_open_answers(ingested: Ingested, path: Path, *, lang: str, synthetic: 
     """The redacted open answers of every survey dataset in one workbook."""
     from survey.open_answers import collect_open_answers, write_open_answers_xlsx
 
-    instruments = {name: load_instrument(name) for name in ingested.frames}
+    instruments = {name: ingested.instruments[name] for name in ingested.frames}
     table = collect_open_answers(ingested.frames, instruments, lang=lang)
     return write_open_answers_xlsx(table, path, lang=lang, synthetic=synthetic)
 
@@ -446,12 +527,37 @@ def write_failed_validation(project: Project, ingested: Ingested) -> Path:
     return path
 
 
+def check_results(project: Project, wave: Wave, ingested: Ingested, results: list[Result]) -> None:
+    """Refuse a run that would replace good outputs with nothing: zero results, or a dataset with none."""
+    empty = [name for name, frame in ingested.frames.items() if frame is None or len(frame) == 0]
+    analysable = {name for name, instrument in ingested.instruments.items()
+                  if any(q.type in ("single", "multi", "likert", "numeric") for q in instrument.questions)}
+    without = [name for name in ingested.frames
+               if name not in empty and name in analysable and not any(r.dataset == name for r in results)]
+    file = str(project.paths.config_file)
+    problems = [Problem(file=str(ingested.inputs.get(n, file)), rule="no-respondents",
+                        message=f"dataset '{n}' has no respondents in wave '{wave.id}'; check the export")
+                for n in empty]
+    problems += [Problem(file=str(ingested.inputs.get(n, file)), rule="no-results",
+                         message=f"dataset '{n}' gave no results: none of its questions is in the export; check "
+                                 "the instrument and the wave's mapping") for n in without]
+    if not results:
+        problems.append(Problem(file=file, rule="no-results",
+                                message=f"wave '{wave.id}' gave no results; the last good outputs are kept"))
+    if problems:
+        raise ValidationFailed(problems)
+
+
 def run_wave(project: Project, wave_id: str | None = None, *, render: bool = True,
              progress: Progress = _quiet, command: str = "survey run") -> RunReport:
     """The main job for one wave. Raises ValidationFailed (nothing replaced) on data errors."""
     from survey import manifest as manifest_mod
 
     started = dt.datetime.now(dt.timezone.utc)
+    if not project.waves:
+        raise ConfigError("survey.yml declares no waves: there is nothing to run yet. Put an export in "
+                          "data/raw/<wave>/ and declare it (`survey draft FILE --dataset ID --wave W` does both)",
+                          file=str(project.paths.config_file))
     wave = project.wave(wave_id)
     progress(f"[1/4] Reading and validating wave {wave.id}")
     ingested = ingest_wave(project, wave, progress)
@@ -459,8 +565,6 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
         write_failed_validation(project, ingested)
         raise ValidationFailed(ingested.errors)
     with files.commit_together(project.paths.root):  # processed data and outputs change together
-        progress("[2/4] Writing processed data")
-        processed = write_processed(project, ingested)
         previous = None
         if wave.compare_to:
             previous_wave = project.wave(wave.compare_to)
@@ -471,8 +575,11 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
                 if not prev_ingested.errors:
                     write_processed(project, prev_ingested)
                     previous = prev_ingested.frames
-        progress("[3/4] Analysing")
+        progress("[2/4] Analysing")
         results = analyse_wave(project, wave, ingested, previous)
+        check_results(project, wave, ingested, results)  # before anything is swapped in
+        progress("[3/4] Writing processed data and the analyst's working files")
+        processed = write_processed(project, ingested, results)
         progress(f"[4/4] Writing {len(results)} results, charts and workbooks")
 
         def manifest() -> dict:

@@ -35,13 +35,13 @@ def batteries(instrument: Instrument) -> dict[str, list[InstrumentQuestion]]:
     groups: dict[str, list[InstrumentQuestion]] = {}
     for q in instrument.questions:
         if q.type == "likert":
-            groups.setdefault(q.extra.get("battery") or q.id, []).append(q)
+            groups.setdefault(q.battery or q.id, []).append(q)
     return groups
 
 
 def background_questions(instrument: Instrument) -> list[InstrumentQuestion]:
     """Single-choice questions marked ``background: true``: the groups of breakdowns."""
-    return [q for q in instrument.questions if q.extra.get("background") and q.type == "single"]
+    return [q for q in instrument.questions if q.background and q.type == "single"]
 
 
 def analyse_dataset(frame: pd.DataFrame, instrument: Instrument, *, dataset: str, wave: str = "",
@@ -70,7 +70,7 @@ def analyse_dataset(frame: pd.DataFrame, instrument: Instrument, *, dataset: str
         elif q.type == "numeric":
             results.append(analysis.analyse_numeric(frame, q, **common))
         elif q.type == "likert":
-            key = q.extra.get("battery") or q.id
+            key = q.battery or q.id
             if key in done:
                 continue
             done.add(key)
@@ -92,14 +92,14 @@ def breakdown_targets(instrument: Instrument, frame: pd.DataFrame) -> list:
     seen: set[str] = set()
     groups = batteries(instrument)
     for q in instrument.questions:
-        if q.extra.get("background") or not has_question(frame, q):
+        if q.background or not has_question(frame, q):
             continue
         if q.type == "likert":
-            key = q.extra.get("battery") or q.id
+            key = q.battery or q.id
             if key not in seen:
                 seen.add(key)
                 targets.append([item for item in groups[key] if has_question(frame, item)])
-        elif q.type == "single" and q.extra.get("theme"):
+        elif q.type == "single" and q.theme:
             targets.append(q)
     return targets
 
@@ -114,7 +114,7 @@ def compare_dataset(previous: pd.DataFrame, current: pd.DataFrame, instrument: I
     """
     results = []
     for q in instrument.questions:
-        if q.extra.get("background") or q.type not in ("single", "multi", "likert", "numeric"):
+        if q.background or q.type not in ("single", "multi", "likert", "numeric"):
             continue
         if not (has_question(previous, q) or has_question(current, q)):
             continue

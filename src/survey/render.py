@@ -93,8 +93,10 @@ def sha256_bytes(data: bytes) -> str:
 def collect_alt_texts(figures_dir: Path, lang: str = "fi") -> dict[str, str]:
     """Map the SHA-256 of every figure PNG in ``figures_dir`` to its alt text in ``lang``.
 
-    Alt text is read from the sidecar ``<id>.alt.<lang>.txt`` (or ``<id>.alt.txt``); a chart
-    drawn for one language (``<id>.<size>.<lang>.png``) gets that language's alt text.
+    Alt text is read from the size's sidecar ``<id>.<size>.alt.<lang>.txt`` (the slide
+    and report pictures of one result may differ), else ``<id>.alt.<lang>.txt`` (or
+    ``<id>.alt.txt``); a chart drawn for one language (``<id>.<size>.<lang>.png``) gets
+    that language's alt text.
     """
     alts: dict[str, str] = {}
     figures_dir = Path(figures_dir)
@@ -103,7 +105,10 @@ def collect_alt_texts(figures_dir: Path, lang: str = "fi") -> dict[str, str]:
     for png in sorted(figures_dir.glob("*.png")):
         parts = png.name.split(".")  # <id>.<size>.png or <id>.<size>.<lang>.png
         result_id = parts[0]
-        alt = read_alt_text(figures_dir, result_id, parts[2] if len(parts) == 4 else lang)
+        shown = parts[2] if len(parts) == 4 else lang
+        sized = figures_dir / f"{result_id}.{parts[1]}.alt.{shown}.txt" if len(parts) >= 3 else None
+        alt = sized.read_text(encoding="utf-8").strip() if sized is not None and sized.is_file() else ""
+        alt = alt or read_alt_text(figures_dir, result_id, shown)
         if alt:
             alts[sha256_bytes(png.read_bytes())] = alt
     return alts

@@ -31,7 +31,7 @@ from pathlib import Path
 import yaml
 
 from survey import fmt
-from survey.config import DATASETS, Paths, Project, load_project, project_root
+from survey.config import Paths, Project, load_project, project_root
 from survey.errors import ConfigError
 from survey.model import Result
 
@@ -178,7 +178,7 @@ class WaveResults:
     def datasets(self) -> list[str]:
         """Datasets with results in this wave, in the report's chapter order."""
         present = {r.dataset for r in self.results.values()}
-        return [d for d in DATASETS if d in present]
+        return [d for d in self.project.datasets if d in present]
 
     def has(self, dataset: str) -> bool:
         return any(r.dataset == dataset for r in self.results.values())
@@ -701,7 +701,7 @@ def load_wave_results(wave: str | None = None, compare: str | None = "auto", lan
     validation = _read_json(paths.processed(wave_obj.id) / "validation.json")
     manifest = _read_json(paths.output(wave_obj.id) / "manifest.json")
     meta = {}
-    for dataset in DATASETS:
+    for dataset in project.datasets:
         data = _read_json(paths.processed(wave_obj.id) / f"{dataset}.meta.json")
         if data:
             meta[dataset] = data

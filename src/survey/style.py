@@ -12,9 +12,10 @@ Colour rules (issue 7, WCAG 2.1 AA):
 * colour is never the only carrier: charts label values and name series in text.
 
 Fonts: DejaVu Sans (ships with matplotlib), so a chart looks the same on every machine.
-SVGs are written with ``svg.fonttype = "path"``: glyphs become outlines, so the SVG
-renders identically where DejaVu Sans is not installed (a slide deck opened on a
-council laptop); the words themselves travel in the alt text and the data table.
+SVGs are written with ``svg.fonttype = "none"``: every label is a real ``<text>``
+element (font family "DejaVu Sans", then any sans-serif), so a presenter can select,
+search and edit the words in PowerPoint, Inkscape or a browser. The PNG beside it is
+the pixel-exact version.
 """
 
 from __future__ import annotations
@@ -161,7 +162,7 @@ def rc_params(size: str = "report") -> dict:
         "figure.facecolor": BACKGROUND,
         "axes.facecolor": BACKGROUND,
         "savefig.facecolor": BACKGROUND,
-        "svg.fonttype": "path",
+        "svg.fonttype": "none",
         "svg.hashsalt": "survey",
         "path.simplify": True,
         "axes.unicode_minus": True,

@@ -23,8 +23,11 @@ import importlib
 from pathlib import Path
 
 from survey.config import Paths
+from survey.demo.source import reading_from
+from survey.errors import ConfigError
 
 WAVES = ("2024-demo", "2026-demo")
+EXAMPLE_WAVES = ("2025-esimerkki",)  # examples/pikkukunta (survey.demo.pikkukunta)
 SYNTHETIC_NOTE = "synthetic demo data"
 NETWORK_FILE = "network_webropol.xlsx"
 
@@ -60,8 +63,24 @@ def generate_wave(root: Path, wave: str) -> tuple[list[Path], dict]:
     from survey.demo.staff import write_staff
     from survey.demo.truth import list_planted
 
-    if wave not in WAVES:
-        raise ValueError(f"unknown demo wave '{wave}' (use {', '.join(WAVES)})")
+    if wave not in WAVES + EXAMPLE_WAVES:
+        raise ConfigError(f"'{wave}' is not a demo wave; the demo waves are {', '.join(WAVES + EXAMPLE_WAVES)}")
+    with reading_from(root):
+        if wave in EXAMPLE_WAVES:
+            from survey.demo.pikkukunta import write_example
+
+            folder = Paths(Path(root)).raw(wave)
+            folder.mkdir(parents=True, exist_ok=True)
+            path, truth = write_example(folder, wave)
+            return [path], {"wave": wave, "synthetic": True, "note": SYNTHETIC_NOTE, "yhdistykset": truth}
+        return _generate_wave(root, wave)
+
+
+def _generate_wave(root: Path, wave: str) -> tuple[list[Path], dict]:
+    from survey.demo.associations import write_associations
+    from survey.demo.staff import write_staff
+    from survey.demo.truth import list_planted
+
     folder = Paths(Path(root)).raw(wave)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -76,8 +95,21 @@ def generate_wave(root: Path, wave: str) -> tuple[list[Path], dict]:
     return paths, truth
 
 
+def demo_waves(project) -> tuple[str, ...]:
+    """The demo waves the project declares (``survey demo`` without ``--wave`` regenerates these)."""
+    waves = tuple(w.id for w in project.waves if w.id in WAVES + EXAMPLE_WAVES)
+    if not waves:
+        raise ConfigError(f"this project declares none of the demo waves ({', '.join(WAVES + EXAMPLE_WAVES)}); "
+                          "`survey demo` "
+                          "regenerates the demo project's synthetic exports", file=str(project.paths.config_file))
+    return waves
+
+
 def generate_demo(root: Path, waves=WAVES) -> list[Path]:
     """Write the demo waves' raw exports under ``root/data/raw/<wave>/``; return the files written."""
+    unknown = [w for w in waves if w not in WAVES + EXAMPLE_WAVES]
+    if unknown:
+        raise ConfigError(f"'{unknown[0]}' is not a demo wave; the demo waves are {', '.join(WAVES + EXAMPLE_WAVES)}")
     paths: list[Path] = []
     for wave in waves:
         paths += generate_wave(root, wave)[0]

@@ -29,7 +29,7 @@ import openpyxl
 
 from survey.demo.truth import FORMULA_INJECTION, PII, SYNTHETIC_NOTE, allocate, seed_for
 from survey.files import save_workbook
-from survey.instruments import load_instrument
+from survey.demo.source import instrument as demo_instrument
 
 FILE_NAME = "associations_webropol.xlsx"
 ID_HEADER = "Vastaajan tunnus"
@@ -136,7 +136,7 @@ ITEM_MEANS = {"grants_clear": 0.2, "grants_sufficient": -0.4, "premises_availabl
 def _added_in(dataset: str) -> dict:
     """Option code -> wave in which it was added, per question (``added_in`` of an option)."""
     return {q.id: {o.code: o.extra["added_in"] for o in q.options if o.extra.get("added_in")}
-            for q in load_instrument(dataset).questions}
+            for q in demo_instrument(dataset).questions}
 
 
 def _offered(qid: str, code, wave: str, added: dict) -> bool:
@@ -202,7 +202,7 @@ def _answers(rng: np.random.Generator, wave: str, types: list[str], added: dict)
 
 def _layout(wave: str, added: dict) -> list[tuple]:
     """The export's columns after the id and time: (question, option code or None, top text, sub text)."""
-    instrument = load_instrument("associations")
+    instrument = demo_instrument("associations")
     changes = CHANGES.get(wave, {})
     columns = []
     battery_seen = set()

@@ -32,7 +32,7 @@ from openpyxl import Workbook
 
 from survey.files import normalise_zip, workbook_bytes, write_bytes_atomic
 from survey.demo.truth import PII
-from survey.instruments import load_instrument
+from survey.demo.source import instrument as demo_instrument
 
 QDPX_FILE = "interviews.qdpx"
 SHEET_FILE = "interviews_coding.xlsx"
@@ -225,7 +225,7 @@ def build_interviews(wave: str) -> tuple[list[dict], list[dict], dict]:
     ``role``, ``text``; ``segments`` with ``interview``, ``code``, ``theme``, ``start``,
     ``end``, ``text`` (positions in code points).
     """
-    instrument = load_instrument("interviews")
+    instrument = demo_instrument("interviews")
     theme_of = {c["code"]: t["code"] for t in instrument.extra["themes"] for c in t["codes"]}
     people = _interviews(wave)
     chosen = _assign_codes(wave, len(people))
@@ -282,7 +282,7 @@ def _labels(instrument) -> tuple[dict, dict, dict, dict]:
 
 def qdpx_bytes(people: list[dict], segments: list[dict], wave: str) -> bytes:
     """The REFI-QDA project (``project.qde`` + ``sources/*.txt``) as reproducible zip bytes."""
-    instrument = load_instrument("interviews")
+    instrument = demo_instrument("interviews")
     divisions, roles, themes, code_labels = _labels(instrument)
     ET.register_namespace("", NS)
     q = lambda tag: f"{{{NS}}}{tag}"  # noqa: E731
@@ -341,7 +341,7 @@ def qdpx_bytes(people: list[dict], segments: list[dict], wave: str) -> bytes:
 
 def sheet_bytes(people: list[dict], segments: list[dict]) -> bytes:
     """The coding spreadsheet: one row per coded segment, Finnish headers, reproducible bytes."""
-    instrument = load_instrument("interviews")
+    instrument = demo_instrument("interviews")
     divisions, roles, themes, code_labels = _labels(instrument)
     who = {p["interview"]: p for p in people}
     workbook = Workbook()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from survey.instruments import load_instrument
+from survey.demo.source import instrument as demo_instrument
 
 # Per-option counts in instrument order; sums are the study's selection totals.
 OPTION_COUNTS = {
@@ -53,7 +53,7 @@ def build_network(wave: str, seed: int = 2024) -> tuple[list, list, list[list], 
     """Header rows, data rows and the truth for one wave's network export."""
     spec = OPTION_COUNTS[wave]
     rng = np.random.default_rng(seed)
-    instrument = load_instrument("network")
+    instrument = demo_instrument("network")
     n = spec["respondents"]
     top = ["Vastaajan tunnus", "Vastausaika"]
     sub = ["", ""]

@@ -30,7 +30,7 @@ import pyreadstat
 
 from survey.demo.truth import PII, SYNTHETIC_NOTE, allocate, seed_for
 from survey.files import write_bytes_atomic
-from survey.instruments import load_instrument
+from survey.demo.source import instrument as demo_instrument
 
 FILE_NAME = "staff.sav"
 ID_VARIABLE = "ID"
@@ -68,7 +68,7 @@ PLANTED_TEXTS = [
 
 def _variables(wave: str) -> list[tuple]:
     """(question, option code or None, variable name) in file order for one wave."""
-    instrument = load_instrument("staff")
+    instrument = demo_instrument("staff")
     changes = CHANGES.get(wave, {})
     out = []
     for q in instrument.questions:

@@ -9,7 +9,14 @@ cannot read.
 Formats (``Meta.format``): ``spss-sav``, ``spss-zsav``, ``spss-por``,
 ``webropol-xlsx``, ``msforms-xlsx``, ``googleforms-xlsx``, ``limesurvey-xlsx``,
 ``surveymonkey-xlsx``, ``xlsx`` and the same tools with ``-csv`` (plus
-``qualtrics-csv`` and ``nettskjema-csv``), ``csv``.
+``qualtrics-csv`` and ``nettskjema-csv``), ``limesurvey-r`` (a LimeSurvey R data
+file read with the ``.R`` syntax file beside it), ``csv``. A QDA codebook table
+(``codebook``) is recognised and refused with one sentence.
+
+Every reader records in ``Meta.extra["evidence"]`` one sentence per question saying
+why it got its type, which ``survey inspect`` shows. Identifier columns (names,
+e-mail, phone, address ...) are recognised with :mod:`survey.ingest.identifiers`;
+ids are made with :func:`survey.ingest.detect.slug`.
 """
 
 from __future__ import annotations

@@ -60,19 +60,21 @@ def _read_frame(path: Path) -> pd.DataFrame:
                 check_archive(archive, file)
         except zipfile.BadZipFile:
             raise InputError("this .xlsx file is not a valid workbook (damaged or not Excel)", file=file) from None
+        from survey.ingest.detect import check_shared_strings
+
+        check_shared_strings(path)
         try:
             return pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many kinds for damaged files
-            raise InputError(f"the workbook could not be read ({type(exc).__name__}: {exc})", file=file) from None
+            from survey.ingest.grid import damaged_workbook
+
+            raise damaged_workbook(exc, path) from None
     if suffix in (".csv", ".tsv", ".txt"):
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
         import io
+
+        from survey.ingest.grid import decode_text
+
+        text, _ = decode_text(path.read_bytes(), path)  # BOMs, UTF-16, UTF-8, cp1252, latin-1: never fails
 
         sep = "\t" if suffix == ".tsv" or text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(";") \
             else None

@@ -8,6 +8,8 @@ readers only ever see files of the kind they expect. Nothing here writes.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -33,6 +35,35 @@ _MAGIC = [
     (b"7z\xbc\xaf", "this file is a 7-Zip archive: unpack it first and read the export inside"),
     (b"SQLite format 3", "this file is an SQLite database, not a survey export"),
 ]
+
+
+# Letters NFKD does not decompose into an ASCII letter and marks (ä, ö, ü, å do: a, o, u, a).
+_TRANSLITERATE = str.maketrans({"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe",
+                                "Œ": "oe", "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th",
+                                "ł": "l", "Ł": "l", "ı": "i", "ŋ": "ng", "Ŋ": "ng"})
+
+
+def transliterate(text: str) -> str:
+    """``text`` in ASCII letters: accents and umlauts dropped (``völlig`` -> ``vollig``, ``Straße`` ->
+    ``Strasse``, ``Ærø`` -> ``Aero``); characters with no Latin spelling are dropped."""
+    text = unicodedata.normalize("NFKD", str(text).translate(_TRANSLITERATE))
+    return "".join(c for c in text if not unicodedata.combining(c)).encode("ascii", "ignore").decode("ascii")
+
+
+def slug(text: str, sep: str = "-", limit: int | None = None, default: str = "q") -> str:
+    """A stable ASCII id from a header or variable name, the one rule every reader uses.
+
+    Transliterated (:func:`transliterate`), lower case, each run of other characters
+    replaced by ``sep`` (with ``sep="_"`` underscores are kept as they are), cut at
+    ``limit`` characters on a word boundary where one is near. ``überhaupt`` ->
+    ``uberhaupt``, ``Täysin samaa mieltä`` -> ``taysin-samaa-mielta``.
+    """
+    text = transliterate(text).lower()
+    text = re.sub(r"[^a-z0-9_]+" if sep == "_" else r"[^a-z0-9]+", sep, text).strip(sep)
+    if limit is not None and len(text) > limit:
+        cut = text[:limit]
+        text = cut.rsplit(sep, 1)[0] if sep in cut[limit // 2:] else cut
+    return text or default
 
 
 def _utf16(name: str) -> bytes:
@@ -132,10 +163,12 @@ def _sniff_zip(path: Path) -> str:
 
     with zipfile.ZipFile(path) as archive:
         check_zip(archive, str(path))
+    check_zip_methods(infos, path)
     if "xl/workbook.xml" in lower or "xl/workbook.bin" in lower:
         if "xl/workbook.bin" in lower:
             raise _refuse("this is a binary Excel workbook (.xlsb): save it as .xlsx in Excel", path)
         _refuse_xml_declarations(path)
+        _check_shared_strings(path)
         return "xlsx"
     if "project.qde" in lower:
         return "qdpx"
@@ -149,14 +182,108 @@ def _sniff_zip(path: Path) -> str:
                   "export inside", path)
 
 
+_ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+_METHOD_NAMES = {9: "Deflate64", 6: "Implode", 1: "Shrink", 98: "PPMd", 93: "Zstandard", 95: "XZ", 97: "WavPack",
+                 99: "AES encryption"}
+ZIP_READ_ERRORS = (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, ValueError)
+
+
+def check_zip_methods(infos: list, path) -> None:
+    """Refuse members compressed with a method Python's zipfile cannot unpack (Deflate64, PPMd ...)."""
+    unsupported = [i for i in infos if i.compress_type not in _ZIP_METHODS and not i.is_dir()]
+    if unsupported:
+        info = unsupported[0]
+        method = _METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+        raise _refuse(f"'{info.filename}' inside the archive is compressed with {method}, which this tool cannot "
+                      "unpack: save or export the file again with ordinary (Deflate) compression", Path(path))
+
+
+def check_shared_strings(path) -> None:
+    """:func:`_check_shared_strings` for readers that open workbooks themselves."""
+    _check_shared_strings(Path(path))
+
+
+def damaged_member(exc: BaseException, name: str, path) -> InputError:
+    """One sentence for a zip member that fails while it is unpacked (bad CRC, damaged deflate data,
+    a compression method zipfile lacks)."""
+    import zlib
+
+    text = str(exc)
+    if isinstance(exc, NotImplementedError):
+        why = "is compressed with a method this tool cannot unpack"
+    elif "CRC" in text:
+        why = "is damaged (its checksum does not match its contents)"
+    elif isinstance(exc, zlib.error) or "decompress" in text.lower() or "invalid" in text.lower():
+        why = "is damaged (its compressed data cannot be unpacked)"
+    else:
+        why = "is damaged or cut short"
+    return InputError(f"'{name}' inside the archive {why}: copy or export the file again", file=str(path))
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path, limit: int | None = None) -> bytes:
+    """A member's bytes (at most ``limit``); a damaged member is an :class:`InputError`, not a crash."""
+    import zlib
+
+    try:
+        with archive.open(info) as member:
+            return member.read(-1 if limit is None else limit)
+    except (zlib.error, *ZIP_READ_ERRORS) as exc:
+        raise damaged_member(exc, info.filename, path) from None
+
+
+def _check_shared_strings(path: Path) -> None:
+    """Refuse a workbook whose shared-string table is far larger than the cells that use it.
+
+    openpyxl loads every shared string before the first cell is read; a table of millions of
+    strings no cell refers to (a damaged or crafted file) would cost minutes and gigabytes. The
+    ``<si>`` entries and the string cells (``t="s"``) are counted by streaming the raw XML.
+    """
+    with zipfile.ZipFile(path) as archive:
+        infos = {i.filename.lower(): i for i in archive.infolist()}
+        table = infos.get("xl/sharedstrings.xml")
+        if table is None:
+            return
+        strings = _count_in_member(archive, table, (b"<si>", b"<si ", b":si>", b":si "), path)
+        if strings <= 200_000:
+            return
+        cells = 0
+        for name, info in infos.items():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                cells += _count_in_member(archive, info, (b't="s"', b"t='s'"), path, stop=strings // 10)
+                if cells * 10 >= strings:
+                    return
+    raise _refuse(f"this .xlsx holds {strings:,} shared strings but only {cells:,} cells use them (a damaged or "
+                  "crafted workbook): open it in Excel, save it again and retry", path)
+
+
+def _count_in_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, needles: tuple, path,
+                     stop: int | None = None) -> int:
+    import zlib
+
+    count, tail = 0, b""
+    try:
+        with archive.open(info) as member:
+            while True:
+                block = member.read(1 << 20)
+                if not block:
+                    return count + sum(tail.count(n) for n in needles)
+                data = tail + block
+                count += sum(data.count(n) for n in needles)
+                tail = data[-8:]
+                count -= sum(tail.count(n) for n in needles)  # counted again with the next block
+                if stop is not None and count >= stop:
+                    return count
+    except (zlib.error, *ZIP_READ_ERRORS) as exc:
+        raise damaged_member(exc, info.filename, path) from None
+
+
 def _refuse_xml_declarations(path: Path) -> None:
     """Refuse a workbook whose XML parts declare a DTD or entities (Excel never writes them)."""
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
                 continue
-            with archive.open(info) as member:
-                prolog = member.read(65536)
+            prolog = read_member(archive, info, path, 65536)
             if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
                 raise _refuse("this .xlsx contains unsafe XML (entity or DTD declarations, which Excel never "
                               "writes) and is not read", path)
@@ -166,7 +293,13 @@ def _sniff_text(head: bytes, path: Path) -> str:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "csv"  # UTF-16 text ("Unicode text" export from Excel)
     if b"\x00" in head:
-        raise _refuse("this file is binary data of an unknown kind, not a survey export", path)
+        from survey.ingest.grid import sparse_nuls, utf16_without_bom
+
+        if utf16_without_bom(head):
+            return "csv"  # UTF-16 text whose byte-order mark was lost
+        if not sparse_nuls(head):
+            raise _refuse("this file is binary data of an unknown kind, not a survey export", path)
+        head = head.replace(b"\x00", b"")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<meta")) \
             or (b"<html" in text[:1024] and text.startswith(b"<")):

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from survey.ingest.grid import Grid
+from survey.ingest.identifiers import IDENTIFIER_HEADERS, is_identifier_header  # noqa: F401 (re-exported)
 
 DIALECTS = ("webropol", "msforms", "googleforms", "limesurvey", "surveymonkey", "qualtrics", "nettskjema",
             "generic")
@@ -43,32 +44,42 @@ class Layout:
     notes: list[str] = field(default_factory=list)
 
 
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+
+
 def _norm(value) -> str:
-    return re.sub(r"\s+", " ", str(value)).strip().lower() if value is not None else ""
+    """A cell for comparison: ``<br>`` and every run of white space (NBSP too) one space, lower case."""
+    if value is None:
+        return ""
+    text = str(value)
+    if "<" in text:
+        text = _BREAK.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _compact(value) -> str:
+    """Letters and digits only (``RespondentID``, ``Respondent ID`` and ``respondent_id`` agree)."""
+    return re.sub(r"[\W_]+", "", _norm(value))
 
 
 def _text(value) -> str:
-    """A header cell as text, whitespace-trimmed (numbers written as the user sees them)."""
+    """A header cell as text, whitespace-trimmed (numbers written as the user sees them); the line breaks
+    tools write as ``<br>`` and non-breaking spaces become plain spaces."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"[ \t]+", " ", str(value)).strip()
+    text = str(value)
+    if "<" in text:
+        text = _BREAK.sub(" ", text)
+    return re.sub(r"[ \t\u00a0\u2007\u202f]+", " ", text).strip()
 
 
 ID_HEADERS = {
     "vastaajan tunnus", "vastaajan id", "vastaaja", "respondent id", "respondentid", "respondent", "id",
     "response id", "responseid", "id réponse", "id de la réponse", "id reponse", "_recordid", "record id",
     "$submission_id", "submission id", "svar-id", "svarsid", "vastauksen tunnus", "vastauksen id", "tunnus",
-    "respondentens id", "respondent-id", "respondentnummer", "case", "caseid", "case id",
-}
-IDENTIFIER_HEADERS = {
-    "email", "e-mail", "email address", "e-mail address", "sähköposti", "sähköpostiosoite", "e-post",
-    "name", "nimi", "namn", "first name", "last name", "ip address", "ipaddress", "ip-osoite", "ip-adresse",
-    "recipientlastname", "recipientfirstname", "recipientemail", "nachname des empfängers",
-    "vorname des empfängers", "e-mail des empfängers", "recipient last name", "recipient first name",
-    "recipient email", "locationlatitude", "locationlongitude", "breitengrad des standorts",
-    "längengrad des standorts", "adresse ip", "courriel", "adresse e-mail",
+    "respondentens id", "respondent-id", "respondentnummer", "case", "caseid", "case id", "nr",
 }
 MSFORMS_HEADS = [
     ("id", "start time", "completion time", "email", "name"),
@@ -88,6 +99,7 @@ MONKEY_MARKERS = {"respondent id", "collector id", "start date", "end date", "ip
 WEBROPOL_MARKERS = {"vastaajan tunnus", "vastausaika", "vastauksen aloitusaika", "vastauksen lähetysaika",
                     "respondentens id", "svarstid", "vastaajan id"}
 NETTSKJEMA_MARKERS = {"$submission_id", "$created", "$answer_time_ms", "$respondent_id", "svar-id", "$language"}
+NETTSKJEMA_OLD = {"opprettet", "endret", "svartid", "innlevert"}
 GENERIC_SUBS = {"response", "open-ended response", "vastaus", "svar", "réponse", "antwort", "answer"}
 
 
@@ -122,7 +134,7 @@ def detect_dialect(grid: Grid, force: str | None = None) -> Layout:
 
 def _recognise(r0: list[str], r1: list[str], r2: list[str]) -> str:
     heads = set(r0)
-    if r2 and sum(v.startswith('{"importid"') for v in r2) >= max(1, len([v for v in r2 if v]) // 2):
+    if r2 and sum(_is_import_id(v) for v in r2) >= max(1, len([v for v in r2 if v]) // 2):
         return "qualtrics"
     if len(r0) >= 3 and all(re.fullmatch(r"v\d+", v) for v in r0[:3]) and "responseid" in r1:
         return "qualtrics"
@@ -131,12 +143,15 @@ def _recognise(r0: list[str], r1: list[str], r2: list[str]) -> str:
     for head in MSFORMS_HEADS:
         if tuple(r0[: len(head)]) == head:
             return "msforms"
-    if "respondent id" in heads and "collector id" in heads:
+    compact = {_compact(v) for v in r0}
+    if "respondentid" in compact and "collectorid" in compact:
         return "surveymonkey"
     if r0 and r0[0] in GOOGLE_FIRST:
         return "googleforms"
     if heads & NETTSKJEMA_MARKERS and any(v.startswith("$") for v in r0):
         return "nettskjema"
+    if r0 and r0[0] == "nr" and len(heads & NETTSKJEMA_OLD) >= 2:
+        return "nettskjema"  # the older tab-separated "data-<form>-<date>.txt" export
     if heads & WEBROPOL_MARKERS:
         return "webropol"
     first = r0[0] if r0 else ""
@@ -147,6 +162,15 @@ def _recognise(r0: list[str], r1: list[str], r2: list[str]) -> str:
         if len(brackets) >= 2:
             return "limesurvey"
     return "generic"
+
+
+_IMPORT_ID = re.compile(r"""["']ImportId["']\s*:\s*["']([^"']*)["']""", re.I)
+
+
+def _is_import_id(cell: str) -> bool:
+    """A Qualtrics third-row cell: ``{"ImportId":"QID2"}``, or ``{'ImportId': 'QID2-1'}`` as Python writes it
+    when the file was re-saved through a script."""
+    return cell.startswith(('{"importid"', "{'importid'"))
 
 
 def _has_subheader(rows: list[list]) -> bool:
@@ -176,8 +200,7 @@ def _find_id(columns: list[Column]) -> int | None:
 
 
 def _identifiers(columns: list[Column]) -> list[int]:
-    return [c.index for c in columns
-            if _norm(c.top) in IDENTIFIER_HEADERS or _norm(c.code) in IDENTIFIER_HEADERS]
+    return [c.index for c in columns if is_identifier_header(c.top, c.code)]
 
 
 def _unquote(cells: list[str]) -> list[str]:
@@ -217,7 +240,7 @@ def _two_row(grid: Grid, dialect: str) -> Layout:
 def _qualtrics(grid: Grid, r0: list[str], r1: list[str], r2: list[str]) -> Layout:
     rows = grid.rows
     legacy = len(r0) >= 3 and all(re.fullmatch(r"v\d+", v) for v in r0[:3])
-    three = bool(r2) and any(v.startswith('{"importid"') for v in r2)
+    three = bool(r2) and any(_is_import_id(v) for v in r2)
     header_rows = 3 if three else 2
     columns = []
     for j in range(len(rows[0])):
@@ -225,10 +248,10 @@ def _qualtrics(grid: Grid, r0: list[str], r1: list[str], r2: list[str]) -> Layou
         text = _text(rows[1][j]) if len(rows) > 1 else code
         import_id = ""
         if three:
-            match = re.search(r'"ImportId"\s*:\s*"([^"]*)"', str(rows[2][j] or ""))
+            match = _IMPORT_ID.search(str(rows[2][j] or ""))
             import_id = match.group(1) if match else ""
         columns.append(Column(j, text or code, "", code, import_id))
-    layout = Layout("qualtrics", header_rows, columns, grouping="none", joined=",")
+    layout = Layout("qualtrics", header_rows, columns, grouping="codes", joined=",")
     layout.id_index = _find_id(columns)
     layout.identifiers = _identifiers(columns)
     if legacy:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Sequence
@@ -159,8 +160,8 @@ def _open_workbook(path: Path):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile):
-        raise InputError("this .xlsx file is damaged or incomplete: export it again", file=str(path)) from None
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
+        raise damaged_workbook(exc, path) from None
     except KeyError as exc:
         raise InputError(f"this .xlsx file is missing a part Excel needs ({exc}): export it again",
                          file=str(path)) from None
@@ -194,10 +195,24 @@ def load_xlsx(path: Path, sheet: str | None = None) -> Grid:
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(f"this .xlsx file cannot be read ({type(exc).__name__}): open it in Excel, "
-                         "save it again and retry", file=str(path)) from None
+        raise damaged_workbook(exc, path) from None
     finally:
         workbook.close()
+
+
+def damaged_workbook(exc: BaseException, path: Path) -> InputError:
+    """One sentence for a workbook that fails while its parts are unpacked or parsed."""
+    import zlib
+
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)):
+        from survey.ingest.detect import damaged_member
+
+        name = re.search(r"'([^']+)'", str(exc))
+        error = damaged_member(exc, name.group(1) if name else "a part of the workbook", path)
+        return InputError(error.message.replace("copy or export", "open it in Excel and save, or export"),
+                          file=str(path))
+    return InputError(f"this .xlsx file cannot be read ({type(exc).__name__}): open it in Excel, "
+                      "save it again and retry", file=str(path))
 
 
 def _read_sheet(ws, path: Path) -> tuple[list[list], list[int]]:
@@ -231,12 +246,51 @@ def _read_sheet(ws, path: Path) -> tuple[list[list], list[int]]:
 
 # --------------------------------------------------------------------------- csv
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when text without a byte-order mark has a NUL in every other byte."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_odd > 0.4 and zeros_even < 0.05:
+        return "utf-16-le"
+    if zeros_even > 0.4 and zeros_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def sparse_nuls(data: bytes) -> bool:
+    """Whether a text file holds only a few NUL bytes (as SurveyMonkey writes in empty header cells)
+    and otherwise no control characters, unlike a binary file."""
+    sample = data[:65536]
+    nuls = sample.count(0)
+    if not nuls or nuls > max(8, len(sample) // 50):
+        return False
+    controls = sum(sample.count(b) for b in range(1, 32) if b not in (9, 10, 13))
+    return controls <= len(sample) // 1000
+
+
+def _decode_utf16(data: bytes, codec: str, path: Path) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        if len(data) % 2:
+            why = "it has an odd number of bytes, so its last character is cut off"
+        else:
+            why = f"it holds an unpaired UTF-16 surrogate at byte {exc.start}"
+        raise InputError(f"this UTF-16 text file is damaged ({why}): export it again", file=str(path)) from None
+
+
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
-    """Decode an export's bytes: BOMs first, then strict UTF-8, then cp1252."""
+    """Decode an export's bytes: BOMs first, UTF-16 without a BOM, then strict UTF-8, then cp1252."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return _decode_utf16(data, "utf-16", path), "utf-16"
+    bare = utf16_without_bom(data)
+    if bare:
+        return _decode_utf16(data, bare, path), bare
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -271,19 +325,35 @@ def sniff_delimiter(text: str) -> str:
 
 
 def load_csv(path: Path) -> Grid:
-    """Read a delimited text export into a grid; every value stays a string."""
+    """Read a delimited text export into a grid; every value stays a string.
+
+    Records are checked against the header on every path: a record that spans many
+    lines because a quote was left open, and a row with more cells than the header,
+    are refused with the line where they start (see :func:`_check_records`).
+    """
     data = Path(path).read_bytes()
     text, encoding = decode_text(data, path)
+    notes = []
     if "\x00" in text:
-        raise InputError("this file is binary data of an unknown kind, not a survey export", file=str(path))
-    delimiter = sniff_delimiter(text)
-    fast = _parse_columns(text, delimiter, path, data if encoding == "utf-8" else None) \
+        if not sparse_nuls(text.encode("utf-8", "surrogatepass")):
+            raise InputError("this file is binary data of an unknown kind, not a survey export", file=str(path))
+        notes.append(f"{text.count(chr(0))} NUL characters (\\x00) in the file were read as blank")
+        text = text.replace("\x00", "")
+    hint = re.match(r"sep=(.)\r?\n", text[:8])
+    if hint:  # Excel's "sep=;" first line names the delimiter; it is not a header row
+        delimiter = hint.group(1)
+        text = "\n" + text[hint.end():]  # a blank line in its place keeps the line numbers
+        data = None
+        notes.append(f"the first line 'sep={delimiter}' names the delimiter")
+    else:
+        delimiter = sniff_delimiter(text)
+    fast = _parse_columns(text, delimiter, path, data if encoding == "utf-8" and data is not None else None) \
         if len(text) > 1_000_000 else None
     if fast is not None:
         columns, numbers = _finish_columns(*fast, path)
         return Grid(_ColumnRows(columns, len(numbers)), numbers, "csv", encoding=encoding, delimiter=delimiter,
-                    columns=columns)
-    rows, numbers = [], []
+                    columns=columns, notes=notes)
+    rows, numbers, spans = [], [], []
     csv.field_size_limit(MAX_CELL_CHARS * 4)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
@@ -297,14 +367,63 @@ def load_csv(path: Path) -> Grid:
                     _check_cell(value, path, line, col)
             rows.append([v.strip() or None for v in record])
             numbers.append(line)
+            spans.append((record, reader.line_num) if reader.line_num > line else None)
             line = reader.line_num + 1
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise InputError(f"a cell holds more characters than a spreadsheet cell can ({MAX_CELL_CHARS}); "
                              "the file is damaged or not a survey export", file=str(path), row=line) from None
         raise InputError(f"the text cannot be split into columns ({exc})", file=str(path), row=line) from None
+    _check_records(rows, numbers, spans, delimiter, path)
     rows, numbers = _finish(rows, numbers, path)
-    return Grid(rows, numbers, "csv", encoding=encoding, delimiter=delimiter)
+    return Grid(rows, numbers, "csv", encoding=encoding, delimiter=delimiter, notes=notes)
+
+
+def _check_records(rows: list[list], numbers: list[int], spans: list, delimiter: str, path: Path) -> None:
+    """Refuse records that a stray quote or delimiter has merged or shifted, naming the line.
+
+    * a record spanning several lines whose cell count differs from the header's, or whose
+      embedded lines hold as many delimiters as a whole record: a quote opened in an answer
+      and not closed where the answer ends, so the following records became part of it;
+    * a one-line record with more cells than the header, the extra ones filled: an answer
+      holding the delimiter without quotes, so every later value is shifted;
+    * a record with fewer cells, when every other record has the header's width (the tool
+      writes every delimiter), which shifts values the same way.
+    """
+    filled = [i for i, r in enumerate(rows) if any(v is not None for v in r)]
+    if len(filled) < 2:
+        return
+    header = filled[0]
+    width = len(rows[header])
+    for i in filled[1:]:
+        if spans[i] is None:
+            continue
+        record, last = spans[i]
+        opened = numbers[i] + sum(v.count("\n") for v in record[:_first_multiline(record)])
+        merged = len(record) != width or (width >= 3 and any(
+            part.count(delimiter) >= width - 1 for v in record for part in v.split("\n")[1:]))
+        if merged:
+            raise InputError(f"a quote (\") opened on line {opened} is not closed where the answer ends, so "
+                             f"lines {opened}–{last} were read as one answer: close or remove the quote and "
+                             "save the file again", file=str(path), row=opened)
+    data = filled[1:]
+    short = [i for i in data if len(rows[i]) < width]
+    for i in data:
+        extra = rows[i][width:]
+        if any(v is not None for v in extra):
+            raise InputError(f"line {numbers[i]} has {len(rows[i])} cells but the header has {width}: an answer "
+                             "probably holds the delimiter without quotes; quote that answer or remove the "
+                             "extra delimiter", file=str(path), row=numbers[i])
+    if short and len(short) <= max(1, len(data) // 20) and len(data) - len(short) >= 3 \
+            and all(len(rows[i]) == width for i in data if i not in short):
+        i = short[0]
+        raise InputError(f"line {numbers[i]} has {len(rows[i])} cells but the header and every other line have "
+                         f"{width}: a delimiter is missing or the line was cut; correct that line",
+                         file=str(path), row=numbers[i])
+
+
+def _first_multiline(record: list[str]) -> int:
+    return next((k for k, v in enumerate(record) if "\n" in v or "\r" in v), len(record))
 
 
 def _finish_columns(columns: list, numbers: list[int], path: Path) -> tuple[list, list[int]]:

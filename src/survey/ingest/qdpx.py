@@ -7,12 +7,17 @@ tools write ``Project.qde`` or another name ending in ``.qde``) and the sources 
 hierarchy), sources (``TextSource`` with ``PlainTextSelection`` elements carrying
 ``Coding/CodeRef``), variables and cases.
 
-Positions: the REFI-QDA standard (QDAS-XML, section 9.2, *Text selections*) counts
-``startPosition`` and ``endPosition`` in characters of the plain-text source, from
-0, with the end position exclusive. Characters are Unicode code points, not UTF-16
-units and not bytes, so an emoji outside the Basic Multilingual Plane counts as
-one; a UTF-8 byte-order mark at the start of the file is not part of the text.
-Python ``str`` indices are code points, so ``text[start:end]`` is the coded text.
+Positions: ``startPosition`` and ``endPosition`` count from 0 in the plain-text source,
+the end exclusive, a UTF-8 byte-order mark at the start of the file not counted. The
+tools do not agree on what they count: ATLAS.ti, MAXQDA and QualCoder count Unicode
+code points (an emoji outside the Basic Multilingual Plane is one), NVivo counts UTF-16
+code units (such an emoji is two). Both agree until a text's first character outside the
+BMP. The reader decides per project from evidence (:func:`decide_positions`: which
+convention puts the selections that follow such a character on word boundaries inside
+the text), converts UTF-16 positions to code points, and records the convention in
+``QdaProject.extra["positions"]`` (``code-points`` or ``utf-16``) with the evidence; so
+``start``/``end`` in the normal form are always code points and ``text[start:end]`` is
+the coded text.
 
 Safety: the archive's sizes are checked from its directory before anything is
 decompressed (total size, compression ratio, member count), and the XML is parsed
@@ -37,7 +42,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from survey.errors import InputError
+from survey.errors import ConfigError, InputError
 
 FORMAT = "refi-qda"
 NS = "urn:QDA-XML:project:1.0"
@@ -119,7 +124,9 @@ def _child(element, name: str):
 def check_archive(archive: zipfile.ZipFile, file: str) -> None:
     """Refuse archives whose directory promises too much data (zip bombs), before reading."""
     from survey.archive import ZipLimits, check_zip
+    from survey.ingest.detect import check_zip_methods
 
+    check_zip_methods(archive.infolist(), file)
     check_zip(archive, file, ZipLimits(max_members=MAX_MEMBERS, max_total_size=MAX_TOTAL_UNCOMPRESSED,
                                        max_member_size=MAX_MEMBER_UNCOMPRESSED, max_ratio=MAX_RATIO,
                                        ratio_floor=RATIO_FLOOR))
@@ -127,9 +134,10 @@ def check_archive(archive: zipfile.ZipFile, file: str) -> None:
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> bytes:
     """Read one member, stopping if it inflates beyond what the directory said."""
+    from survey.ingest.detect import read_member
+
     limit = min(info.file_size, MAX_MEMBER_UNCOMPRESSED)
-    with archive.open(info) as handle:
-        data = handle.read(limit + 1)
+    data = read_member(archive, info, file, limit + 1)
     if len(data) > limit:
         raise InputError(f"archive member '{info.filename}' unpacks to more than its directory says; "
                          "refusing to read it", file=file)
@@ -197,25 +205,35 @@ def _member_index(archive: zipfile.ZipFile) -> dict:
     return index
 
 
-def _codes(root) -> pd.DataFrame:
-    """Flatten the codebook; the theme is the top-level ancestor (or ``A::B`` naming)."""
+MAX_CODE_DEPTH = 100  # real codebooks nest a handful of levels
+
+
+def _codes(root, file: str = "") -> pd.DataFrame:
+    """Flatten the codebook; the theme is the top-level ancestor (or ``A::B`` naming).
+
+    Walked with an explicit stack (a crafted codebook nested thousands of levels deep would
+    exhaust Python's recursion), in document order; deeper than :data:`MAX_CODE_DEPTH` levels
+    is refused.
+    """
     rows = []
-
-    def walk(element, parent_name, theme, depth):
-        for code in _children(element, "Code"):
-            name = (code.get("name") or "").strip()
-            top, parent_code, level = (theme if theme is not None else name), parent_name, depth
-            if theme is None and "::" in name:  # ATLAS.ti writes hierarchy into the name
-                top = parent_code = name.split("::", 1)[0].strip()
-                level = 1
-            rows.append({"guid": code.get("guid"), "code": name, "parent": top, "parent_code": parent_code,
-                         "depth": level, "codable": (code.get("isCodable") or "true").lower() != "false"})
-            walk(code, name, top, depth + 1)
-
     book = _child(root, "CodeBook")
     codes = _child(book, "Codes") if book is not None else None
-    if codes is not None:
-        walk(codes, None, None, 0)
+    if codes is None:
+        return pd.DataFrame(rows, columns=["guid", "code", "parent", "parent_code", "depth", "codable"])
+    stack = [(child, None, None, 0) for child in reversed(_children(codes, "Code"))]
+    while stack:
+        code, parent_name, theme, depth = stack.pop()
+        if depth > MAX_CODE_DEPTH:
+            raise InputError(f"the codebook nests codes more than {MAX_CODE_DEPTH} levels deep, which no QDA tool "
+                             "writes: the project file is damaged or crafted", file=file)
+        name = (code.get("name") or "").strip()
+        top, parent_code, level = (theme if theme is not None else name), parent_name, depth
+        if theme is None and "::" in name:  # ATLAS.ti writes hierarchy into the name
+            top = parent_code = name.split("::", 1)[0].strip()
+            level = 1
+        rows.append({"guid": code.get("guid"), "code": name, "parent": top, "parent_code": parent_code,
+                     "depth": level, "codable": (code.get("isCodable") or "true").lower() != "false"})
+        stack.extend((child, name, top, depth + 1) for child in reversed(_children(code, "Code")))
     return pd.DataFrame(rows, columns=["guid", "code", "parent", "parent_code", "depth", "codable"])
 
 
@@ -257,6 +275,16 @@ def read_qdpx(path: Path) -> QdaProject:
     ``text = NA``); they are not an error. Raises :class:`InputError` for files that
     are not a REFI-QDA project, damaged, encrypted, or unsafe.
     """
+    try:
+        return _read_qdpx(Path(path))
+    except RecursionError:
+        raise InputError("the project file is nested too deeply to read safely (damaged or crafted)",
+                         file=str(path)) from None
+    except MemoryError:
+        raise InputError("the project is too large to read into memory", file=str(path)) from None
+
+
+def _read_qdpx(path: Path) -> QdaProject:
     path = Path(path)
     file = str(path)
     try:
@@ -289,7 +317,7 @@ def read_qdpx(path: Path) -> QdaProject:
                 texts[name] = decode_text(_read_member(archive, member, file))
             return texts[name]
 
-        codes = _codes(root)
+        codes = _codes(root, file)
         by_guid = {r.guid: r for r in codes.itertuples()}
         variables = {}
         for block in _children(root, "Variables"):
@@ -334,6 +362,7 @@ def read_qdpx(path: Path) -> QdaProject:
     cases = _cases_frame([pseudonym[r["guid"]] for r in source_rows],
                          [case_vars.get(r["guid"], {}) for r in source_rows])
 
+    positions = apply_positions(coding_rows, notes)
     codings = pd.DataFrame(coding_rows, columns=list(CODING_COLUMNS))
     codings["interview"] = codings["source"].map(pseudonym)
     codings = codings.astype({"interview": "string", "code": "string", "parent": "string", "text": "string",
@@ -348,7 +377,7 @@ def read_qdpx(path: Path) -> QdaProject:
     people = person_like_names([r["name"] for r in source_rows] + case_names)
     return canonicalise(QdaProject(codings=codings, cases=cases, codes=codes.drop(columns=["codable"]),
                                    sources=sources, missing_sources=missing_sorted, origin=root.get("origin") or "",
-                                   notes=tuple(notes), extra={"person_names": people}))
+                                   notes=tuple(notes), extra={"person_names": people, **positions}))
 
 
 _NAME_WORD = re.compile(r"^[A-ZÅÄÖÜ][a-zåäöüéèáà'-]+$")
@@ -387,12 +416,6 @@ def _collect(element, source_guid, kind, text, load, by_guid, rows, notes) -> No
                 start, end = int(child.get("startPosition")), int(child.get("endPosition"))
             except (TypeError, ValueError):
                 notes.append(f"a text selection has no valid positions (guid {child.get('guid')})")
-            if text is not None and start is not None:
-                if 0 <= start <= end <= len(text):
-                    coded = text[start:end]
-                else:
-                    notes.append(f"a text selection ({start}–{end}) lies outside its source of {len(text)} "
-                                 "characters")
         else:
             holder = _child(child, "Representation")
             content = _child(holder if holder is not None else child, "PlainTextContent")
@@ -408,14 +431,18 @@ def _collect(element, source_guid, kind, text, load, by_guid, rows, notes) -> No
             rows.append({"interview": None, "code": code.code if code is not None else f"?{target}",
                          "parent": code.parent if code is not None else f"?{target}", "text": coded,
                          "start": start, "end": end, "cleared": False, "kind": selection_kind,
-                         "code_guid": target, "source": source_guid})
+                         "code_guid": target, "source": source_guid,
+                         "_source_text": text if name == "PlainTextSelection" and start is not None else None})
 
 
 def _cases_frame(interviews: list[str], values: list[dict]) -> pd.DataFrame:
     """Cases with ``division`` and ``role`` found by their aliases, other variables kept."""
     from survey.instruments import load_instrument
 
-    aliases = load_instrument("interviews").extra.get("case_variables", {})
+    try:
+        aliases = load_instrument("interviews").extra.get("case_variables", {})
+    except ConfigError:  # no codebook in the project yet: case variables keep their names
+        aliases = {}
     rows = []
     for pid, vals in zip(interviews, values):
         row = {"interview": pid, "division": None, "role": None}
@@ -427,7 +454,115 @@ def _cases_frame(interviews: list[str], values: list[dict]) -> pd.DataFrame:
     for col in CASE_COLUMNS:
         if col not in frame:
             frame[col] = None
-    return frame.astype({"interview": "string", "division": "string", "role": "string"})
+    frame = frame.astype({"interview": "string", "division": "string", "role": "string"})
+    for col in frame.columns:
+        if col not in CASE_COLUMNS:
+            frame[col] = _typed_column(frame[col])
+    return frame
+
+
+def _typed_column(values: pd.Series):
+    """A case variable with one type in every case: boolean, Int64 or Float64 when every value is one,
+    else text (a variable that is an integer in some cases and text in others becomes text)."""
+    present = [v for v in values.tolist() if v is not None and not (isinstance(v, float) and v != v)]
+    if present and all(isinstance(v, bool) for v in present):
+        return pd.array(values.tolist(), dtype="boolean")
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return pd.array(values.tolist(), dtype="Int64")
+    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        return pd.array([None if v is None else float(v) for v in values.tolist()], dtype="Float64")
+    return pd.array([None if v is None or (isinstance(v, float) and v != v) else str(v)
+                     for v in values.tolist()], dtype="string")
+
+
+# --------------------------------------------------------------------------- text positions
+
+CODE_POINTS = "code-points"
+UTF16 = "utf-16"
+
+
+def _unit_starts(text: str):
+    """UTF-16 code units before each code point of ``text`` (and one past the end), as a numpy array."""
+    import numpy as np
+
+    widths = np.fromiter((2 if ord(c) > 0xFFFF else 1 for c in text), dtype=np.int64, count=len(text))
+    return np.concatenate(([0], np.cumsum(widths)))
+
+
+def _as_code_points(starts, unit: int) -> int | None:
+    """The code-point index of UTF-16 offset ``unit``, None inside a surrogate pair or past the end."""
+    import numpy as np
+
+    k = int(np.searchsorted(starts, unit))
+    return k if k < len(starts) and int(starts[k]) == unit else None
+
+
+def _on_boundary(text: str, start: int, end: int) -> bool:
+    """Whether a selection starts and ends between words (not inside one), as people select text."""
+    def between(i: int) -> bool:
+        return i <= 0 or i >= len(text) or not (text[i - 1].isalnum() and text[i].isalnum())
+    return 0 <= start <= end <= len(text) and between(start) and between(end)
+
+
+def decide_positions(selections: list[tuple[str, int, int]]) -> tuple[str, str]:
+    """(convention, evidence) for a project's ``(text, start, end)`` selections.
+
+    REFI-QDA says positions count characters (code points: ATLAS.ti, MAXQDA, QualCoder);
+    NVivo counts UTF-16 code units. The two agree until the first character outside the Basic
+    Multilingual Plane (emoji): only selections after one tell them apart. For those, each
+    convention scores the selections that land inside the text on word boundaries; UTF-16 is
+    chosen only when it scores higher, else code points (the standard).
+    """
+    telling = []
+    for text, start, end in selections:
+        if text is None or start is None or end is None:
+            continue
+        first_wide = next((i for i, c in enumerate(text) if ord(c) > 0xFFFF), None)
+        if first_wide is not None and end > first_wide:
+            telling.append((text, start, end))
+    if not telling:
+        return CODE_POINTS, "the texts hold no characters outside the Basic Multilingual Plane, so code points " \
+                            "and UTF-16 units agree"
+    cache: dict[int, object] = {}
+    points = units = 0
+    for text, start, end in telling:
+        points += _on_boundary(text, start, end)
+        starts = cache.setdefault(id(text), _unit_starts(text))
+        s, e = _as_code_points(starts, start), _as_code_points(starts, end)
+        units += s is not None and e is not None and _on_boundary(text, s, e)
+    n = len(telling)
+    evidence = (f"of {n} selections after an emoji or other character outside the BMP, {units} start and end "
+                f"on word boundaries counting UTF-16 units and {points} counting code points")
+    return (UTF16 if units > points else CODE_POINTS), evidence
+
+
+def apply_positions(rows: list[dict], notes: list[str]) -> dict:
+    """Fill each text selection's coded text and code-point positions in ``rows``; the convention the
+    project's positions follow (see :func:`decide_positions`) goes to the metadata."""
+    selections = [(r["_source_text"], r["start"], r["end"]) for r in rows if r.get("_source_text") is not None]
+    convention, evidence = decide_positions(selections)
+    cache: dict[int, object] = {}
+    outside = 0
+    for row in rows:
+        text = row.pop("_source_text", None)
+        if text is None:
+            continue
+        start, end = row["start"], row["end"]
+        if convention == UTF16:
+            starts = cache.setdefault(id(text), _unit_starts(text))
+            start, end = _as_code_points(starts, start), _as_code_points(starts, end)
+        if start is not None and end is not None and 0 <= start <= end <= len(text):
+            row["start"], row["end"], row["text"] = start, end, text[start:end]
+        else:
+            outside += 1
+    if outside:
+        notes.append(f"{outside} text selection(s) lie outside their source text; their coded text is missing")
+    if convention == UTF16:
+        notes.append(f"text positions are counted in UTF-16 code units, as NVivo writes them ({evidence}); they "
+                     "were converted to characters")
+    elif "selections after" in evidence:
+        notes.append(f"text positions are counted in characters (code points), as REFI-QDA defines them ({evidence})")
+    return {"positions": convention, "positions_evidence": evidence}
 
 
 def inspect_qdpx(path: Path) -> dict:
@@ -445,5 +580,7 @@ def inspect_qdpx(path: Path) -> dict:
         "code_list": [{"code": r.code, "parent": r.parent, "depth": int(r.depth),
                        "codings": int(counts.get(r.code, 0))} for r in project.codes.itertuples()],
         "case_variables": [c for c in project.cases.columns if c != "interview"],
+        "positions": project.extra.get("positions"),
+        "positions_evidence": project.extra.get("positions_evidence"),
         "notes": list(project.notes),
     }

@@ -42,20 +42,27 @@ def _reader(kind: str):
     return pyreadstat.read_por if kind == "spss-por" else pyreadstat.read_sav
 
 
-def _load(path: Path, kind: str):
-    """(frame, meta, notes) from pyreadstat, falling back when dates overflow or text will not decode."""
+CHUNK_CELLS = 2_000_000  # cells per chunk of a .sav read (16 MB of float64), so the file is never in memory twice
+
+
+def _load(path: Path, kind: str, chunk_rows: int | None = None):
+    """(columns, meta, notes) from pyreadstat, falling back when dates overflow or text will not decode.
+
+    ``columns`` is a :class:`_Columns` of the converted variables; a ``.sav`` is read in chunks of
+    ``chunk_rows`` rows (default: about :data:`CHUNK_CELLS` cells), so that pyreadstat's frame of
+    one chunk, not of the whole file, sits beside the converted columns.
+    """
     import pyreadstat
 
-    read = _reader(kind)
     kwargs = {} if kind == "spss-por" else {"user_missing": True}
     notes: list[str] = []
     errors = (pyreadstat.ReadstatError, pyreadstat.PyreadstatError)
     try:
-        return (*read(str(path), **kwargs), notes)
+        return (*_read_chunked(path, kind, kwargs, chunk_rows), notes)
     except OverflowError:
         notes.append("some dates are outside the range pandas can hold; they were read as missing")
         try:
-            return (*read(str(path), disable_datetime_conversion=True, **kwargs), notes)
+            return (*_read_chunked(path, kind, {**kwargs, "disable_datetime_conversion": True}, chunk_rows), notes)
         except errors as exc:
             raise _damaged(path, kind, exc) from None
     except UnicodeDecodeError:
@@ -67,12 +74,122 @@ def _load(path: Path, kind: str):
         raise InputError("the text in this .por file cannot be decoded", file=str(path))
     for encoding in ("cp1252", "latin1"):
         try:
-            frame, meta = read(str(path), encoding=encoding, **kwargs)
+            columns, meta = _read_chunked(path, kind, {**kwargs, "encoding": encoding}, chunk_rows)
         except (UnicodeDecodeError, *errors):
             continue
         notes.append(f"the file's declared text encoding did not decode; read as {encoding}")
-        return frame, meta, notes
+        return columns, meta, notes
     raise InputError("the text in this SPSS file cannot be decoded in any known encoding", file=str(path))
+
+
+def _read_chunked(path: Path, kind: str, kwargs: dict, chunk_rows: int | None):
+    """(columns, meta): every variable converted (:class:`_Columns`), reading ``chunk_rows`` at a time."""
+    read = _reader(kind)
+    total = None
+    if kind == "spss-sav":
+        _, head = read(str(path), metadataonly=True, **{k: v for k, v in kwargs.items() if k == "encoding"})
+        total = getattr(head, "number_rows", None)
+        if total is not None and total >= 0 and chunk_rows is None:
+            chunk_rows = max(1000, CHUNK_CELLS // max(1, len(head.column_names)))
+    if total is None or total < 0 or chunk_rows is None or total <= chunk_rows:
+        raw, meta = read(str(path), **kwargs)
+        columns = _Columns(list(raw.columns), meta, len(raw))
+        columns.add(raw, 0)
+        return columns, meta
+    columns = meta = None
+    for offset in range(0, total, chunk_rows):
+        raw, chunk_meta = read(str(path), row_offset=offset, row_limit=chunk_rows, **kwargs)
+        if columns is None:
+            meta = chunk_meta
+            columns = _Columns(list(raw.columns), meta, total)
+        columns.add(raw, offset)
+        del raw
+    return columns, meta
+
+
+class _Columns:
+    """The variables of a file, converted chunk by chunk.
+
+    Number variables (not dates or times) go into one preallocated float64 buffer each and become
+    ``Int64`` (every value whole) or ``Float64`` at the end; the others (strings, dates, times) are
+    kept per chunk and converted whole at the end by :func:`_convert`.
+    """
+
+    def __init__(self, names: list[str], meta, rows: int):
+        self.names = names
+        self.rows = rows
+        self.formats = dict(getattr(meta, "original_variable_types", {}) or {})
+        self.buffers: dict[str, np.ndarray] = {}
+        self.parts: dict[str, list] = {}
+        self.filled = 0
+
+    def add(self, raw: pd.DataFrame, offset: int) -> None:
+        n = len(raw)
+        for name in self.names:
+            series = raw[name]
+            fmt = str(self.formats.get(name, ""))
+            plain_number = pd.api.types.is_numeric_dtype(series) and not DATE_FORMATS.match(fmt) \
+                and not TIME_FORMATS.match(fmt) and name not in self.parts
+            if plain_number:
+                buffer = self.buffers.get(name)
+                if buffer is None:
+                    buffer = self.buffers[name] = np.full(self.rows, np.nan)
+                buffer[offset:offset + n] = series.to_numpy(dtype="float64", na_value=np.nan)
+            else:
+                if name in self.buffers:  # a variable numeric in earlier chunks: keep one kind of storage
+                    self.parts[name] = [pd.Series(self.buffers.pop(name)[:offset])]
+                self.parts.setdefault(name, []).append(series.reset_index(drop=True))
+        self.filled = offset + n
+
+    def finish(self) -> tuple[dict, dict, int]:
+        """(frame columns, kinds, dates lost to pandas' range), in variable order."""
+        frame: dict[str, object] = {}
+        kinds: dict[str, str] = {}
+        lost_dates = 0
+        for name in self.names:
+            if name in self.buffers:
+                values = self.buffers.pop(name)[:self.filled]
+                frame[name], kinds[name] = _numbers(values), "number"
+                continue
+            parts = self.parts.pop(name)
+            series = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+            frame[name], kinds[name], lost = _convert(series, str(self.formats.get(name, "")))
+            lost_dates += lost
+        return frame, kinds, lost_dates
+
+
+def _numbers(values: np.ndarray):
+    """A float64 buffer (NaN = system-missing) as ``Int64`` when every value is whole, else ``Float64``."""
+    missing = np.isnan(values)
+    filled = values[~missing]
+    whole = bool(np.all(np.mod(filled, 1) == 0)) and (len(filled) == 0 or np.abs(filled).max() < 2 ** 53)
+    if whole:
+        data = np.where(missing, 0, values).astype(np.int64)
+        return pd.arrays.IntegerArray(data, missing)
+    return pd.arrays.FloatingArray(np.where(missing, 0.0, values), missing)
+
+
+def _convert(series: pd.Series, fmt: str):
+    """(array, kind, dates lost) of one variable that is not a plain number: date, time or string."""
+    if DATE_FORMATS.match(fmt) or pd.api.types.is_datetime64_any_dtype(series) or (
+            series.dtype == object and series.dropna().map(
+                lambda v: isinstance(v, (dt.date, dt.datetime))).all() and series.notna().any()):
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_datetime64_any_dtype(series):
+            converted, lost = _spss_seconds_to_datetime(series)
+        else:
+            converted, lost = _to_datetime(series)
+        return converted.astype("datetime64[us]").array, "date", lost
+    if TIME_FORMATS.match(fmt) or (series.dtype == object and series.dropna().map(
+            lambda v: isinstance(v, (dt.time, dt.timedelta))).all() and series.notna().any()):
+        if pd.api.types.is_numeric_dtype(series):
+            series = series.map(lambda v: None if pd.isna(v) else dt.timedelta(seconds=float(v)))
+        return pd.array([_time_text(v) for v in series], dtype="string"), "time", 0
+    if pd.api.types.is_numeric_dtype(series):
+        return _numbers(series.to_numpy(dtype="float64", na_value=np.nan)), "number", 0
+    texts = pd.array([None if (v is None or (isinstance(v, float) and math.isnan(v)) or v == "")
+                      else str(v) for v in series], dtype="string")
+    dates = _iso_dates(texts)
+    return (dates, "date", 0) if dates is not None else (texts, "string", 0)
 
 
 def _damaged(path: Path, kind: str, exc: Exception) -> InputError:
@@ -83,7 +200,9 @@ def _damaged(path: Path, kind: str, exc: Exception) -> InputError:
 
 
 def _qid(name: str) -> str:
-    return re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_") or "v"
+    from survey.ingest.detect import slug
+
+    return slug(name, "_", default="v")
 
 
 def _code(value):
@@ -117,6 +236,24 @@ def _is_missing_code(value, ranges: list[dict]) -> bool:
         except (TypeError, ValueError):
             continue
     return False
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+MISSING_LABEL = re.compile(r"(ei vastaus|ei vastannut|puuttu|missing|no answer|not answered|refused|kieltäyt|"
+                           r"en osaa sanoa|eos\b|don.?t know|not applicable|ei koske|vet ej|vet inte|inget svar|"
+                           r"keine angabe|weiß nicht|n/?a\b|tieto puuttuu|ei tietoa|system)", re.I)
+
+
+def _iso_dates(texts) -> pd.arrays.DatetimeArray | None:
+    """A string variable as datetimes when every filled value is an ISO date (``2024-03-01``,
+    ``2024-03-01 10:15``), else None."""
+    filled = [v for v in texts if v is not None and v is not pd.NA]
+    if not filled or not all(ISO_DATE.fullmatch(v.strip()) for v in dict.fromkeys(filled)):
+        return None
+    parsed = pd.to_datetime(pd.Series(texts, dtype=object).str.strip(), errors="coerce", format="ISO8601")
+    if int(parsed.notna().sum()) != len(filled):
+        return None
+    return parsed.astype("datetime64[us]").array
 
 
 def _spss_seconds_to_datetime(values: pd.Series) -> tuple[pd.Series, int]:
@@ -175,11 +312,14 @@ def _common_prefix(texts: list[str]) -> str:
     return prefix
 
 
-def read_spss(path: Path, kind: str) -> Dataset:
-    """Read an SPSS file into a Dataset; codes kept, labels and missing codes in the questions."""
+def read_spss(path: Path, kind: str, chunk_rows: int | None = None) -> Dataset:
+    """Read an SPSS file into a Dataset; codes kept, labels and missing codes in the questions.
+
+    ``chunk_rows`` (tests) reads a ``.sav`` that many rows at a time instead of the default chunks.
+    """
     path = Path(path)
-    raw, meta, notes = _load(path, kind)
-    names = list(raw.columns)
+    columns, meta, notes = _load(path, kind, chunk_rows)
+    names = list(columns.names)
     labels = dict(getattr(meta, "column_names_to_labels", {}) or {})
     value_labels = dict(getattr(meta, "variable_value_labels", {}) or {})
     ranges = dict(getattr(meta, "missing_ranges", {}) or {})
@@ -189,42 +329,13 @@ def read_spss(path: Path, kind: str) -> Dataset:
     measures = dict(getattr(meta, "variable_measure", {}) or {})
     mr_sets = dict(getattr(meta, "mr_sets", {}) or {})
 
-    frame: dict[str, object] = {}
-    kinds: dict[str, str] = {}
-    lost_dates = 0
-    for name in names:
-        series = raw[name]
-        fmt = str(formats.get(name, ""))
-        if DATE_FORMATS.match(fmt) or pd.api.types.is_datetime64_any_dtype(series) or (
-                series.dtype == object and series.dropna().map(
-                    lambda v: isinstance(v, (dt.date, dt.datetime))).all() and series.notna().any()):
-            if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_datetime64_any_dtype(series):
-                converted, lost = _spss_seconds_to_datetime(series)
-            else:
-                converted, lost = _to_datetime(series)
-            lost_dates += lost
-            frame[name] = converted.astype("datetime64[us]")
-            kinds[name] = "date"
-        elif TIME_FORMATS.match(fmt) or (series.dtype == object and series.dropna().map(
-                lambda v: isinstance(v, (dt.time, dt.timedelta))).all() and series.notna().any()):
-            if pd.api.types.is_numeric_dtype(series):
-                series = series.map(lambda v: None if pd.isna(v) else dt.timedelta(seconds=float(v)))
-            frame[name] = pd.array([_time_text(v) for v in series], dtype="string")
-            kinds[name] = "time"
-        elif pd.api.types.is_numeric_dtype(series):
-            values = series.to_numpy(dtype="float64", na_value=np.nan)
-            floats = pd.array(values, dtype="Float64")  # NaN (system-missing) becomes NA
-            filled = values[~np.isnan(values)]
-            whole = np.all(np.mod(filled, 1) == 0) and (len(filled) == 0 or np.abs(filled).max() < 2 ** 53)
-            frame[name] = floats.astype("Int64") if whole else floats
-            kinds[name] = "number"
-        else:
-            frame[name] = pd.array([None if (v is None or (isinstance(v, float) and math.isnan(v)) or v == "")
-                                    else str(v) for v in series], dtype="string")
-            kinds[name] = "string"
+    frame, kinds, lost_dates = columns.finish()
+    rows = columns.filled
+    del columns
     if lost_dates and not notes:
         notes.append(f"{lost_dates} date values are outside the range pandas can hold; read as missing")
-    out = pd.DataFrame(frame, index=pd.RangeIndex(len(raw)))
+    out = pd.DataFrame(frame, index=pd.RangeIndex(rows), copy=False)
+    del frame
 
     questions: list[Question] = []
     used: set[str] = set()
@@ -250,6 +361,7 @@ def read_spss(path: Path, kind: str) -> Dataset:
             missing_ranges_out[_qid(name)] = [{"lo": _bound(r["lo"]), "hi": _bound(r["hi"])} for r in rng]
         return tuple(codes)
 
+    why: dict = {}
     multis: list[tuple[int, Question]] = []
     for set_name, spec in mr_sets.items():
         by_lower = {n.lower(): n for n in names}
@@ -266,6 +378,8 @@ def read_spss(path: Path, kind: str) -> Dataset:
                                  "counted_value": counted}
             multis.append((position[members[0]], Question(id=qid, text=text, type="multi", options=options,
                                                           columns=tuple(members))))
+            why[qid] = (f"multi: the file's multiple-response set {set_name} ({len(members)} dichotomies counting "
+                        f"{counted})")
         else:
             codes: dict = {}
             for m in members:
@@ -286,6 +400,7 @@ def read_spss(path: Path, kind: str) -> Dataset:
                                  "category_set": members}
             multis.append((position[members[0]], Question(id=qid, text=text, type="multi",
                                                           options=tuple(options), columns=tuple(columns))))
+            why[qid] = f"multi: the file's multiple-response category set {set_name} ({len(members)} variables)"
         used.update(members)
 
     for stem, members in _dichotomy_groups(names, out, kinds, value_labels, used):
@@ -300,6 +415,8 @@ def read_spss(path: Path, kind: str) -> Dataset:
         multi_values[qid] = {"selected": ["1"], "unselected": ["0"], "not_shown": []}
         multis.append((position[members[0]], Question(id=qid, text=text, type="multi", options=options,
                                                       columns=tuple(members))))
+        why[qid] = (f"multi: {len(members)} adjacent variables {members[0]}..{members[-1]} share the stem {stem} "
+                    "and hold only 0/1")
         used.update(members)
 
     id_column = _find_id_variable(names, labels, out, used, value_labels)
@@ -311,37 +428,71 @@ def read_spss(path: Path, kind: str) -> Dataset:
         text = labels.get(name) or name
         if name == id_column:
             singles.append((position[name], Question(id=qid, text=text, type="text", columns=(name,))))
+            why[qid] = f"respondent id: '{name}' is named as an id and every value is unique"
             continue
         missing = question_missing(name)
         rng = ranges.get(name, [])
         kind_ = kinds[name]
         if kind_ == "date":
             singles.append((position[name], Question(id=qid, text=text, type="date", columns=(name,))))
+            fmt = str(formats.get(name, ""))
+            why[qid] = (f"date: SPSS format {fmt}" if DATE_FORMATS.match(fmt) else
+                        "date: every filled value is a date" + (" written as ISO text" if str(fmt).upper()
+                                                                .startswith("A") else ""))
             continue
         if kind_ == "time":
             singles.append((position[name], Question(id=qid, text=text, type="text", columns=(name,))))
+            why[qid] = "text: a clock time (SPSS time format)"
             continue
         vlabels = value_labels.get(name) or {}
         valid = {_code(c): str(lbl) for c, lbl in vlabels.items() if not _is_missing_code(c, rng)}
         miss_lbl = {str(_code(c)): str(lbl) for c, lbl in vlabels.items() if _is_missing_code(c, rng)}
         if miss_lbl:
             missing_labels[qid] = miss_lbl
+        observed = [_code(v) for v in out[name].dropna().unique().tolist()]
+        unlabelled = [c for c in observed if c not in valid and c not in missing and not _is_missing_code(c, rng)]
+        if valid and kind_ == "number" and _labels_are_numbers(valid):
+            singles.append((position[name], Question(id=qid, text=text, type="numeric", columns=(name,),
+                                                     missing=missing)))
+            shown = sorted(valid)
+            why[qid] = (f"numeric: the value labels are the numbers themselves ({_show_codes(shown)})")
+            continue
+        if valid and kind_ == "number" and len(unlabelled) > max(5, 2 * len(valid)):
+            marked = tuple(c for c, lbl in valid.items() if MISSING_LABEL.search(lbl) and c not in missing)
+            if marked:
+                missing = tuple(missing) + marked
+                missing_labels.setdefault(qid, {}).update({str(c): valid[c] for c in marked})
+            singles.append((position[name], Question(id=qid, text=text, type="numeric", columns=(name,),
+                                                     missing=missing)))
+            labelled = ", ".join(f"{c} = '{valid[c]}'" for c in list(valid)[:3])
+            why[qid] = (f"numeric: {len(unlabelled)} distinct unlabelled values; the only labels ({labelled}) "
+                        + ("mark missing codes" if len(marked) == len(valid) else "mark special values"))
+            continue
         if valid:
             shared = label_sets[_label_key(vlabels)]
             ordinal = measures.get(name) == "ordinal"
             qtype = "likert" if len(valid) >= 4 and (shared >= 3 or ordinal) else "single"
             codes = dict(valid)
-            for v in out[name].dropna().unique().tolist():
-                c = _code(v)
-                if c not in codes and c not in missing and not _is_missing_code(v, rng):
+            for c in observed:
+                if c not in codes and c not in missing and not _is_missing_code(c, rng):
                     codes[c] = str(c)
             options = tuple(Option(code=c, label=lbl) for c, lbl in _sorted_codes(codes))
             singles.append((position[name], Question(id=qid, text=text, type=qtype, options=options,
                                                      columns=(name,), missing=missing)))
+            if qtype == "likert":
+                why[qid] = (f"likert: {len(valid)} value labels ('{_first(valid)}' … '{_last(valid)}') "
+                            + (f"shared by {shared} variables" if shared >= 3 else "on an ordinal variable"))
+            else:
+                why[qid] = f"single: {len(valid)} value labels ({_show_labels(valid)})"
+            if missing:
+                why[qid] += f"; user-missing {_show_codes(list(missing))}"
             continue
         if kind_ == "number":
             singles.append((position[name], Question(id=qid, text=text, type="numeric", columns=(name,),
                                                      missing=missing)))
+            why[qid] = "numeric: a number variable without value labels"
+            if missing:
+                why[qid] += f"; user-missing {_show_codes(list(missing))}"
             continue
         filled = [v for v in out[name].dropna().tolist() if not _is_missing_code(v, rng)]
         distinct = list(dict.fromkeys(filled))
@@ -350,18 +501,23 @@ def read_spss(path: Path, kind: str) -> Dataset:
             options = tuple(Option(code=v, label=v) for v in sorted(distinct))
             singles.append((position[name], Question(id=qid, text=text, type="single", options=options,
                                                      columns=(name,), missing=missing)))
+            why[qid] = f"single: a string variable with {len(distinct)} distinct values repeating in {len(filled)}"
         else:
             singles.append((position[name], Question(id=qid, text=text, type="text", columns=(name,),
                                                      missing=missing)))
+            why[qid] = f"text: a string variable with {len(distinct)} distinct values in {len(filled)}"
     for _, q in multis:
         for name in q.columns:
             if name in ranges:
                 question_missing(name)
     questions = [q for _, q in sorted(multis + singles, key=lambda item: item[0])]
-    questions = _unique_ids(questions)
+    questions, why = _unique_ids(questions, why)
     fmt = kind
+    from survey.ingest.identifiers import is_identifier_header
+
+    identifiers = [n for n in names if n != id_column and is_identifier_header(n, labels.get(n))]
     extra = {"multi_values": multi_values, "missing_labels": missing_labels, "missing_ranges": missing_ranges_out,
-             "variables": names, "identifier_columns": []}
+             "variables": names, "identifier_columns": identifiers, "evidence": why}
     file_label = getattr(meta, "file_label", None)
     if file_label:
         extra["file_label"] = file_label
@@ -422,13 +578,47 @@ def _dichotomy_groups(names: list[str], out: pd.DataFrame, kinds: dict, value_la
     return groups
 
 
-def _unique_ids(questions: list[Question]) -> list[Question]:
+def _unique_ids(questions: list[Question], why: dict) -> tuple[list[Question], dict]:
+    """Ids made unique (``q``, ``q_2``); the evidence keyed by the final ids, matched by columns."""
     seen: Counter = Counter()
-    result = []
+    result, evidence = [], {}
+    first_why = {}
+    for q in questions:
+        first_why.setdefault(q.columns, why.get(q.id))
     for q in questions:
         seen[q.id] += 1
         if seen[q.id] > 1:
             q = Question(id=f"{q.id}_{seen[q.id]}", text=q.text, type=q.type, options=q.options,
                          columns=q.columns, missing=q.missing, text_column=q.text_column)
         result.append(q)
-    return result
+        if first_why.get(q.columns):
+            evidence[q.id] = first_why[q.columns]
+    return result, evidence
+
+
+def _labels_are_numbers(valid: dict) -> bool:
+    """Whether every value label just repeats its code (``8`` labelled "8", as some exports write)."""
+    def same(code, label) -> bool:
+        try:
+            return float(str(label).strip().replace(",", ".")) == float(code)
+        except (TypeError, ValueError):
+            return False
+    return bool(valid) and all(same(c, lbl) for c, lbl in valid.items())
+
+
+def _show_codes(codes: list) -> str:
+    codes = [str(c) for c in codes]
+    return ", ".join(codes) if len(codes) <= 4 else f"{codes[0]} … {codes[-1]}"
+
+
+def _show_labels(valid: dict) -> str:
+    items = [f"{c} = '{lbl}'" for c, lbl in _sorted_codes(valid)]
+    return ", ".join(items[:3]) + (f", … ({len(items)})" if len(items) > 3 else "")
+
+
+def _first(valid: dict) -> str:
+    return _sorted_codes(valid)[0][1]
+
+
+def _last(valid: dict) -> str:
+    return _sorted_codes(valid)[-1][1]

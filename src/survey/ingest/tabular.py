@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -35,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from survey.errors import InputError
+from survey.ingest.detect import slug
 from survey.ingest.dialects import Layout, _norm, detect_dialect
 from survey.ingest.grid import Grid, load_csv, load_xlsx
 from survey.model import Dataset, Meta, Option, Question
@@ -88,6 +88,7 @@ DATE_PATTERNS = [
 ]
 DATE_HEADER = re.compile(r"(aika|date|time|pvm|päivämäärä|päiväys|timestamp|datum|tidpunkt|submitted|"
                          r"horodat|zeitstempel|datestamp)", re.I)
+_ZONE = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 NUMBER = re.compile(r"[-+]?(\d+|\d{1,3}( \d{3})+)([.,]\d+)?|[-+]?[.,]\d+")
 
 MAX_SINGLE_OPTIONS = 30
@@ -112,6 +113,8 @@ class _Col:
         self.code = code
         self.import_id = import_id
         self.hint = hint
+        self.stem = ""  # the tool's question code when columns were grouped by their codes (Q4 of Q4_1)
+        self.item = ""  # the option's own code in that grouping (1 of Q4_1)
         self._values = values
         self.codes = None
         if coded is not None:
@@ -215,6 +218,31 @@ class _Built:
     frame: dict = field(default_factory=dict)  # key -> pandas Series / list
     multi_values: dict = field(default_factory=dict)
     ids: Counter = field(default_factory=Counter)
+    why: dict = field(default_factory=dict)  # question id -> the evidence for its type, for `survey inspect`
+
+
+def _add(built: _Built, question: Question, why: str) -> None:
+    """Append ``question`` with the sentence saying why it got its type."""
+    built.questions.append(question)
+    built.why[question.id] = why
+
+
+def _span(cols: list) -> str:
+    """``Q4_1..Q4_12`` (the tool's codes), else ``c003..c012 (C..L)`` (frame keys and the file's columns)."""
+    from survey.ingest.grid import _column_letter
+
+    keys = [c.code or (c.top if c.stem else "") for c in cols]
+    if all(keys):
+        return keys[0] if len(keys) == 1 else f"{keys[0]}..{keys[-1]}"
+    first, last = cols[0], cols[-1]
+    if len(cols) == 1:
+        return f"{first.key} ({_column_letter(first.index)})"
+    return f"{first.key}..{last.key} ({_column_letter(first.index)}..{_column_letter(last.index)})"
+
+
+def _show(values, limit: int = 4) -> str:
+    shown = [f"'{v}'" for v in list(values)[:limit]]
+    return ", ".join(shown) + (f" (+{len(values) - limit})" if len(values) > limit else "")
 
 
 def _value_norm(value) -> str:
@@ -228,14 +256,8 @@ def _value_norm(value) -> str:
 
 
 def slugify(text: str, limit: int = 48) -> str:
-    """A stable ASCII id from a header text: lower case, words joined with ``-``."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    if len(text) > limit:
-        cut = text[:limit]
-        text = cut.rsplit("-", 1)[0] if "-" in cut[limit // 2:] else cut
-    return text or "q"
+    """A stable ASCII id from a header text: lower case, words joined with ``-`` (:func:`detect.slug`)."""
+    return slug(text, "-", limit)
 
 
 # --------------------------------------------------------------------------- entry points
@@ -246,8 +268,17 @@ def load_grid(path: Path, kind: str, sheet: str | None = None) -> Grid:
 
 
 def detect_tabular(path: Path, kind: str, sheet: str | None = None) -> str:
-    """The format name (``webropol-xlsx``, ``msforms-csv``, ``csv`` ...) of a tabular export."""
+    """The format name (``webropol-xlsx``, ``msforms-csv``, ``csv``, ``codebook`` ...) of a tabular file."""
+    from survey.ingest.codebook import codebook_codes
+
     grid = load_grid(path, kind, sheet)
+    if codebook_codes(grid) is not None:
+        return "codebook"
+    if kind == "csv":
+        from survey.ingest.limesurvey_r import FORMAT, find_syntax_file
+
+        if find_syntax_file(Path(path), grid.width) is not None:
+            return FORMAT
     return _format_name(detect_dialect(grid).dialect, kind)
 
 
@@ -257,8 +288,19 @@ def _format_name(dialect: str, kind: str) -> str:
 
 def read_tabular(path: Path, kind: str, dialect: str | None = None, sheet: str | None = None) -> Dataset:
     """Read an xlsx or csv export; ``dialect`` forces a tool's layout instead of recognising it."""
+    from survey.ingest.codebook import codebook_codes, refusal
+
     path = Path(path)
     grid = load_grid(path, kind, sheet)
+    codes = codebook_codes(grid) if dialect is None else None
+    if codes is not None:
+        raise InputError(refusal(codes), file=str(path))
+    if kind == "csv" and dialect in (None, "limesurvey"):
+        from survey.ingest.limesurvey_r import find_syntax_file, read_limesurvey_r
+
+        syntax = find_syntax_file(path, grid.width)
+        if syntax is not None:
+            return read_limesurvey_r(path, syntax, grid)
     layout = detect_dialect(grid, force=dialect)
     numbers = grid.row_numbers[layout.header_rows:]
     if not numbers:
@@ -282,8 +324,8 @@ def read_tabular(path: Path, kind: str, dialect: str | None = None, sheet: str |
                 built.frame[id_key] = _take_strings(group[0], [_id_text(v) for v in group[0].unique])
             else:
                 built.frame[id_key] = pd.array([_id_text(v) for v in group[0].values], dtype="string")
-            built.questions.append(Question(id=_new_id(built, group_top), text=group_top, type="text",
-                                            columns=(id_key,)))
+            _add(built, Question(id=_new_id(built, group_top), text=group_top, type="text", columns=(id_key,)),
+                 f"respondent id: the header '{group_top}' names the respondent id")
             continue
         _build_group(built, group_top, group, layout, decimal_comma)
     frame = pd.DataFrame(built.frame)
@@ -301,7 +343,7 @@ def read_tabular(path: Path, kind: str, dialect: str | None = None, sheet: str |
                         for text, keys in duplicates.items()]
     extra = {"dialect": layout.dialect, "header_rows": layout.header_rows,
              "identifier_columns": identifiers, "multi_values": built.multi_values,
-             "duplicate_headers": duplicates}
+             "duplicate_headers": duplicates, "evidence": built.why}
     if grid.sheet:
         extra["sheet"] = grid.sheet
     if grid.delimiter:
@@ -344,6 +386,8 @@ def _group_columns(cols: list[_Col], layout: Layout) -> list[tuple[str, list[_Co
             else:
                 groups.append((col.sub or f"Column {col.index + 1}", [col]))
         return groups
+    if layout.grouping == "codes":
+        return _group_by_codes(cols, layout)
     if layout.grouping == "brackets":
         for col in cols:
             match = re.fullmatch(r"(.*\S)\s*\[([^\[\]]+)\]", col.top)
@@ -356,8 +400,98 @@ def _group_columns(cols: list[_Col], layout: Layout) -> list[tuple[str, list[_Co
                 groups.append((stem, [col]))
             else:
                 groups.append((col.top or f"Column {col.index + 1}", [col]))
-        return groups
+        return _group_by_stems(groups, layout)
     return [(col.top or col.code or f"Column {col.index + 1}", [col]) for col in cols]
+
+
+# Qualtrics column codes: Q4_1 (choice 1 of Q4), Q4_12_TEXT (its text entry), Q1#1_1 (side by side: set 1, row 1)
+_QUALTRICS_CODE = re.compile(r"(?P<stem>.+?(?:#\d+)?)_(?P<item>\d+)(?P<text>_TEXT)?")
+
+
+def _group_by_codes(cols: list[_Col], layout: Layout) -> list[tuple[str, list[_Col]]]:
+    """Qualtrics: consecutive columns whose codes share a question code (``Q4_1`` ... ``Q4_12``) form one
+    group; the question text is what their second-row texts share before `` - ``, the option text the rest."""
+    runs: list[list[_Col]] = []
+    for col in cols:
+        match = _QUALTRICS_CODE.fullmatch(col.code or "") if col.index != layout.id_index else None
+        if match:
+            col.stem, col.item = match.group("stem"), match.group("item")
+            if runs and runs[-1][0].stem == col.stem:
+                runs[-1].append(col)
+                continue
+        runs.append([col])
+    groups = []
+    for run in runs:
+        if len(run) < 2 or not run[0].stem:
+            for col in run:
+                col.stem = col.item = ""
+                groups.append((col.top or col.code or f"Column {col.index + 1}", [col]))
+            continue
+        top, subs = _split_shared_text([c.top for c in run], run[0].stem)
+        for col, sub in zip(run, subs):
+            col.sub = sub or col.item
+        groups.append((top, run))
+    return groups
+
+
+def _split_shared_text(texts: list[str], fallback: str) -> tuple[str, list[str]]:
+    """(shared question text, each column's own text) from texts like ``Q - Selected Choice - A``."""
+    parts = [t.split(" - ") for t in texts]
+    shared = 0
+    while all(len(p) > shared + 1 for p in parts) and len({p[shared] for p in parts}) == 1:
+        shared += 1
+    if not shared:
+        return fallback, texts
+    rest = []
+    for p in parts:
+        own = p[shared:]
+        if len(own) > 1 and own[0].strip().lower() in ("selected choice", "valittu vaihtoehto", "ausgewählte auswahl",
+                                                       "vald svarsalternativ", "choix sélectionné"):
+            own = own[1:]
+        rest.append(" - ".join(own))
+    return " - ".join(parts[0][:shared]), rest
+
+
+_STEM = re.compile(r"(?P<stem>.+?)[_.](?P<item>[^_.\s]+)")
+_DOT_STEM = re.compile(r"(?P<stem>.+)\.(?P<item>[^.\s]+)")
+
+
+def _group_by_stems(groups: list[tuple[str, list[_Col]]], layout: Layout) -> list[tuple[str, list[_Col]]]:
+    """Runs of one-column groups whose headers are codes sharing a stem (``q5_1``, ``q5_2``; Nettskjema's
+    ``checkbox.events``, ``checkbox.logs``) become one group when they hold only selection markers
+    (Nettskjema: also a rating battery such as ``radio_matrix.grants``)."""
+    pattern = _DOT_STEM if layout.dialect == "nettskjema" else _STEM
+    out: list[tuple[str, list[_Col]]] = []
+    run: list[_Col] = []
+
+    def flush():
+        if len(run) >= 2 and (all(_is_dichotomy(c) for c in run)
+                              or (layout.dialect == "nettskjema" and all(_is_battery_item(c, True) for c in run))):
+            for col in run:
+                col.sub = col.item
+            out.append((run[0].stem, list(run)))
+        else:
+            for col in run:
+                col.stem = col.item = ""
+                out.append((col.top or f"Column {col.index + 1}", [col]))
+        run.clear()
+
+    for top, group in groups:
+        col = group[0]
+        match = pattern.fullmatch(col.top) if len(group) == 1 and not col.sub and col.index != layout.id_index \
+            and " " not in col.top else None
+        if match and run and match.group("stem") == run[0].stem:
+            col.stem, col.item = match.group("stem"), match.group("item")
+            run.append(col)
+            continue
+        flush()
+        if match:
+            col.stem, col.item = match.group("stem"), match.group("item")
+            run.append(col)
+        else:
+            out.append((top, group))
+    flush()
+    return out
 
 
 # --------------------------------------------------------------------------- typing
@@ -379,6 +513,8 @@ def _is_mostly_dichotomy(col: _Col) -> bool:
 
 
 def _is_free_text(col: _Col) -> bool:
+    if _is_text_code(col):
+        return True
     if not col.n_filled:
         return bool(col.sub) and bool(OTHER_TEXT.search(col.sub))
     return all(isinstance(v, str) and not NUMBER.fullmatch(v) for v in col.unique) and not _is_dichotomy(col)
@@ -386,7 +522,7 @@ def _is_free_text(col: _Col) -> bool:
 
 def _new_code_id(built: _Built, code: str) -> str:
     """An id from a tool's own variable code (``Q3_TEXT`` -> ``q3_text``)."""
-    base = re.sub(r"[^a-z0-9_]+", "_", code.lower()).strip("_") or "q"
+    base = slug(code, "_")
     built.ids[base] += 1
     return base if built.ids[base] == 1 else f"{base}_{built.ids[base]}"
 
@@ -424,8 +560,8 @@ def _build_group(built: _Built, top: str, group: list[_Col], layout: Layout, dec
                 continue
             _build_single_column(built, f"{top} [{col.sub}]", col, layout, decimal_comma)
         return
-    dich = [c for c in group if _is_dichotomy(c) and not (c is group[-1] and not c.n_filled and c.sub
-                                                         and OTHER_TEXT.search(c.sub) and len(group) > 2)]
+    dich = [c for c in group if _is_dichotomy(c) and not _is_text_code(c)
+            and not (c is group[-1] and not c.n_filled and c.sub and OTHER_TEXT.search(c.sub) and len(group) > 2)]
     rest = [c for c in group if c not in dich]
     free = [c for c in rest if _is_free_text(c)]
     stray = [c for c in rest if c not in free and _is_mostly_dichotomy(c)]
@@ -435,35 +571,58 @@ def _build_group(built: _Built, top: str, group: list[_Col], layout: Layout, dec
     if dich and len(rest) == len(free) and len(free) <= 2:
         _build_multi(built, top, dich, free, layout)
         return
-    if not dich and len(group) >= 2 and all(_is_battery_item(c) for c in group):
-        _build_battery(built, top, group, decimal_comma)
+    by_codes = layout.grouping == "codes" or bool(group[0].stem)
+    if not dich and len(group) >= 2 and all(_is_battery_item(c, by_codes) for c in group):
+        _build_battery(built, top, group, decimal_comma, layout)
         return
     for col in group:
-        text = f"{top}{DASH}{col.sub}" if col.sub and col.sub != top else top
+        if by_codes and col.top:
+            text = col.top
+        else:
+            text = f"{top}{DASH}{col.sub}" if col.sub and col.sub != top else top
         _build_single_column(built, text, col, layout, decimal_comma)
 
 
 def _build_multi(built: _Built, top: str, options: list[_Col], free: list[_Col], layout: Layout) -> None:
-    qid = _new_id(built, top)
+    stem = options[0].stem
+    qid = _new_code_id(built, stem) if stem and options[0].code else _new_id(built, stem or top)
+    # Codes grouped by their column codes keep the tool's own option codes (Qualtrics' recode values
+    # Q4_1, Q4_2, Q4_4 ... skip numbers); other layouts number the options 1, 2, 3 in file order.
+    own = stem and all(c.item.isdigit() for c in options) and len({c.item for c in options}) == len(options)
     opts = []
     values: Counter = Counter()
     for k, col in enumerate(options, start=1):
-        opts.append(Option(code=k, label=col.sub or col.top, column=col.key))
+        opts.append(Option(code=int(col.item) if own else k, label=col.sub or col.top, column=col.key))
         built.frame[col.key] = _raw_series(col)
         values.update(col.distinct_norm())
     text_column = free[0].key if free else None
     for col in free:
         built.frame[col.key] = _text_array(col)
     for col in free[1:]:
-        built.questions.append(Question(id=_new_id(built, f"{top} {col.sub}"), text=f"{top}{DASH}{col.sub}",
-                                        type="text", columns=(col.key,)))
+        _add(built, Question(id=_new_id(built, f"{top} {col.sub}"), text=f"{top}{DASH}{col.sub}", type="text",
+                             columns=(col.key,)), "text: a free-text column beside the options of a multi-select")
     selected = sorted(v for v in values if v in SELECTED or v not in MARKERS)
     built.multi_values[qid] = {"selected": selected,
                                "unselected": sorted(v for v in values if v in UNSELECTED),
                                "not_shown": sorted(v for v in values if v in NOT_SHOWN)}
     columns = tuple(c.key for c in options)
-    built.questions.append(Question(id=qid, text=top, type="multi", options=tuple(opts), columns=columns,
-                                    text_column=text_column))
+    shared = f"share the code {stem}" if stem else (
+        "share the question text" if layout.grouping == "fill" else f"share the question '{_clip(top)}'")
+    shown = "/".join(sorted({v for v in values} | {"blank"}, key=lambda v: (v == "blank", v)))
+    why = f"multi: {len(options)} columns {_span(options)} {shared} and hold only {shown}"
+    if text_column:
+        why += f"; free text in {free[0].code or free[0].key}"
+    _add(built, Question(id=qid, text=top, type="multi", options=tuple(opts), columns=columns,
+                         text_column=text_column), why)
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _is_text_code(col: _Col) -> bool:
+    """A column the tool marks as free text by its code (Qualtrics ``Q4_12_TEXT``)."""
+    return bool(col.code) and col.code.upper().endswith("_TEXT")
 
 
 def _raw_series(col: _Col):
@@ -482,28 +641,44 @@ def _raw_series(col: _Col):
         if all(isinstance(v, str) for v in filled) else pd.Series(col.values, dtype=object).array
 
 
-def _is_battery_item(col: _Col) -> bool:
-    """Whether a column looks like one item of a rating battery: few, short, repeated answers."""
+def _is_battery_item(col: _Col, by_codes: bool = False) -> bool:
+    """Whether a column looks like one item of a rating battery: few, short, repeated answers (``by_codes``:
+    the tool's codes already say the columns are one question's items, so answers need not repeat)."""
     if not col.n_filled:
         return True
     distinct = col.distinct_norm()
-    all_unique = len(col.unique) == col.n_filled and col.n_filled >= 3
+    all_unique = not by_codes and len(col.unique) == col.n_filled and col.n_filled >= 3
     return len(distinct) <= 12 and not all_unique and max(len(str(v)) for v in col.unique) <= 80
 
 
-def _build_battery(built: _Built, top: str, group: list[_Col], decimal_comma: bool) -> None:
+def _build_battery(built: _Built, top: str, group: list[_Col], decimal_comma: bool, layout: Layout) -> None:
     """Each item of a battery becomes its own question, ``likert`` when the answers form a scale."""
     shared = set().union(*(c.distinct_norm() for c in group))
     labels = list(dict.fromkeys(v for c in group for v in c.unique))
     scale = _scale_order(labels)
     numeric = all(_as_number(v, decimal_comma) is not None for v in labels) and labels
     likert = scale is not None or (len(group) >= 3 and 3 <= len(shared) <= 7)
+    where = f"item of a battery of {len(group)} columns {_span(group)}"
     if numeric:
         nums = [_as_number(v, decimal_comma) for v in labels]
         likert = all(float(n).is_integer() for n in nums) and max(nums) - min(nums) <= 10
+        why = (f"likert: {where} sharing the whole numbers {_number(min(nums))}–{_number(max(nums))}" if likert
+               else f"numeric: {where}; answers are numbers {_number(min(nums))}–{_number(max(nums))}")
+    elif scale is not None:
+        why = f"likert: {where}; {_scale_evidence(scale)}"
+    elif likert:
+        why = f"likert: {where} sharing {len(shared)} answers ({_show(labels)})"
+    else:
+        why = f"single: {where} sharing {len(shared)} answers"
     for col in group:
-        text = f"{top}{DASH}{col.sub}" if col.sub else top
-        qid = _new_id(built, col.sub or text)
+        if layout.grouping == "codes" and col.top:
+            text = col.top  # the tool's own header ("Agree - Grants are fair")
+        else:
+            text = f"{top}{DASH}{col.sub}" if col.sub else top
+        if col.stem:  # the tool's own codes: Qualtrics Q1#1_1, Nettskjema radio_matrix.grants
+            qid = _new_code_id(built, col.code) if col.code else _new_id(built, col.top)
+        else:
+            qid = _new_id(built, col.sub or text)
         if numeric:
             series = _numeric_series(col, decimal_comma)
             built.frame[col.key] = series
@@ -513,14 +688,28 @@ def _build_battery(built: _Built, top: str, group: list[_Col], decimal_comma: bo
                 opts = tuple(Option(code=c, label=str(c)) for c in codes)
             else:
                 opts = ()
-            built.questions.append(Question(id=qid, text=text, type="likert" if likert else "numeric",
-                                            options=opts, columns=(col.key,)))
+            _add(built, Question(id=qid, text=text, type="likert" if likert else "numeric", options=opts,
+                                 columns=(col.key,)), why)
             continue
         built.frame[col.key] = _string_array(col)
         order = scale if scale is not None else _appearance_order(labels)
         opts = tuple(Option(code=label, label=label) for label in order)
-        built.questions.append(Question(id=qid, text=text, type="likert" if likert else "single",
-                                        options=opts, columns=(col.key,)))
+        _add(built, Question(id=qid, text=text, type="likert" if likert else "single", options=opts,
+                             columns=(col.key,)), why)
+
+
+def _number(value) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _scale_evidence(scale: list[str]) -> str:
+    """``5 labels match the agree-disagree scale, 'En osaa sanoa' = don't know``."""
+    core = [v for v in scale if _norm(v) not in DONT_KNOW]
+    extra = [v for v in scale if _norm(v) in DONT_KNOW]
+    text = f"{len(core)} labels match the scale '{core[0]}' … '{core[-1]}'"
+    if extra:
+        text += ", " + ", ".join(f"'{v}' = don't know" for v in extra)
+    return text
 
 
 def _string_array(col: _Col):
@@ -664,6 +853,10 @@ def _parse_dates(col: _Col) -> pd.Series | None:
                 elif fmt == "ymd-slash":
                     bare = series.map(lambda v: None if v is None else re.sub(r" [A-Z]{2,5}([+-][\d:]+)?$", "", v))
                     parsed = pd.to_datetime(bare, errors="coerce", format="mixed")
+                elif fmt == "ISO8601":
+                    # the respondent's own clock time is kept; offsets (which differ across DST) are dropped
+                    bare = series.map(lambda v: None if v is None else _ZONE.sub("", v))
+                    parsed = pd.to_datetime(bare, errors="coerce", format=fmt)
                 else:
                     parsed = pd.to_datetime(series, errors="coerce", format=fmt)
                 if parsed.notna().sum() == col.n_filled:
@@ -697,6 +890,9 @@ def _split_joined(col: _Col, sep: str, trailing: bool) -> list[list[str]] | None
     if not any(sep in v for v in filled):
         return None
     parts = [None if v is None else [p.strip() for p in v.split(sep) if p.strip()] for v in col.values]
+    parts = _rejoin_continuations(parts, sep)
+    if not any(p and len(p) > 1 for p in parts):
+        return None  # every cell is one answer holding the separator: free text, not joined selections
     tokens = Counter(t for p in parts if p for t in p)
     whole = set(filled)
     # Free text with commas gives many one-off fragments; a multi-select repeats a few options.
@@ -704,6 +900,33 @@ def _split_joined(col: _Col, sep: str, trailing: bool) -> list[list[str]] | None
     if len(tokens) > max(12, col.n_filled // 3) or repeated < 0.8 * sum(tokens.values()):
         return None
     return parts
+
+
+def _rejoin_continuations(parts: list, sep: str) -> list:
+    """Join back an option that holds the separator itself (Google Forms joins ``Yes, but rarely`` and
+    ``Other`` as ``Yes, but rarely, Other``): a piece that starts in lower case and always follows the
+    same piece is the rest of that option, not an option of its own."""
+    while True:
+        before: dict[str, set] = {}
+        for p in parts:
+            for i, t in enumerate(p or ()):
+                before.setdefault(t, set()).add(p[i - 1] if i else None)
+        tails = {t for t, prev in before.items() if t[:1].islower() and len(prev) == 1 and None not in prev}
+        if not tails:
+            return parts
+        merged = []
+        for p in parts:
+            if not p:
+                merged.append(p)
+                continue
+            out: list[str] = []
+            for t in p:
+                if t in tails and out:
+                    out[-1] = f"{out[-1]}{sep}{t}"
+                else:
+                    out.append(t)
+            merged.append(out)
+        parts = merged
 
 
 def _build_single_column(built: _Built, text: str, col: _Col, layout: Layout, decimal_comma: bool,
@@ -745,40 +968,51 @@ def _type_single_column(built: _Built, qid: str, text: str, col: _Col, layout: L
     if layout.joined:
         parts = _split_joined(col, layout.joined, layout.joined_trailing)
         if parts is not None:
-            _build_joined_multi(built, qid, text, col, parts)
+            _build_joined_multi(built, qid, text, col, parts, layout.joined)
             return
     dates = _parse_dates(col)
+    how = "every filled cell is a date"
     if dates is None:
         dates = _excel_serial_dates(col, decimal_comma)
+        how = "the header names a date and the cells are Excel day numbers"
     if dates is not None:
         built.frame[col.key] = dates.astype("datetime64[us]").array
-        built.questions.append(Question(id=qid, text=text, type="date", columns=(col.key,)))
+        _add(built, Question(id=qid, text=text, type="date", columns=(col.key,)), f"date: {how}")
         return
     if filled and all(_as_number(v, decimal_comma) is not None for v in col.unique):
-        built.frame[col.key] = _numeric_series(col, decimal_comma)
-        built.questions.append(Question(id=qid, text=text, type="numeric", columns=(col.key,)))
+        built.frame[col.key] = series = _numeric_series(col, decimal_comma)
+        low, high = series.min(), series.max()
+        _add(built, Question(id=qid, text=text, type="numeric", columns=(col.key,)),
+             f"numeric: every filled cell is a number ({_number(low)}–{_number(high)})")
         return
     n = filled
     labels = list(dict.fromkeys(_label_text(v) for v in col.unique))
     built.frame[col.key] = _string_array(col)
     if not filled:
-        built.questions.append(Question(id=qid, text=text, type="text", columns=(col.key,)))
+        _add(built, Question(id=qid, text=text, type="text", columns=(col.key,)),
+             "text: the column holds no answers")
         return
     scale = _scale_order(labels)
     if scale is not None:
         opts = tuple(Option(code=v, label=v) for v in scale)
-        built.questions.append(Question(id=qid, text=text, type="likert", options=opts, columns=(col.key,)))
+        _add(built, Question(id=qid, text=text, type="likert", options=opts, columns=(col.key,)),
+             f"likert: {_scale_evidence(scale)}")
         return
     long_text = max(len(v) for v in labels) > 80
     all_unique = len(labels) == n and n >= 3
     if col.hint == "text" or (n <= 2 and all(" " in v for v in labels)):
-        built.questions.append(Question(id=qid, text=text, type="text", columns=(col.key,)))
+        why = "the tool marks it as an open-ended response" if col.hint == "text" else \
+            f"{n} answer(s) written as sentences"
+        _add(built, Question(id=qid, text=text, type="text", columns=(col.key,)), f"text: {why}")
         return
     if not long_text and not all_unique and len(labels) <= min(MAX_SINGLE_OPTIONS, max(3, n // 2)):
         opts = tuple(Option(code=v, label=v) for v in _appearance_order(labels))
-        built.questions.append(Question(id=qid, text=text, type="single", options=opts, columns=(col.key,)))
+        _add(built, Question(id=qid, text=text, type="single", options=opts, columns=(col.key,)),
+             f"single: {len(labels)} distinct answers repeat in {n} filled cells")
         return
-    built.questions.append(Question(id=qid, text=text, type="text", columns=(col.key,)))
+    why = (f"an answer of {max(len(v) for v in labels)} characters" if long_text else
+           f"{len(labels)} distinct answers in {n} filled cells")
+    _add(built, Question(id=qid, text=text, type="text", columns=(col.key,)), f"text: {why}")
 
 
 def _qualtrics_typed(built: _Built, qid: str, text: str, col: _Col) -> bool:
@@ -786,22 +1020,23 @@ def _qualtrics_typed(built: _Built, qid: str, text: str, col: _Col) -> bool:
     hint = col.import_id or ""
     if hint.endswith("_TEXT") or "_TEXT_" in hint or hint.endswith(("Topics", "Sentiment")):
         built.frame[col.key] = _string_array(col)
-        built.questions.append(Question(id=qid, text=text, type="text", columns=(col.key,)))
+        _add(built, Question(id=qid, text=text, type="text", columns=(col.key,)),
+             f"text: Qualtrics marks it as text entry (ImportId {hint})")
         return True
-    is_question = re.fullmatch(r"QID\d+(_\d+)?", hint) or (not hint and re.fullmatch(r"Q\d+(_\d+)?", col.code))
+    is_question = re.fullmatch(r"QID\d+([_#-]\d+)*", hint) or (not hint and re.fullmatch(r"Q\d+(_\d+)?", col.code))
     nums = [_as_number(v, False) for v in col.unique]
     if is_question and nums and all(n is not None and float(n).is_integer() for n in nums):
         series = _numeric_series(col, False)
         built.frame[col.key] = series
         codes = sorted({int(v) for v in series.dropna()})
-        built.questions.append(Question(id=qid, text=text, type="single",
-                                        options=tuple(Option(code=c, label=str(c)) for c in codes),
-                                        columns=(col.key,)))
+        _add(built, Question(id=qid, text=text, type="single",
+                             options=tuple(Option(code=c, label=str(c)) for c in codes), columns=(col.key,)),
+             f"single: a Qualtrics question ({hint or col.code}) holding whole-number choice codes")
         return True
     return False
 
 
-def _build_joined_multi(built: _Built, qid: str, text: str, col: _Col, parts: list) -> None:
+def _build_joined_multi(built: _Built, qid: str, text: str, col: _Col, parts: list, sep: str) -> None:
     """Split ``A;B;`` cells into one nullable boolean column per option (NA where skipped)."""
     order: dict[str, None] = {}
     for p in parts:
@@ -815,5 +1050,5 @@ def _build_joined_multi(built: _Built, qid: str, text: str, col: _Col, parts: li
         opts.append(Option(code=k, label=label, column=key))
         columns.append(key)
     built.multi_values[qid] = {"selected": ["true"], "unselected": ["false"], "not_shown": []}
-    built.questions.append(Question(id=qid, text=text, type="multi", options=tuple(opts),
-                                    columns=tuple(columns)))
+    _add(built, Question(id=qid, text=text, type="multi", options=tuple(opts), columns=tuple(columns)),
+         f"multi: the cells join several answers with '{sep.strip()}' ({len(opts)} distinct options)")
