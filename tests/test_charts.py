@@ -104,7 +104,7 @@ def test_suppressed_value_is_shown_as_suppressed_never_as_zero():
         table = charts.data_table(result, lang)
         assert table.iloc[-1, 2] == labels.text("suppressed", lang)
         assert "0" not in table.iloc[-1, 1]
-    assert "1 values suppressed" in charts.alt_text(result, "en")
+    assert "1 values are not shown, for privacy" in charts.alt_text(result, "en")
 
 
 def test_long_labels_wrap_and_are_never_truncated():
