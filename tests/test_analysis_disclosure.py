@@ -104,3 +104,104 @@ def test_rule_from_int_and_project_like():
     assert rule.min_group_size == 7 and rule.merge_small_groups
     with pytest.raises(ValueError):
         as_rule(0)
+
+
+# ---------------------------------------------------------------- the partition and the audit
+
+from survey.analysis.disclosure import MISSING_GROUP, determined, plan_groups, promise_text, protect  # noqa: E402
+
+
+def test_determined_finds_values_public_bounds_pin_down():
+    # total 11 = a + b, b's size 7 is public: a >= 4; someone who knows a is the small one (< 5) gets a = 4
+    assert determined(11, {"a": 0, "b": 0}, {"a": 6, "b": 7}, threshold=5) == {"a"}
+    assert determined(11, {"a": 0, "b": 0}, {"a": 6, "b": 7}) == set()
+    # no public bounds: nothing is pinned
+    assert determined(11, {"a": 1, "b": 1}, {"a": None, "b": None}, threshold=5) == set()
+    # five groups of one known to exist, total five: every size is one
+    assert determined(5, {g: 1 for g in "abcde"}, {g: None for g in "abcde"}) == set("abcde")
+
+
+def test_partner_is_added_until_no_hidden_base_is_pinned():
+    # a's base 4 < 5; b (size 7, all answered) alone would pin it: 11 - 7 = 4
+    hidden = protect({"a": 4, "b": 7, "c": 9}, 5, public={"a": 6, "b": 7, "c": 9})
+    assert set(hidden) == {"a", "b", "c"}
+    # b with two non-answers is a safe partner: a is somewhere in 2..6 ... but a's hypothesis a<=4 gives 2..4
+    hidden = protect({"a": 4, "b": 7, "c": 9}, 5, public={"a": 6, "b": 9, "c": 9})
+    assert set(hidden) == {"a", "b"}
+
+
+def test_missing_group_is_the_preferred_partner_and_a_group_of_its_own():
+    plan = plan_groups({"a": 20, "b": 3, "c": 9}, 6, 5)
+    assert plan.hidden == {"b": "primary", MISSING_GROUP: "secondary"}
+    # a missing group of one needs a partner although every real group is large
+    plan = plan_groups({"a": 20, "b": 12, "c": 9}, 1, 5)
+    assert set(plan.hidden) == {MISSING_GROUP, "c"}
+    assert plan.public_sizes() == {"a": 20, "b": 12}
+    assert plan_groups({"a": 20, "b": 12}, 0, 5).hidden == {}
+
+
+def test_merge_then_protect_the_missing_group():
+    from survey.analysis.disclosure import DisclosureRule
+
+    plan = plan_groups({"a": 20, "b": 2, "c": 4, "d": 9}, 2, DisclosureRule(min_group_size=5, merge_small_groups=True))
+    assert plan.merged == ["b", "c"] and plan.sizes["muut"] == 6
+    assert set(plan.hidden) == {MISSING_GROUP, "muut"}  # the missing two need a partner: the smallest group
+
+
+def test_background_frequencies_hide_the_same_groups_as_breakdowns():
+    from survey.analysis import analyse_breakdown, analyse_single
+    from survey.instruments import parse_instrument
+
+    inst = parse_instrument({"dataset": "d", "questions": [
+        {"id": "kind", "type": "single", "background": True, "text": {"fi": "Tyyppi"},
+         "options": [{"code": c, "fi": c.upper()} for c in "abcd"]},
+        {"id": "yes", "type": "single", "text": {"fi": "K"}, "options": [{"code": 1, "fi": "K"}, {"code": 0, "fi": "E"}]}]})
+    kind, yes = inst.questions
+    groups = ["a"] * 14 + ["b"] * 9 + ["c"] * 12 + ["d"] * 7 + [None]  # one respondent without a type
+    frame = pd.DataFrame({"kind": groups, "yes": [1, 0, 1] * 14 + [1]})
+    one_way = analyse_single(frame, kind, dataset="d")
+    table = one_way.table.set_index("code")
+    assert list(table.index) == ["a", "b", "c", "d", MISSING_GROUP]
+    assert table.loc[[MISSING_GROUP, "d"], "suppressed"].all() and table.loc[[MISSING_GROUP, "d"], "count"].isna().all()
+    assert one_way.n == {"respondents": 43}  # answering would give the missing group's size away
+    assert table.loc["a", "pct"] == pytest.approx(14 / 43)  # shares of all respondents
+    breakdown = analyse_breakdown(frame, yes, kind, dataset="d")
+    assert breakdown.suppression["suppressed_groups"] == ["d"]
+    assert "group_missing" not in breakdown.n and "grouped" not in breakdown.n
+    hidden = breakdown.table[breakdown.table["group"] == "d"]
+    assert hidden["suppressed"].all() and hidden[["count", "n_group", "pct"]].isna().all().all()
+
+
+def test_promise_text_says_what_the_rule_does():
+    from survey.analysis.disclosure import DisclosureRule
+
+    fi = promise_text("fi", DisclosureRule())
+    assert "vähintään 5 vastaajaa" in fi and "taustatieto puuttuu" in fi and "voi olla alle 5" in fi
+    assert "kokoja ei julkaista" in fi
+    en = promise_text("en", DisclosureRule(min_group_size=3, small_counts=True))
+    assert "Counts below 3 in breakdown tables are hidden" in en and "can be below" not in en
+
+
+def test_cell_suppression_audit_leaves_no_hidden_cell_determined():
+    from survey.analysis.disclosure import pinned_cells
+
+    # Two hidden cells in one row and column each can still pin one another: a 2 x 2 block
+    # inside shown margins is fine, but a hidden cell alone in its column is not.
+    counts = np.array([[10, 2, 8, 7], [9, 7, 1, 6], [12, 11, 10, 9]])
+    mask = suppress_cells(counts, 5)
+    assert pinned_cells(counts, mask) == [] or all(counts[c] == 0 for c in pinned_cells(counts, mask))
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        table = rng.integers(0, 9, size=(rng.integers(2, 5), rng.integers(2, 6)))
+        mask = suppress_cells(table, 5)
+        assert [c for c in pinned_cells(table, mask) if table[c] > 0] == []
+        for line in list(mask) + list(mask.T):
+            assert line.sum() == 0 or line.sum() >= 2
+
+
+def test_pinned_cells_finds_a_lone_hidden_cell():
+    from survey.analysis.disclosure import pinned_cells
+
+    counts = np.array([[3, 9], [7, 8]])
+    mask = np.array([[True, True], [False, False]])  # row 0 hidden: its column totals give both cells
+    assert sorted(pinned_cells(counts, mask)) == [(0, 0), (0, 1)]

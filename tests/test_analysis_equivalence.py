@@ -78,24 +78,3 @@ def test_cache_gives_the_same_results():
     other = _frame(seed=4)  # another frame: the cache starts afresh
     _same(analyse_breakdown(other, Q["item"], Q["kind"], dataset="d", cache=cache),
           analyse_breakdown(other, Q["item"], Q["kind"], dataset="d"))
-
-
-def test_counted_kruskal_is_scipys_bit_for_bit():
-    from scipy import stats
-
-    from survey.analysis.significance import _kruskal_counted
-
-    rng = np.random.default_rng(11)
-    checked = 0
-    for n in (30, 500, 20000):
-        for k in (3, 5, 8):
-            sizes = rng.multinomial(n, rng.dirichlet(np.ones(k)))
-            groups = [rng.integers(1, 6, s).astype(float) for s in sizes if s > 0]
-            pooled = np.concatenate(groups)
-            got = _kruskal_counted(groups, pooled)
-            if got is None:  # another scipy: the public function is used
-                continue
-            want = stats.kruskal(*groups)
-            assert (float(got.statistic), float(got.pvalue)) == (float(want.statistic), float(want.pvalue))
-            checked += 1
-    assert _kruskal_counted([np.array([0.5, 1.0]), np.array([2.0])], np.array([0.5, 1.0, 2.0])) is None

@@ -57,7 +57,9 @@ def test_difference_needs_interval_and_adjusted_p():
     assert difference_is_clear(0.05, 0.3, 0.01)
     assert not difference_is_clear(-0.05, 0.3, 0.01)
     assert not difference_is_clear(0.05, 0.3, 0.2)
-    assert difference_is_clear(-0.3, -0.05)
+    assert difference_is_clear(-0.3, -0.05, 0.049)
+    assert not difference_is_clear(-0.3, -0.05)  # no adjusted p, no claim
+    assert not difference_is_clear(0.05, 0.3, 0.03, alpha=0.01)  # the declared alpha counts
 
 
 def test_gated_breakdown_says_why_in_prose():
@@ -106,6 +108,11 @@ def test_methods_text_states_the_rules():
     from survey.analysis.interpret import methods_text
 
     fi = methods_text("fi", threshold=5)
-    assert "Wilson" in fi and "Benjaminin–Hochbergin" in fi and "alle 5 vastaajaa" in fi and "peitetään" in fi
+    assert "Wilson" in fi and "Benjaminin–Hochbergin" in fi and "vähintään 5 vastaajaa" in fi and "piilotetaan" in fi
+    assert "Testiperhe on aineisto" in fi and "alle 0,05" in fi
     assert "merged into “Other”" in methods_text("en", threshold=3, merge_small=True)
     assert "Övriga" in methods_text("sv", merge_small=True)
+    from survey.analysis.significance import Statistics
+
+    en = methods_text("en", statistics=Statistics(alpha=0.01, family="question"))
+    assert "The testing family is the question" in en and "below 0.01" in en

@@ -78,24 +78,135 @@ def test_cramers_v_matches_scipy():
     assert cramers_v(table) == pytest.approx(association(table, method="cramer"), rel=1e-12)
 
 
-def test_mann_whitney_matches_scipy():
-    a, b = [1, 2, 2, 3, 4, 4, 5], [3, 4, 4, 5, 5, 5]
+def test_mann_whitney_large_groups_match_scipy_asymptotic():
+    rng = np.random.default_rng(5)
+    a, b = rng.integers(1, 6, 25), rng.integers(1, 6, 31)
     res = ordinal_test([a, b])
-    ref = stats.mannwhitneyu(a, b, alternative="two-sided")
-    assert res["name"] == "mann_whitney"
+    ref = stats.mannwhitneyu(a, b, alternative="two-sided", method="asymptotic")
+    assert res["name"] == "mann_whitney" and res["method"] == "asymptotic"
     assert res["statistic"] == ref.statistic
     assert res["p"] == pytest.approx(ref.pvalue, rel=1e-12)
     assert res["rank_biserial"] == pytest.approx(2 * ref.statistic / (len(a) * len(b)) - 1)
 
 
-def test_kruskal_matches_scipy():
-    groups = [[1, 2, 2, 3], [3, 4, 4, 5], [2, 3, 5, 5, 4]]
+def _exact_mann_whitney(a, b):
+    """Independent reference: every split of the pooled (tied) values, two-sided as scipy defines it."""
+    pooled = np.concatenate([a, b]).astype(float)
+    ranks = stats.rankdata(pooled)
+    n1 = len(a)
+    observed = ranks[:n1].sum()
+    sums = np.array([ranks[list(c)].sum() for c in itertools.combinations(range(len(pooled)), n1)])
+    less, greater = (sums <= observed + 1e-9).mean(), (sums >= observed - 1e-9).mean()
+    return min(1.0, 2 * min(less, greater))
+
+
+@pytest.mark.parametrize("a,b", [
+    ([1, 2, 2, 3, 4, 4, 5], [3, 4, 4, 5, 5, 5]),          # ties, groups of 7 and 6
+    ([4, 4, 5, 5, 5], [2, 3, 3, 4, 4, 4, 5, 2]),           # groups of 5 and 8
+    ([1, 1, 2, 2, 2, 3], [2, 3, 3, 4, 4]),
+])
+def test_mann_whitney_small_tied_groups_get_the_exact_permutation_p(a, b):
+    res = ordinal_test([a, b])
+    assert res["name"] == "mann_whitney" and res["method"] == "exact"
+    assert res["p"] == pytest.approx(_exact_mann_whitney(np.array(a), np.array(b)), abs=1e-12)
+    ref = stats.mannwhitneyu(a, b, method=stats.PermutationMethod(n_resamples=9999))
+    assert res["p"] == pytest.approx(ref.pvalue, abs=1e-12)
+    assert res["statistic"] == stats.mannwhitneyu(a, b).statistic
+
+
+def test_mann_whitney_normal_approximation_is_off_for_small_tied_groups():
+    # The reason for the permutation p: with groups of 5 and 8 the approximation misses by a lot.
+    a, b = [4, 4, 5, 5, 5], [2, 3, 3, 4, 4, 4, 5, 2]
+    approx = stats.mannwhitneyu(a, b, method="asymptotic").pvalue
+    assert abs(approx - _exact_mann_whitney(np.array(a), np.array(b))) > 0.005
+
+
+def test_mann_whitney_small_group_beside_large_one_is_seeded_monte_carlo():
+    rng = np.random.default_rng(11)
+    a, b = rng.integers(1, 6, 6), rng.integers(1, 6, 40)
+    res = ordinal_test([a, b])
+    assert res["method"] == "monte_carlo" and res["resamples"] == 9999
+    ref = stats.mannwhitneyu(a, b, method=stats.PermutationMethod(n_resamples=9999,
+                                                                 rng=np.random.default_rng(res["seed"])))
+    assert res["p"] == ref.pvalue
+    assert ordinal_test([a, b])["p"] == res["p"]  # deterministic
+    assert abs(res["p"] - stats.mannwhitneyu(a, b).pvalue) < 0.05
+
+
+def _exact_kruskal(groups):
+    """Independent reference: H from its textbook formula (tie-corrected) over every split of the pooled values."""
+    pooled = np.concatenate(groups).astype(float)
+    sizes = [len(g) for g in groups]
+    n = pooled.size
+    ranks = stats.rankdata(pooled)
+    _, ties = np.unique(pooled, return_counts=True)
+    correction = 1 - (ties**3 - ties).sum() / (n**3 - n)
+
+    def h(parts):
+        return (12 / (n * (n + 1)) * sum(ranks[list(p)].sum() ** 2 / len(p) for p in parts) - 3 * (n + 1)) / correction
+
+    offsets = np.cumsum([0, *sizes])
+    observed = h([range(offsets[i], offsets[i + 1]) for i in range(len(sizes))])
+    assert observed == pytest.approx(stats.kruskal(*groups).statistic, rel=1e-12)
+    count = total = 0
+    positions = range(n)
+    for first in itertools.combinations(positions, sizes[0]):
+        rest = [i for i in positions if i not in first]
+        for second in itertools.combinations(rest, sizes[1]):
+            third = [i for i in rest if i not in second]
+            total += 1
+            count += h([first, second, third]) >= observed * (1 - 1e-12)
+    return count / total
+
+
+def test_kruskal_small_groups_get_the_exact_permutation_p():
+    groups = [[1, 2, 2], [3, 4, 4], [2, 5, 5]]  # 1 680 arrangements: enumerated
     res = ordinal_test(groups)
     ref = stats.kruskal(*groups)
-    assert res["name"] == "kruskal"
+    assert res["name"] == "kruskal" and res["method"] == "exact"
+    assert res["statistic"] == pytest.approx(ref.statistic, rel=1e-12)
+    assert res["df"] == 2
+    assert res["p"] == pytest.approx(_exact_kruskal(groups), abs=1e-12)
+
+
+def test_kruskal_monte_carlo_is_close_to_exact_and_seeded():
+    groups = [[1, 2, 2, 3], [3, 4, 4, 5], [2, 5, 4]]  # 11 550 arrangements: 9 999 drawn
+    res = ordinal_test(groups)
+    assert res["method"] == "monte_carlo"
+    assert abs(res["p"] - _exact_kruskal(groups)) < 0.015  # about three standard errors of 9 999 draws
+    assert ordinal_test(groups)["p"] == res["p"]
+
+
+def test_kruskal_permutation_p_is_scipys_permutation_test_of_h():
+    # The rank-sum statistic orders arrangements exactly as H does: the same p as permuting H itself.
+    rng = np.random.default_rng(7)
+    groups = [rng.integers(1, 6, n).astype(float) for n in (5, 7, 6, 4)]
+    res = ordinal_test(groups)
+    ref = stats.permutation_test(groups, lambda *s, axis: stats.kruskal(*s, axis=axis).statistic,
+                                 permutation_type="independent", vectorized=True, n_resamples=9999,
+                                 alternative="greater", rng=np.random.default_rng(res["seed"]))
+    assert res["p"] == ref.pvalue
+
+
+def test_kruskal_large_groups_match_scipy():
+    rng = np.random.default_rng(2)
+    groups = [rng.integers(1, 6, n) for n in (20, 25, 30)]
+    res = ordinal_test(groups)
+    ref = stats.kruskal(*groups)
+    assert res["method"] == "asymptotic"
     assert res["statistic"] == pytest.approx(ref.statistic, rel=1e-12)
     assert res["p"] == pytest.approx(ref.pvalue, rel=1e-12)
-    assert res["df"] == 2
+
+
+def test_monte_carlo_fisher_with_more_cells_than_respondents():
+    # scipy returns the statistic with shape (1,) here; this used to raise TypeError.
+    table = [[1, 1, 0], [0, 0, 1]]
+    res = independence_test(table)
+    assert res["name"] == "fisher_monte_carlo"
+    assert isinstance(res["statistic"], float) and isinstance(res["p"], float)
+    assert res["p"] == pytest.approx(_exact_rxc_pvalue(table), abs=0.015)
+    wide = [[1, 0, 1, 0, 1, 0, 1], [0, 1, 0, 1, 0, 1, 0]]
+    assert 0 <= independence_test(wide)["p"] <= 1
 
 
 def test_ordinal_without_variation_is_not_tested():

@@ -90,8 +90,10 @@ def test_likert_change_in_agree_and_mann_whitney():
     result = compare_waves(before, now, Q["item"], dataset="d", wave="2026", previous_wave="2024")
     row = result.table.iloc[0]
     assert (row["count_before"], row["n_before"], row["count_now"], row["n_now"]) == (2, 6, 5, 7)
-    ref = stats.mannwhitneyu([1, 2, 2, 3, 4, 5], [3, 4, 4, 5, 5, 5, 2], alternative="two-sided")
-    assert row["test"] == "mann_whitney" and row["p"] == pytest.approx(ref.pvalue)
+    # 6 and 7 answers: the exact permutation p over all 1 716 splits, as scipy computes it
+    ref = stats.mannwhitneyu([1, 2, 2, 3, 4, 5], [3, 4, 4, 5, 5, 5, 2], alternative="two-sided",
+                             method=stats.PermutationMethod(n_resamples=9999))
+    assert row["test"] == "mann_whitney" and row["p"] == pytest.approx(ref.pvalue, abs=1e-12)
 
 
 def test_numeric_change_in_means_with_welch_interval():

@@ -104,7 +104,7 @@ def test_suppressed_value_is_shown_as_suppressed_never_as_zero():
         table = charts.data_table(result, lang)
         assert table.iloc[-1, 2] == labels.text("suppressed", lang)
         assert "0" not in table.iloc[-1, 1]
-    assert "1 values suppressed" in charts.alt_text(result, "en")
+    assert "1 values are not shown, for privacy" in charts.alt_text(result, "en")
 
 
 def test_long_labels_wrap_and_are_never_truncated():
@@ -297,7 +297,7 @@ def test_breakdown_alt_text_names_groups_values_and_test():
     text = charts.alt_text(make_breakdown(), "en")
     assert text.startswith("Dot plot by group: Question by division. Groups: Education, Vitality, Urban environment.")
     assert "Yes: Education 60%, Vitality suppressed, Urban environment 25%" in text
-    assert "Fisher's exact test: p = 0.155." in text
+    assert "Fisher's exact test: adjusted p = 0.155." in text  # make_breakdown gives p_adjusted
 
 
 def test_breakdown_data_table_marks_suppressed_cells():

@@ -131,7 +131,7 @@ def test_breakdowns_are_crosstabs_with_groups_as_columns_and_suppressed_cells_ma
     assert rows[1][0] == "No" and 0 not in rows[1][1:]
     notes = wb["Notes"]
     texts = [notes.cell(r, 2).value for r in range(header_row(notes) + 1, notes.max_row + 1)]
-    assert "Values for fewer than 5 respondents are suppressed for privacy." in texts
+    assert "Groups of fewer than 5 respondents, and groups they could be worked out from, are not shown, for privacy." in texts
     assert "Notes: [note 1], [note 2]" in [ws.cell(r, 1).value for r in range(1, head)]
 
 

@@ -59,17 +59,34 @@ def test_count_codes_counts_interviews_not_segments():
     assert _row(table, code="toimitilat")["interviews"] == 2
 
 
-def test_count_codes_by_division_suppresses_small_groups():
-    result = iv.count_codes_by(CODINGS, CASES, "division", threshold=3)
+BIG_CASES = pd.DataFrame({"interview": [f"H{i:02d}" for i in range(1, 12)],
+                          "division": ["sivistys"] * 6 + ["elinvoima"] * 4 + ["kaupunkiymparisto"],
+                          "role": ["johto", "asiantuntija"] * 5 + ["johto"]}).astype("string")
+
+
+def test_count_codes_by_division_hides_small_groups_with_a_partner():
+    result = iv.count_codes_by(CODINGS, BIG_CASES, "division", threshold=3)
     table = result.table
-    assert list(dict.fromkeys(table["group"])) == ["sivistys", "kaupunkiymparisto"]
     row = _row(table, group="sivistys", code="avustukset_haku")
-    assert (row["interviews"], row["n_group"], row["pct"]) == (2, 3, pytest.approx(2 / 3))
-    small = table[table["group"] == "kaupunkiymparisto"]
-    assert small["suppressed"].all() and small["interviews"].isna().all() and small["pct"].isna().all()
-    assert result.suppression["suppressed"] == ["kaupunkiymparisto"]
+    assert (row["interviews"], row["n_group"], row["pct"]) == (2, 6, pytest.approx(2 / 6))
+    assert row["interviews_all"] == 2
+    # the group of 1 is hidden, and so is the next smallest: all minus sivistys is the two together
+    assert result.suppression["suppressed"] == ["elinvoima", "kaupunkiymparisto"]
+    hidden = table[table["group"].isin(["elinvoima", "kaupunkiymparisto"])]
+    assert hidden["suppressed"].all()
+    assert hidden[["interviews", "n_group", "pct"]].isna().all().all()
+    assert result.n == {"interviews": 11, "group:sivistys": 6}
     merged = iv.count_codes_by(CODINGS, CASES, "division", threshold=1, merge_small=True)
     assert not merged.table["suppressed"].any()
+
+
+def test_interviewees_without_a_division_are_a_group_too():
+    cases = BIG_CASES.assign(division=["sivistys"] * 6 + ["elinvoima"] * 4 + [pd.NA])
+    result = iv.count_codes_by(CODINGS, cases, "division", threshold=3)
+    # one interviewee without a division: hidden, with the smallest division as its partner
+    assert result.suppression["suppressed"] == ["elinvoima", "_missing"]
+    assert "group:_missing" not in result.n and "group:elinvoima" not in result.n
+    assert iv.attribute("H01", cases, threshold=3) == "Haastateltava 1"
 
 
 def test_count_codes_by_merges_small_groups_into_other():
@@ -95,10 +112,13 @@ def test_cooccurrence_and_jaccard_by_hand():
     assert _row(themes, code_a="avustukset", code_b="toimitilat")["jaccard"] == pytest.approx(2 / 3)
 
 
-def test_attribution_leaves_out_small_divisions():
-    assert iv.attribute("H01", CASES, threshold=3) == "Haastateltava 1, Sivistyksen ja hyvinvoinnin toimiala"
+def test_attribution_names_divisions_for_everyone_or_for_no_one():
+    # a division of 1 is hidden: then nobody's division is named, so no quote stands out
+    assert iv.attribute("H01", CASES, threshold=3) == "Haastateltava 1"
     assert iv.attribute("H03", CASES, threshold=3) == "Haastateltava 3"
-    assert iv.attribute("H01", CASES, threshold=3, lang="sv") == "Intervjuperson 1, Sektorn för bildning och välfärd"
+    assert iv.attribute("H01", CASES, threshold=1) == "Haastateltava 1, Sivistyksen ja hyvinvoinnin toimiala"
+    assert iv.attribute("H03", CASES, threshold=1) == "Haastateltava 3, Kaupunkiympäristö ja konsernipalvelut"
+    assert iv.attribute("H01", CASES, threshold=1, lang="sv") == "Intervjuperson 1, Sektorn för bildning och välfärd"
     assert iv.attribute("H01", CASES, threshold=5) == "Haastateltava 1"
 
 
@@ -107,8 +127,9 @@ def test_quotes_are_redacted_attributed_and_not_cleared_by_default():
     table = result.table
     assert not table["cleared"].any()
     assert "040 123 4567" not in table["text"].str.cat()
+    assert table["division"].isna().all() and not table["attribution_fi"].str.contains(",").any()
     h3 = table[table["interview"] == "H03"]
-    assert set(h3["attribution_fi"]) == {"Haastateltava 3"} and h3["division"].isna().all()
+    assert set(h3["attribution_fi"]) == {"Haastateltava 3"}
     # one quote per interview per code
     assert not table.duplicated(["code", "interview"]).any()
     assert set(table["quote_id"]) >= {"H01-avustukset_haku-1", "H03-tilat_varaus-1"}
@@ -261,11 +282,9 @@ def test_no_planted_personal_data_in_any_output(demo_2024):
             assert json.dumps(planted)[1:-1] not in text, (file, planted)
         quotes = next(r for r in results if r.kind == "interview_quotes").table
         assert "[nimi]" in quotes["text"].str.cat() or "[puhelin]" in quotes["text"].str.cat()
-        small = quotes[quotes["interview"].isin(["H15", "H16", "H17"])]
-        assert len(small) and small["division"].isna().all()
-        assert all("," not in a for a in small["attribution_fi"])
-        big = quotes[~quotes["interview"].isin(["H15", "H16", "H17"])]
-        assert big["attribution_fi"].str.contains(", ").all()
+        # a division of three is hidden, so no quote names a division: the unattributed ones single no one out
+        assert len(quotes) and quotes["division"].isna().all()
+        assert not quotes["attribution_fi"].str.contains(",").any()
 
 
 def test_analyse_interviews_gives_report_results(demo_2024):
@@ -274,10 +293,14 @@ def test_analyse_interviews_gives_report_results(demo_2024):
     results = iv.analyse_interviews(frames, wave="2024-demo", synthetic=True)
     assert [r.id for r in results] == ["interviews-codes", "interviews-codes-by-division", "interviews-codes-by-role",
                                        "interviews-cooccurrence", "interviews-cooccurrence-themes",
-                                       "interviews-quotes", "interviews-quotes-cleared"]
-    assert results[-1].table.empty  # nothing is cleared by default
+                                       "interviews-quotes-cleared"]
+    assert results[-1].table.empty  # nothing is cleared by default, and no uncleared quote is in any result
     by_division = results[1].table
     assert by_division.loc[by_division["group"] == "kaupunkiymparisto", "suppressed"].all()
+    assert by_division["suppressed"].any() and by_division.groupby("group")["suppressed"].all().sum() >= 2
+    assert "group:kaupunkiymparisto" not in results[1].n
+    clearance = iv.quote_clearance(frames)
+    assert list(clearance.columns) == iv.CLEARANCE_COLUMNS and len(clearance) and not clearance["cleared"].any()
     row = _row(by_division, group="sivistys", code="avustukset_haku")
     assert row["interviews"] == truth["codes_by_division"]["sivistys"]["avustukset_haku"]
     for result in results:

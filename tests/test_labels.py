@@ -58,7 +58,7 @@ def test_footer_lines_carry_n_question_wave_and_synthetic_marker(lang, marker):
 def test_footer_notes_suppression_only_when_something_is_suppressed():
     assert not any("5" in line and "tietosuoja" in line for line in labels.footer_lines(make_multi(), "fi"))
     lines = labels.footer_lines(make_multi(suppressed=True), "fi")
-    assert "Alle 5 vastaajan luvut jätetty esittämättä tietosuojan vuoksi." in lines
+    assert "Alle 5 vastaajan ryhmiä ja ryhmiä, joista ne voisi päätellä, ei esitetä tietosuojan vuoksi." in lines
 
 
 def test_code_label_falls_back_to_finnish_then_code():

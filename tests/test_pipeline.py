@@ -29,3 +29,50 @@ def test_rerun_reuses_unchanged_figures_and_workbooks_byte_for_byte(network_proj
     assert "open_answers.xlsx" not in {p.name for p in out.iterdir()}  # the analyst's working file
     assert (project.paths.processed("2024-demo") / "open_answers.xlsx").is_file()
     assert (out / "figures" / "network-grants.slide.sv.png").is_file()
+
+
+def test_changing_an_instrument_title_redraws_the_charts_that_print_it(network_project):
+    """The dataset's name is printed in every chart footer ('Lähde: ...'): a new name, a new chart."""
+    project = load_project(network_project)
+    run_wave(project, "2024-demo", render=False)
+    figures = project.paths.figures("2024-demo")
+    before = {p.name: sha256_file(p) for p in figures.glob("network-grants.report*.png")}
+    assert before
+    # the project's own questionnaire: its Finnish title is reworded, nothing else
+    file = network_project / "instruments" / "network.yml"
+    text = file.read_text(encoding="utf-8")
+    old = "  fi: Kuntien järjestöyhdyshenkilöverkoston kysely\n"
+    assert old in text
+    file.write_text(text.replace(old, "  fi: Järjestöyhdyshenkilöverkoston kysely (uusi nimi)\n"), encoding="utf-8")
+    messages: list[str] = []
+    run_wave(load_project(network_project), "2024-demo", render=False, progress=messages.append)
+    after = {p.name: sha256_file(p) for p in figures.glob("network-grants.report*.png")}
+    assert after["network-grants.report.png"] != before["network-grants.report.png"], messages  # fi footer changed
+    assert after["network-grants.report.sv.png"] == before["network-grants.report.sv.png"]  # redrawn, same bytes
+    assert not any("unchanged since the last run, reused" in m for m in messages)
+    assert any(m.startswith("  chart ") and "network-grants" in m for m in messages)
+
+
+def test_cache_keys_cover_code_versions_and_printed_texts():
+    import dataclasses
+
+    import pandas as pd
+
+    from survey import pipeline
+    from survey.model import Result
+
+    result = Result(id="x", kind="single", dataset="network", question="q", title={"fi": "Kysymys"},
+                    table=pd.DataFrame({"code": [1], "count": [3], "pct": [1.0]}), n={"respondents": 3})
+    code = pipeline.chart_code_digest()
+    texts = pipeline.chart_texts(result, ("fi", "sv"))
+    assert texts["source"]["fi"]  # the network instrument's title, as the footer prints it
+    key = pipeline.figure_key(result, ("fi", "sv"), "W", True, code, texts)
+    assert key == pipeline.figure_key(result, ("fi", "sv"), "W", True, code, texts)
+    assert key != pipeline.figure_key(result, ("fi", "sv"), "W", True, code,
+                                      {"source": {**texts["source"], "sv": "annan"}})
+    assert key != pipeline.figure_key(dataclasses.replace(result, title={"fi": "Toinen"}), ("fi", "sv"), "W", True,
+                                      code, texts)
+    versions = pipeline.package_versions()
+    assert versions["matplotlib"] and versions["openpyxl"] and versions["babel"]
+    assert pipeline.workbook_key([result], "fi", "W", True, code) != \
+        pipeline.workbook_key([result], "fi", "W", True, code, {"contact": "x"})

@@ -1317,7 +1317,7 @@ PERCENT_COLUMNS = {"pct", "ci_low", "ci_high", "pct_selections", "pct_scale", "a
                    "agree_ci_high", "pct_before", "pct_now"}
 POINTS_COLUMNS = {"diff", "diff_low", "diff_high"}
 INT_COLUMNS = {"count", "n", "n_group", "n_scale", "n_dont_know", "n_user_missing", "n_skipped", "agree_count",
-               "interviews", "segments", "n_a", "n_b", "both", "either", "count_before", "count_now",
+               "interviews", "interviews_all", "segments", "n_a", "n_b", "both", "either", "count_before", "count_now",
                "n_before", "n_now"}
 NUMBER_COLUMNS = {"mean", "median", "sd", "q1", "q3", "min", "max", "mean_ci_low", "mean_ci_high", "jaccard",
                   "mean_before", "median_before", "mean_now", "median_now"}

@@ -493,13 +493,16 @@ def _frames_of(ingested) -> dict:
     return dict(frames or {})
 
 
-def codebook_rows(frames: dict, lang: str = "fi", instruments: dict | None = None) -> list[dict]:
+def codebook_rows(frames: dict, lang: str = "fi", instruments: dict | None = None, rule=None) -> list[dict]:
     """One row per question of every dataset: variable, text, type, options, n valid, n missing.
 
     ``instruments`` (dataset -> instrument as the wave asked it) gives the wave's own
     wording of reworded questions; without it the project's instruments are read.
+    A background variable whose missing group the disclosure ``rule`` hides shows
+    ``[c]`` instead of its valid and missing counts (they are a hidden group's size).
     """
     from survey import labels
+    from survey.analysis.frequencies import missing_group_hidden
     from survey.instruments import load_instrument
 
     rows = []
@@ -533,18 +536,22 @@ def codebook_rows(frames: dict, lang: str = "fi", instruments: dict | None = Non
             extra = q.extra
             if extra.get("dont_know") is not None and str(extra["dont_know"]) not in {str(o.code) for o in q.options}:
                 options += f"; {extra['dont_know']} = {labels.text('dont_know', lang)}"
+            n_valid, n_missing = valid, int(len(frame)) - valid
+            if missing_group_hidden(frame, q, rule):
+                from survey.workbook import SUPPRESSED
+                n_valid = n_missing = SUPPRESSED
             rows.append({"dataset": dataset, "variable": variable, "question": q.label(lang), "type": q.type,
-                         "options": options, "n_valid": valid, "n_missing": int(len(frame)) - valid})
+                         "options": options, "n_valid": n_valid, "n_missing": n_missing})
     return rows
 
 
 def write_codebook(ingested, path: Path, lang: str = "fi", synthetic: bool = False, wave_label: str = "",
-                   *, organisation: str = "", contact: str = "") -> Path:
+                   rule=None, *, organisation: str = "", contact: str = "") -> Path:
     """The codebook workbook (cover, contents, one table): variable, question, type, options, valid, missing."""
     from survey import labels
     from survey.workbook import Book, Table
 
-    records = codebook_rows(_frames_of(ingested), lang, getattr(ingested, "instruments", None))
+    records = codebook_rows(_frames_of(ingested), lang, getattr(ingested, "instruments", None), rule)
     book = Book(lang=lang, title=labels.text("codebook_title", lang) + (f": {wave_label}" if wave_label else ""),
                 synthetic=synthetic, contents_headers=[labels.text("col_dataset", lang)])
     datasets = list(dict.fromkeys(r["dataset"] for r in records))

@@ -18,9 +18,11 @@ Result kinds and table columns
     ``code``; ``pct = interviews / n["interviews"]``; themes first, each followed by
     its codes, in codebook order. ``n = {interviews, codings, codes}``.
 ``interview_codes_by`` (:func:`count_codes_by`)
-    ``group, code, level, parent, interviews, n_group, pct, suppressed``; groups
-    smaller than the disclosure threshold have ``interviews``/``pct`` = NA and
-    ``suppressed`` True (or are merged into ``muut`` when asked).
+    ``group, code, level, parent, interviews, n_group, pct, interviews_all,
+    suppressed``; groups are protected by the survey's one disclosure mechanism
+    (:func:`group_plan`): hidden groups (small ones and their partners) have
+    ``interviews``/``n_group``/``pct`` = NA, ``suppressed`` True and no size in
+    ``n`` (or small groups are merged into ``muut`` when asked).
 ``interview_cooccurrence`` (:func:`cooccurrence`)
     ``code_a, code_b, n_a, n_b, both, either, jaccard``: every ordered pair of codes
     mentioned at least once, the diagonal included (``both = n_a``, ``jaccard = 1``),
@@ -29,8 +31,10 @@ Result kinds and table columns
 ``interview_quotes`` (:func:`candidate_quotes`)
     ``quote_id, code, parent, interview, number, division, attribution_fi,
     attribution_sv, attribution_en, text, chars, cleared``; ``text`` is redacted;
-    ``division`` is NA when the interviewee's division is below the threshold.
-    Only rows with ``cleared`` True may reach a report (:func:`select_cleared`).
+    attributions name the division for everyone or for no one
+    (:func:`attribution_level`). Only the cleared rows are ever published
+    (:func:`select_cleared`, id ``interviews-quotes-cleared``); the analyst's list
+    of every candidate is :func:`quote_clearance`.
 ``triangulation`` (:func:`triangulate`)
     ``theme, source, dataset, question, count, n, pct, ci_low, ci_high``: one row per
     development-plan theme and source (``associations``, ``staff``, ``interviews``),
@@ -55,7 +59,7 @@ from survey.model import Result
 from survey.redact import redact_frame_text
 
 DATASET = "interviews"
-MISSING_GROUP = "_missing"
+MISSING_GROUP = "_missing"  # = survey.analysis.disclosure.MISSING_GROUP
 MERGED_GROUP = "muut"
 
 _TITLES = {
@@ -73,8 +77,6 @@ _GROUP_TITLES = {"division": {"fi": "toimialoittain", "sv": "per sektor", "en": 
 _SOURCES = {"associations": {"fi": "Järjestöt", "sv": "Organisationer", "en": "Associations"},
             "staff": {"fi": "Henkilöstö", "sv": "Personal", "en": "Staff"},
             "interviews": {"fi": "Haastattelut", "sv": "Intervjuer", "en": "Interviews"}}
-_OTHER = {"fi": "Muut", "sv": "Övriga", "en": "Other"}
-_MISSING = {"fi": "Ei tietoa", "sv": "Uppgift saknas", "en": "Not known"}
 
 
 # --- codebook -------------------------------------------------------------------------------
@@ -316,58 +318,79 @@ def count_codes(codings: pd.DataFrame, cases: pd.DataFrame | None = None, *, wav
                   notes=("Luvut ovat haastatteluja, joissa koodi mainitaan, eivät koodattujen kohtien määriä.",))
 
 
-def _groups(cases: pd.DataFrame, group: str, threshold: int, merge_small: bool) -> tuple[pd.Series, dict, list]:
-    """Each interview's group (small groups merged or kept), group sizes, and the groups to suppress."""
-    values = cases.set_index(cases["interview"].astype(str))[group]
+def group_plan(cases: pd.DataFrame, group: str, threshold: int, merge_small: bool = False):
+    """Each interview's group and the partition's protection (:func:`survey.analysis.disclosure.plan_groups`).
+
+    Returns ``(membership, plan)``: ``membership`` maps interview id -> group code
+    (``muut`` for merged groups, :data:`MISSING_GROUP` when the value is missing),
+    ``plan.sizes`` the group sizes and ``plan.hidden`` the groups whose figures and
+    sizes are not shown (primary and secondary).
+    """
+    from survey.analysis.disclosure import DisclosureRule, plan_groups
+
+    values = cases.set_index(cases["interview"].astype(str))[group] if group in cases else \
+        pd.Series(pd.NA, index=cases["interview"].astype(str), dtype="object")
     values = values.astype(object).where(values.notna(), MISSING_GROUP).astype(str)
-    sizes = values.value_counts().to_dict()
-    small = [g for g, n in sizes.items() if n < threshold]
-    if merge_small and small:
-        values = values.where(~values.isin(small), MERGED_GROUP)
-        sizes = values.value_counts().to_dict()
-        small = [g for g, n in sizes.items() if n < threshold]
-    return values, sizes, small
+    counts = values.value_counts()
+    known = _codebook()["groups"].get(f"{group}s", [])
+    order = [g for g in known if g in counts.index] + sorted(g for g in counts.index if g not in known
+                                                             and g != MISSING_GROUP)
+    rule = DisclosureRule(min_group_size=int(threshold), merge_small_groups=bool(merge_small),
+                          other_code=MERGED_GROUP)
+    plan = plan_groups({g: int(counts[g]) for g in order}, int(counts.get(MISSING_GROUP, 0)), rule)
+    if plan.merged:
+        values = values.where(~values.isin(plan.merged), MERGED_GROUP)
+    return values, plan
 
 
 def count_codes_by(codings: pd.DataFrame, cases: pd.DataFrame, group: str = "division", *, threshold: int = 5,
                    merge_small: bool = False, wave: str = "", synthetic: bool = False) -> Result:
     """Themes and codes by interviews mentioning them, per group of a case variable.
 
-    Groups with fewer interviewees than ``threshold`` are suppressed (counts NA), or
-    merged into ``muut`` first when ``merge_small``. See the module docstring.
+    The groups are protected like every group (:func:`group_plan`): a group of fewer
+    than ``threshold`` interviewees is hidden with partners so that "all interviews
+    minus the shown groups" singles no one out (or merged into ``muut`` first when
+    ``merge_small``); interviewees without a value form the group ``_missing``.
+    Hidden groups have ``interviews``, ``n_group`` and ``pct`` NA and no size in
+    ``n``. ``interviews_all`` is the code's count over all interviews (as in
+    :func:`count_codes`), so a finding can state k of N.
     """
     if group not in cases.columns:
         raise KeyError(f"the cases have no variable '{group}'")
-    membership, sizes, small = _groups(cases, group, threshold, merge_small)
-    book = _codebook()
-    known = book["groups"].get(f"{group}s", [])
-    order = [g for g in known if g in sizes] + sorted(g for g in sizes if g not in known and g not in
-                                                      (MERGED_GROUP, MISSING_GROUP))
-    order += [g for g in (MERGED_GROUP, MISSING_GROUP) if g in sizes]
+    from survey.analysis.disclosure import missing_labels, other_labels
+
+    membership, plan = group_plan(cases, group, threshold, merge_small)
+    order = [g for g in plan.sizes if plan.sizes[g] > 0 and g not in (MERGED_GROUP, MISSING_GROUP)]
+    order += [g for g in (MERGED_GROUP, MISSING_GROUP) if plan.sizes.get(g, 0) > 0]
     mentions = _mention_sets(codings)
     members = {name: set(membership.index[membership == name]) for name in order}
     rows = []
     for name in order:
+        hidden = name in plan.hidden
+        size = int(plan.sizes[name])
         for code, level, parent in _code_rows(codings):
-            hidden = name in small
             k = len(mentions[(code, level)] & members[name])
             rows.append({"group": name, "code": code, "level": level, "parent": parent,
-                         "interviews": pd.NA if hidden else k, "n_group": int(sizes[name]),
-                         "pct": pd.NA if hidden else k / sizes[name], "suppressed": hidden})
+                         "interviews": pd.NA if hidden else k, "n_group": pd.NA if hidden else size,
+                         "pct": pd.NA if hidden else k / size, "interviews_all": len(mentions[(code, level)]),
+                         "suppressed": hidden})
     table = pd.DataFrame(rows, columns=["group", "code", "level", "parent", "interviews", "n_group", "pct",
-                                        "suppressed"])
-    table = table.astype({"interviews": "Int64", "pct": "Float64"})
+                                        "interviews_all", "suppressed"])
+    table = table.astype({"interviews": "Int64", "n_group": "Int64", "pct": "Float64", "interviews_all": "Int64"})
     labels = _all_labels()
+    other, missing = other_labels(), missing_labels()
     for lang in LANGUAGES:
-        labels[lang][MERGED_GROUP] = _OTHER[lang]
-        labels[lang][MISSING_GROUP] = _MISSING[lang]
+        labels[lang][MERGED_GROUP] = other[lang]
+        labels[lang][MISSING_GROUP] = missing[lang]
     title = {lang: f"{_TITLES['by'][lang]} {_GROUP_TITLES.get(group, {}).get(lang, group)}" for lang in LANGUAGES}
+    shown = [g for g in order if g not in plan.hidden]
     return Result(id=f"interviews-codes-by-{group}", kind="interview_codes_by", dataset=_dataset(),
                   question=group, title=title, table=table,
-                  n={"interviews": int(sum(sizes.values())), **{f"group:{g}": int(n) for g, n in sizes.items()}},
+                  n={"interviews": int(len(membership)), **{f"group:{g}": int(plan.sizes[g]) for g in shown}},
                   labels=labels, wave=wave, synthetic=synthetic,
                   suppression={"threshold": threshold, "method": "merge" if merge_small else "suppress",
-                               "suppressed": sorted(small)})
+                               "secondary": True, "suppressed": [g for g in order if g in plan.hidden],
+                               "merged_groups": list(plan.merged)})
 
 
 def cooccurrence(codings: pd.DataFrame, *, level: str = "code", wave: str = "", synthetic: bool = False) -> Result:
@@ -408,17 +431,22 @@ def _division_map(cases: pd.DataFrame) -> dict:
     return {str(i): (None if pd.isna(d) else str(d)) for i, d in zip(cases["interview"], cases["division"])}
 
 
-def _small_divisions(cases: pd.DataFrame, threshold: int) -> set:
-    if "division" not in cases:
-        return set()
-    sizes = cases["division"].dropna().astype(str).value_counts()
-    return set(sizes[sizes < threshold].index)
+def attribution_level(cases: pd.DataFrame, threshold: int) -> str:
+    """``"division"`` when every interviewee's division may be named, else ``"number"`` for everyone.
+
+    One level for all: if any division is hidden (or some interviewee's division is
+    unknown), naming the others would single out the unattributed quotes.
+    """
+    if "division" not in cases or cases["division"].isna().all():
+        return "number"
+    _, plan = group_plan(cases, "division", threshold)
+    return "number" if plan.hidden or plan.missing else "division"
 
 
-def _attribution(interview: str, division, small: set, lang: str) -> str:
+def _attribution(interview: str, division, level: str, lang: str) -> str:
     book = _codebook()
     label = f"{book['interviewee'].get(lang) or book['interviewee']['fi']} {_number(interview)}"
-    if division is None or division in small:
+    if level != "division" or division is None:
         return label
     return f"{label}, {book['labels'].get(lang, {}).get(division, division)}"
 
@@ -426,10 +454,11 @@ def _attribution(interview: str, division, small: set, lang: str) -> str:
 def attribute(interview: str, cases: pd.DataFrame, *, threshold: int = 5, lang: str = "fi") -> str:
     """Pseudonymous attribution: ``Haastateltava 7, Sivistyksen ja hyvinvoinnin toimiala``.
 
-    The division is left out when it is unknown or has fewer interviewees than
-    ``threshold`` (``Haastateltava 7``). Roles are never shown.
+    The division is named only when every interviewee's may be (:func:`attribution_level`):
+    otherwise every attribution is ``Haastateltava 7``. Roles are never shown.
     """
-    return _attribution(interview, _division_map(cases).get(str(interview)), _small_divisions(cases, threshold), lang)
+    return _attribution(interview, _division_map(cases).get(str(interview)), attribution_level(cases, threshold),
+                        lang)
 
 
 def quote_ids(codings: pd.DataFrame) -> pd.Series:
@@ -454,7 +483,7 @@ def candidate_quotes(codings: pd.DataFrame, cases: pd.DataFrame, *, threshold: i
     input marked it (``cleared`` column); nothing is cleared by default.
     """
     names, cleared = tuple(names), set(cleared)
-    small = _small_divisions(cases, threshold)
+    level = attribution_level(cases, threshold)
     division_of = _division_map(cases)
     frame = codings.assign(quote_id=quote_ids(codings))
     frame = frame[frame["text"].notna()]
@@ -475,11 +504,11 @@ def candidate_quotes(codings: pd.DataFrame, cases: pd.DataFrame, *, threshold: i
         picks = picks.drop_duplicates("text").head(per_code)
         for row in picks.itertuples():
             division = division_of.get(str(row.interview))
-            shown = None if division is None or division in small else division
+            shown = division if level == "division" else None
             entry = {"quote_id": row.quote_id, "code": code, "parent": parent, "interview": row.interview,
                      "number": _number(row.interview), "division": shown}
             for lang in LANGUAGES:
-                entry[f"attribution_{lang}"] = _attribution(row.interview, division, small, lang)
+                entry[f"attribution_{lang}"] = _attribution(row.interview, division, level, lang)
             text = redact(row.text, names)
             entry.update({"text": text, "chars": len(text),
                           "cleared": bool(row.cleared) or row.quote_id in cleared})
@@ -496,8 +525,39 @@ def candidate_quotes(codings: pd.DataFrame, cases: pd.DataFrame, *, threshold: i
                   n={"interviews": int(codings["interview"].nunique()), "candidates": int(len(table)),
                      "cleared": int(table["cleared"].sum()) if len(table) else 0},
                   labels=_all_labels(), wave=wave, synthetic=synthetic,
-                  suppression={"threshold": threshold, "method": "division left out of attribution",
-                               "suppressed": sorted(small)}, notes=notes)
+                  suppression={"threshold": threshold, "attribution": level,
+                               "method": "division named for everyone" if level == "division"
+                               else "division left out of every attribution"}, notes=notes)
+
+
+CLEARANCE_COLUMNS = ["quote_id", "code", "parent", "interview", "number", "attribution_fi", "attribution_sv",
+                     "attribution_en", "text", "chars", "cleared"]
+
+
+def clearance_result(frames: dict, *, threshold: int = 5, cleared: Iterable[str] = (), names: Iterable[str] = (),
+                     wave: str = "", synthetic: bool = False) -> Result:
+    """Every candidate quote as an ``interview_quotes`` result (id ``interviews-quotes``): the analyst's list.
+
+    Never one of the published results (they hold :func:`select_cleared`'s only);
+    the pipeline writes it into the analyst's ``quotes.xlsx`` beside the processed data.
+    """
+    return candidate_quotes(frames["codings"], _cases_of(frames), threshold=threshold, cleared=cleared, names=names,
+                            wave=wave, synthetic=synthetic)
+
+
+def quote_clearance(frames: dict, *, threshold: int = 5, cleared: Iterable[str] = (),
+                    names: Iterable[str] = ()) -> pd.DataFrame:
+    """Every candidate quote with its clearance status: the analyst's clearance list (never published).
+
+    ``frames`` as :func:`analyse_interviews` takes them. One row per candidate, in
+    codebook order: ``quote_id`` (what survey.yml ``cleared_quotes`` lists),
+    ``code``, ``parent`` (theme), ``interview``, ``number``, the attribution the
+    report would print in each language, the redacted ``text``, ``chars`` and
+    ``cleared`` (bool). For the workbook under ``project.paths.processed(wave)``;
+    the published results hold only the cleared rows (:func:`select_cleared`).
+    """
+    table = clearance_result(frames, threshold=threshold, cleared=cleared, names=names).table
+    return table[CLEARANCE_COLUMNS].reset_index(drop=True)
 
 
 def select_cleared(quotes: Result) -> Result:
@@ -647,14 +707,12 @@ def analyse_interviews(frames: dict, *, wave: str = "", synthetic: bool = False,
 
     ``interviews-codes``, ``interviews-codes-by-division``, ``interviews-codes-by-role``
     (when the cases have them), ``interviews-cooccurrence`` (codes),
-    ``interviews-cooccurrence-themes``, ``interviews-quotes`` (all candidates, for the
-    analyst's quotes.xlsx) and ``interviews-quotes-cleared`` (the only quotes a report
-    may print). ``cleared``: survey.yml ``cleared_quotes``; ``names``: survey.yml
-    ``redaction.names``.
+    ``interviews-cooccurrence-themes`` and ``interviews-quotes-cleared`` (the cleared
+    quotes only: every result is published, so uncleared quotes never are; the
+    analyst's list of all candidates comes from :func:`quote_clearance`).
+    ``cleared``: survey.yml ``cleared_quotes``; ``names``: survey.yml ``redaction.names``.
     """
-    codings, cases = frames["codings"], frames.get("cases")
-    if cases is None:
-        cases = pd.DataFrame({"interview": codings["interview"].unique(), "division": pd.NA, "role": pd.NA})
+    codings, cases = frames["codings"], _cases_of(frames)
     results = [count_codes(codings, cases, wave=wave, synthetic=synthetic)]
     for group in ("division", "role"):
         if group in cases and cases[group].notna().any():
@@ -664,8 +722,16 @@ def analyse_interviews(frames: dict, *, wave: str = "", synthetic: bool = False,
     results.append(cooccurrence(codings, level="theme", wave=wave, synthetic=synthetic))
     quotes = candidate_quotes(codings, cases, threshold=threshold, cleared=cleared, names=names, wave=wave,
                               synthetic=synthetic)
-    results += [quotes, select_cleared(quotes)]
+    results.append(select_cleared(quotes))
     return results
+
+
+def _cases_of(frames: dict) -> pd.DataFrame:
+    cases = frames.get("cases")
+    if cases is None:
+        codings = frames["codings"]
+        cases = pd.DataFrame({"interview": codings["interview"].unique(), "division": pd.NA, "role": pd.NA})
+    return cases
 
 
 def triangulate_results(results: list[Result], overrides: dict | None = None, *, wave: str = "",

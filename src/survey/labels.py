@@ -134,7 +134,7 @@ def format_p(p, lang: str = "fi") -> str:
 
 
 def test_line(result, lang: str = "fi") -> str:
-    """'Khiin neliö -testi: p = 0,012', or the reason a p-value was withheld ('' when no test)."""
+    """'Khiin neliö -testi: korjattu p = 0,012' (plain 'p' when unadjusted), or why no p-value is given."""
     test = result.test or {}
     if not isinstance(test, dict) or not test:
         return ""
@@ -142,17 +142,20 @@ def test_line(result, lang: str = "fi") -> str:
     if isinstance(reason, dict) and reason.get(lang):
         return str(reason[lang])
     note = test.get("note")
-    name, p = test.get("name"), test.get("p_adjusted", test.get("p"))
+    name, adjusted = test.get("name"), test.get("p_adjusted")
+    p = adjusted if adjusted is not None else test.get("p")
     if isinstance(note, dict) and note.get(lang) and (not name or p is None):
         return str(note[lang])
     if not name or p is None:
         return ""
-    try:
-        from survey.analysis.significance import TEST_NAMES
-        shown = pick(TEST_NAMES.get(name), lang, default=str(name))
-    except ImportError:  # pragma: no cover
-        shown = str(name)
-    return text("footer_test", lang, name=shown[:1].upper() + shown[1:], p=format_p(p, lang))
+    from survey.analysis.significance import test_label
+
+    shown = test_label(test, lang)
+    name = shown[:1].upper() + shown[1:]
+    if adjusted is not None:  # say "adjusted p" where it is
+        from survey.analysis.significance import p_text
+        return text("footer_test_adjusted", lang, name=name, p=p_text(p, lang))
+    return text("footer_test", lang, name=name, p=format_p(p, lang))
 
 
 def _has_suppressed(result) -> bool:

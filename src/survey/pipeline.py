@@ -20,6 +20,7 @@ from typing import Callable
 import pandas as pd
 
 from survey import files, store
+from survey.analysis.disclosure import DisclosureRule
 from survey.config import DatasetSpec, Project, Wave
 from survey.errors import ConfigError, InputError, Interrupted, Problem, ValidationFailed, printable
 from survey.instruments import Instrument
@@ -182,8 +183,15 @@ def write_processed(project: Project, ingested: Ingested, tree: Tree, results: l
     stage = tree.processed
     stage.mkdir(parents=True, exist_ok=True)
     lang = project.languages[0]
+    quotes = [r for r in results or [] if r.kind == "interview_quotes" and not r.id.endswith("-cleared")]
+    if not quotes and ingested.interviews:  # the published results hold the cleared quotes only
+        from survey import interviews
+
+        quotes = [interviews.clearance_result(ingested.interviews, threshold=project.min_group_size,
+                                              cleared=project.cleared_quotes, names=project.redact_names,
+                                              wave=ingested.wave.id, synthetic=ingested.wave.synthetic)]
     write_open_answers(ingested, tree.open_answers, lang=lang, synthetic=ingested.wave.synthetic)
-    export.write_quotes_xlsx(results or [], tree.quotes, lang=lang, synthetic=ingested.wave.synthetic,
+    export.write_quotes_xlsx(quotes, tree.quotes, lang=lang, synthetic=ingested.wave.synthetic,
                              wave_label=export.wave_label(ingested.wave, lang))
     for name, frame in ingested.frames.items():
         store.write_frame(tree.frame(name), frame)
@@ -212,18 +220,19 @@ def analyse_wave(project: Project, wave: Wave, ingested: Ingested,
                  previous: dict[str, pd.DataFrame] | None = None) -> list[Result]:
     """Every result of the wave, in report order (pure: frames in, results out)."""
     from survey import plan
+    from survey.analysis.disclosure import DisclosureRule
 
+    rule = DisclosureRule.from_project(project)  # the one rule; the report's promise reads the same
     results: list[Result] = []
     for name, frame in ingested.frames.items():
         instrument = ingested.instruments.get(name) or wave_instrument(project, wave, name)
         results += plan.analyse_dataset(frame, instrument, dataset=name, wave=wave.id, synthetic=wave.synthetic,
-                                        threshold=project.min_group_size,
-                                        merge_small=project.merge_small_groups)
+                                        rule=rule)
         if previous and name in previous and wave.compare_to:
             results += plan.compare_dataset(previous[name], frame, instrument, dataset=name,
                                             wave=wave.id, previous_wave=wave.compare_to,
                                             not_comparable=reworded_between(project, wave, name),
-                                            synthetic=wave.synthetic, threshold=project.min_group_size)
+                                            synthetic=wave.synthetic, rule=rule)
     if ingested.interviews:
         from survey import interviews
 
@@ -234,7 +243,7 @@ def analyse_wave(project: Project, wave: Wave, ingested: Ingested,
                                                  cleared=project.cleared_quotes, names=project.redact_names)
         results += interviews.triangulate_results(results, project.triangulation, wave=wave.id,
                                                   synthetic=wave.synthetic)
-    return results
+    return plan.adjust_family(results, project)  # one testing family (survey.yml statistics), all tests of it
 
 
 def reworded_between(project: Project, wave: Wave, name: str) -> list[str]:
@@ -323,26 +332,57 @@ def _draw_task(args: tuple) -> str:
     return draw_result(Result.from_dict(result_dict), Path(folder), languages, wave_label, synthetic, theme)
 
 
+# Packages whose behaviour shapes the bytes of a chart or a workbook (rendering, fonts, number words, xlsx).
+ARTEFACT_PACKAGES = ("matplotlib", "numpy", "pandas", "pillow", "babel", "openpyxl", "fonttools", "scipy",
+                     "statsmodels", "pyyaml", "python-pptx")
+
+
+def package_versions() -> dict:
+    """Python's and the artefact packages' versions (``None`` for one not installed)."""
+    from survey import manifest
+
+    return {"python": sys.version, **manifest.package_versions(ARTEFACT_PACKAGES)}
+
+
 def chart_code_digest() -> str:
-    """A digest of the code and labels that draw charts: a change redraws every figure."""
+    """A digest of everything besides a result that can change a chart or a workbook.
+
+    Every source file of the package (charts, labels, formatting, the analysis
+    words, test names ...), every package data file (label catalogues, default
+    instruments) and the versions of Python and of the packages that render,
+    format and write (:data:`ARTEFACT_PACKAGES`, matplotlib among them). A change
+    to any of them redraws every figure and rewrites every workbook.
+    """
     import hashlib
 
     from survey import config
 
     digest = hashlib.sha256()
-    for name in ("charts.py", "style.py", "labels.py", "fmt.py", "export.py", "workbook.py"):
-        digest.update((config.PACKAGE_DIR / name).read_bytes())
-    for file in sorted((config.PACKAGE_DIR / "labels").glob("*.yml")):
-        digest.update(file.read_bytes())
+    root = config.PACKAGE_DIR
+    for file in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".yml", ".yaml", ".json")
+                       and "__pycache__" not in p.parts):
+        digest.update(file.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(file.read_bytes() + b"\0")
+    digest.update(to_json(package_versions()).encode("utf-8"))
     return digest.hexdigest()
 
 
-def figure_key(result: Result, languages: tuple[str, ...], wave_label: str, synthetic: bool, code: str) -> str:
-    """What a result's figure files depend on; equal keys give identical files."""
+def chart_texts(result: Result, languages: tuple[str, ...]) -> dict:
+    """The texts a result's charts print that are not in the result: the dataset's name per language."""
+    return {"source": {lang: dataset_title(result.dataset, lang) for lang in languages}}
+
+
+def figure_key(result: Result, languages: tuple[str, ...], wave_label: str, synthetic: bool, code: str,
+               texts: dict | None = None) -> str:
+    """What a result's figure files depend on; equal keys give identical files.
+
+    ``texts``: the words the charts print besides the result's own (:func:`chart_texts`:
+    instrument titles in the footers); ``code``: :func:`chart_code_digest` and the theme.
+    """
     import hashlib
 
     text = to_json({"result": result.to_dict(), "languages": list(languages), "wave_label": wave_label,
-                    "synthetic": synthetic, "code": code})
+                    "synthetic": synthetic, "code": code, "texts": texts})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -380,7 +420,7 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
     import pickle
 
     code = chart_code_digest() + hashlib.sha256(pickle.dumps(theme)).hexdigest()
-    keys = {r.id: figure_key(r, languages, wave_label, synthetic, code) for r in results}
+    keys = {r.id: figure_key(r, languages, wave_label, synthetic, code, chart_texts(r, languages)) for r in results}
     todo = reuse_figures(results, previous, folder, keys) if previous and previous.is_dir() else list(results)
     if len(todo) < len(results):
         progress(f"  {len(results) - len(todo)} charts unchanged since the last run, reused")
@@ -399,14 +439,19 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
 WORKBOOK_CACHE = ".workbook-keys.json"
 
 
-def workbook_key(results: list[Result], lang: str, wave_label: str, synthetic: bool, code: str) -> str:
-    """What a tables workbook depends on; equal keys give identical bytes."""
+def workbook_key(results: list[Result], lang: str, wave_label: str, synthetic: bool, code: str,
+                 texts: dict | None = None) -> str:
+    """What a tables workbook depends on; equal keys give identical bytes.
+
+    ``code``: :func:`chart_code_digest` (package code, catalogues, package versions);
+    ``texts``: anything else the workbook prints (e.g. the organisation's contact).
+    """
     import hashlib
 
     digest = hashlib.sha256()
     for result in results:
         digest.update(to_json(result.to_dict()).encode("utf-8"))
-    digest.update(to_json([lang, wave_label, synthetic, code]).encode("utf-8"))
+    digest.update(to_json([lang, wave_label, synthetic, code, texts]).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -463,7 +508,8 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
                                      wave_label=export.wave_label(wave, lang), organisation=project.organisation,
                                      contact=contact, population=wave.population)
     export.write_codebook(ingested, tree.codebook, lang=languages[0], synthetic=wave.synthetic,
-                          wave_label=wave.label, organisation=project.organisation, contact=contact)
+                          wave_label=wave.label, organisation=project.organisation, contact=contact,
+                          rule=DisclosureRule.from_project(project))
     deck.write_wave_decks(project, wave, results, stage, theme=theme)  # slides.pptx, slides.<lang>.pptx
     store.write_json(tree.manifest, to_json(manifest()))
     return target

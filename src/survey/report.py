@@ -264,6 +264,9 @@ class WaveResults:
             shown = shown.sort_values("pct", ascending=False, kind="stable")
             if len(shown):
                 top = shown.iloc[0]
+                numbers = (top.get("pct"), top.get("ci_low"), top.get("ci_high"), _answering(result))
+                if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in numbers):
+                    return ""  # a finding is never written with a placeholder for a number
                 return self.t("finding_top", label=self.label(result, top["code"]),
                               pct=fmt.format_percent(top["pct"], self.lang),
                               interval=fmt.format_interval(top.get("ci_low"), top.get("ci_high"), self.lang),
@@ -434,8 +437,11 @@ class WaveResults:
             from survey.analysis.interpret import methods_text
         except ImportError:
             return ""
-        return methods_text(self.lang, threshold=self.project.min_group_size,
-                            merge_small=self.project.merge_small_groups)
+        from survey.analysis.disclosure import DisclosureRule
+        rule = DisclosureRule.from_project(self.project)
+        return methods_text(self.lang, threshold=rule.min_group_size, merge_small=rule.merge_small_groups,
+                            small_counts=rule.small_counts, statistics=self.project,
+                            disclosure=False)  # the rule has its own section (_disclosure)
 
     def _responses(self) -> str:
         rows = []
@@ -481,10 +487,10 @@ class WaveResults:
         return f"## {self.t('missing_heading')}\n\n{self.t('missing_text')}\n\n{table}"
 
     def _disclosure(self) -> str:
-        threshold = fmt.format_count(self.project.min_group_size, self.lang)
         hit = [self.title(r) for r in self.results.values() if _has_suppression(r)]
         detail = (self.t("disclosure_suppressed", items="; ".join(hit)) if hit else self.t("disclosure_nothing"))
-        return f"## {self.t('disclosure_heading')}\n\n{self.t('disclosure_rule', threshold=threshold)} {detail}\n"
+        from survey.analysis.disclosure import promise_text  # the rule exactly as the analysis applies it
+        return f"## {self.t('disclosure_heading')}\n\n{promise_text(self.lang, self.project)} {detail}\n"
 
     def _changes(self) -> str:
         compare_id = self.compare.wave.id if self.compare else None

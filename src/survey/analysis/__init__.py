@@ -45,26 +45,36 @@ Result kinds and table columns
     ci_high, test, p, p_adjusted, comparable, suppressed`` (numeric: means); when not
     comparable the table is empty and ``test = {comparable: False, reason: {fi,sv,en}}``.
 
-Tests (:mod:`survey.analysis.significance`) are chosen to fit the data; p-values of
-several tests in one result are Benjamini-Hochberg adjusted, and
-:func:`adjust_chapter` / :func:`adjust_by_chapter` re-adjust across a chapter.
+Tests (:mod:`survey.analysis.significance`) are chosen to fit the data; small groups
+(fewer than 20 values) get exact or seeded permutation p-values. Every p-value of
+one testing family is Benjamini-Hochberg adjusted together by
+:func:`survey.plan.adjust_family` (survey.yml ``statistics: {alpha, family}``,
+default per dataset per wave; read with :func:`statistics_of`), and the adjusted
+p, ``alpha`` and ``family`` are recorded in each ``test``.
 
-Disclosure control (:mod:`survey.analysis.disclosure`): whole-sample one-way
-frequencies are not suppressed; groups defined by background variables and the cells
-of breakdowns are (a shown percentage always rests on at least ``min_group_size``
-answers), with secondary suppression, or small groups merge into "muut". Optional
-``small_counts`` also hides counts 1..min-1 inside breakdowns (with secondary suppression).
+Disclosure control (:mod:`survey.analysis.disclosure`): one mechanism for every
+result that splits people into groups (breakdowns, the frequencies of a background
+variable, interview groups, quote attributions): :func:`plan_groups` hides groups
+below ``min_group_size`` with partners (those without a background value are a
+group too), per question :func:`protect_bases` keeps every shown percentage on at
+least ``min_group_size`` answers, and no hidden size or value can be solved for from
+what is shown. Whole-sample one-way frequencies are not suppressed. Optional
+``small_counts`` also hides counts 1..min-1 inside breakdowns (with secondary
+suppression). :func:`promise_text` states the rule for the report.
 Plain-language texts: :mod:`survey.analysis.interpret` (``interpret(result, lang)``,
-``key_findings(results, lang, limit)``, ``methods_text(lang, threshold, merge_small)``).
+``key_findings(results, lang, limit)``, ``methods_text(lang, threshold, merge_small,
+small_counts, statistics)``).
 """
 
 from survey.analysis.breakdown import adjust_by_chapter, adjust_chapter, analyse_breakdown, analyse_numeric_breakdown
-from survey.analysis.disclosure import DisclosureRule, merge_small_groups, protect_groups, suppress_cells
+from survey.analysis.disclosure import (DisclosureRule, merge_small_groups, plan_groups, promise_text, protect_bases,
+                                        protect_groups, suppress_cells)
 from survey.analysis.frequencies import analyse_multi, analyse_single
 from survey.analysis.likert import analyse_likert, summarise_likert
 from survey.analysis.numeric import analyse_numeric
 from survey.analysis.proportions import mean_interval, newcombe_difference, wilson_interval
-from survey.analysis.significance import adjust_bh, cramers_v, independence_test, ordinal_test
+from survey.analysis.significance import (Statistics, adjust_bh, cramers_v, independence_test, ordinal_test,
+                                          statistics_of)
 from survey.analysis.waves import compare_waves
 
 __all__ = [
@@ -72,4 +82,5 @@ __all__ = [
     "analyse_numeric", "analyse_numeric_breakdown", "analyse_single", "compare_waves", "cramers_v",
     "independence_test", "mean_interval", "merge_small_groups", "newcombe_difference", "ordinal_test",
     "protect_groups", "summarise_likert", "suppress_cells", "wilson_interval",
+    "Statistics", "plan_groups", "promise_text", "protect_bases", "statistics_of",
 ]

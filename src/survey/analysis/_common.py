@@ -109,3 +109,21 @@ def as_float(value: Any) -> float:
     if is_missing(value):
         return math.nan
     return float(value)
+
+
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def copy_tree(value):
+    """A deep copy of a JSON-like test dict (dicts, lists, tuples of plain values); anything else is deep-copied."""
+    if isinstance(value, _ATOMS):
+        return value
+    if type(value) is dict:
+        return {k: copy_tree(v) for k, v in value.items()}
+    if type(value) is list:
+        return [copy_tree(v) for v in value]
+    if type(value) is tuple:
+        return tuple(copy_tree(v) for v in value)
+    import copy
+
+    return copy.deepcopy(value)

@@ -7,7 +7,10 @@ and a numeric question into group summaries.
 
 Disclosure (see :mod:`survey.analysis.disclosure`) is applied before anything is
 computed for display: hidden groups and cells carry ``suppressed = True`` and no
-numbers; tests and differences use only the groups that are shown.
+numbers (nor their base); tests and differences use only the groups that are shown.
+Respondents without a value of the background variable are the missing group: never
+a row, but protected like every group (whole sample minus the shown groups must not
+single them out).
 
 Tests (see :mod:`survey.analysis.significance`): categorical answers get
 chi-square / Fisher / Monte Carlo Fisher with Cramér's V; Likert items and
@@ -16,7 +19,7 @@ of the group x scale table for Likert. Differences between each pair of shown
 groups are given in percentage points with Newcombe's interval (for Likert: of
 "% agree"). When one result holds several tests (multi-select options, battery
 items) their p-values are Benjamini-Hochberg adjusted within the result;
-:func:`adjust_chapter` re-adjusts across all results of one chapter.
+:func:`survey.plan.adjust_family` re-adjusts them over the declared testing family.
 
 **Gating**: no p-value for a comparison that would need a group below the
 minimum size; the result's ``test["reason"]`` says why in fi/sv/en. A test is
@@ -33,10 +36,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from survey.analysis._common import (code_key, factorize_keys, first_cell, is_missing, lookup, missing_codes,
+from survey.analysis._common import (code_key, copy_tree, factorize_keys, first_cell, is_missing, lookup, missing_codes,
                                      option_labels, question_title, require_columns, require_type)
-from survey.analysis.disclosure import (OTHER_LABELS, DisclosureRule, as_rule, merge_small_groups,
-                                        protect_groups, suppress_cells)
+from survey.analysis.disclosure import (MISSING_GROUP, DisclosureRule, other_labels, plan_groups,
+                                        protect_bases as _protect_bases, suppress_cells)
 from survey.analysis.frequencies import answered_mask, classify_single, multi_columns, offered_options
 from survey.analysis.likert import cached, item_labels, item_parts
 from survey.analysis.numeric import describe_numbers, numeric_values
@@ -49,7 +52,13 @@ BREAKDOWN_COLUMNS = ["item", "group", "code", "count", "n_group", "pct", "ci_low
 NUMERIC_BREAKDOWN_COLUMNS = ["item", "group", "n_group", "mean", "ci_low", "ci_high", "median", "q1", "q3",
                              "suppressed"]
 AGREE_CODE = "agree"
-AGREE_LABELS = {"fi": "Samaa mieltä (yhteensä)", "sv": "Av samma åsikt (totalt)", "en": "Agree (total)"}
+
+
+def agree_labels() -> dict:
+    """``{lang: "Samaa mieltä (yhteensä)" ...}`` from the label catalogue."""
+    from survey import labels
+
+    return {lang: labels.text("group_agree_total", lang) for lang in LANGUAGES}
 
 REASONS = {
     "groups_left_out": {
@@ -128,23 +137,23 @@ def group_codes(frame: pd.DataFrame, by) -> tuple[pd.Series, list]:
 def group_labels(by, order, other_code: str | None = None) -> dict:
     """``{lang: {group code: label}}``; the merged group is "Muut" / "Övriga" / "Other"."""
     labels = {lang: {o.code: o.label(lang) for o in by.options} for lang in LANGUAGES}
+    other = other_labels() if other_code is not None else {}
     for lang in LANGUAGES:
         for code in order:
             if other_code is not None and code == other_code:
-                labels[lang][code] = OTHER_LABELS[lang]
+                labels[lang][code] = other[lang]
             labels[lang].setdefault(code, str(code))
     return labels
 
 
-def protect_bases(bases: dict, threshold: int, hidden: set) -> set:
-    """Groups to hide for one item: already hidden ones, bases below the threshold, and secondary ones."""
-    out = set(hidden) | {g for g, n in bases.items() if 0 < n < threshold}
-    if not out - set(hidden):
-        return out
-    rest = sorted((n, i, g) for i, (g, n) in enumerate(bases.items()) if g not in out and n > 0)
-    while rest and (len(out) < 2 or sum(bases.get(g, 0) for g in out) < threshold):
-        out.add(rest.pop(0)[2])
-    return out
+def protect_bases(bases: dict, threshold: int, hidden: set, public: dict | None = None) -> set:
+    """Groups to hide for one item: already hidden ones, bases below the threshold, and partners.
+
+    ``bases`` may hold the missing group (:data:`MISSING_GROUP`): it is never shown
+    and joins any hidden union; ``public`` are the published group sizes. See
+    :func:`survey.analysis.disclosure.protect_bases`.
+    """
+    return _protect_bases(bases, threshold, hidden=hidden, public=public, always=[MISSING_GROUP])
 
 
 @dataclasses.dataclass
@@ -155,6 +164,8 @@ class _Groups:
     hidden: set
     merged: list
     rule: DisclosureRule
+    missing: int = 0
+    public: dict = dataclasses.field(default_factory=dict)
 
     @functools.cached_property
     def index(self) -> np.ndarray:
@@ -165,6 +176,17 @@ class _Groups:
                      missing=-1, dtype=np.int64)
         out.flags.writeable = False
         return out
+
+    def bases(self, counts: list[int], missing: int) -> dict:
+        """``{group: base}`` of one item, the missing group's base included."""
+        out = dict(zip(self.order, counts))
+        out[MISSING_GROUP] = int(missing)
+        return out
+
+    def protect(self, counts: list[int], missing: int) -> set:
+        """The shown groups hidden for one item (the missing group is never shown anyway)."""
+        hidden = protect_bases(self.bases(counts, missing), self.rule.min_group_size, self.hidden, self.public)
+        return {g for g in hidden if g != MISSING_GROUP}
 
 
 def crosstab(group_index: np.ndarray, keys, codes: list, groups: int, mask=None) -> np.ndarray:
@@ -192,20 +214,32 @@ def group_counts(group_index: np.ndarray, mask, groups: int) -> list[int]:
     return np.bincount(group_index[keep], minlength=groups).astype(int).tolist()
 
 
+def missing_count(group_index: np.ndarray, mask) -> int:
+    """Rows without a group where ``mask`` holds (the missing group's base)."""
+    return int(((group_index < 0) & np.asarray(mask, dtype=bool)).sum())
+
+
 def prepare_groups(frame: pd.DataFrame, by, rule: DisclosureRule) -> _Groups:
-    """Group each row, merge or hide small groups per the rule."""
+    """Group each row; merge or hide groups per :func:`survey.analysis.disclosure.plan_groups`.
+
+    The respondents without a value of ``by`` form the missing group: never a row of
+    the breakdown, protected like the others.
+    """
     series, order = group_codes(frame, by)
-    merged: list = []
-    if rule.merge_small_groups:
-        series, merged = merge_small_groups(series, rule.min_group_size, order=order, other_code=rule.other_code)
-        order = [c for c in order if c not in merged] + ([rule.other_code] if merged else [])
     codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
     per_value = list(zip(uniques, np.bincount(codes[codes >= 0], minlength=len(uniques)).tolist()))
-    sizes = {g: int(sum(count for value, count in per_value if value == g)) for g in order}
+    raw = {g: int(sum(count for value, count in per_value if value == g)) for g in order}
+    missing = int((codes < 0).sum())
+    plan = plan_groups(raw, missing, rule)
+    merged = list(plan.merged)
+    if merged:
+        series = series.astype(object).where(~series.isin(merged), rule.other_code)
+        order = [c for c in order if c not in merged] + [rule.other_code]
+    sizes = {g: int(plan.sizes.get(g, 0)) for g in order}
     order = [g for g in order if sizes[g] > 0]
     sizes = {g: sizes[g] for g in order}
-    hidden = set(protect_groups(sizes, rule.min_group_size))
-    return _Groups(series=series, order=order, sizes=sizes, hidden=hidden, merged=merged, rule=rule)
+    return _Groups(series=series, order=order, sizes=sizes, hidden=set(plan.hidden), merged=merged, rule=rule,
+                   missing=missing, public=plan.public_sizes())
 
 
 # ---------------------------------------------------------------- items
@@ -259,11 +293,14 @@ def _gate(groups: _Groups, shown: list) -> tuple[bool, dict | None, str | None]:
 
 
 def _categorical_item(groups: _Groups, item: str, code: object, codes: list, matrix: np.ndarray,
-                      bases: list[int], hidden_cols: np.ndarray | None = None) -> tuple[list, dict, int]:
-    """Rows and test of one group x category table (``hidden_cols``: complement columns not shown)."""
+                      bases: list[int], missing: int, hidden_cols: np.ndarray | None = None) -> tuple[list, dict, int]:
+    """Rows and test of one group x category table (``hidden_cols``: complement columns not shown).
+
+    ``missing``: the item's base in the missing group (answers of those without a group).
+    """
     rule = groups.rule
     t = rule.min_group_size
-    hidden = protect_bases(dict(zip(groups.order, bases)), t, groups.hidden)
+    hidden = groups.protect(bases, missing)
     full = matrix if hidden_cols is None else np.column_stack([matrix, hidden_cols])
     mask = None
     if rule.small_counts:
@@ -286,7 +323,7 @@ def _item_test_categorical(groups, item, code, full, shown, hidden, mask) -> dic
                 "gated": True, "reason": reason, "reason_key": reason_key}
     idx = [groups.order.index(g) for g in shown]
     sub = full[idx]
-    if mask is not None and mask[idx].any() and sub.shape[1] == 2 and len(idx) == 2:
+    if mask is not None and mask[idx].any():
         t = groups.rule.min_group_size
         return {**base, "name": None, "statistic": None, "df": None, "p": None, "cramers_v": None,
                 "gated": True, "reason": reason_texts("cells_hidden", t), "reason_key": "cells_hidden"}
@@ -312,7 +349,8 @@ def _single(frame, question, groups):
     index = groups.index
     matrix = count_matrix(index, code_index, len(groups.order), len(codes), mask=answered.to_numpy())
     bases = group_counts(index, answered.to_numpy(), len(groups.order))
-    rows, test, hidden = _categorical_item(groups, question.id, None, codes, matrix, bases)
+    missing = missing_count(index, answered.to_numpy())
+    rows, test, hidden = _categorical_item(groups, question.id, None, codes, matrix, bases, missing)
     return rows, [test], hidden, option_labels(question)
 
 
@@ -322,6 +360,7 @@ def _multi(frame, question, groups):
     rows, tests, n_hidden = [], [], 0
     index = groups.index
     bases = group_counts(index, answered.to_numpy(), len(groups.order))
+    missing = missing_count(index, answered.to_numpy())
     codes = offered_options(frame, question, answered)
     selected = np.zeros((len(groups.order), len(codes)), dtype=np.int64)
     for ci, c in enumerate(codes):
@@ -330,7 +369,7 @@ def _multi(frame, question, groups):
     for ci, c in enumerate(codes):
         matrix = selected[:, [ci]]
         complement = (np.array(bases) - matrix[:, 0]).reshape(-1, 1)
-        r, test, h = _categorical_item(groups, question.id, c, [c], matrix, bases, hidden_cols=complement)
+        r, test, h = _categorical_item(groups, question.id, c, [c], matrix, bases, missing, hidden_cols=complement)
         rows += r
         tests.append(test)
         n_hidden += h
@@ -348,12 +387,14 @@ def _likert_item(frame, question, groups, cache=None):
     G = len(groups.order)
     matrix = count_matrix(index, parts["code_index"], G, len(codes))
     is_scale = parts["is_scale"].to_numpy()
+    is_all = is_scale | parts["is_dk"].to_numpy()
     n_scale = group_counts(index, is_scale, G)
-    n_all = group_counts(index, is_scale | parts["is_dk"].to_numpy(), G)
+    n_all = group_counts(index, is_all, G)
     scale_values = parts["scale_values"].to_numpy()
     values_by_group = _split_by_group(scale_values, index[is_scale], G)
-    hidden = protect_bases(dict(zip(groups.order, n_scale)), t, groups.hidden)
-    hidden = protect_bases(dict(zip(groups.order, n_all)), t, hidden)
+    hidden = groups.protect(n_scale, missing_count(index, is_scale))
+    hidden = protect_bases(groups.bases(n_all, missing_count(index, is_all)), t, hidden | groups.hidden,
+                           groups.public) - {MISSING_GROUP}
     mask = None
     if groups.rule.small_counts:
         mask = suppress_cells(matrix, t, hidden_rows=np.array([g in hidden for g in groups.order]))
@@ -375,6 +416,9 @@ def _likert_item(frame, question, groups, cache=None):
     if gated:
         test = {**base, "name": None, "statistic": None, "df": None, "p": None, "cramers_v": None,
                 "gated": True, "reason": reason, "reason_key": reason_key}
+    elif mask is not None and mask[[groups.order.index(g) for g in shown]].any():
+        test = {**base, "name": None, "statistic": None, "df": None, "p": None, "cramers_v": None,
+                "gated": True, "reason": reason_texts("cells_hidden", t), "reason_key": "cells_hidden"}
     else:
         idx = [groups.order.index(g) for g in shown]
         res = ordinal_test([values_by_group[i] for i in idx])
@@ -409,8 +453,9 @@ def _likert(frame, questions, groups, cache=None):
         tests.append(test)
         n_hidden += h
     labels = item_labels(questions)
+    agree = agree_labels()
     for lang in labels:
-        labels[lang][AGREE_CODE] = AGREE_LABELS[lang]
+        labels[lang][AGREE_CODE] = agree[lang]
     return rows, tests, n_hidden, labels
 
 
@@ -459,7 +504,9 @@ def analyse_breakdown(frame: pd.DataFrame, question, by, *, dataset: str, wave: 
     ``gated`` and ``reason`` (``{fi, sv, en}``) when a p-value is withheld or groups
     were left out. The top-level ``name/p/p_adjusted/reason`` repeat the only
     item's for single-item results.
-    ``n = {respondents, grouped, group_missing, groups, groups_shown}``;
+    ``n = {respondents, groups, groups_shown}``, plus ``grouped`` and ``group_missing``
+    only when the group of respondents without a value of ``by`` is not hidden (its
+    size is then public in the background's own frequencies);
     ``suppression = {applied, method, threshold, secondary, small_counts,
     suppressed_groups, merged_groups, suppressed_cells}``.
     ``labels[lang]`` holds answer codes (and items); ``labels["groups"][lang]`` the
@@ -514,7 +561,8 @@ def analyse_numeric_breakdown(frame: pd.DataFrame, question, by, *, dataset: str
         v = valid[(groups.series == g).reindex(valid.index, fill_value=False)]
         values.append(v)
         bases.append(int(v.size))
-    hidden = protect_bases(dict(zip(groups.order, bases)), rule.min_group_size, groups.hidden)
+    missing = int(groups.series.reindex(valid.index).isna().sum())
+    hidden = groups.protect(bases, missing)
     rows = []
     for g, v in zip(groups.order, values):
         if g in hidden:
@@ -566,9 +614,10 @@ def _result(frame, items, by, groups: _Groups, table, test, labels, n_hidden, *,
     suppression = {"applied": bool(n_hidden or groups.merged), **rule.describe(),
                    "suppressed_groups": hidden_groups, "merged_groups": list(groups.merged),
                    "suppressed_cells": int(n_hidden)}
-    grouped = int(groups.series.notna().sum())
-    n = {"respondents": int(len(frame)), "grouped": grouped, "group_missing": int(len(frame) - grouped),
-         "groups": len(groups.order), "groups_shown": len(groups.order) - len(hidden_groups)}
+    n = {"respondents": int(len(frame)), "groups": len(groups.order),
+         "groups_shown": len(groups.order) - len(hidden_groups)}
+    if MISSING_GROUP not in groups.hidden:  # its size is public (the background's own frequencies show it)
+        n.update(grouped=int(len(frame) - groups.missing), group_missing=int(groups.missing))
     name = first.extra.get("battery") if len(items) > 1 else None
     slug = str(name).replace("_", "-") if name else first.slug
     title = question_title(first)
@@ -594,7 +643,7 @@ def adjust_chapter(results: list[Result]) -> list[Result]:
             slots.append((ri, ti, item.get("p")))
     adjusted = adjust_bh([p for _, _, p in slots])
     size = sum(p is not None for _, _, p in slots)
-    tests = {ri: _copy_tree(r.test) for ri, r in enumerate(results) if (r.test or {}).get("items")}
+    tests = {ri: copy_tree(r.test) for ri, r in enumerate(results) if (r.test or {}).get("items")}
     for (ri, ti, _), p in zip(slots, adjusted):
         tests[ri]["items"][ti]["p_adjusted"] = p
     out = []
@@ -609,24 +658,6 @@ def adjust_chapter(results: list[Result]) -> list[Result]:
             test["p_adjusted"] = test["items"][0]["p_adjusted"]
         out.append(dataclasses.replace(r, test=test))
     return out
-
-
-_ATOMS = (str, int, float, bool, type(None))
-
-
-def _copy_tree(value):
-    """A deep copy of a JSON-like test dict (dicts, lists, tuples of plain values); anything else is deep-copied."""
-    if isinstance(value, _ATOMS):
-        return value
-    if type(value) is dict:
-        return {k: _copy_tree(v) for k, v in value.items()}
-    if type(value) is list:
-        return [_copy_tree(v) for v in value]
-    if type(value) is tuple:
-        return tuple(_copy_tree(v) for v in value)
-    import copy
-
-    return copy.deepcopy(value)
 
 
 def adjust_by_chapter(results: list[Result], chapter_of=None) -> list[Result]:

@@ -1,53 +1,109 @@
-"""Disclosure control: no small group and no small cell can be seen or recovered.
+"""Disclosure control: no figure about fewer than ``min_group_size`` people can be seen or worked out.
 
 One rule set, from ``survey.yml`` (``disclosure.min_group_size``, default 5, and
-``disclosure.merge_small_groups``), applied by every breakdown:
+``disclosure.merge_small_groups``), and one mechanism, used by every result that
+splits people into groups (survey breakdowns, the frequencies of a background
+variable, interview codes by division or role, quote attributions). Every output
+(charts, alt texts, tables, xlsx, prose, JSON) is drawn from those results, so
+what they hide is hidden everywhere.
 
-* **Groups** (respondents sharing a value of a background variable such as
-  association type, division or size): a group with fewer than ``min_group_size``
-  respondents is suppressed -- its size and every cell of it are hidden. Because the
-  whole-sample total is published, one hidden group could be recovered as
-  "total minus the others", so *secondary* suppression hides the next smallest
-  groups until at least two groups are hidden and the hidden groups together reach
-  the threshold.
-* **Merging** (``merge_small_groups: true``): small groups are merged into "muut"
-  (other) instead; the next smallest groups join until "muut" reaches the threshold.
-* **Cells** of a breakdown (group x item): the denominator of every shown
-  percentage is at least ``min_group_size``. A group whose number of answers to an
-  item (its base) is below the threshold is hidden for that item, and again
-  secondary suppression hides the next smallest groups for that item, because the
-  whole-sample answers to the item are published.
-* **Small counts** (``small_counts=True``, SPSS-style "hide small counts", but with
-  secondary suppression): additionally every count of 1 to ``min_group_size - 1``
-  is hidden (zeros are shown: they single no one out). Group sizes (row totals)
-  and whole-sample counts (column totals) are public, so in every row and column
-  that holds a hidden cell, further cells are hidden (smallest non-zero first)
-  until it holds at least two hidden cells whose sum reaches the threshold. For
-  multi-select options the "not selected" count takes part as a hidden column.
-  Off by default: with 50-70 respondents it hides nearly every cell of a
-  breakdown; the base rule already keeps every shown percentage on at least
-  ``min_group_size`` respondents.
+**The promise** (:func:`promise_text`, quoted in the methods chapter): results are
+shown for a group only when it has at least ``t`` members and, for one question,
+at least ``t`` answers. A smaller group is hidden together with enough other
+groups that the hidden part has at least two groups and ``t`` people, and no
+hidden group's size or answers can be worked out from what is shown: not by
+subtracting the shown groups from the whole-sample figures, not from the sizes
+shown elsewhere, not in any language or wave. The sizes of hidden groups are
+never published. Inside a shown group a count may be below ``t`` (2 of 12): the
+percentage rests on the group's answers, at least ``t`` of them. With
+``small_counts`` those counts are hidden too (SPSS-style, with secondary
+suppression along rows and columns).
+
+How:
+
+* **Partition.** A background variable splits the respondents into its groups
+  *and* the group of those without a value (:data:`MISSING_GROUP`: skipped,
+  refused or an invalid answer). That group is never shown as a group of a
+  breakdown, but it is protected like the others: whole sample minus the shown
+  groups is its answers, so a small missing group needs a partner too.
+* **Groups** (:func:`plan_groups`): primary suppression of groups with
+  ``0 < size < t``; secondary suppression adds groups (the missing group first:
+  it is never shown anyway, then the smallest) until at least two non-empty
+  groups are hidden, they hold at least ``t`` people, and no hidden size is
+  determined by the public figures (:func:`determined`). Merging
+  (``merge_small_groups: true``) first merges small groups into "muut"; the
+  same protection then runs on the merged partition.
+* **Answers to one question** (:func:`protect_bases`): the base of every shown
+  percentage is at least ``t``. A group with fewer answers is hidden for that
+  question, with partners chosen as above; the sizes of shown groups are public
+  bounds, and an attacker who knows the rule knows a primary base is below ``t``,
+  so partners are added until neither the plain bounds nor that knowledge pins a
+  hidden base.
+* **Small counts** (``small_counts=True``, :func:`suppress_cells`): every count of
+  1 to ``t - 1`` is hidden too, and in every row and column holding a hidden cell
+  further cells are hidden until it holds at least two whose sum reaches ``t``.
 * **Tests** use the shown groups only; with fewer than two shown groups there is
-  no p-value and the result says why. With ``small_counts`` a 2x2 table with a
-  hidden cell gets no test (its p-value would reveal the cell). Differences in
-  percentage points are given only between cells that are shown.
+  no p-value. A test on a table with hidden cells is withheld (its statistic and
+  p-value could be matched against the few possible fillings).
 
 Whole-sample one-way frequencies are not suppressed (they describe everyone, not a
 group), except the frequencies of a background variable itself: those counts *are*
-group sizes, so :func:`survey.analysis.analyse_single` suppresses them when the
-instrument marks the question ``background: true``.
+group sizes, so :func:`survey.analysis.analyse_single` applies :func:`plan_groups`
+to them (the missing group becomes a row of its own).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 OTHER_CODE = "muut"
-OTHER_LABELS = {"fi": "Muut", "sv": "Övriga", "en": "Other"}
+MISSING_GROUP = "_missing"
 DEFAULT_MIN_GROUP_SIZE = 5
+
+
+def other_labels() -> dict:
+    """``{lang: "Muut" / "Övriga" / "Other"}`` from the label catalogue."""
+    from survey import labels
+
+    return {lang: labels.text("group_other", lang) for lang in labels.LANGUAGES}
+
+
+def missing_labels() -> dict:
+    """``{lang: label of the group without a background value}`` from the label catalogue."""
+    from survey import labels
+
+    return {lang: labels.text("group_missing", lang) for lang in labels.LANGUAGES}
+
+
+class _Lazy(dict):
+    """A ``{lang: text}`` mapping filled from the catalogue on first use (kept for old imports)."""
+
+    def __init__(self, load):
+        super().__init__()
+        self._loader = load
+
+    def _fill(self):
+        if not dict.__len__(self):
+            self.update(self._loader())
+
+    def __getitem__(self, key):
+        self._fill()
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        self._fill()
+        return dict.get(self, key, default)
+
+    def items(self):
+        self._fill()
+        return dict.items(self)
+
+
+OTHER_LABELS = _Lazy(other_labels)
 
 
 @dataclass(frozen=True)
@@ -61,8 +117,12 @@ class DisclosureRule:
 
     @classmethod
     def from_project(cls, project) -> "DisclosureRule":
-        return cls(min_group_size=project.min_group_size, merge_small_groups=project.merge_small_groups,
-                   small_counts=bool(getattr(project, "small_counts", getattr(project, "suppress_small_counts", False))))
+        block = getattr(project, "disclosure", None)
+        small = getattr(project, "small_counts", getattr(project, "suppress_small_counts", None))
+        if small is None and block is not None:
+            small = getattr(block, "small_counts", None) if not isinstance(block, dict) else block.get("small_counts")
+        return cls(min_group_size=int(project.min_group_size), merge_small_groups=bool(project.merge_small_groups),
+                   small_counts=bool(small))
 
     def describe(self) -> dict:
         return {"threshold": self.min_group_size,
@@ -85,22 +145,168 @@ def as_rule(rule=None) -> DisclosureRule:
     raise TypeError(f"not a disclosure rule: {rule!r}")
 
 
-def protect_groups(sizes: dict, threshold: int) -> dict:
-    """Which groups to hide: ``{code: "primary" | "secondary"}``.
+def rule_with(rule=None, threshold: int | None = None, merge_small: bool | None = None,
+              small_counts: bool | None = None) -> DisclosureRule:
+    """``rule`` (or the default) with any of its settings overridden by the given arguments."""
+    base = as_rule(rule)
+    changes = {}
+    if threshold is not None:
+        if int(threshold) < 1:
+            raise ValueError("the minimum group size must be at least 1")
+        changes["min_group_size"] = int(threshold)
+    if merge_small is not None:
+        changes["merge_small_groups"] = bool(merge_small)
+    if small_counts is not None:
+        changes["small_counts"] = bool(small_counts)
+    return dataclasses.replace(base, **changes) if changes else base
 
-    Primary: ``0 < size < threshold``. Secondary: the next smallest non-empty groups,
-    until at least two groups are hidden and their sizes add up to the threshold
-    (so neither "total minus the others" nor the hidden sum singles anyone out).
+
+# ---------------------------------------------------------------- the audit
+
+
+def determined(total: int, lows: dict, highs: dict, threshold: int | None = None) -> set:
+    """Members of a hidden union whose value public figures pin down.
+
+    The attacker knows ``total`` (the union's sum: whole sample minus the shown
+    groups) and, per member, ``lows[g] <= value <= highs[g]`` (``None``: no upper
+    bound; a shown size is a public upper bound). With ``threshold`` the attacker
+    also supposes, member by member, that this one is the small one
+    (``value <= threshold - 1``), as someone who knows the rule would. A member is
+    determined when its interval (under either assumption) is one point; the
+    interval is ``[max(low, total - others' highs), min(high, total - others' lows)]``.
     """
-    hidden = {code: "primary" for code, size in sizes.items() if 0 < size < threshold}
-    if not hidden:
-        return hidden
-    candidates = sorted((size, i, code) for i, (code, size) in enumerate(sizes.items())
-                        if code not in hidden and size > 0)
-    while candidates and (len(hidden) < 2 or sum(sizes[c] for c in hidden) < threshold):
-        _, _, code = candidates.pop(0)
-        hidden[code] = "secondary"
-    return hidden
+    members = list(lows)
+    out = set()
+    for g in members:
+        others_high = [highs[h] for h in members if h != g]
+        room = None if any(h is None for h in others_high) else sum(others_high)
+        low = max(lows[g], total - room) if room is not None else lows[g]
+        high = total - sum(lows[h] for h in members if h != g)
+        high = high if highs[g] is None else min(highs[g], high)
+        if low == high:
+            out.add(g)
+            continue
+        if threshold is not None:
+            small_high = min(high, threshold - 1)
+            if small_high >= low and small_high == low:
+                out.add(g)
+    return out
+
+
+def _safe(members: dict, threshold: int, lows: dict, highs: dict) -> bool:
+    """A hidden union is safe: two non-empty members, ``threshold`` people, nothing pinned."""
+    nonempty = [g for g, n in members.items() if n > 0]
+    if len(nonempty) < 2 or sum(members.values()) < threshold:
+        return False
+    total = int(sum(members.values()))
+    return not determined(total, {g: lows[g] for g in members}, {g: highs[g] for g in members}, threshold)
+
+
+def protect(values: dict, threshold: int, *, hidden=(), always=(), public: dict | None = None,
+            known_nonempty=()) -> dict:
+    """Which members of a partition to hide: ``{code: "primary" | "secondary" | "given"}``.
+
+    ``values`` maps every member (incl. :data:`MISSING_GROUP`) to its count.
+    Primary: ``0 < value < threshold``. ``hidden``: members already hidden (e.g. for
+    the whole question), ``always``: members never shown (the missing group);
+    both join any hidden union. Secondary: members in ``always`` first, then the
+    smallest non-empty ones, until the hidden union is safe (see :func:`_safe`).
+    ``public`` maps members to public upper bounds (sizes shown elsewhere);
+    ``known_nonempty`` members are known to be at least 1.
+    """
+    public = public or {}
+    out = {g: "given" for g in hidden if g in values}
+    for g, n in values.items():
+        if 0 < n < threshold and g not in out:
+            out[g] = "primary"
+    if not any(v in ("primary", "given") for v in out.values()):
+        return {}
+    for g in always:
+        if g in values and g not in out:
+            out[g] = "given"
+    lows = {g: (1 if g in known_nonempty and values[g] > 0 else 0) for g in values}
+    highs = {g: public.get(g) for g in values}
+    order = [g for g in always if g in values] + [g for _, _, g in sorted(
+        (n, i, g) for i, (g, n) in enumerate(values.items()) if n > 0 and g not in always)]
+    while not _safe({g: values[g] for g in out}, threshold, lows, highs):
+        rest = [g for g in order if g not in out and values[g] > 0]
+        if not rest:
+            break
+        out[rest[0]] = "secondary"
+    return out
+
+
+def protect_groups(sizes: dict, threshold: int, prefer=()) -> dict:
+    """Which groups to hide, from their sizes alone: ``{code: "primary" | "secondary"}``.
+
+    Primary: ``0 < size < threshold``. Secondary: ``prefer`` codes first, then the
+    next smallest non-empty groups, until at least two groups are hidden, their
+    sizes add up to the threshold and no hidden size is pinned by the others
+    (hidden sizes are never published; each hidden group is known to exist).
+    """
+    hidden = protect(sizes, threshold, always=[g for g in prefer if sizes.get(g, 0) > 0],
+                     known_nonempty=list(sizes))
+    return {g: ("secondary" if kind == "given" else kind) for g, kind in hidden.items()}
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """How one partition is shown: merged codes, sizes after merging, hidden members."""
+
+    sizes: dict  # shown partition (after merging), MISSING_GROUP included when non-empty
+    merged: list
+    hidden: dict  # code -> "primary" | "secondary"
+    rule: DisclosureRule
+
+    @property
+    def missing(self) -> int:
+        return int(self.sizes.get(MISSING_GROUP, 0))
+
+    def public_sizes(self) -> dict:
+        """Sizes the outputs publish: every member not hidden."""
+        return {g: n for g, n in self.sizes.items() if g not in self.hidden}
+
+
+def plan_groups(sizes: dict, missing: int, rule) -> GroupPlan:
+    """The one protection of a partition (groups in order + those without a value).
+
+    Merging (rule ``merge_small_groups``) first merges small groups into
+    ``rule.other_code`` (the next smallest join until it reaches the threshold);
+    then :func:`protect_groups` runs on the partition with :data:`MISSING_GROUP`
+    (preferred as the secondary partner: it is never a group of a breakdown).
+    """
+    rule = as_rule(rule)
+    t = rule.min_group_size
+    sizes = {g: int(n) for g, n in sizes.items()}
+    merged: list = []
+    if rule.merge_small_groups:
+        small = [g for g, n in sizes.items() if 0 < n < t]
+        if small:
+            merged = list(small)
+            rest = sorted((n, i, g) for i, (g, n) in enumerate(sizes.items()) if g not in merged and n > 0)
+            while rest and (len(merged) < 2 or sum(sizes[g] for g in merged) < t):
+                merged.append(rest.pop(0)[2])
+            kept = {g: n for g, n in sizes.items() if g not in merged}
+            kept[rule.other_code] = kept.get(rule.other_code, 0) + sum(sizes[g] for g in merged)
+            sizes = kept
+    full = dict(sizes)
+    if missing:
+        full[MISSING_GROUP] = int(missing)
+    hidden = protect_groups({g: n for g, n in full.items() if n > 0}, t, prefer=[MISSING_GROUP])
+    return GroupPlan(sizes=full, merged=merged, hidden=hidden, rule=rule)
+
+
+def protect_bases(bases: dict, threshold: int, hidden=(), public: dict | None = None,
+                  always=()) -> set:
+    """Members to hide for one question: ``hidden`` ones, bases below the threshold, and partners.
+
+    ``bases`` maps every member (the missing group included) to its answers to the
+    question; ``public`` their published sizes (upper bounds of the bases);
+    ``always`` members never shown (the missing group).
+    """
+    out = protect(bases, threshold, hidden=[g for g in hidden if g in bases], always=always,
+                  public=public)
+    return set(out) | {g for g in hidden}
 
 
 def merge_small_groups(groups: pd.Series, threshold: int, order=None,
@@ -113,15 +319,12 @@ def merge_small_groups(groups: pd.Series, threshold: int, order=None,
     sizes = groups.dropna().value_counts()
     codes = list(order) if order is not None else list(sizes.index)
     sizes = {code: int(sizes.get(code, 0)) for code in codes}
-    small = [c for c, n in sizes.items() if 0 < n < threshold]
-    if not small:
+    plan = plan_groups(sizes, 0, DisclosureRule(min_group_size=threshold, merge_small_groups=True,
+                                                other_code=other_code))
+    if not plan.merged:
         return groups.copy(), []
-    merged = list(small)
-    rest = sorted((n, i, c) for i, (c, n) in enumerate(sizes.items()) if c not in merged and n > 0)
-    while rest and (len(merged) < 2 or sum(sizes[c] for c in merged) < threshold):
-        merged.append(rest.pop(0)[2])
-    out = groups.astype(object).where(~groups.isin(merged), other_code)
-    return out, merged
+    out = groups.astype(object).where(~groups.isin(plan.merged), other_code)
+    return out, list(plan.merged)
 
 
 def suppress_cells(counts, threshold: int, hidden_rows=None) -> np.ndarray:
@@ -130,12 +333,33 @@ def suppress_cells(counts, threshold: int, hidden_rows=None) -> np.ndarray:
     Primary: ``0 < count < threshold`` and every cell of ``hidden_rows``. Secondary:
     in each row and column holding a hidden cell, hide further cells (smallest
     non-zero first, then zeros) until it holds at least two hidden cells summing to
-    at least the threshold; repeat until nothing changes.
+    at least the threshold; then an audit (:func:`pinned_cells`, linear programming
+    on the row and column totals) hides one more cell beside any hidden non-zero
+    cell whose value the totals still determine; repeat until nothing changes.
     """
     counts = np.asarray(counts, dtype=np.int64)
     mask = (counts > 0) & (counts < threshold)
     if hidden_rows is not None:
         mask[np.asarray(hidden_rows, dtype=bool)] = True
+    while True:
+        _spread(counts, mask, threshold)
+        pinned = [(i, j) for i, j in pinned_cells(counts, mask) if counts[i, j] > 0]
+        if not pinned:
+            return mask
+        i, j = pinned[0]
+        open_cells = [k for k in range(counts.shape[1]) if not mask[i, k]]
+        if not open_cells:
+            open_cells = []
+            rows = [k for k in range(counts.shape[0]) if not mask[k, j]]
+            if not rows:
+                return mask
+            mask[min(rows, key=lambda k: (counts[k, j] == 0, counts[k, j], k)), j] = True
+            continue
+        mask[i, min(open_cells, key=lambda k: (counts[i, k] == 0, counts[i, k], k))] = True
+
+
+def _spread(counts: np.ndarray, mask: np.ndarray, threshold: int) -> None:
+    """Every row and column with a hidden cell gets at least two, summing to the threshold (in place)."""
     changed = True
     while changed:
         changed = False
@@ -153,20 +377,61 @@ def suppress_cells(counts, threshold: int, hidden_rows=None) -> np.ndarray:
                     changed = True
                     if line_mask.sum() >= 2 and line_counts[line_mask].sum() >= threshold:
                         break
-    return mask
 
 
-def rule_with(rule=None, threshold: int | None = None, merge_small: bool | None = None,
-              small_counts: bool | None = None) -> DisclosureRule:
-    """``rule`` (or the default) with any of its settings overridden by the given arguments."""
-    import dataclasses
+def pinned_cells(counts, mask) -> list[tuple[int, int]]:
+    """Hidden cells whose value the public row and column totals (and the shown cells) determine.
 
-    base = as_rule(rule)
-    changes = {}
-    if threshold is not None:
-        changes["min_group_size"] = int(threshold)
-    if merge_small is not None:
-        changes["merge_small_groups"] = bool(merge_small)
-    if small_counts is not None:
-        changes["small_counts"] = bool(small_counts)
-    return dataclasses.replace(base, **changes) if changes else base
+    Each hidden cell is an unknown >= 0; every row and column total gives one
+    equation. ``scipy.optimize.linprog`` finds each unknown's smallest and largest
+    value; a cell whose integer range is one value is pinned.
+    """
+    from scipy.optimize import linprog
+
+    counts = np.asarray(counts, dtype=np.int64)
+    mask = np.asarray(mask, dtype=bool)
+    cells = list(zip(*np.nonzero(mask)))
+    if not cells:
+        return []
+    index = {cell: k for k, cell in enumerate(cells)}
+    rows, rhs = [], []
+    for axis in (0, 1):
+        for line in range(counts.shape[axis]):
+            members = [index[c] for c in cells if c[axis] == line]
+            if not members:
+                continue
+            row = np.zeros(len(cells))
+            row[members] = 1
+            rows.append(row)
+            total = counts[line].sum() if axis == 0 else counts[:, line].sum()
+            shown = (counts[line] * ~mask[line]).sum() if axis == 0 else (counts[:, line] * ~mask[:, line]).sum()
+            rhs.append(float(total - shown))
+    a, b = np.array(rows), np.array(rhs)
+    pinned = []
+    for k, cell in enumerate(cells):
+        ends = []
+        for sign in (1.0, -1.0):
+            c = np.zeros(len(cells))
+            c[k] = sign
+            res = linprog(c, A_eq=a, b_eq=b, bounds=[(0, None)] * len(cells), method="highs")
+            ends.append(sign * res.fun if res.status == 0 else None)
+        if None not in ends and int(np.ceil(ends[0] - 1e-6)) == int(np.floor(ends[1] + 1e-6)):
+            pinned.append(cell)
+    return pinned
+
+
+# ---------------------------------------------------------------- words
+
+
+def promise_text(lang: str = "fi", rule=None) -> str:
+    """The disclosure rule in plain words, exactly as :mod:`survey.analysis` applies it."""
+    from survey import fmt, labels
+
+    rule = as_rule(rule)
+    t = fmt.format_count(rule.min_group_size, lang)
+    parts = [labels.text("promise_merge" if rule.merge_small_groups else "promise_suppress", lang, t=t),
+             labels.text("promise_union", lang),
+             labels.text("promise_cells_hidden" if rule.small_counts else "promise_cells_shown", lang, t=t),
+             labels.text("promise_interviews", lang, t=t),
+             labels.text("promise_whole_sample", lang)]
+    return " ".join(parts)

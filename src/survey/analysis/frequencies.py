@@ -82,7 +82,10 @@ def analyse_single(frame: pd.DataFrame, question, *, dataset: str, wave: str = "
     ci_high, suppressed``; ``pct`` is of those answering (user-missing and skips
     excluded), ``ci_*`` the Wilson 95 % interval. ``n = {respondents, answering,
     missing, user_missing, skipped}`` plus ``"user_missing:<code>"`` per declared
-    user-missing code. Not suppressed (whole sample).
+    user-missing code. Not suppressed (whole sample), except a background variable
+    (instrument ``background: true``): its counts are group sizes, protected by
+    :func:`protect_background` (those without an answer become the row
+    ``_missing`` and percentages are then of all respondents).
     """
     require_type(question, "single", "likert")
     require_columns(frame, [question.id], question)
@@ -90,21 +93,24 @@ def analyse_single(frame: pd.DataFrame, question, *, dataset: str, wave: str = "
     answered, user_missing, skipped = classify_single(values, question)
     counts, unknown = count_codes(values[answered], [o.code for o in question.options])
     notes = []
+    background = bool(question.extra.get("background"))
     for code, count in unknown:
         counts[code] = count
-        notes.append(f"code {code!r} is not an option of the instrument ({count} answers)")
+        # a background variable's counts are group sizes: the note names the code only
+        notes.append(f"code {code!r} is not an option of the instrument"
+                     + ("" if background else f" ({count} answers)"))
     n_answering = int(answered.sum())
-    table = _proportion_table(counts, n_answering)
-    labels = option_labels(question, counts.keys())
-    suppression = dict(WHOLE_SAMPLE_SUPPRESSION)
-    if question.extra.get("background"):
-        table, suppression, labels = protect_background(table, labels, n_answering,
-                                                        _rule(rule, threshold, merge_small))
     missing_by_code = {f"user_missing:{c}": int((values[user_missing].map(code_key) == code_key(c)).sum())
                        for c in missing_codes(question)}
     n = {"respondents": int(len(frame)), "answering": n_answering,
          "missing": int(user_missing.sum() + skipped.sum()), "user_missing": int(user_missing.sum()),
          "skipped": int(skipped.sum()), **missing_by_code}
+    labels = option_labels(question, counts.keys())
+    if background:
+        table, suppression, labels, n = protect_background(counts, labels, n, _rule(rule, threshold, merge_small))
+    else:
+        table = _proportion_table(counts, n_answering)
+        suppression = dict(WHOLE_SAMPLE_SUPPRESSION)
     return Result(id=result_id(dataset, question), kind="single", dataset=dataset, question=question.id,
                   title=question_title(question), table=table, n=n,
                   labels=labels, test=None,
@@ -118,37 +124,68 @@ def _rule(rule, threshold, merge_small):
     return rule_with(rule, threshold, merge_small)
 
 
-def protect_background(table: pd.DataFrame, labels: dict, n: int, rule) -> tuple[pd.DataFrame, dict, dict]:
-    """Hide (or merge into "muut") the small groups of a background variable's frequency table."""
-    from survey.analysis.disclosure import OTHER_LABELS, protect_groups
+def background_plan(counts: dict, missing: int, rule):
+    """The group plan of a background variable's frequencies (see :func:`survey.analysis.disclosure.plan_groups`)."""
+    from survey.analysis.disclosure import plan_groups
 
-    sizes = dict(zip(table["code"], table["count"]))
-    hidden = protect_groups(sizes, rule.min_group_size)
-    suppression = {"applied": bool(hidden), **rule.describe(), "background": True,
-                   "suppressed_groups": [], "merged_groups": [], "suppressed_cells": 0}
-    if not hidden:
-        return table, suppression, labels
-    table = table.copy()
-    if rule.merge_small_groups:
-        merged = [c for c in table["code"] if c in hidden]
-        count = int(table.loc[table["code"].isin(merged), "count"].sum())
-        table = table[~table["code"].isin(merged)]
-        low, high = wilson_interval(count, n)
-        other = pd.DataFrame([{"code": rule.other_code, "count": count, "pct": count / n if n else float("nan"),
-                               "ci_low": low, "ci_high": high, "suppressed": False}])
-        table = pd.concat([table, other.astype(table.dtypes.to_dict())], ignore_index=True)
-        table["code"] = table["code"].astype(object)
-        labels = {lang: {**labels[lang], rule.other_code: OTHER_LABELS.get(lang, OTHER_LABELS["fi"])}
-                  for lang in labels}
-        suppression["merged_groups"] = merged
-        return table, suppression, labels
-    rows = table["code"].isin(list(hidden))
+    return plan_groups(counts, missing, rule)
+
+
+def missing_group_hidden(frame: pd.DataFrame, question, rule=None) -> bool:
+    """Whether those without a value of background ``question`` form a hidden group (its size must not show).
+
+    For outputs that count answers per variable outside the results (the codebook's
+    valid / missing counts): the same :func:`background_plan` as the frequencies.
+    """
+    from survey.analysis.disclosure import MISSING_GROUP, as_rule
+
+    if not question.extra.get("background") or question.type != "single" or question.id not in frame.columns:
+        return False
+    values = frame[question.id]
+    answered, _, _ = classify_single(values, question)
+    counts, unknown = count_codes(values[answered], [o.code for o in question.options])
+    counts.update(dict(unknown))
+    return MISSING_GROUP in background_plan(counts, int(len(frame) - answered.sum()), as_rule(rule)).hidden
+
+
+def protect_background(counts: dict, labels: dict, n: dict, rule) -> tuple[pd.DataFrame, dict, dict, dict]:
+    """The frequencies of a background variable: group sizes, protected like every group.
+
+    Those without an answer form a group of their own (row :data:`MISSING_GROUP`,
+    "Ei tietoa"), and then the percentages are of all respondents, so no shown
+    share reveals how many answered. Small groups are hidden (or merged into
+    "muut") with partners, by the same :func:`survey.analysis.disclosure.plan_groups`
+    every breakdown by this variable uses; the size of a hidden group appears
+    nowhere (when the missing group is hidden, ``n`` keeps only ``respondents``).
+    Returns ``(table, suppression, labels, n)``.
+    """
+    from survey.analysis.disclosure import MISSING_GROUP, missing_labels, other_labels
+
+    missing = int(n["respondents"] - n["answering"])
+    plan = background_plan(counts, missing, rule)
+    shown_counts = {c: plan.sizes[c] for c in plan.sizes}
+    base = int(n["respondents"]) if missing else int(n["answering"])
+    table = _proportion_table(shown_counts, base)
+    labels = {lang: dict(labels[lang]) for lang in labels}
+    if plan.merged:
+        other = other_labels()
+        for lang in labels:
+            labels[lang][rule.other_code] = other.get(lang, other["fi"])
+    if missing:
+        words = missing_labels()
+        for lang in labels:
+            labels[lang][MISSING_GROUP] = words.get(lang, words["fi"])
+    hidden = [c for c in table["code"] if c in plan.hidden]
+    rows = table["code"].isin(hidden)
     table["count"] = table["count"].astype(float)
     table.loc[rows, ["count", "pct", "ci_low", "ci_high"]] = float("nan")
     table.loc[rows, "suppressed"] = True
-    suppression["suppressed_groups"] = [c for c in table["code"] if c in hidden]
-    suppression["suppressed_cells"] = int(rows.sum())
-    return table, suppression, labels
+    suppression = {"applied": bool(hidden or plan.merged), **rule.describe(), "background": True,
+                   "suppressed_groups": hidden, "merged_groups": list(plan.merged),
+                   "suppressed_cells": int(rows.sum()), "base": "respondents" if missing else "answering"}
+    if MISSING_GROUP in plan.hidden:  # how many answered would reveal the hidden group's size
+        n = {"respondents": int(n["respondents"])}
+    return table, suppression, labels, n
 
 
 def multi_columns(question) -> list[str]:

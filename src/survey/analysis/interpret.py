@@ -13,27 +13,35 @@ majority
 *harva* / few                 upper bound below 25 %
 *noin puolet* / about half    the interval contains 50 % ("cannot tell whether more or
                               less than half")
-*selvä ero* / clear           the Newcombe interval of the difference excludes 0 **and**
-difference                    (when a test was run) the Benjamini-Hochberg adjusted
-                              p-value is below 0.05
-*ei selvää eroa* / no clear   otherwise
-difference
+*selvä ero* / clear           the p-value adjusted over the declared testing family
+difference, *selvä muutos*    (survey.yml ``statistics``, recorded in ``test["family"]``)
+/ clear change                is below alpha (``test["alpha"]``, default 0.05) **and**
+                              the 95 % interval of the difference excludes 0
+*ei selvää eroa* / no clear   otherwise (a test below alpha whose intervals all
+difference                    contain 0 says so, without the word "clear")
 *suuntaa antava* / indicative fewer than 30 answers: said in every finding
 ==========================  ==========================================================
 
-A withheld test (too small groups) is reported with the result's own reason; a
-wave comparison that is not comparable says so and why. Numbers are formatted by
-:mod:`survey.fmt` (whole percentages in prose).
+A finding is written only with all of its numbers: a sentence whose percentage,
+interval or p-value is missing is left out, never printed with a placeholder. A
+withheld test (too small groups) is reported with the result's own reason; a wave
+comparison that is not comparable says so and why. Interview findings count
+interviews (k of N, the interview denominators). Numbers are formatted by
+:mod:`survey.fmt`; the words are in the label catalogue (``finding_*``,
+``share_*``, ``methods_*`` keys of ``survey/labels/<lang>.yml``).
 
 ``interpret(result, lang) -> str`` is the finding of one result;
-``key_findings(results, lang, limit) -> [(result, text)]`` picks the clearest ones.
+``key_findings(results, lang, limit) -> [(result, text)]`` picks the clearest ones;
+``methods_text(lang, ...)`` is the methods paragraph, naming the family used.
 """
 
 from __future__ import annotations
 
 import math
 
-from survey import fmt
+from survey import fmt, labels
+from survey.analysis.significance import (ASYMPTOTIC_MIN, DEFAULT_ALPHA, RESAMPLES, p_text, statistics_of,
+                                          test_label)
 from survey.model import Result
 
 THRESHOLDS = {
@@ -41,142 +49,31 @@ THRESHOLDS = {
     "majority_low": 0.50,
     "minority_high": 0.50,
     "few_high": 0.25,
-    "alpha": 0.05,
+    "alpha": DEFAULT_ALPHA,
     "small_n": 30,
 }
-
-SHARE_WORDS = {
-    "great_majority": {"fi": "valtaosa", "sv": "en stor majoritet", "en": "a great majority"},
-    "majority": {"fi": "selvä enemmistö", "sv": "en klar majoritet", "en": "a clear majority"},
-    "about_half": {"fi": "noin puolet (aineistosta ei voi sanoa, onko osuus yli vai alle puolet)",
-                   "sv": "ungefär hälften (data visar inte om andelen är över eller under hälften)",
-                   "en": "about half (the data cannot tell whether it is more or less than half)"},
-    "minority": {"fi": "vähemmistö", "sv": "en minoritet", "en": "a minority"},
-    "few": {"fi": "harva", "sv": "få", "en": "few"},
-}
-
-T = {
-    "top_choice": {
-        "fi": "Yleisin vastaus oli ”{label}”: {pct} vastanneista (95 %:n luottamusväli {ci}), eli {word}.",
-        "sv": "Det vanligaste svaret var ”{label}”: {pct} av de svarande (95 % konfidensintervall {ci}), "
-              "alltså {word}.",
-        "en": "The most common answer was “{label}”: {pct} of those answering (95% confidence interval {ci}), "
-              "that is, {word}.",
-    },
-    "top_multi": {
-        "fi": "Useimmin valittiin ”{label}”: {pct} vastanneista (95 %:n luottamusväli {ci}), eli {word}.",
-        "sv": "Oftast valdes ”{label}”: {pct} av de svarande (95 % konfidensintervall {ci}), alltså {word}.",
-        "en": "The option chosen most often was “{label}”: {pct} of those answering (95% confidence "
-              "interval {ci}), that is, {word}.",
-    },
-    "majorities": {
-        "fi": "Selvä enemmistö valitsi {count} vaihtoehtoa.",
-        "sv": "En klar majoritet valde {count} alternativ.",
-        "en": "A clear majority chose {count} of the options.",
-    },
-    "per_respondent": {
-        "fi": "Vastaaja valitsi keskimäärin {value} vaihtoehtoa.",
-        "sv": "En svarande valde i genomsnitt {value} alternativ.",
-        "en": "Respondents chose {value} options on average.",
-    },
-    "likert_top": {
-        "fi": "Eniten samaa mieltä oltiin väitteestä ”{label}”: {pct} (95 %:n luottamusväli {ci}), eli {word}; "
-              "”En osaa sanoa” -vastaukset eivät ole mukana osuudessa.",
-        "sv": "Flest instämde i påståendet ”{label}”: {pct} (95 % konfidensintervall {ci}), alltså {word}; "
-              "svaren ”Vet inte” ingår inte i andelen.",
-        "en": "Agreement was highest with “{label}”: {pct} (95% confidence interval {ci}), that is, {word}; "
-              "“don't know” answers are not counted in the share.",
-    },
-    "likert_low": {
-        "fi": "Vähiten samaa mieltä oltiin väitteestä ”{label}”: {pct} ({ci}), eli {word}.",
-        "sv": "Minst instämde man i påståendet ”{label}”: {pct} ({ci}), alltså {word}.",
-        "en": "Agreement was lowest with “{label}”: {pct} ({ci}), that is, {word}.",
-    },
-    "numeric": {
-        "fi": "Mediaani oli {median} (puolet vastauksista välillä {q1}–{q3}); keskiarvo {mean} "
-              "(95 %:n luottamusväli {low}–{high}), n = {n}.",
-        "sv": "Medianen var {median} (hälften av svaren mellan {q1} och {q3}); medelvärdet {mean} "
-              "(95 % konfidensintervall {low}–{high}), n = {n}.",
-        "en": "The median was {median} (half of the answers between {q1} and {q3}); the mean {mean} "
-              "(95% confidence interval {low}–{high}), n = {n}.",
-    },
-    "small_n": {
-        "fi": "Vastaajia on vähän (n = {n}), joten tulos on suuntaa antava.",
-        "sv": "Svarandena är få (n = {n}), så resultatet är riktgivande.",
-        "en": "There are few answers (n = {n}), so the result is indicative.",
-    },
-    "clear_difference": {
-        "fi": "Ryhmien välillä on selvä ero: ”{a}” {pa} ja ”{b}” {pb}, ero {diff} prosenttiyksikköä "
-              "(95 %:n luottamusväli {low}…{high}; {test}, korjattu p = {p}).",
-        "sv": "Det finns en klar skillnad mellan grupperna: ”{a}” {pa} och ”{b}” {pb}, skillnad {diff} "
-              "procentenheter (95 % konfidensintervall {low}…{high}; {test}, justerat p = {p}).",
-        "en": "There is a clear difference between the groups: “{a}” {pa} and “{b}” {pb}, a difference of "
-              "{diff} percentage points (95% confidence interval {low} to {high}; {test}, adjusted p = {p}).",
-    },
-    "test_difference": {
-        "fi": "Ryhmien välillä on ero ({test}, korjattu p = {p}).",
-        "sv": "Det finns en skillnad mellan grupperna ({test}, justerat p = {p}).",
-        "en": "The groups differ ({test}, adjusted p = {p}).",
-    },
-    "no_difference": {
-        "fi": "Ryhmien välillä ei havaittu selvää eroa ({test}, korjattu p = {p}).",
-        "sv": "Ingen klar skillnad mellan grupperna observerades ({test}, justerat p = {p}).",
-        "en": "No clear difference between the groups was found ({test}, adjusted p = {p}).",
-    },
-    "no_item_differs": {
-        "fi": "Ryhmien välillä ei havaittu selvää eroa yhdessäkään {total} kohdasta.",
-        "sv": "Ingen klar skillnad mellan grupperna observerades i någon av de {total} punkterna.",
-        "en": "No clear difference between the groups was found in any of the {total} items.",
-    },
-    "items_differ": {
-        "fi": "Selvä ero ryhmien välillä {count}/{total} kohdassa.",
-        "sv": "Klar skillnad mellan grupperna i {count} av {total} punkter.",
-        "en": "A clear difference between the groups in {count} of {total} items.",
-    },
-    "hidden_groups": {
-        "fi": "Alle {t} vastaajan ryhmiä ei näytetä (eikä niitä, joista ne voisi päätellä).",
-        "sv": "Grupper med färre än {t} svarande visas inte (inte heller de som de kunde härledas ur).",
-        "en": "Groups with fewer than {t} respondents are not shown (nor those they could be worked out from).",
-    },
-    "wave_change": {
-        "fi": "”{label}”: {before} ({w0}) → {now} ({w1}), muutos {diff} prosenttiyksikköä "
-              "(95 %:n luottamusväli {low}…{high}) – {verdict}.",
-        "sv": "”{label}”: {before} ({w0}) → {now} ({w1}), förändring {diff} procentenheter "
-              "(95 % konfidensintervall {low}…{high}) – {verdict}.",
-        "en": "“{label}”: {before} ({w0}) → {now} ({w1}), a change of {diff} percentage points "
-              "(95% confidence interval {low} to {high}) – {verdict}.",
-    },
-    "clear_change": {"fi": "selvä muutos", "sv": "en klar förändring", "en": "a clear change"},
-    "no_clear_change": {"fi": "ei selvää muutosta", "sv": "ingen klar förändring", "en": "no clear change"},
-    "no_change_any": {
-        "fi": "Kierrosten välillä ei havaittu selvää muutosta.",
-        "sv": "Ingen klar förändring mellan omgångarna observerades.",
-        "en": "No clear change between the waves was found.",
-    },
-    "no_answers": {"fi": "Kysymykseen ei vastattu.", "sv": "Ingen besvarade frågan.",
-                   "en": "Nobody answered the question."},
-}
-
-TEST_NAMES = {
-    "chi2": {"fi": "khiin neliö -testi", "sv": "chi-två-test", "en": "chi-square test"},
-    "fisher": {"fi": "Fisherin tarkka testi", "sv": "Fishers exakta test", "en": "Fisher's exact test"},
-    "fisher_monte_carlo": {"fi": "Fisherin testi, Monte Carlo", "sv": "Fishers test, Monte Carlo",
-                           "en": "Fisher's test, Monte Carlo"},
-    "mann_whitney": {"fi": "Mann–Whitneyn testi", "sv": "Mann–Whitneys test", "en": "Mann–Whitney test"},
-    "kruskal": {"fi": "Kruskal–Wallisin testi", "sv": "Kruskal–Wallis test", "en": "Kruskal–Wallis test"},
-}
+SHARE_KEYS = ("great_majority", "majority", "about_half", "minority", "few")
 
 
 # ---------------------------------------------------------------- helpers
 
 
 def _t(key: str, lang: str, **values) -> str:
-    table = T[key]
-    return (table.get(lang) or table["fi"]).format(**values)
+    return labels.text(f"finding_{key}", lang, **values)
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+_missing = fmt._is_missing  # None, NaN or not a number: the same test the formatting uses
+
+
+def _complete(*values) -> bool:
+    """Every number a sentence needs is there (no sentence is written with a placeholder)."""
+    return not any(_missing(v) for v in values)
+
+
+def alpha_of(result: Result) -> float:
+    """The significance level the result's tests were judged at (``test["alpha"]``, default 0.05)."""
+    alpha = (result.test or {}).get("alpha")
+    return DEFAULT_ALPHA if _missing(alpha) else float(alpha)
 
 
 def share_word(low: float, high: float) -> str:
@@ -196,28 +93,25 @@ def share_word(low: float, high: float) -> str:
 
 def share_phrase(low: float, high: float, lang: str = "fi") -> str:
     """The words for a share with interval ``(low, high)``: "selvä enemmistö" only when ``low > 0.5``."""
-    words = SHARE_WORDS[share_word(low, high)]
-    return words.get(lang) or words["fi"]
+    return labels.text(f"share_{share_word(low, high)}", lang)
 
 
-def difference_is_clear(low: float, high: float, p_adjusted=None) -> bool:
-    """True when the difference's interval excludes 0 and (if tested) the adjusted p is below alpha."""
-    if _missing(low) or _missing(high):
+def difference_is_clear(low: float, high: float, p_adjusted=None, alpha: float = DEFAULT_ALPHA) -> bool:
+    """True only when the adjusted p is below ``alpha`` and the difference's interval excludes 0."""
+    if not _complete(low, high, p_adjusted):
         return False
-    if not (low > 0 or high < 0):
-        return False
-    return _missing(p_adjusted) or p_adjusted < THRESHOLDS["alpha"]
+    return (low > 0 or high < 0) and float(p_adjusted) < alpha
 
 
 def _label(result: Result, code, lang: str, section: str | None = None) -> str:
-    labels = result.labels or {}
+    table = result.labels or {}
     if section:
-        labels = labels.get(section) or {}
+        table = table.get(section) or {}
     for key in (lang, "fi"):
-        table = labels.get(key) or {}
+        mapping = table.get(key) or {}
         for candidate in (code, str(code)):
-            if candidate in table:
-                return str(table[candidate])
+            if candidate in mapping:
+                return str(mapping[candidate])
     return str(code)
 
 
@@ -227,9 +121,9 @@ def _pct(x, lang: str) -> str:
 
 def _ci(low, high, lang: str) -> str:
     """Whole percentages, or one decimal when rounding would put a bound on a wording threshold."""
-    marks = {round(v * 100) for v in THRESHOLDS.values() if isinstance(v, float) and v < 1}
+    marks = {round(v * 100) for k, v in THRESHOLDS.items() if k != "alpha" and isinstance(v, float) and v < 1}
     digits = 0
-    if not (_missing(low) or _missing(high)) and {round(low * 100), round(high * 100)} & marks:
+    if _complete(low, high) and {round(low * 100), round(high * 100)} & marks:
         digits = 1
     return fmt.format_interval(low, high, lang, digits=digits)
 
@@ -239,15 +133,17 @@ def _points(x, lang: str) -> str:
 
 
 def _p(p, lang: str) -> str:
-    if _missing(p):
-        return "–"
-    if p < 0.001:
-        return "< " + fmt.format_number(0.001, lang, digits=3)
-    return fmt.format_number(p, lang, digits=3)
+    return p_text(p, lang)
+
+
+def _alpha(alpha: float, lang: str) -> str:
+    text = repr(float(alpha))
+    digits = max(2, len(text.split(".")[1])) if "." in text else 2
+    return fmt.format_number(alpha, lang, digits=digits)
 
 
 def _small(n, lang: str) -> str:
-    if n is None or _missing(n) or n >= THRESHOLDS["small_n"]:
+    if _missing(n) or n >= THRESHOLDS["small_n"]:
         return ""
     return " " + _t("small_n", lang, n=fmt.format_count(n, lang))
 
@@ -258,7 +154,7 @@ def _rows(table, **conditions):
 
 
 def _shown(rows):
-    return [r for r in rows if not r.get("suppressed") and not _missing(r.get("pct"))]
+    return [r for r in rows if not r.get("suppressed") and _complete(r.get("pct"), r.get("ci_low"), r.get("ci_high"))]
 
 
 # ---------------------------------------------------------------- per kind
@@ -266,9 +162,11 @@ def _shown(rows):
 
 def _single(result: Result, lang: str) -> str:
     rows = _shown(_rows(result.table))
-    answering = (result.n or {}).get("answering")
-    if not rows or not answering:
-        return _t("no_answers", lang)
+    answering = (result.n or {}).get("answering", (result.n or {}).get("respondents"))
+    if not answering:
+        return _t("no_answers", lang) if answering == 0 else ""
+    if not rows:
+        return ""
     top = max(rows, key=lambda r: r["pct"])
     key = "top_multi" if result.kind == "multi" else "top_choice"
     text = _t(key, lang, label=_label(result, top["code"], lang), pct=_pct(top["pct"], lang),
@@ -278,10 +176,10 @@ def _single(result: Result, lang: str) -> str:
         if majorities > 1:
             text += " " + _t("majorities", lang, count=fmt.format_count(majorities, lang))
         per = (result.n or {}).get("per_respondent")
-        if not _missing(per):
+        if _complete(per):
             text += " " + _t("per_respondent", lang, value=fmt.format_number(per, lang, digits=1))
     if result.suppression.get("suppressed_groups"):
-        text += " " + _t("hidden_groups", lang, t=result.suppression.get("threshold"))
+        text += " " + _t("hidden_groups", lang, t=fmt.format_count(result.suppression.get("threshold"), lang))
     return text + _small(answering, lang)
 
 
@@ -297,6 +195,8 @@ def _likert_agree(result: Result) -> list[dict]:
     for item in dict.fromkeys(table["item"]):
         rows = _rows(table, item=item)
         scale = [r for r in rows if not r.get("dont_know")]
+        if any(_missing(r.get("count")) for r in scale):
+            continue
         n = int(sum(r["count"] for r in scale))
         agree = int(sum(r["count"] for r in scale if r.get("agree")))
         low, high = wilson_interval(agree, n)
@@ -305,9 +205,9 @@ def _likert_agree(result: Result) -> list[dict]:
 
 
 def _likert(result: Result, lang: str) -> str:
-    items = [i for i in _likert_agree(result) if not _missing(i["pct"])]
+    items = [i for i in _likert_agree(result) if _complete(i["pct"], i["low"], i["high"])]
     if not items:
-        return _t("no_answers", lang)
+        return _t("no_answers", lang) if len(result.table) else ""
     top = max(items, key=lambda i: i["pct"])
     text = _t("likert_top", lang, label=_label(result, top["item"], lang), pct=_pct(top["pct"], lang),
               ci=_ci(top["low"], top["high"], lang), word=share_phrase(top["low"], top["high"], lang))
@@ -320,17 +220,15 @@ def _likert(result: Result, lang: str) -> str:
 
 def _numeric(result: Result, lang: str) -> str:
     row = result.table.to_dict(orient="records")[0] if len(result.table) else None
-    if not row or not row.get("n"):
-        return _t("no_answers", lang)
+    if not row or _missing(row.get("n")) or not row.get("n"):
+        return _t("no_answers", lang) if row is not None and row.get("n") == 0 else ""
+    needed = [row.get(k) for k in ("median", "q1", "q3", "mean", "ci_low", "ci_high")]
+    if not _complete(*needed):
+        return ""
     num = lambda x: fmt.format_number(x, lang, digits=1)  # noqa: E731
     return _t("numeric", lang, median=num(row["median"]), q1=num(row["q1"]), q3=num(row["q3"]),
               mean=num(row["mean"]), low=num(row["ci_low"]), high=num(row["ci_high"]),
               n=fmt.format_count(row["n"], lang)) + _small(row["n"], lang)
-
-
-def _test_name(name, lang: str) -> str:
-    names = TEST_NAMES.get(name or "", {})
-    return names.get(lang) or names.get("fi") or str(name or "")
 
 
 def _reason(item: dict, lang: str) -> str:
@@ -342,31 +240,39 @@ def _reason(item: dict, lang: str) -> str:
 
 def _group_pct(result: Result, item_id, group, code):
     for r in _rows(result.table, item=item_id, group=group):
-        if str(r["code"]) == str(code):
+        if str(r["code"]) == str(code) and not r.get("suppressed"):
             return r.get("pct")
     return None
 
 
 def _item_breakdown(result: Result, item: dict, lang: str) -> tuple[bool, str]:
-    """(clear?, sentence) for one tested item of a breakdown."""
+    """(clear?, sentence) for one tested item of a breakdown; the sentence is '' without its numbers."""
     if item.get("gated"):
         return False, _reason(item, lang)
-    p_adj = item.get("p_adjusted", item.get("p"))
-    test = _test_name(item.get("name"), lang)
-    diffs = [d for d in item.get("differences") or [] if difference_is_clear(d["low"], d["high"], p_adj)]
-    if diffs:
-        d = max(diffs, key=lambda d: abs(d["diff"]))
+    p_adj = item.get("p_adjusted")
+    if _missing(p_adj):
+        return False, ""
+    alpha = alpha_of(result)
+    test = test_label(item, lang)
+    clear = []
+    for d in item.get("differences") or []:
+        if not difference_is_clear(d.get("low"), d.get("high"), p_adj, alpha):
+            continue
         if d["diff"] < 0:  # state the larger group first
             d = {**d, "group_a": d["group_b"], "group_b": d["group_a"], "diff": -d["diff"], "low": -d["high"],
                  "high": -d["low"]}
         pa = _group_pct(result, item["item"], d["group_a"], d["code"])
         pb = _group_pct(result, item["item"], d["group_b"], d["code"])
+        if _complete(pa, pb, d["diff"]):
+            clear.append((d, pa, pb))
+    if clear:
+        d, pa, pb = max(clear, key=lambda c: abs(c[0]["diff"]))
         return True, _t("clear_difference", lang, a=_label(result, d["group_a"], lang, "groups"),
                         b=_label(result, d["group_b"], lang, "groups"), pa=_pct(pa, lang), pb=_pct(pb, lang),
                         diff=_points(d["diff"], lang), low=_points(d["low"], lang), high=_points(d["high"], lang),
                         test=test, p=_p(p_adj, lang))
-    if not _missing(p_adj) and p_adj < THRESHOLDS["alpha"]:
-        return True, _t("test_difference", lang, test=test, p=_p(p_adj, lang))
+    if float(p_adj) < alpha:
+        return False, _t("test_no_pair", lang, test=test, p=_p(p_adj, lang))
     return False, _t("no_difference", lang, test=test, p=_p(p_adj, lang))
 
 
@@ -378,51 +284,95 @@ def _breakdown(result: Result, lang: str) -> str:
         parts.append(_item_breakdown(result, items[0], lang)[1])
     elif items:
         judged = [(_item_breakdown(result, i, lang), i) for i in items]
-        clear = [(text, i) for (ok, text), i in judged if ok]
+        clear = [(text, i) for (ok, text), i in judged if ok and text]
         if all(i.get("gated") for i in items):
             parts.append(_reason(items[0], lang))
         else:
+            total = fmt.format_count(len(items), lang)
             key = "items_differ" if clear else "no_item_differs"
-            parts.append(_t(key, lang, count=len(clear), total=len(items)))
+            parts.append(_t(key, lang, count=fmt.format_count(len(clear), lang), total=total))
             if clear:
                 text, i = clear[0]
                 label = _label(result, i.get("code") if i.get("code") is not None else i.get("item"), lang)
                 parts.append(f"{label}: {text}")
     if result.suppression.get("suppressed_groups") and not all(i.get("reason_key") == "too_few_groups"
                                                                 for i in items):
-        parts.append(_t("hidden_groups", lang, t=result.suppression.get("threshold")))
+        parts.append(_t("hidden_groups", lang, t=fmt.format_count(result.suppression.get("threshold"), lang)))
     return " ".join(p for p in parts if p)
+
+
+def _wave_rows(result: Result) -> list[dict]:
+    return [r for r in result.table.to_dict(orient="records")
+            if r.get("comparable") and not r.get("suppressed") and _complete(r.get("diff"), r.get("ci_low"),
+                                                                               r.get("ci_high"))]
+
+
+def _row_clear(result: Result, row: dict) -> bool:
+    return difference_is_clear(row.get("ci_low"), row.get("ci_high"), row.get("p_adjusted"), alpha_of(result))
 
 
 def _wave(result: Result, lang: str) -> str:
     test = result.test or {}
     if not test.get("comparable", True):
         return _reason(test, lang)
-    rows = [r for r in result.table.to_dict(orient="records")
-            if r.get("comparable") and not r.get("suppressed") and not _missing(r.get("diff"))]
+    rows = [r for r in _wave_rows(result) if _complete(r.get("p_adjusted"))]
     if not rows:
-        return _t("no_change_any", lang)
-    if "pct_now" not in result.table.columns:  # numeric: difference of means
-        r = rows[0]
-        num = lambda x: fmt.format_number(x, lang, digits=1)  # noqa: E731
-        verdict = _t("clear_change" if difference_is_clear(r["ci_low"], r["ci_high"], r.get("p_adjusted"))
-                     else "no_clear_change", lang)
-        return f"{num(r['mean_before'])} → {num(r['mean_now'])} ({num(r['ci_low'])}…{num(r['ci_high'])}): {verdict}."
-    clear = [r for r in rows if difference_is_clear(r["ci_low"], r["ci_high"], r.get("p_adjusted"))]
+        return ""
+    w0, w1 = test.get("previous_wave", ""), test.get("wave", result.wave)
+    clear = [r for r in rows if _row_clear(result, r)]
     pick = max(clear or rows, key=lambda r: abs(r["diff"]))
     verdict = _t("clear_change" if clear else "no_clear_change", lang)
+    name = test_label({"name": pick.get("test"), "method": test.get("method")}, lang)
+    if "pct_now" not in result.table.columns:  # numeric: difference of means
+        if not _complete(pick.get("mean_before"), pick.get("mean_now")) or not name:
+            return ""
+        num = lambda x: fmt.format_number(x, lang, digits=1)  # noqa: E731
+        return _t("wave_numeric", lang, before=num(pick["mean_before"]), now=num(pick["mean_now"]), w0=w0, w1=w1,
+                  diff=num(pick["diff"]), low=num(pick["ci_low"]), high=num(pick["ci_high"]), test=name,
+                  p=_p(pick["p_adjusted"], lang), verdict=verdict) + _small(min(pick["n_before"], pick["n_now"]), lang)
+    if not _complete(pick.get("pct_before"), pick.get("pct_now")) or not name:
+        return ""
     text = _t("wave_change", lang, label=_label(result, pick["code"], lang), before=_pct(pick["pct_before"], lang),
-              now=_pct(pick["pct_now"], lang), w0=test.get("previous_wave", ""), w1=test.get("wave", result.wave),
-              diff=_points(pick["diff"], lang), low=_points(pick["ci_low"], lang),
-              high=_points(pick["ci_high"], lang), verdict=verdict)
+              now=_pct(pick["pct_now"], lang), w0=w0, w1=w1, diff=_points(pick["diff"], lang),
+              low=_points(pick["ci_low"], lang), high=_points(pick["ci_high"], lang), test=name,
+              p=_p(pick["p_adjusted"], lang), verdict=verdict)
     return text + _small(min(pick["n_before"], pick["n_now"]), lang)
+
+
+def _interview_codes(result: Result, lang: str) -> str:
+    """The theme most interviews mention, as k of N interviews."""
+    total = (result.n or {}).get("interviews")
+    rows = [r for r in _rows(result.table) if r.get("level") == "theme" and _complete(r.get("interviews"))]
+    if not total or not rows:
+        return ""
+    top = max(rows, key=lambda r: r["interviews"])
+    return _t("interview_top", lang, label=_label(result, top["code"], lang),
+              k=fmt.format_count(top["interviews"], lang), n=fmt.format_count(total, lang),
+              pct=_pct(top["interviews"] / total, lang))
+
+
+def _interview_codes_by(result: Result, lang: str) -> str:
+    """The most mentioned theme over all interviews (k of N), and how the group shares are based."""
+    total = (result.n or {}).get("interviews")
+    table = result.table
+    if not total or "interviews_all" not in table.columns:
+        return ""
+    rows = [r for r in _rows(table) if r.get("level") == "theme" and _complete(r.get("interviews_all"))]
+    if not rows:
+        return ""
+    top = max(rows, key=lambda r: r["interviews_all"])
+    text = _t("interview_by", lang, label=_label(result, top["code"], lang),
+              k=fmt.format_count(top["interviews_all"], lang), n=fmt.format_count(total, lang))
+    if (result.suppression or {}).get("suppressed"):
+        text += " " + _t("interview_hidden", lang, t=fmt.format_count(result.suppression.get("threshold"), lang))
+    return text
 
 
 # ---------------------------------------------------------------- public
 
 
 def interpret(result: Result, lang: str = "fi") -> str:
-    """One plain-language finding for ``result`` in ``lang`` (fi, sv, en); ``""`` for unknown kinds."""
+    """One plain-language finding for ``result`` in ``lang`` (fi, sv, en); ``""`` when none can be written."""
     kind = result.kind
     if kind in ("single", "multi"):
         return _single(result, lang)
@@ -434,6 +384,10 @@ def interpret(result: Result, lang: str = "fi") -> str:
         return _breakdown(result, lang)
     if kind == "wave":
         return _wave(result, lang)
+    if kind == "interview_codes":
+        return _interview_codes(result, lang)
+    if kind == "interview_codes_by":
+        return _interview_codes_by(result, lang)
     return ""
 
 
@@ -442,9 +396,7 @@ def strength(result: Result) -> int:
     kind = result.kind
     test = result.test or {}
     if kind == "wave" and test.get("comparable", True) and len(result.table) and "ci_low" in result.table:
-        rows = result.table.to_dict(orient="records")
-        if any(difference_is_clear(r.get("ci_low"), r.get("ci_high"), r.get("p_adjusted")) for r in rows
-               if r.get("comparable") and not r.get("suppressed")):
+        if any(_row_clear(result, r) for r in _wave_rows(result)):
             return 3
     if kind == "breakdown":
         for item in test.get("items") or []:
@@ -455,20 +407,35 @@ def strength(result: Result) -> int:
         if any(share_word(r["ci_low"], r["ci_high"]) in ("majority", "great_majority") for r in rows):
             return 2
     if kind in ("likert", "likert_summary"):
-        if any(share_word(i["low"], i["high"]) != "about_half" for i in _likert_agree(result)):
+        if any(share_word(i["low"], i["high"]) != "about_half" for i in _likert_agree(result)
+               if _complete(i["low"], i["high"])):
             return 2
     return 0
+
+
+def _evidence(result: Result) -> float:
+    """The smallest adjusted p of a result's clear claims (ranks the clear findings; 1 when none)."""
+    best = 1.0
+    if result.kind == "wave":
+        for r in _wave_rows(result):
+            if _row_clear(result, r):
+                best = min(best, float(r["p_adjusted"]))
+    for item in (result.test or {}).get("items") or []:
+        if not item.get("gated") and result.kind == "breakdown" and _item_breakdown(result, item, "en")[0]:
+            best = min(best, float(item["p_adjusted"]))
+    return best
 
 
 def key_findings(results: list[Result], lang: str = "fi", limit: int = 8) -> list[tuple[Result, str]]:
     """Up to ``limit`` (result, finding) pairs: clear changes and differences first, then clear shares.
 
-    Results whose finding makes no firm claim are left out; order within a strength
-    follows the input (chapter) order.
+    Clear changes and differences (adjusted p below alpha in the declared family and
+    an interval excluding 0) are ranked by their adjusted p; shares keep the input
+    (chapter) order. Results whose finding makes no firm claim are left out.
     """
     scored = [(strength(r), i, r) for i, r in enumerate(results)]
     scored = [s for s in scored if s[0] > 0]
-    scored.sort(key=lambda s: (-s[0], s[1]))
+    scored.sort(key=lambda s: (-s[0], _evidence(s[2]) if s[0] == 3 else 0.0, s[1]))
     out = []
     for _, _, r in scored[:limit]:
         text = interpret(r, lang)
@@ -486,66 +453,25 @@ def _with_question(result: Result, text: str, lang: str) -> str:
     return f"{title} – {text}"
 
 
-METHODS = {
-    "fi": (
-        "Osuudet lasketaan kysymykseen vastanneista; tyhjät ja kieltäytymiskoodit raportoidaan erikseen. "
-        "Osuuksien 95 %:n luottamusvälit ovat Wilsonin välejä ja erojen välit Newcomben menetelmällä "
-        "laskettuja. Väittämissä ”En osaa sanoa” näytetään erikseen, eikä se ole mukana samaa mieltä "
-        "olevien osuudessa, keskiarvossa eikä mediaanissa. Ryhmien vertailussa käytetään khiin neliö "
-        "-testiä, kun odotetut frekvenssit sen sallivat, muuten Fisherin tarkkaa testiä (suuremmissa "
-        "tauluissa Monte Carlo -versiona); järjestysasteikollisissa ja numeerisissa kysymyksissä "
-        "Mann–Whitneyn tai Kruskal–Wallisin testiä. Saman luvun p-arvot on korjattu Benjaminin–Hochbergin "
-        "menetelmällä. Ero sanotaan selväksi vain, kun sen luottamusväli ei sisällä nollaa ja korjattu "
-        "p-arvo on alle 0,05; ”selvä enemmistö” vain, kun luottamusvälin alaraja on yli 50 %. "
-        "Koko aineiston jakaumia ei peitetä. Taustamuuttujan ryhmät ja ristiintaulukoinnin solut, joissa "
-        "on alle {t} vastaajaa, {rule}, ja lisäksi peitetään niin monta muuta, ettei peitettyä lukua voi "
-        "päätellä summista. Alle {t} vastaajan ryhmiä ei testata."
-    ),
-    "sv": (
-        "Andelarna beräknas av dem som besvarat frågan; tomma svar och vägrankoder redovisas separat. "
-        "Andelarnas 95 % konfidensintervall är Wilsonintervall och skillnadernas intervall beräknas med "
-        "Newcombes metod. I påståendena visas ”Vet inte” separat och ingår inte i andelen som instämmer, "
-        "medelvärdet eller medianen. Grupper jämförs med chi-två-test när de förväntade frekvenserna "
-        "tillåter det, annars med Fishers exakta test (i större tabeller som Monte Carlo-version); "
-        "ordinala och numeriska frågor med Mann–Whitneys eller Kruskal–Wallis test. P-värdena i ett "
-        "kapitel är justerade med Benjamini–Hochbergs metod. En skillnad kallas klar endast när dess "
-        "konfidensintervall inte innehåller noll och det justerade p-värdet är under 0,05; ”klar majoritet” "
-        "endast när intervallets nedre gräns är över 50 %. Fördelningar för hela materialet döljs inte. "
-        "Grupper och tabellceller med färre än {t} svarande {rule}, och så många andra döljs att det dolda "
-        "värdet inte kan räknas fram ur summorna. Grupper med färre än {t} svarande testas inte."
-    ),
-    "en": (
-        "Percentages are of those who answered the question; blanks and refusal codes are reported "
-        "separately. 95% confidence intervals of percentages are Wilson intervals, and of differences "
-        "Newcombe's hybrid score intervals. In statements, “don't know” is shown apart and left out of "
-        "the share agreeing, the mean and the median. Groups are compared with the chi-square test when "
-        "the expected counts allow it, otherwise with Fisher's exact test (Monte Carlo for larger "
-        "tables); ordinal and numeric questions with the Mann–Whitney or Kruskal–Wallis test. The "
-        "p-values of a chapter are adjusted with the Benjamini–Hochberg method. A difference is called "
-        "clear only when its interval excludes zero and the adjusted p-value is below 0.05; “a clear "
-        "majority” only when the interval's lower bound is above 50%. Whole-sample distributions are not "
-        "suppressed. Groups of a background variable and cells of breakdowns with fewer than {t} "
-        "respondents {rule}, and enough others are hidden that no hidden value can be worked out from "
-        "totals. Groups with fewer than {t} respondents are not tested."
-    ),
-}
-METHOD_RULES = {
-    "suppress": {"fi": "peitetään", "sv": "döljs", "en": "are hidden"},
-    "merge": {"fi": "yhdistetään ryhmään ”Muut”", "sv": "slås ihop till ”Övriga”",
-              "en": "are merged into “Other”"},
-}
-SMALL_COUNTS = {
-    "fi": " Myös ristiintaulukoiden alle {t} vastaajan lukumäärät peitetään.",
-    "sv": " Även antal under {t} i korstabeller döljs.",
-    "en": " Counts below {t} in breakdown tables are hidden as well.",
-}
-
-
 def methods_text(lang: str = "fi", threshold: int = 5, merge_small: bool = False,
-                 small_counts: bool = False) -> str:
-    """The methods paragraph (tests, intervals, wording rules, disclosure) for the report."""
-    rule = METHOD_RULES["merge" if merge_small else "suppress"]
-    text = (METHODS.get(lang) or METHODS["fi"]).format(t=threshold, rule=rule.get(lang) or rule["fi"])
-    if small_counts:
-        text += (SMALL_COUNTS.get(lang) or SMALL_COUNTS["fi"]).format(t=threshold)
-    return text
+                 small_counts: bool = False, statistics=None, disclosure: bool = True) -> str:
+    """The methods paragraph: intervals, tests, the testing family and alpha, wording rules, disclosure.
+
+    ``statistics``: a :class:`survey.analysis.significance.Statistics` or a project
+    (its ``statistics``); the family and alpha named are the ones the analysis used.
+    ``disclosure=False`` leaves out the disclosure rule (for a document that states
+    :func:`survey.analysis.disclosure.promise_text` in a section of its own).
+    """
+    from survey.analysis.disclosure import DisclosureRule, promise_text
+
+    rules = statistics_of(statistics)
+    rule = DisclosureRule(min_group_size=int(threshold), merge_small_groups=bool(merge_small),
+                          small_counts=bool(small_counts))
+    parts = [labels.text("methods_shares", lang),
+             labels.text("methods_tests", lang, small=fmt.format_count(ASYMPTOTIC_MIN, lang),
+                         resamples=fmt.format_count(RESAMPLES, lang)),
+             labels.text(f"methods_family_{rules.family}", lang),
+             labels.text("methods_clear", lang, alpha=_alpha(rules.alpha, lang))]
+    if disclosure:
+        parts.append(promise_text(lang, rule))
+    return " ".join(parts)

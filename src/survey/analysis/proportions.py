@@ -1,6 +1,7 @@
 """Intervals for proportions: Wilson score (one proportion) and Newcombe (a difference).
 
-Both follow Newcombe (1998):
+Both are statsmodels' implementations of Newcombe (1998), checked in the tests
+against his published tables:
 
 * Newcombe RG. Two-sided confidence intervals for the single proportion: comparison
   of seven methods. *Statistics in Medicine* 17:857-872 (method 3, the Wilson score
@@ -34,19 +35,19 @@ def z_value(confidence: float = 0.95) -> float:
 def wilson_interval(count: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for ``count`` successes out of ``n`` (Newcombe 1998, method 3).
 
+    Computed by ``statsmodels.stats.proportion.proportion_confint(method="wilson")``.
     Returns ``(low, high)`` as fractions; ``(nan, nan)`` when ``n`` is 0.
     """
+    from statsmodels.stats.proportion import proportion_confint
+
     count, n = int(count), int(n)
     if n < 0 or count < 0 or count > n:
         raise ValueError(f"a proportion needs 0 <= count <= n, got {count}/{n}")
     if n == 0:
         return (math.nan, math.nan)
-    z = z_value(confidence)
-    p = count / n
-    z2 = z * z
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    low, high = centre - half, centre + half
+    z_value(confidence)  # the same check of the level as everywhere
+    low, high = proportion_confint(count, n, alpha=1 - confidence, method="wilson")
+    low, high = float(low), float(high)
     # The bounds are exact at the edges; remove floating-point noise there.
     if count == 0:
         low = 0.0
@@ -59,19 +60,22 @@ def newcombe_difference(count1: int, n1: int, count2: int, n2: int,
                         confidence: float = 0.95) -> tuple[float, float, float]:
     """Difference ``p1 - p2`` of two independent proportions and its Newcombe hybrid score interval.
 
-    Newcombe (1998), method 10: ``d - sqrt((p1-l1)^2 + (u2-p2)^2)`` to
-    ``d + sqrt((u1-p1)^2 + (p2-l2)^2)`` with ``(l, u)`` the Wilson intervals.
+    Newcombe (1998), method 10, computed by
+    ``statsmodels.stats.proportion.confint_proportions_2indep(method="newcomb")``.
     Returns ``(difference, low, high)`` as fractions; all ``nan`` when either ``n`` is 0.
     """
-    if int(n1) == 0 or int(n2) == 0:
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    count1, n1, count2, n2 = int(count1), int(n1), int(count2), int(n2)
+    if n1 == 0 or n2 == 0:
         return (math.nan, math.nan, math.nan)
-    p1, p2 = count1 / n1, count2 / n2
-    l1, u1 = wilson_interval(count1, n1, confidence)
-    l2, u2 = wilson_interval(count2, n2, confidence)
-    d = p1 - p2
-    low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-    high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-    return (d, max(-1.0, low), min(1.0, high))
+    for count, n in ((count1, n1), (count2, n2)):
+        if n < 0 or count < 0 or count > n:
+            raise ValueError(f"a proportion needs 0 <= count <= n, got {count}/{n}")
+    low, high = confint_proportions_2indep(count1, n1, count2, n2, method="newcomb", compare="diff",
+                                           alpha=1 - confidence)
+    d = count1 / n1 - count2 / n2
+    return (d, max(-1.0, float(low)), min(1.0, float(high)))
 
 
 def mean_interval(values, confidence: float = 0.95) -> tuple[float, float]:

@@ -1,14 +1,23 @@
-"""Significance tests and effect sizes, chosen to fit the data.
+"""Significance tests and effect sizes, chosen to fit the data; scipy and statsmodels compute them.
 
 * Group x category tables: Pearson's chi-square (no Yates correction) only when the
   expected counts allow it (Cochran's rule: every expected count >= 1 and at most
-  20 % of them below 5); otherwise Fisher's exact test for a 2x2 table, and a Monte
-  Carlo version of Fisher's test (``scipy.stats.fisher_exact`` with a seeded
-  ``MonteCarloMethod``, 9 999 tables drawn with the observed margins) for larger
-  tables. The effect size is Cramér's V from the uncorrected chi-square statistic.
+  20 % of them below 5); otherwise Fisher's exact test (``scipy.stats.fisher_exact``)
+  for a 2x2 table, and for larger tables Fisher's test with a seeded
+  ``scipy.stats.MonteCarloMethod`` (9 999 tables drawn with the observed margins).
+  The effect size is Cramér's V from the uncorrected chi-square statistic.
 * Ordinal or numeric values by group: Mann-Whitney U (two groups, two-sided) or
-  Kruskal-Wallis H (three or more groups).
-* Several tests of one chapter: Benjamini-Hochberg adjusted p-values.
+  Kruskal-Wallis H (three or more groups). When a group has fewer than
+  :data:`ASYMPTOTIC_MIN` values the p-value comes from the permutation distribution
+  (``scipy.stats.mannwhitneyu(method=PermutationMethod(...))`` and
+  ``scipy.stats.permutation_test`` for Kruskal-Wallis): exact, over every
+  arrangement, when there are at most :data:`RESAMPLES` of them, otherwise
+  :data:`RESAMPLES` random arrangements drawn with a fixed seed, so a rerun gives
+  the same p. Larger groups use the normal / chi-square approximation with its tie
+  correction. ``method`` in the returned dict says which (``asymptotic``,
+  ``exact``, ``monte_carlo``).
+* Several tests of one family: Benjamini-Hochberg adjusted p-values
+  (``statsmodels.stats.multitest.multipletests(method="fdr_bh")``).
 
 Every function returns a plain dict (JSON-ready) with ``name``, ``statistic``,
 ``df``, ``p`` and a ``reason`` when no p-value could be given.
@@ -17,25 +26,122 @@ Every function returns a plain dict (JSON-ready) with ``name``, ``statistic``,
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
-MONTE_CARLO_RESAMPLES = 9999
-MONTE_CARLO_SEED = 20240501
+RESAMPLES = 9999
+SEED = 20240501
+MONTE_CARLO_RESAMPLES = RESAMPLES  # kept for callers of the old name
+MONTE_CARLO_SEED = SEED
+ASYMPTOTIC_MIN = 20  # a group smaller than this gets a permutation p-value
+DEFAULT_ALPHA = 0.05
+FAMILIES = ("dataset", "question")
+DEFAULT_FAMILY = "dataset"
+TEST_KEYS = ("chi2", "fisher", "fisher_monte_carlo", "mann_whitney", "kruskal")
 
-TEST_NAMES = {
-    "chi2": {"fi": "khiin neliö -testi", "sv": "chi-två-test", "en": "chi-square test"},
-    "fisher": {"fi": "Fisherin tarkka testi", "sv": "Fishers exakta test", "en": "Fisher's exact test"},
-    "fisher_monte_carlo": {"fi": "Fisherin testi (Monte Carlo)", "sv": "Fishers test (Monte Carlo)",
-                           "en": "Fisher's test (Monte Carlo)"},
-    "mann_whitney": {"fi": "Mann-Whitneyn U-testi", "sv": "Mann-Whitneys U-test", "en": "Mann-Whitney U test"},
-    "kruskal": {"fi": "Kruskal-Wallisin testi", "sv": "Kruskal-Wallis test", "en": "Kruskal-Wallis test"},
-}
+
+@dataclass(frozen=True)
+class Statistics:
+    """The project's testing rules: significance level and the family adjusted together.
+
+    ``family``: ``"dataset"`` (every test of one dataset in one wave -- its group
+    comparisons and its changes since the previous wave -- is adjusted together) or
+    ``"question"`` (the tests of one result only).
+    """
+
+    alpha: float = DEFAULT_ALPHA
+    family: str = DEFAULT_FAMILY
+
+    def __post_init__(self):
+        if not 0 < float(self.alpha) < 1:
+            raise ValueError(f"statistics.alpha must lie strictly between 0 and 1, got {self.alpha}")
+        if self.family not in FAMILIES:
+            raise ValueError(f"statistics.family must be one of {', '.join(FAMILIES)}, got {self.family!r}")
+
+
+def statistics_of(project=None) -> Statistics:
+    """``project.statistics`` (survey.yml ``statistics: {alpha, family}``) as :class:`Statistics`; defaults when absent."""
+    if isinstance(project, Statistics):
+        return project
+    block = getattr(project, "statistics", None) if project is not None else None
+    if block is None:
+        return Statistics()
+    if isinstance(block, dict):
+        get = block.get
+    else:
+        def get(key, default=None):
+            return getattr(block, key, default)
+    alpha = get("alpha", None)
+    family = get("family", None)
+    return Statistics(alpha=DEFAULT_ALPHA if alpha is None else float(alpha),
+                      family=DEFAULT_FAMILY if family is None else str(getattr(family, "value", family)))
+
+
+def _names() -> dict:
+    from survey import labels
+
+    return {key: {lang: labels.text(f"test_{key}", lang) for lang in labels.LANGUAGES} for key in TEST_KEYS}
+
+
+class _TestNames(dict):
+    """``{test name: {lang: words}}`` read from the label catalogue on first use."""
+
+    def _load(self):
+        if not dict.__len__(self):
+            self.update(_names())
+
+    def get(self, key, default=None):
+        self._load()
+        return dict.get(self, key, default)
+
+    def __getitem__(self, key):
+        self._load()
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key):
+        self._load()
+        return dict.__contains__(self, key)
+
+
+TEST_NAMES = _TestNames()
+
+
+def test_label(test: dict | str | None, lang: str = "fi") -> str:
+    """The words for a test in ``lang``, naming an exact or permutation p-value (``''`` when none)."""
+    from survey import labels
+
+    if not test:
+        return ""
+    name = test if isinstance(test, str) else test.get("name")
+    if not name:
+        return ""
+    words = labels.pick(TEST_NAMES.get(name), lang, default=str(name))
+    method = None if isinstance(test, str) else test.get("method")
+    if method in ("exact", "monte_carlo") and name in ("mann_whitney", "kruskal"):
+        words = labels.text(f"test_method_{method}", lang, test=words)
+    return words
+
+
+def p_text(p, lang: str = "fi") -> str:
+    """A p-value with its relation, for "p {…}": ``= 0,012`` or ``< 0,001`` (``''`` when missing)."""
+    from survey import fmt
+
+    if p is None or p != p:
+        return ""
+    if float(p) < 0.001:
+        return "< " + fmt.format_number(0.001, lang, 3)
+    return "= " + fmt.format_number(p, lang, 3)
 
 
 def _no_test(reason: str, name: str | None = None) -> dict:
     return {"name": name, "statistic": None, "df": None, "p": None, "reason": reason}
+
+
+def _scalar(value) -> float:
+    """A plain float from scipy's result (a 0-d or one-element array in some methods)."""
+    return float(np.asarray(value, dtype=float).reshape(-1)[0])
 
 
 def expected_counts_ok(table) -> bool:
@@ -53,18 +159,18 @@ def drop_empty(table) -> np.ndarray:
 
 
 def cramers_v(table) -> float:
-    """Cramér's V of a contingency table (uncorrected chi-square); ``nan`` if undefined."""
+    """Cramér's V of a contingency table (``scipy.stats.contingency.association``); ``nan`` if undefined."""
     table = drop_empty(table)
     if table.ndim != 2 or min(table.shape) < 2:
         return math.nan
-    chi2 = stats.chi2_contingency(table, correction=False).statistic
-    return float(math.sqrt(chi2 / (table.sum() * (min(table.shape) - 1))))
+    return float(stats.contingency.association(table, method="cramer", correction=False))
 
 
-def independence_test(table, *, seed: int = MONTE_CARLO_SEED) -> dict:
+def independence_test(table, *, seed: int = SEED) -> dict:
     """Test a group x category count table; pick chi-square, Fisher or Monte Carlo Fisher.
 
-    Returns ``{name, statistic, df, p, reason, expected_ok, cramers_v, n}``.
+    Returns ``{name, statistic, df, p, reason, expected_ok, cramers_v, n}`` (and
+    ``resamples``, ``seed`` for the Monte Carlo test).
     """
     table = drop_empty(table)
     if table.ndim != 2 or table.shape[0] < 2 or table.shape[1] < 2:
@@ -75,26 +181,44 @@ def independence_test(table, *, seed: int = MONTE_CARLO_SEED) -> dict:
     v = cramers_v(table)
     if ok:
         res = stats.chi2_contingency(table, correction=False)
-        out = {"name": "chi2", "statistic": float(res.statistic), "df": int(res.dof), "p": float(res.pvalue),
-               "reason": None}
+        out = {"name": "chi2", "statistic": _scalar(res.statistic), "df": int(res.dof), "p": _scalar(res.pvalue),
+               "reason": None, "method": "asymptotic"}
     elif table.shape == (2, 2):
         res = stats.fisher_exact(table)
-        out = {"name": "fisher", "statistic": float(res.statistic), "df": None, "p": float(res.pvalue),
-               "reason": "expected counts too small for chi-square"}
+        out = {"name": "fisher", "statistic": _scalar(res.statistic), "df": None, "p": _scalar(res.pvalue),
+               "reason": "expected counts too small for chi-square", "method": "exact"}
     else:
-        method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_RESAMPLES, rng=np.random.default_rng(seed))
+        method = stats.MonteCarloMethod(n_resamples=RESAMPLES, rng=np.random.default_rng(seed))
         res = stats.fisher_exact(table, method=method)
-        out = {"name": "fisher_monte_carlo", "statistic": float(res.statistic), "df": None,
-               "p": float(res.pvalue), "reason": "expected counts too small for chi-square",
-               "resamples": MONTE_CARLO_RESAMPLES, "seed": seed}
+        out = {"name": "fisher_monte_carlo", "statistic": _scalar(res.statistic), "df": None,
+               "p": _scalar(res.pvalue), "reason": "expected counts too small for chi-square",
+               "method": "monte_carlo", "resamples": RESAMPLES, "seed": seed}
     out.update(expected_ok=ok, cramers_v=v, n=int(table.sum()))
     return out
 
 
-def ordinal_test(groups) -> dict:
+def arrangements(sizes) -> int:
+    """How many distinct ways the pooled values can be split into groups of ``sizes`` (a multinomial)."""
+    total, out = 0, 1
+    for size in sizes:
+        total += int(size)
+        out *= math.comb(total, int(size))
+    return out
+
+
+def _permutation_method(sizes, seed: int) -> tuple[str, stats.PermutationMethod | None]:
+    """``("asymptotic", None)`` for large groups, else ``("exact" | "monte_carlo", method)``."""
+    if min(sizes) >= ASYMPTOTIC_MIN:
+        return "asymptotic", None
+    kind = "exact" if arrangements(sizes) <= RESAMPLES else "monte_carlo"
+    return kind, stats.PermutationMethod(n_resamples=RESAMPLES, rng=np.random.default_rng(seed))
+
+
+def ordinal_test(groups, *, seed: int = SEED) -> dict:
     """Mann-Whitney U (two groups) or Kruskal-Wallis H (more) on ordinal/numeric values.
 
-    ``groups`` is a sequence of value arrays (missing values already removed).
+    ``groups`` is a sequence of value arrays (missing values already removed). Small
+    groups get a permutation p-value (see the module docstring); ``method`` says which.
     """
     groups = [np.asarray(g, dtype=float) for g in groups]
     groups = [g for g in groups if g.size > 0]
@@ -103,72 +227,51 @@ def ordinal_test(groups) -> dict:
     pooled = np.concatenate(groups)
     if np.unique(pooled).size < 2:
         return _no_test("every answer is the same, so there is nothing to test")
+    sizes = [int(g.size) for g in groups]
+    kind, method = _permutation_method(sizes, seed)
+    extra = {"method": kind}
+    if method is not None:
+        extra.update(resamples=RESAMPLES, seed=seed)
     if len(groups) == 2:
-        res = stats.mannwhitneyu(groups[0], groups[1], alternative="two-sided")
-        n1, n2 = groups[0].size, groups[1].size
+        res = stats.mannwhitneyu(groups[0], groups[1], alternative="two-sided",
+                                 method="asymptotic" if method is None else method)
+        n1, n2 = sizes
         # Rank-biserial correlation: P(X>Y) - P(X<Y), from U of the first group.
-        rank_biserial = float(2 * res.statistic / (n1 * n2) - 1)
-        return {"name": "mann_whitney", "statistic": float(res.statistic), "df": None, "p": float(res.pvalue),
-                "reason": None, "rank_biserial": rank_biserial}
-    res = _kruskal_counted(groups, pooled) or stats.kruskal(*groups)
+        rank_biserial = float(2 * _scalar(res.statistic) / (n1 * n2) - 1)
+        return {"name": "mann_whitney", "statistic": _scalar(res.statistic), "df": None, "p": _scalar(res.pvalue),
+                "reason": None, "rank_biserial": rank_biserial, **extra}
+    res = stats.kruskal(*groups)
+    h, p = _scalar(res.statistic), _scalar(res.pvalue)
+    if method is not None:
+        # The permutation distribution of H: pooled ranks re-split into groups of the same sizes.
+        # H = a * sum(R_i^2 / n_i) - b with a > 0 and a tie correction that no arrangement changes,
+        # so ranking arrangements by the rank-sum statistic ranks them by H.
+        ranks = stats.rankdata(pooled)
+        bounds = np.cumsum([0, *sizes])
+        samples = [ranks[bounds[i]: bounds[i + 1]] for i in range(len(sizes))]
+
+        def statistic(*parts, axis=-1):
+            return sum(np.sum(s, axis=axis) ** 2 / s.shape[axis] for s in parts)
+
+        perm = stats.permutation_test(samples, statistic, permutation_type="independent", vectorized=True,
+                                      n_resamples=method.n_resamples, rng=method.rng, alternative="greater")
+        p = _scalar(perm.pvalue)
     n = pooled.size
     # Epsilon-squared effect size for Kruskal-Wallis: H / (n - 1).
-    return {"name": "kruskal", "statistic": float(res.statistic), "df": len(groups) - 1, "p": float(res.pvalue),
-            "reason": None, "epsilon_squared": float(res.statistic / (n - 1))}
-
-
-def _kruskal_counted(groups, pooled):
-    """``scipy.stats.kruskal(*groups)`` for integer-valued answers (Likert codes) without sorting; else None.
-
-    Ranks come from the counts of each value (average ranks of ties are exact
-    half-integers, and so are the rank sums up to 200,000 values), and the
-    statistic, tie correction and p-value are computed with scipy's own
-    expressions and helpers, so the figures are the same bit for bit.
-    """
-    try:
-        from scipy._lib._array_api import array_namespace
-        from scipy.stats._stats_py import _get_pvalue, _SimpleChi2
-    except ImportError:  # another scipy: use the public function
-        return None
-    totaln = int(pooled.size)
-    if totaln > 200_000 or not np.isfinite(pooled).all():
-        return None
-    low, high = float(pooled.min()), float(pooled.max())
-    if high - low > 100_000 or not (pooled == np.floor(pooled)).all():
-        return None
-    width = int(high - low) + 1
-    counts = np.stack([np.bincount((g - low).astype(np.int64), minlength=width) for g in groups])
-    totals = counts.sum(axis=0)
-    present = totals > 0
-    counts, cnt = counts[:, present], totals[present]
-    starts = np.concatenate([[0], np.cumsum(cnt)[:-1]]).astype(np.int64)
-    # scipy's _rankdata: ordinal rank of the first of the ties + (ties - 1) / 2.
-    ranks = (starts + 1).astype(np.float64) + (cnt.astype(np.float64) - 1) / 2
-    t = np.zeros(totaln, dtype=np.float64)  # tie counts laid out as _rankdata returns them
-    t[starts] = cnt.astype(np.float64)
-    xp = array_namespace(pooled)
-    n = [int(g.size) for g in groups]
-    ties = 1 - xp.sum(t**3 - t, axis=-1) / (totaln**3 - totaln)
-    ssbn = sum(xp.sum(counts[i].astype(np.float64) * ranks, axis=-1)**2 / n[i] for i in range(len(groups)))
-    h = 12.0 / (totaln * (totaln + 1)) * ssbn - 3 * (totaln + 1)
-    df = xp.asarray(len(groups) - 1, dtype=h.dtype)
-    h /= ties
-    pvalue = _get_pvalue(h, _SimpleChi2(df), alternative="greater", symmetric=False, xp=np)
-    return stats._stats_py.KruskalResult(h, pvalue)
+    return {"name": "kruskal", "statistic": h, "df": len(groups) - 1, "p": p, "reason": None,
+            "epsilon_squared": float(h / (n - 1)), **extra}
 
 
 def adjust_bh(pvalues) -> list[float | None]:
-    """Benjamini-Hochberg adjusted p-values; ``None``/``nan`` entries stay ``None`` and are not counted."""
+    """Benjamini-Hochberg adjusted p-values (statsmodels ``fdr_bh``); ``None``/``nan`` stay ``None``, uncounted."""
+    from statsmodels.stats.multitest import multipletests
+
     values = [None if p is None or (isinstance(p, float) and math.isnan(p)) else float(p) for p in pvalues]
     idx = [i for i, p in enumerate(values) if p is not None]
-    m = len(idx)
     out: list[float | None] = [None] * len(values)
-    if not m:
+    if not idx:
         return out
-    order = sorted(idx, key=lambda i: values[i])
-    running = 1.0
-    for rank in range(m, 0, -1):
-        i = order[rank - 1]
-        running = min(running, values[i] * m / rank)
-        out[i] = min(1.0, running)
+    adjusted = multipletests([values[i] for i in idx], method="fdr_bh")[1]
+    for i, p in zip(idx, adjusted):
+        out[i] = float(p)
     return out

@@ -25,8 +25,9 @@ import pandas as pd
 from scipy import stats
 
 from survey.analysis._common import code_key, option_labels, question_title, require_columns
-from survey.analysis.disclosure import as_rule, protect_groups
-from survey.analysis.frequencies import answered_mask, classify_single, count_codes, multi_columns, offered_options
+from survey.analysis.disclosure import MISSING_GROUP, as_rule
+from survey.analysis.frequencies import (answered_mask, background_plan, classify_single, count_codes, multi_columns,
+                                         offered_options)
 from survey.analysis.likert import item_labels, split_item
 from survey.analysis.numeric import describe_numbers, numeric_values
 from survey.analysis.proportions import newcombe_difference
@@ -104,7 +105,9 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, question, *, da
     suppressed`` (difference of means, Welch interval).
     ``n = {respondents_before, respondents_now, answering_before, answering_now}``;
     ``test = {comparable, reason, previous_wave, wave, name, p}`` (``name``/``p``: the
-    omnibus wave x answer test of a single choice).
+    omnibus wave x answer test of a single choice, marked ``omnibus``; the row's own
+    test for Likert and numeric). :func:`survey.plan.adjust_family` later re-adjusts
+    ``p_adjusted`` over the declared testing family.
     Background questions (``background: true``) hide groups below the threshold in
     either wave.
     """
@@ -208,21 +211,25 @@ def _single(previous, current, question, rule):
     require_columns(current, [question.id], question)
     codes = [o.code for o in question.options]
     out = []
+    hidden = set()
     for frame in (previous, current):
         answered, _, _ = classify_single(frame[question.id], question)
         counts, _ = count_codes(frame.loc[answered, question.id], codes)
-        out.append((counts, int(answered.sum())))
+        base = int(answered.sum())
+        if question.extra.get("background"):
+            # Group sizes: each wave hides what its own frequencies hide (the same plan), and
+            # shares are of all respondents when some lack a value, as in those frequencies.
+            missing = int(len(frame)) - base
+            hidden |= set(background_plan(counts, missing, rule).hidden) - {MISSING_GROUP}
+            base = int(len(frame)) if missing else base
+        out.append((counts, base))
     (c0, n0), (c1, n1) = out
-    hidden = set()
-    if question.extra.get("background"):
-        # Each wave's own protection hides at least two codes when it hides any.
-        hidden = set(protect_groups(c0, rule.min_group_size)) | set(protect_groups(c1, rule.min_group_size))
     rows = [_row(c, c0[c], n0, c1[c], n1, suppressed=c in hidden) for c in codes]
     extra = {}
     if not hidden:
         res = independence_test([[c0[c] for c in codes], [c1[c] for c in codes]])
         extra = {"name": res["name"], "p": res["p"], "statistic": res["statistic"], "df": res["df"],
-                 "cramers_v": res.get("cramers_v")}
+                 "cramers_v": res.get("cramers_v"), "method": res.get("method"), "omnibus": True}
     return _frame(rows, WAVE_COLUMNS), extra, (n0, n1)
 
 
@@ -271,7 +278,7 @@ def _likert(previous, current, question):
     res = ordinal_test([parts[0]["scale_values"].to_numpy(), parts[1]["scale_values"].to_numpy()])
     row["test"] = res["name"]
     row["p"] = math.nan if res["p"] is None else res["p"]
-    extra = {"name": res["name"], "p": res["p"], "rank_biserial": res.get("rank_biserial")}
+    extra = {"name": res["name"], "p": res["p"], "rank_biserial": res.get("rank_biserial"), "method": res.get("method")}
     return _frame([row], WAVE_COLUMNS), extra, tuple(n)
 
 
@@ -288,6 +295,10 @@ def _numeric(previous, current, question):
         row.update(diff=d1["mean"] - d0["mean"], ci_low=float(ci.low), ci_high=float(ci.high))
         res = ordinal_test([values[0].to_numpy(), values[1].to_numpy()])
         row.update(test=res["name"], p=math.nan if res["p"] is None else res["p"])
+        method = res.get("method")
+    else:
+        method = None
     table = pd.DataFrame([row], columns=[c for c in NUMERIC_WAVE_COLUMNS if c != "p_adjusted"])
     table["code"] = table["code"].astype(object)
-    return table, {"name": row["test"], "p": None if math.isnan(row["p"]) else row["p"]}, (d0["n"], d1["n"])
+    return table, {"name": row["test"], "p": None if math.isnan(row["p"]) else row["p"], "method": method}, \
+        (d0["n"], d1["n"])

@@ -13,8 +13,8 @@ Each wave has short Finnish transcripts (17 interviews in 2024-demo, 12 in
 Planted on purpose, to prove that outputs never show them: a name, a phone number,
 an e-mail address, a henkilötunnus with a valid checksum and a street address, some
 inside coded segments (:data:`PLANTED_PERSONAL_DATA`). One division
-(*Kaupunkiympäristö ja konsernipalvelut*) has fewer than five interviewees, so its
-quotes must carry no division.
+(*Kaupunkiympäristö ja konsernipalvelut*) has fewer than five interviewees, so it is
+hidden with a partner and no quote names any division.
 
 :func:`write_interviews` returns the truth: interviews per code and theme.
 """
