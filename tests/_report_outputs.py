@@ -112,3 +112,62 @@ def qmd_notebook(path: Path, params: dict):
     notebook.cells = cells
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return notebook
+
+
+# ---------------------------------------------------------------- staged documents -> markdown
+def notebook_markdown(notebook) -> str:
+    """The markdown an executed notebook gives Quarto: markdown cells and every cell's printed
+    or displayed markdown, in order (as the Jupyter engine writes it before pandoc runs)."""
+    parts = []
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stdout":
+                parts.append(output.get("text", ""))
+            data = output.get("data", {})
+            for mime in ("text/markdown", "text/plain"):
+                if mime in data:
+                    value = data[mime]
+                    parts.append(value if isinstance(value, str) else "".join(value))
+                    break
+    return "\n\n".join(parts)
+
+
+def stage_and_execute(project: Path, configs, folder: Path) -> dict:
+    """Stage (survey.render.stage) and execute the report and slides of each (wave, compare, lang)
+    in ONE python3 kernel; returns {config: {"report": markdown, "slides": markdown, "staged": Staged,
+    "cells": {...}}}."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from survey.config import load_project
+    from survey.render import stage
+
+    proj = load_project(project)
+    combined = nbformat.v4.new_notebook()
+    spans, staged = {}, {}
+    for config in configs:
+        wave, compare, lang = config
+        staged[config] = stage(proj, wave, lang, folder / "-".join(config), compare=compare)
+        bounds = {}
+        for name in ("report", "slides"):
+            nb = qmd_notebook(staged[config].document(name), {})
+            combined.metadata = nb.metadata
+            begin = len(combined.cells)
+            combined.cells.extend(nb.cells)
+            bounds[name] = (begin, len(combined.cells))
+        spans[config] = bounds
+    NotebookClient(combined, kernel_name="python3", timeout=900, allow_errors=False,
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    out = {}
+    for config in configs:
+        entry = {"staged": staged[config], "cells": {}}
+        for name, (a, b) in spans[config].items():
+            part = nbformat.v4.new_notebook()
+            part.cells = combined.cells[a:b]
+            entry[name] = notebook_markdown(part)
+            entry["cells"][name] = combined.cells[a:b]
+        out[config] = entry
+    return out

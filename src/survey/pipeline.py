@@ -19,7 +19,7 @@ import pandas as pd
 
 from survey import files
 from survey.config import DatasetSpec, Project, Wave
-from survey.errors import InputError, Problem, ValidationFailed
+from survey.errors import InputError, Problem, QuartoMissing, ValidationFailed
 from survey.instruments import Instrument, load_instrument
 from survey.model import Result, to_json
 from survey.normalise import normalise
@@ -392,6 +392,7 @@ class RunReport:
     results: int
     rendered: list[Path] = field(default_factory=list)
     render_message: str = ""
+    render_error: Exception | None = None
 
 
 def check_wave(project: Project, wave_id: str | None = None, progress: Progress = _quiet) -> Ingested:
@@ -455,6 +456,8 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
             report.rendered = render_mod.render(project, wave.id, compare=wave.compare_to)
         except Exception as exc:  # QuartoMissing and render failures: artefacts are already complete
             report.render_message = getattr(exc, "message", str(exc))
+            if not isinstance(exc, QuartoMissing):  # a failed render fails the run (no Quarto does not)
+                report.render_error = exc
     return report
 
 
