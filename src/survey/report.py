@@ -224,8 +224,8 @@ def markdown_table(head: list[str], rows: list[list], widths: list[int] | None =
             return ""
         return _inline(value)
 
-    rule = "|" + "|".join((":" + "-" * d + ("" if a == "l" else ":")) if a != "r" else ("-" * d + ":")
-                          for d, a in zip(dashes, align)) + "|"
+    marks = {"l": (":", ""), "r": ("", ":"), "c": (":", ":")}
+    rule = "|" + "|".join(marks[a][0] + "-" * d + marks[a][1] for d, a in zip(dashes, align)) + "|"
     lines = ["| " + " | ".join(cell(h) for h in head) + " |", rule]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     text = "\n".join(lines)
@@ -332,10 +332,9 @@ class WaveResults:
             raise ConfigError(f"wave '{self.wave.id}' has no result '{result_id}'; rerun `survey run`") from None
 
     def datasets(self) -> list[str]:
-        """Datasets with results in this wave, in the project's order."""
+        """The wave's declared datasets that have results, in the project's order."""
         present = {r.dataset for r in self.results.values() if not _is_aside(r)}
-        order = [d for d in dataset_order(self.project, self.wave) if d in present]
-        return order + sorted(present - set(order))
+        return [d for d in dataset_order(self.project, self.wave) if d in present]
 
     def has(self, dataset: str) -> bool:
         return any(r.dataset == dataset for r in self.results.values())
@@ -412,6 +411,13 @@ class WaveResults:
         values = [int(v) for v in values if isinstance(v, (int, float)) and not math.isnan(v)]
         return max(values) if values else None
 
+    def join(self, items: list[str]) -> str:
+        """``a, b and c`` in the document's language."""
+        items = [str(i) for i in items]
+        if len(items) < 2:
+            return "".join(items)
+        return f"{', '.join(items[:-1])} {self.t('and')} {items[-1]}"
+
     def code_label(self, result: Result, code) -> str:
         from survey import labels
         return labels.code_label(result, code, self.lang)
@@ -452,21 +458,48 @@ class WaveResults:
             return self.t("caption_waves", title=text, before=self.compare.label, now=self.label)
         return text
 
+    def name(self, result: Result) -> str:
+        """A result's short name: the question's short label; a Likert battery's name from the
+        texts (``battery_<dataset>_<battery>``, else ``battery_heading``); an interview
+        result's from ``heading_<kind>``; else the question text."""
+        short = self.short_label(result)
+        if short:
+            return short
+        battery = self.battery_of(result)
+        if battery:
+            key = f"battery_{result.dataset}_{battery}"
+            return self.t(key) if self.has_text(key) else self.t("battery_heading")
+        key = f"heading_{result.kind}"
+        if result.kind.startswith("interview") and self.has_text(key):
+            return self.t(key)
+        return self.question_text(result)
+
+    def battery_of(self, result: Result) -> str:
+        """The Likert battery a (multi-item) result belongs to ('' when none)."""
+        instrument = instrument_of(self.project, result.dataset)
+        ids = [q for q in str(result.question or "").split(",") if q]
+        if instrument is None or len(ids) < 2:
+            return ""
+        try:
+            return str(_extra(instrument.question(ids[0]), "battery") or "")
+        except (KeyError, AttributeError):
+            return ""
+
     def title(self, result: Result) -> str:
-        """A result's name in a list or a table: its short label, else the question text."""
-        name = self.short_label(result) or self.question_text(result)
+        """A result's name in a list, a table or a heading (breakdowns: with the grouping)."""
+        name = self.name(result)
         if result.kind.startswith("breakdown") and self._by(result):
             return self.t("title_breakdown", title=name, by=self._by(result))
         return name
 
     def heading_of(self, result: Result) -> str:
-        """The heading above a result: the short label (breakdowns: with the grouping); '' if none."""
-        short = self.short_label(result)
-        if not short:
-            return ""
-        if result.kind.startswith("breakdown") and self._by(result):
-            return self.t("title_breakdown", title=short, by=self._by(result))
-        return short
+        """The heading above a result: its title, with the chapter's name if another heading has it."""
+        heading = self.title(result)
+        if heading in self._headings:
+            texts = load_texts(self.lang, self.paths)
+            heading = self.t("heading_in", title=heading,
+                             chapter=chapter_texts(self.project, result.dataset, self.lang, texts)[0])
+        return heading
 
     def finding(self, result: Result) -> str:
         """The plain-language finding of one result (analysis' rules), waves named, not id'd."""
@@ -484,6 +517,20 @@ class WaveResults:
         table = result.table
         if result.kind.startswith("interview_quotes"):
             return "" if len(table) else self.t("quotes_none")
+        interviews = (result.n or {}).get("interviews")
+        if result.kind == "interview_codes" and {"interviews", "code"} <= set(table.columns) and len(table):
+            rows = table[table["level"] == "theme"] if "level" in table.columns else table
+            top = rows[rows["interviews"] == rows["interviews"].max()]
+            return self.t("finding_interview_codes", labels=self.join([self.code_label(result, c) for c in top["code"]]),
+                          count=fmt.format_count(top["interviews"].iloc[0], self.lang),
+                          n=fmt.format_count(interviews, self.lang))
+        if result.kind == "interview_cooccurrence" and {"code_a", "code_b", "both"} <= set(table.columns):
+            pairs = table[table["code_a"] != table["code_b"]]
+            if len(pairs):
+                top = pairs.sort_values("both", ascending=False, kind="stable").iloc[0]
+                return self.t("finding_interview_pairs", a=self.code_label(result, top["code_a"]),
+                              b=self.code_label(result, top["code_b"]),
+                              count=fmt.format_count(top["both"], self.lang), n=fmt.format_count(interviews, self.lang))
         if {"code", "pct"} <= set(table.columns) and len(table):
             shown = table[~table["suppressed"].fillna(False).astype(bool)] if "suppressed" in table else table
             shown = shown.dropna(subset=["pct"]).sort_values("pct", ascending=False, kind="stable")
@@ -567,7 +614,7 @@ class WaveResults:
     def block(self, result: Result, level: int = 2, anchor: bool = True) -> None:
         """Heading (short label), finding and the figure (or table) of one result."""
         heading = self.heading_of(result)
-        if heading and heading not in self._headings:
+        if heading not in self._headings:
             _emit(self._heading(heading, level, f"sec-{result.id}" if anchor else ""))
         finding = self.finding(result)
         if finding:
@@ -642,15 +689,13 @@ class WaveResults:
     def themes(self) -> list[str]:
         """The development-plan themes the shown results and the triangulation speak to, in order."""
         found = []
+        for result in self.triangulation():
+            if "theme" in result.table.columns:
+                found += [t for t in dict.fromkeys(result.table["theme"].astype(str)) if t not in found]
         for result in self.body_results():
             theme = self.theme_of(result)
             if theme and theme not in found:
                 found.append(theme)
-        for result in self.triangulation():
-            if "theme" in result.table.columns:
-                for theme in dict.fromkeys(result.table["theme"].astype(str)):
-                    if theme not in found:
-                        found.append(theme)
         return found
 
     def theme_of(self, result: Result) -> str | None:
@@ -714,7 +759,8 @@ class WaveResults:
             if rows:
                 _emit(self.t("triangulation_lead", rows="; ".join(rows)))
             if found:
-                _emit("\n".join(f"- *{_inline(chapter_texts(self.project, r.dataset, self.lang, texts)[0])}*: "
+                _emit("\n".join(f"- **{_inline(self.title(r))}** "
+                                f"(*{_inline(chapter_texts(self.project, r.dataset, self.lang, texts)[0])}*): "
                                 f"{_inline_text(self.finding(r))} ({self.reference(r)})" for r in found))
             if self.has_text(f"need_{theme}"):
                 _emit(f"**{_inline(self.t('needs_heading'))}:** {self.t('need_' + theme)}")
@@ -748,7 +794,7 @@ class WaveResults:
         tested = [r for r in results if r.kind.startswith("breakdown")]
         if tested:
             _emit(self.t("groups_clear" if clear else "groups_none", tested=fmt.format_count(len(tested), self.lang),
-                         ref=" (@tbl-groups)"))
+                         ref=""))
             for result in clear:
                 self.block(result, level=3)
         quotes = [r for r in results if r.kind.startswith("interview_quotes")]
@@ -774,7 +820,7 @@ class WaveResults:
         comparable = [r for r in comparisons if is_comparable(r) and len(r.table)]
         _emit(self.t("changes_clear" if clear else "changes_no_clear",
                      compared=fmt.format_count(len(comparable), self.lang),
-                     ref=" (@tbl-changes)" if comparable and self.compare else ""))
+                     ref=""))
         texts = load_texts(self.lang, self.paths)
         for dataset in self.datasets():
             mine = [r for r in clear if r.dataset == dataset]
@@ -783,14 +829,13 @@ class WaveResults:
             title = chapter_texts(self.project, dataset, self.lang, texts)[0]
             _emit(self._heading(self.t("changes_in", chapter=title), 2, f"sec-changes-{dataset}"))
             for result in mine:
-                finding = self.finding(result)
-                if finding:
-                    _emit(_inline_text(finding))
+                _emit(f"**{_inline(self.title(result))}**: {_inline_text(self.finding(result))}")
                 _emit(self.figure(result.id))
         blocked = [r for r in comparisons if not is_comparable(r)]
         if blocked:
             _emit(self._heading(self.t("not_comparable_heading"), 2, "sec-not-comparable"))
-            _emit("\n".join(f"- {_inline(self.title(r))}: {_inline_text(self.finding(r))}" for r in blocked))
+            _emit("\n".join(f"- {_inline(self.title(r))} ({_inline_text(_lower_first(self.finding(r)).rstrip('.'))})"
+                            for r in blocked))
 
     # ---- methods and data quality
     def show_methods(self) -> None:
@@ -853,45 +898,57 @@ class WaveResults:
 
     # ---- appendix
     def show_appendix(self) -> None:
-        """Group comparisons and wave comparisons in one table each, and the missing answers."""
-        breakdowns = [r for d in self.datasets() for r in self.of(d) if r.kind.startswith("breakdown")]
-        comparable = [r for r in self.comparisons() if is_comparable(r) and len(r.table)]
+        """Per dataset: its group comparisons and its wave comparisons in a table each; missing answers."""
+        texts = load_texts(self.lang, self.paths)
+        tables = []
+        for dataset in self.datasets():
+            name = chapter_texts(self.project, dataset, self.lang, texts)[0]
+            breakdowns = [r for r in self.of(dataset) if r.kind.startswith("breakdown")]
+            if breakdowns:
+                rows = [[self.title(r), self.group_verdict(r)] for r in breakdowns]
+                tables.append(markdown_table([self.t("col_question"), self.t("col_clear_difference")], rows,
+                                             widths=[4, 1],
+                                             caption=self.t("groups_table", chapter=name),
+                                             label=f"tbl-groups-{dataset}", align=["l", "c"]))
+        for dataset in self.datasets():
+            name = chapter_texts(self.project, dataset, self.lang, texts)[0]
+            comparable = [r for r in self.comparisons() if r.dataset == dataset and is_comparable(r) and len(r.table)]
+            if comparable and self.compare:
+                head = [self.t("col_question"), self.t("col_option"), self.compare.label, self.label,
+                        self.t("col_change"), self.t("col_clear_change")]
+                tables.append(markdown_table(head, [self.change_row(r) for r in comparable],
+                                             widths=[3, 3, 1.6, 1.6, 1.3, 1.3], caption=self.t("changes_table", chapter=name),
+                                             label=f"tbl-changes-{dataset}", align=["l", "l", "r", "r", "r", "c"]))
         missing = self.missing_rows()
-        if not (breakdowns or comparable or missing):
+        if missing:
+            tables.append(markdown_table([self.t("col_question"), self.t("col_respondents"), self.t("col_missing")],
+                                         missing, widths=[4, 1, 1], caption=self.t("missing_table"),
+                                         label="tbl-missing"))
+        if not tables:
             return
         _emit(self._heading(self.t("ch_appendix"), 1, "sec-appendix"))
         _emit(self.t("appendix_intro"))
-        if breakdowns:
-            rows = [[self.title(r), self.group_verdict(r)] for r in breakdowns]
-            _emit(markdown_table([self.t("col_question"), self.t("col_verdict")], rows, widths=[3, 2],
-                                 caption=self.t("groups_table"), label="tbl-groups", align=["l", "l"]))
-        if comparable and self.compare:
-            rows = [self.change_row(r) for r in comparable]
-            head = [self.t("col_question"), self.t("col_option"), self.compare.label, self.label,
-                    self.t("col_change"), self.t("col_verdict")]
-            _emit(markdown_table(head, rows, widths=[4, 3, 1, 1, 1, 2], caption=self.t("changes_table"),
-                                 label="tbl-changes", align=["l", "l", "r", "r", "r", "l"]))
-        if missing:
-            _emit(markdown_table([self.t("col_question"), self.t("col_respondents"), self.t("col_missing")],
-                                 missing, widths=[4, 1, 1], caption=self.t("missing_table"), label="tbl-missing"))
+        for table in tables:
+            _emit(table)
 
     def group_verdict(self, result: Result) -> str:
         items = (result.test or {}).get("items") or []
         if items and all(i.get("gated") for i in items):
             return self.t("verdict_not_tested")
-        return self.t("verdict_clear_difference" if _strength(result) >= 3 else "verdict_no_difference")
+        return self.t("verdict_yes" if _strength(result) >= 3 else "verdict_no")
 
     def change_row(self, result: Result) -> list:
         """Question, option, before, now, change (from the rounded figures shown) and verdict."""
         table = result.table
         rows = [r for r in table.to_dict(orient="records") if r.get("comparable", True) and not r.get("suppressed")]
-        verdict = self.t("verdict_clear_change" if _strength(result) >= 3 else "verdict_no_change")
+        verdict = self.t("verdict_yes" if _strength(result) >= 3 else "verdict_no")
         if not rows:
             return [self.title(result), "", self.t("not_recorded"), self.t("not_recorded"), "", verdict]
         if "pct_now" not in table.columns:  # numeric: means
             row = rows[0]
             before, now = (fmt.format_number(row.get(k), self.lang, 1) for k in ("mean_before", "mean_now"))
-            change = fmt.format_number(_num(row.get("mean_now")) - _num(row.get("mean_before")), self.lang, 1)
+            delta = _num(row.get("mean_now")) - _num(row.get("mean_before"))
+            change = ("+" if delta > 0 else "") + fmt.format_number(delta, self.lang, 1)
             return [self.title(result), self.t("col_mean"), before, now, change, verdict]
         from survey.analysis.interpret import difference_is_clear
         clear = [r for r in rows if difference_is_clear(r.get("ci_low"), r.get("ci_high"), r.get("p_adjusted"))]
@@ -913,21 +970,15 @@ class WaveResults:
                     missing = n["respondents"] - n["answering"]
                 if missing is None:
                     continue
-                rows.append([self.title(result), fmt.format_count(n.get("respondents"), self.lang),
-                             fmt.format_count(missing, self.lang)])
+                rows.append([self.t("heading_in", title=self.title(result),
+                                    chapter=chapter_texts(self.project, dataset, self.lang,
+                                                          load_texts(self.lang, self.paths))[0]),
+                             fmt.format_count(n.get("respondents"), self.lang), fmt.format_count(missing, self.lang)])
         return rows
 
     # ---- slides
     def show_slides(self, per_slide: int = 2, limit: int = 6) -> None:
         """Key findings (a few per slide), then one chart per slide titled with the short label."""
-        if self.synthetic:
-            _emit(f"## {_inline(self.label)}\n\n{self.banner()}")
-        else:
-            _emit(f"## {_inline(self.label)}")
-        lines = [self.t("wave_line", wave=self.label)]
-        if self.compare:
-            lines.append(self.t("compare_line", wave=self.compare.label))
-        _emit("\n\n".join(lines))
         findings = self.key_findings(limit)
         pages = [findings[i:i + per_slide] for i in range(0, len(findings), per_slide)]
         for number, page in enumerate(pages, 1):
@@ -953,8 +1004,8 @@ class WaveResults:
                 self._slide(result)
 
     def slide_title(self, result: Result) -> str:
-        """A slide's title: the short label (with the grouping), else the question text."""
-        return self.heading_of(result) or self.title(result)
+        """A slide's title: the result's short name (with the grouping)."""
+        return self.title(result)
 
     def _slide(self, result: Result) -> None:
         _emit(f"## {_inline(self.slide_title(result))}")
@@ -974,6 +1025,10 @@ def _inline_text(text: str) -> str:
     """A finding sentence as one markdown paragraph (no line that starts a list, table or heading)."""
     text = " ".join(str(text).split())
     return re.sub(r"([\\`*_\[\]<>|#$@])", r"\\\1", text)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
 def _num(value, default=math.nan) -> float:
@@ -1133,7 +1188,7 @@ def figure(result_id: str, size: str = "report", results: WaveResults | None = N
     png = loaded.figure_path(result_id, size)
     if png is None:  # kinds without a chart (e.g. quotes) are shown as tables only
         return Markdown("")
-    alt = loaded.alt_text(result_id)
+    alt = loaded.name_waves(loaded.alt_text(result_id))
     if not alt:
         raise ConfigError(f"figure '{result_id}' has no alt text in {loaded.lang}; rerun `survey run`")
     if loaded.figures is not None:

@@ -47,6 +47,7 @@ THRESHOLDS = {
 
 SHARE_WORDS = {
     "great_majority": {"fi": "valtaosa", "sv": "en stor majoritet", "en": "a great majority"},
+    "everyone": {"fi": "kaikki vastanneet", "sv": "alla som svarade", "en": "everyone who answered"},
     "majority": {"fi": "selvä enemmistö", "sv": "en klar majoritet", "en": "a clear majority"},
     "about_half": {"fi": "noin puolet (aineistosta ei voi sanoa, onko osuus yli vai alle puolet)",
                    "sv": "ungefär hälften (data visar inte om andelen är över eller under hälften)",
@@ -70,9 +71,9 @@ T = {
               "interval {ci}), that is, {word}.",
     },
     "majorities": {
-        "fi": "Selvä enemmistö valitsi {count} vaihtoehtoa.",
-        "sv": "En klar majoritet valde {count} alternativ.",
-        "en": "A clear majority chose {count} of the options.",
+        "fi": "Selvän enemmistön valitsemia vaihtoehtoja oli {count}.",
+        "sv": "{count} av alternativen valdes vart och ett av en klar majoritet.",
+        "en": "{count} of the options were each chosen by a clear majority.",
     },
     "per_respondent": {
         "fi": "Vastaaja valitsi keskimäärin {value} vaihtoehtoa.",
@@ -238,6 +239,12 @@ def _points(x, lang: str) -> str:
     return fmt.format_points(x, lang, digits=0)
 
 
+def _shown_points(before, now, lang: str) -> str:
+    """The change between two shares as the whole percentages shown (64 % → 43 %: −21, not −20)."""
+    shown = [int(fmt.format_percent(x, "en", digits=0).rstrip("%").replace(",", "")) for x in (before, now)]
+    return fmt.format_points((shown[1] - shown[0]) / 100, lang, digits=0)
+
+
 def _p(p, lang: str) -> str:
     if _missing(p):
         return "–"
@@ -271,8 +278,11 @@ def _single(result: Result, lang: str) -> str:
         return _t("no_answers", lang)
     top = max(rows, key=lambda r: r["pct"])
     key = "top_multi" if result.kind == "multi" else "top_choice"
+    word = share_phrase(top["ci_low"], top["ci_high"], lang)
+    if top["pct"] >= 1:  # 100 %: "valtaosa" (most) would understate it
+        word = SHARE_WORDS["everyone"].get(lang) or SHARE_WORDS["everyone"]["fi"]
     text = _t(key, lang, label=_label(result, top["code"], lang), pct=_pct(top["pct"], lang),
-              ci=_ci(top["ci_low"], top["ci_high"], lang), word=share_phrase(top["ci_low"], top["ci_high"], lang))
+              ci=_ci(top["ci_low"], top["ci_high"], lang), word=word)
     if result.kind == "multi":
         majorities = sum(share_word(r["ci_low"], r["ci_high"]) in ("majority", "great_majority") for r in rows)
         if majorities > 1:
@@ -413,7 +423,7 @@ def _wave(result: Result, lang: str) -> str:
     verdict = _t("clear_change" if clear else "no_clear_change", lang)
     text = _t("wave_change", lang, label=_label(result, pick["code"], lang), before=_pct(pick["pct_before"], lang),
               now=_pct(pick["pct_now"], lang), w0=test.get("previous_wave", ""), w1=test.get("wave", result.wave),
-              diff=_points(pick["diff"], lang), low=_points(pick["ci_low"], lang),
+              diff=_shown_points(pick["pct_before"], pick["pct_now"], lang), low=_points(pick["ci_low"], lang),
               high=_points(pick["ci_high"], lang), verdict=verdict)
     return text + _small(min(pick["n_before"], pick["n_now"]), lang)
 
