@@ -221,7 +221,7 @@ def test_render_every_format_in_a_staging_project_and_move_the_files(rendered_pr
     assert [c["argv"] for c in calls] == expected  # no --output, no -P (papermill), no -M footer
     for call in calls:
         cwd = Path(call["cwd"])
-        assert cwd.parent == paths.output("2024-demo") and cwd.name.startswith(".render-sv-")
+        assert cwd.parent == paths.output("2024-demo") and cwd.name.startswith("render-staging-sv-")
         assert not cwd.exists()  # the staging folder is gone
     assert (rendered_project / ".gitignore").read_bytes() == gitignore
     assert _tree(rendered_project) - before == {str(p.relative_to(rendered_project)) for p in written} | {

@@ -281,7 +281,7 @@ def add_banner_pptx(path: Path, text: str) -> None:
 
 # --------------------------------------------------------------------------- staging
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-STAGING_PREFIX = ".render-"
+STAGING_PREFIX = "render-staging-"  # no leading dot: Quarto skips hidden paths
 PARAMS_MARK = "# survey: parameters"
 CHAPTERS_MARK = "<!-- survey: project chapters -->"
 SYNTHETIC_CSS = ("<style>.survey-synthetic{border-left:6px solid #9a1c1c;background:#fbeeee;color:#1a1a1a;"
