@@ -829,7 +829,8 @@ class WaveResults:
             title = chapter_texts(self.project, dataset, self.lang, texts)[0]
             _emit(self._heading(self.t("changes_in", chapter=title), 2, f"sec-changes-{dataset}"))
             for result in mine:
-                _emit(f"**{_inline(self.title(result))}**: {_inline_text(self.finding(result))}")
+                finding, title = self.finding(result), self.title(result)
+                _emit(_inline_text(finding) if title in finding else f"**{_inline(title)}**: {_inline_text(finding)}")
                 _emit(self.figure(result.id))
         blocked = [r for r in comparisons if not is_comparable(r)]
         if blocked:
