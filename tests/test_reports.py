@@ -337,7 +337,8 @@ def test_absent_dataset_is_said_plainly(project):
 def test_uncleared_quotes_never_reach_documents(executed, project):
     import json
 
-    file = project / "reports" / "_output" / executed["wave"] / "results" / "interviews-quotes.json"
+    from survey.config import Paths
+    file = Paths(project).results(executed["wave"]) / "interviews-quotes.json"
     rows = json.loads(file.read_text(encoding="utf-8"))["table"] if file.is_file() else []
     text = executed["report"] + executed["slides"]
     leaked = [row["quote_id"] for row in rows if not row.get("cleared") and row.get("text") and row["text"] in text]
@@ -356,9 +357,17 @@ def test_the_documented_own_chapter_executes(project, tmp_path):
     own = tmp_path / "own"
     (own / "reports").mkdir(parents=True)
     shutil.copy2(project / "survey.yml", own / "survey.yml")
-    (own / "data").mkdir()
-    os.symlink(project / "data" / "processed", own / "data" / "processed")
-    os.symlink(project / "reports" / "_output", own / "reports" / "_output")
+    if (project / "instruments").is_dir():  # the project's own questionnaires
+        shutil.copytree(project / "instruments", own / "instruments")
+    from survey.config import Paths
+    linked: list[Path] = []  # the built project's outputs, wherever Paths puts them
+    for folder in (Paths(project).output("2024-demo").parent, Paths(project).processed("2024-demo").parent):
+        rel = folder.relative_to(project)
+        if any(rel == done or done in rel.parents for done in linked):
+            continue
+        (own / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(folder, own / rel)
+        linked.append(rel)
     (own / "reports" / "50-grants.qmd").write_text(_docs_example(), encoding="utf-8")
     out = stage_and_execute(own, [("2024-demo", "none", "fi")], tmp_path / "staged")
     markdown = out[("2024-demo", "none", "fi")]["report"]

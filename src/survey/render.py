@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from survey.config import Paths, Project, load_project
+from survey import errors as _errors
 from survey.errors import QuartoMissing, SurveyError
 
 INSTALL_HINT = "install it with `pip install quarto-cli` or from https://quarto.org/docs/get-started/"
@@ -66,6 +67,8 @@ _NS = {
 
 class RenderFailed(SurveyError):
     """Quarto ran but did not produce the document."""
+
+    exit_code = getattr(_errors, "EXIT_RENDER", SurveyError.exit_code)
 
 
 def find_quarto() -> Path | None:
@@ -101,8 +104,10 @@ def sha256_bytes(data: bytes) -> str:
 def collect_alt_texts(figures_dir: Path, lang: str = "fi") -> dict[str, str]:
     """Map the SHA-256 of every figure PNG in ``figures_dir`` to its alt text in ``lang``.
 
-    Alt text is read from the sidecar ``<id>.alt.<lang>.txt`` (or ``<id>.alt.txt``); a chart
-    drawn for one language (``<id>.<size>.<lang>.png``) gets that language's alt text.
+    Alt text is read from the size's sidecar ``<id>.<size>.alt.<lang>.txt`` (the slide
+    and report pictures of one result may differ), else ``<id>.alt.<lang>.txt`` (or
+    ``<id>.alt.txt``); a chart drawn for one language (``<id>.<size>.<lang>.png``) gets
+    that language's alt text.
     """
     alts: dict[str, str] = {}
     figures_dir = Path(figures_dir)
@@ -111,7 +116,10 @@ def collect_alt_texts(figures_dir: Path, lang: str = "fi") -> dict[str, str]:
     for png in sorted(figures_dir.glob("*.png")):
         parts = png.name.split(".")  # <id>.<size>.png or <id>.<size>.<lang>.png
         result_id = parts[0]
-        alt = read_alt_text(figures_dir, result_id, parts[2] if len(parts) == 4 else lang)
+        shown = parts[2] if len(parts) == 4 else lang
+        sized = figures_dir / f"{result_id}.{parts[1]}.alt.{shown}.txt" if len(parts) >= 3 else None
+        alt = sized.read_text(encoding="utf-8").strip() if sized is not None and sized.is_file() else ""
+        alt = alt or read_alt_text(figures_dir, result_id, shown)
         if alt:
             alts[sha256_bytes(png.read_bytes())] = alt
     return alts
@@ -473,6 +481,11 @@ def render(project: "Project | Path | None" = None, wave: str | None = None, to:
     from survey.errors import ConfigError
     proj = project if isinstance(project, Project) else load_project(project)
     paths = proj.paths
+    try:  # a swap of the outputs interrupted by a kill is repaired before they are read
+        from survey import store
+        store.recover(paths)
+    except ImportError:
+        pass
     wave_obj = proj.wave(wave)
     lang = lang or proj.language
     if lang not in ("fi", "sv", "en"):
@@ -485,7 +498,7 @@ def render(project: "Project | Path | None" = None, wave: str | None = None, to:
     if quarto is None:
         raise QuartoMissing(quarto_missing_message(paths, wave_obj.id))
     if not paths.results(wave_obj.id).is_dir():
-        raise SurveyError(f"no results for wave '{wave_obj.id}' in {paths.results(wave_obj.id)}; "
+        raise getattr(_errors, "UsageError", ConfigError)(f"no results for wave '{wave_obj.id}' in {paths.results(wave_obj.id)}; "
                           f"run `survey run --wave {wave_obj.id}` first")
     banner = report_helpers.banner_text(lang, paths) if wave_obj.synthetic else ""
     out_dir = render_dir(paths, wave_obj.id)

@@ -536,6 +536,9 @@ class WaveResults:
             shown = shown.dropna(subset=["pct"]).sort_values("pct", ascending=False, kind="stable")
             if len(shown) and "ci_low" in shown:
                 top = shown.iloc[0]
+                numbers = (top.get("pct"), top.get("ci_low"), top.get("ci_high"), _answering(result))
+                if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in numbers):
+                    return ""  # a finding is never written with a placeholder for a number
                 return self.t("finding_top", label=self.code_label(result, top["code"]),
                               pct=fmt.format_percent(top["pct"], self.lang, 0),
                               interval=fmt.format_interval(top.get("ci_low"), top.get("ci_high"), self.lang, 0),
@@ -562,9 +565,13 @@ class WaveResults:
                 return folder / name
         return None
 
-    def alt_text(self, result_id: str) -> str:
+    def alt_text(self, result_id: str, size: str = "report") -> str:
+        """The chart's alt text in the document's language (the size's own sidecar first)."""
         from survey.render import read_alt_text
         folder = Path(self.figures) if self.figures is not None else self.paths.figures(self.wave.id)
+        sized = folder / f"{result_id}.{size}.alt.{self.lang}.txt"
+        if sized.is_file():
+            return sized.read_text(encoding="utf-8").strip()
         return read_alt_text(folder, result_id, self.lang, fallback=False)
 
     def figure(self, result_id: str, size: str = "report", label: bool = True,
@@ -883,19 +890,30 @@ class WaveResults:
                       handled=fmt.format_count(summary.get("handled", 0), self.lang))
 
     def disclosure_text(self) -> str:
-        threshold = fmt.format_count(self.project.min_group_size, self.lang)
+        """The disclosure rule (the analysis' own words for it when it has them) and what it hid."""
         hit = [self.title(r) for r in self.body_results() if _has_suppression(r)]
         detail = self.t("disclosure_suppressed", items="; ".join(hit)) if hit else self.t("disclosure_nothing")
-        return f"{self.t('disclosure_rule', threshold=threshold)} {detail}"
+        try:
+            from survey.analysis.disclosure import promise_text
+            rule = promise_text(self.lang, self.project)
+        except ImportError:
+            rule = self.t("disclosure_rule", threshold=fmt.format_count(self.project.min_group_size, self.lang))
+        return f"{rule} {detail}"
 
     def methods_text(self) -> str:
-        """The analysis' own plain-language account of its methods and disclosure rule."""
+        """The analysis' own plain-language account of its methods (the disclosure rule has its section)."""
+        import inspect
         try:
             from survey.analysis.interpret import methods_text
         except ImportError:
             return ""
-        return methods_text(self.lang, threshold=self.project.min_group_size,
-                            merge_small=self.project.merge_small_groups)
+        values = {"threshold": self.project.min_group_size, "merge_small": self.project.merge_small_groups}
+        accepted = inspect.signature(methods_text).parameters
+        if "disclosure" in accepted:
+            values["disclosure"] = False
+        if "statistics" in accepted:
+            values["statistics"] = self.project
+        return methods_text(self.lang, **values)
 
     # ---- appendix
     def show_appendix(self) -> None:
@@ -1189,7 +1207,7 @@ def figure(result_id: str, size: str = "report", results: WaveResults | None = N
     png = loaded.figure_path(result_id, size)
     if png is None:  # kinds without a chart (e.g. quotes) are shown as tables only
         return Markdown("")
-    alt = loaded.name_waves(loaded.alt_text(result_id))
+    alt = loaded.name_waves(loaded.alt_text(result_id, size))
     if not alt:
         raise ConfigError(f"figure '{result_id}' has no alt text in {loaded.lang}; rerun `survey run`")
     if loaded.figures is not None:
