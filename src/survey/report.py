@@ -97,16 +97,29 @@ def dataset_order(project: Project, wave) -> list[str]:
     return [d for d in declared if d in in_wave] + [d for d in in_wave if d not in declared]
 
 
+_INSTRUMENTS: dict = {}
+
+
 def instrument_of(project: Project, dataset: str):
-    """The dataset's instrument (the project's own when it declares one), or ``None``."""
+    """The dataset's instrument (the project's own when it declares one), or ``None``.
+
+    Read once per project and dataset (a document asks for it for every result).
+    """
+    key = (str(getattr(getattr(project, "paths", None), "root", "")), getattr(project, "digest", ""), dataset)
+    if key in _INSTRUMENTS:
+        return _INSTRUMENTS[key]
     getter = getattr(project, "instrument", None)
     try:
         if callable(getter):
-            return getter(dataset)
-        from survey.instruments import load_instrument
-        return load_instrument(dataset)
+            found = getter(dataset)
+        else:
+            from survey.instruments import load_instrument
+            found = load_instrument(dataset)
     except Exception:  # a dataset without an instrument only loses titles and order
-        return None
+        found = None
+    if key[0]:
+        _INSTRUMENTS[key] = found
+    return found
 
 
 def dataset_kind(project: Project, dataset: str, results: list[Result] = ()) -> str:
