@@ -19,7 +19,7 @@ import pandas as pd
 
 from survey import files
 from survey.config import DatasetSpec, Project, Wave
-from survey.errors import InputError, Problem, QuartoMissing, ValidationFailed
+from survey.errors import InputError, Problem, ValidationFailed
 from survey.instruments import Instrument, load_instrument
 from survey.model import Result, to_json
 from survey.normalise import normalise
@@ -451,6 +451,7 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
                        results=len(results))
     if render:
         from survey import render as render_mod
+        from survey.errors import QuartoMissing
 
         try:
             report.rendered = render_mod.render(project, wave.id, compare=wave.compare_to)
