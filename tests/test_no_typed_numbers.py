@@ -2,9 +2,9 @@
 
 Every number a reader sees must come from a result object through an inline
 expression or a helper, so that a rerun on a new wave changes it. This test reads the
-prose of every ``reports/*.qmd`` (outside code cells, YAML front matter, HTML comments,
+prose of every report template (``survey/templates/*.qmd``) and project ``reports/*.qmd`` (outside code cells, YAML front matter, HTML comments,
 shortcodes and inline ``{python}`` expressions) and every text template in
-``reports/_texts.yml``, and fails on any typed percentage or count: any digit, except a
+``texts.yml`` / ``reports/_texts.yml``, and fails on any typed percentage or count: any digit, except a
 four-digit year (such as the plan period 2025–2026).
 """
 
@@ -17,6 +17,9 @@ import pytest
 import yaml
 
 REPORTS = Path(__file__).resolve().parents[1] / "reports"
+TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "survey" / "templates"
+DOCUMENTS = sorted(REPORTS.glob("*.qmd")) + sorted(TEMPLATES.glob("*.qmd"))
+TEXTS = [REPORTS / "_texts.yml", TEMPLATES / "texts.yml"]
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 DIGIT = re.compile(r"\d")
 INLINE = re.compile(r"`\{python\}[^`]*`")
@@ -71,14 +74,15 @@ def test_checker_flags_typed_numbers_and_allows_expressions():
     assert found == [(5, ["16 ", "43,8 %"])]
 
 
-@pytest.mark.parametrize("path", sorted(REPORTS.glob("*.qmd")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
 def test_qmd_prose_has_no_typed_numbers(path):
     offenders = [(n, line) for n, line in prose_lines(path.read_text(encoding="utf-8")) if typed_numbers(line)]
     assert not offenders, f"{path.name}: typed numbers in prose (use an inline expression): {offenders}"
 
 
-def test_report_texts_have_no_typed_numbers():
-    texts = yaml.safe_load((REPORTS / "_texts.yml").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("file", TEXTS, ids=lambda p: p.parent.name)
+def test_report_texts_have_no_typed_numbers(file):
+    texts = yaml.safe_load(file.read_text(encoding="utf-8"))
     offenders = []
     for key, by_lang in texts.items():
         for lang, template in by_lang.items():
@@ -87,8 +91,9 @@ def test_report_texts_have_no_typed_numbers():
     assert not offenders, offenders
 
 
-def test_every_text_exists_in_every_language():
-    texts = yaml.safe_load((REPORTS / "_texts.yml").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("file", TEXTS, ids=lambda p: p.parent.name)
+def test_every_text_exists_in_every_language(file):
+    texts = yaml.safe_load(file.read_text(encoding="utf-8"))
     for key, by_lang in texts.items():
         assert set(by_lang) == {"fi", "sv", "en"}, key
         placeholders = {lang: set(PLACEHOLDER.findall(str(t))) for lang, t in by_lang.items()}

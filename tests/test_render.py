@@ -1,21 +1,64 @@
-"""The render step without Quarto: the missing-Quarto message, the quarto command line,
-and the alt-text repair and banners on .docx/.pptx files built here with
-python-docx/python-pptx (the same OOXML elements pandoc writes)."""
+"""The render step without Quarto.
+
+A stand-in ``quarto`` on PATH records its command line and does what real Quarto 1.7
+did in the renders listed in ../shared/QUARTO.md: it writes ``<document>.<ext>`` beside
+the document (no ``--output``), keeps its ``.quarto/`` folder and appends ``/.quarto/``
+to the ``.gitignore`` of the folder it renders in, and makes the Word and PowerPoint
+files with real pandoc (3.6, Quarto's) from the staged figures, so they lose the alt
+text exactly as Quarto's do (docx: the caption; pptx: the file path). ``render()`` must
+move the finished files into ``render/``, put the charts' alt texts back, leave nothing
+in the project folder and fail loudly.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
+import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
 
 from survey import render
-from survey.config import Paths
+from survey.config import Paths, load_project
 from survey.errors import EXIT_NO_QUARTO, QuartoMissing
 
 REPO = Path(__file__).resolve().parents[1]
+
+FAKE_QUARTO = r'''#!{python}
+"""A stand-in for Quarto 1.7's `quarto render DOC --to FMT --metadata-file M` (see QUARTO.md)."""
+import json, os, sys
+from pathlib import Path
+
+log = Path(os.environ["FAKE_QUARTO_LOG"])
+with log.open("a", encoding="utf-8") as handle:
+    handle.write(json.dumps({{"argv": sys.argv[1:], "cwd": os.getcwd()}}) + "\n")
+args = sys.argv[1:]
+doc, fmt = Path(args[1]), args[args.index("--to") + 1]
+here = Path.cwd()
+(here / ".quarto").mkdir(exist_ok=True)
+ignore = here / ".gitignore"
+if "/.quarto/" not in (ignore.read_text() if ignore.exists() else ""):
+    with ignore.open("a") as handle:
+        handle.write("/.quarto/\n")
+if os.environ.get("FAKE_QUARTO_FAIL") == fmt:
+    (here / f"{{doc.stem}}.html").write_text("partial")  # what a failing html render leaves
+    print("ERROR: NotFound: readfile report_files/libs/quarto-html/quarto.js", file=sys.stderr)
+    sys.exit(1)
+ext = {{"html": "html", "revealjs": "html", "docx": "docx", "typst": "pdf", "pptx": "pptx"}}[fmt]
+out = here / f"{{doc.stem}}.{{ext}}"
+if fmt in ("docx", "pptx"):
+    import pypandoc
+    images = sorted((here / "figures").glob("*.slide.png" if fmt == "pptx" else "*.report.png"))[:3]
+    text = "\n\n".join(f"## Kuva {{i}}\n\n![Kuvateksti {{i}}](figures/{{p.name}}){{{{fig-alt=\"alt\"}}}}"
+                       for i, p in enumerate(images, 1))
+    pypandoc.convert_text(text, fmt, format="markdown", outputfile=str(out), extra_args=["--resource-path", str(here)])
+else:
+    out.write_text(f"<html>{{fmt}}</html>" if ext == "html" else "%PDF-1.7 fake")
+'''
 
 
 def _png(color: tuple[int, int, int]) -> bytes:
@@ -49,86 +92,68 @@ def test_collect_alt_texts_keys_by_image_bytes(figures):
                     agreements: "Vaakapylväskuvio: sopimukset."}  # no sv sidecar: Finnish
 
 
-def test_collect_alt_texts_per_language_chart_files(figures):
-    (figures / "network-grants.report.sv.png").write_bytes(_png((201, 0, 0)))
-    alts = render.collect_alt_texts(figures, "fi")
-    swedish = hashlib.sha256((figures / "network-grants.report.sv.png").read_bytes()).hexdigest()
-    assert alts[swedish] == "Liggande stapeldiagram: bidrag."
+def test_read_alt_text_without_fallback_is_the_language_only(figures):
+    assert render.read_alt_text(figures, "network-agreements", "sv") == "Vaakapylväskuvio: sopimukset."
+    assert render.read_alt_text(figures, "network-agreements", "sv", fallback=False) == ""
 
 
-def _docx_with_pictures(path: Path, images: list[Path]) -> Path:
+# ---------------------------------------------------------------- alt text in real pandoc files
+def _pandoc_file(tmp_path: Path, figures: Path, fmt: str) -> Path:
+    """A docx or pptx made by pandoc 3.6 (Quarto's) from markdown figures with fig-alt."""
+    import pypandoc
+
+    text = "\n\n".join(f"## Dia {i}\n\n![Kuvateksti {i}](figures/{p.name}){{fig-alt=\"ei tämä\"}}"
+                       for i, p in enumerate(sorted(figures.glob("*.png")), 1))
+    out = tmp_path / f"out.{fmt}"
+    pypandoc.convert_text(text, fmt, format="markdown", outputfile=str(out),
+                          extra_args=["--resource-path", str(figures.parent)])
+    return out
+
+
+def test_pandoc_docx_loses_alt_text_and_the_repair_puts_it_back(tmp_path, figures):
     from docx import Document
-    from docx.shared import Cm
 
-    document = Document()
-    document.add_paragraph("Kuva")
-    for image in images:
-        document.add_picture(str(image), width=Cm(4))
-    # pandoc writes the caption (or nothing) into descr: simulate the loss
-    for doc_pr in document.element.body.iter("{http://schemas.openxmlformats.org/drawingml/2006/"
-                                             "wordprocessingDrawing}docPr"):
-        doc_pr.set("descr", "")
-    document.save(str(path))
-    return path
+    path = _pandoc_file(tmp_path, figures, "docx")
+    before = [d.get("descr") for d in Document(str(path)).element.body.iter(f"{{{render._NS['wp']}}}docPr")]
+    assert before == ["Kuvateksti 1", "Kuvateksti 2"]  # the caption, not the fig-alt (QUARTO.md)
+    assert render.repair_alt_text_docx(path, render.collect_alt_texts(figures, "fi")) == 2
+    after = [d.get("descr") for d in Document(str(path)).element.body.iter(f"{{{render._NS['wp']}}}docPr")]
+    assert after == ["Vaakapylväskuvio: sopimukset.", "Vaakapylväskuvio: avustukset."]
+    assert render.docx_pictures_without_alt(path) == []
 
 
-def test_repair_alt_text_docx(tmp_path, figures):
-    images = [figures / "network-grants.report.png", figures / "network-agreements.report.png"]
-    extra = tmp_path / "logo.png"
-    extra.write_bytes(_png((0, 120, 0)))
-    path = _docx_with_pictures(tmp_path / "report-fi.docx", images + [extra])
-    assert len(render.docx_pictures_without_alt(path)) == 3
-    repaired = render.repair_alt_text_docx(path, render.collect_alt_texts(figures, "fi"))
-    assert repaired == 2
-    from docx import Document
-    descr = [d.get("descr") for d in Document(str(path)).element.body.iter(
-        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
-    assert descr == ["Vaakapylväskuvio: avustukset.", "Vaakapylväskuvio: sopimukset.", ""]
-    assert len(render.docx_pictures_without_alt(path)) == 1  # the unknown image is reported
-
-
-def _pptx_with_pictures(path: Path, images: list[Path]) -> Path:
+def test_pandoc_pptx_carries_file_paths_and_the_repair_replaces_them(tmp_path, figures):
     from pptx import Presentation
-    from pptx.util import Cm
 
-    presentation = Presentation()
-    for image in images:
-        slide = presentation.slides.add_slide(presentation.slide_layouts[6])
-        picture = slide.shapes.add_picture(str(image), Cm(1), Cm(1), width=Cm(5))
-        picture._element._nvXxPr.cNvPr.set("descr", "doc_files/figure-pptx/fig-output-1.png")
-    presentation.save(str(path))
-    return path
+    path = _pandoc_file(tmp_path, figures, "pptx")
 
+    def descr():
+        return [s._element._nvXxPr.cNvPr.get("descr") for slide in Presentation(str(path)).slides
+                for s in slide.shapes if s.shape_type == 13]
 
-def test_repair_alt_text_pptx(tmp_path, figures):
-    images = [figures / "network-agreements.report.png", figures / "network-grants.report.png"]
-    path = _pptx_with_pictures(tmp_path / "slides-fi.pptx", images)
-    repaired = render.repair_alt_text_pptx(path, render.collect_alt_texts(figures, "fi"))
-    assert repaired == 2
-    from pptx import Presentation
-    descr = [shape._element._nvXxPr.cNvPr.get("descr")
-             for slide in Presentation(str(path)).slides for shape in slide.shapes]
-    assert descr == ["Vaakapylväskuvio: sopimukset.", "Vaakapylväskuvio: avustukset."]
-    assert render.pptx_pictures_without_alt(path) == []
+    assert any(d and "/" in d for d in descr()) or any(d == "Kuvateksti 1" for d in descr())
+    assert render.repair_alt_text_pptx(path, render.collect_alt_texts(figures, "sv")) == 2
+    assert sorted(descr()) == ["Liggande stapeldiagram: bidrag.", "Vaakapylväskuvio: sopimukset."]
+    assert not any(".png" in d for d in descr())
 
 
 def test_banners_on_every_page_and_slide(tmp_path, figures):
     from docx import Document
     from pptx import Presentation
 
-    docx = _docx_with_pictures(tmp_path / "r.docx", [figures / "network-grants.report.png"])
+    docx = _pandoc_file(tmp_path, figures, "docx")
     render.add_banner_docx(docx, "Synteettinen demoaineisto")
     render.add_banner_docx(docx, "Synteettinen demoaineisto")  # idempotent
-    headers = [s.header.paragraphs[0].text for s in Document(str(docx)).sections]
-    assert headers == ["Synteettinen demoaineisto"]
-    pptx = _pptx_with_pictures(tmp_path / "s.pptx", [figures / "network-grants.report.png"] * 3)
+    assert [s.header.paragraphs[0].text for s in Document(str(docx)).sections] == ["Synteettinen demoaineisto"]
+    pptx = _pandoc_file(tmp_path, figures, "pptx")
     render.add_banner_pptx(pptx, "Synteettinen demoaineisto")
     render.add_banner_pptx(pptx, "Synteettinen demoaineisto")
     for slide in Presentation(str(pptx)).slides:
-        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
-        assert texts == ["Synteettinen demoaineisto"]
+        banners = [s for s in slide.shapes if s.name == "survey-banner"]
+        assert len(banners) == 1 and banners[0].text_frame.text == "Synteettinen demoaineisto"
 
 
+# ---------------------------------------------------------------- no Quarto, bad arguments
 def test_quarto_missing_says_how_to_install_and_where_outputs_are(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # no quarto anywhere
     monkeypatch.delenv("QUARTO_PATH", raising=False)
@@ -148,48 +173,133 @@ def test_unknown_format_is_a_usage_error():
         render.render(REPO, "2024-demo", to="odt")
 
 
-def test_quarto_command_passes_wave_language_and_comparison(tmp_path):
-    paths = Paths(tmp_path)
-    command, target = render.quarto_command(Path("/usr/bin/quarto"), paths, "2026-demo", "pdf",
-                                            compare="2024-demo", lang="sv", title="Rapport",
-                                            banner="Syntetiska demodata")
-    assert command[:5] == ["/usr/bin/quarto", "render", str(tmp_path / "reports" / "report.qmd"), "--to", "typst"]
-    for pair in (["-P", "wave:2026-demo"], ["-P", "compare:2024-demo"], ["-P", "lang:sv"], ["-M", "lang:sv"],
-                 ["-M", "title:Rapport"]):
-        assert any(command[i:i + 2] == pair for i in range(len(command)))
-    assert "footer:Syntetiska demodata" not in command  # footer is a revealjs option only
-    assert target == paths.output("2026-demo") / "render" / "report-sv.pdf"
-    command, target = render.quarto_command(Path("q"), paths, "2026-demo", "revealjs", compare=None,
-                                            lang="fi", banner="Synteettinen demoaineisto")
-    assert "footer:Synteettinen demoaineisto" in command and "compare:auto" in command
-    assert target.name == "slides-fi.html"
+# ---------------------------------------------------------------- staging and the fake Quarto
+@pytest.fixture
+def rendered_project(network_project, tmp_path, monkeypatch):
+    """The network-only project run once (charts, results), a fake quarto on PATH and a git repo."""
+    import subprocess
 
+    from survey.pipeline import run_wave
 
-def test_render_with_a_fake_quarto_repairs_outputs(tmp_path, monkeypatch):
-    """A stand-in `quarto` writes a docx whose picture lost its alt text; render() repairs it."""
-    import shutil
-
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "reports", root / "reports", ignore=shutil.ignore_patterns("_output"))
-    shutil.copy2(REPO / "survey.yml", root / "survey.yml")
-    shutil.copytree(REPO / "instruments", root / "instruments")
-    paths = Paths(root)
-    figures = paths.figures("2024-demo")
-    figures.mkdir(parents=True)
-    paths.results("2024-demo").mkdir(parents=True)
-    png = figures / "network-grants.report.png"
-    png.write_bytes(_png((10, 20, 30)))
-    (figures / "network-grants.alt.fi.txt").write_text("Kuvio avustuksista.\n", encoding="utf-8")
-    template = _docx_with_pictures(tmp_path / "template.docx", [png])
+    run_wave(load_project(network_project), "2024-demo", render=False)
     fake = tmp_path / "bin" / "quarto"
     fake.parent.mkdir()
-    fake.write_text("#!/bin/sh\n# args: render DOC --to FMT --output-dir DIR --output NAME ...\n"
-                    f"mkdir -p \"$6\" && cp {template} \"$6/$8\"\n", encoding="utf-8")
+    fake.write_text(FAKE_QUARTO.format(python=sys.executable), encoding="utf-8")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("QUARTO_PATH", str(fake))
-    written = render.render(root, "2024-demo", to="docx")
-    assert written == [paths.output("2024-demo") / "render" / "report-fi.docx"]
-    assert render.docx_pictures_without_alt(written[0]) == []
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delenv("QUARTO_PATH", raising=False)
+    monkeypatch.setenv("FAKE_QUARTO_LOG", str(tmp_path / "quarto.log"))
+    (network_project / ".gitignore").write_text("data/processed/\nreports/_output/\n", encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(network_project)], check=True)
+    return network_project
+
+
+def _calls(tmp_path: Path) -> list[dict]:
+    log = tmp_path / "quarto.log"
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.is_file() else []
+
+
+def _tree(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if ".git" not in p.relative_to(root).parts}
+
+
+def test_render_every_format_in_a_staging_project_and_move_the_files(rendered_project, tmp_path):
+    paths = Paths(rendered_project)
+    before = _tree(rendered_project)
+    gitignore = (rendered_project / ".gitignore").read_bytes()
+    written = render.render(rendered_project, "2024-demo", lang="sv")
+    out = paths.output("2024-demo") / "render"
+    assert written == [out / n for n in ("report-sv.html", "report-sv.docx", "report-sv.pdf",
+                                         "slides-sv.html", "slides-sv.pptx")]
+    assert all(p.is_file() for p in written)
+    calls = _calls(tmp_path)
+    expected = [["render", "report.qmd", "--to", "html", "--metadata-file", "_meta-report.yml"],
+                ["render", "report.qmd", "--to", "docx", "--metadata-file", "_meta-report.yml"],
+                ["render", "report.qmd", "--to", "typst", "--metadata-file", "_meta-report.yml"],
+                ["render", "slides.qmd", "--to", "revealjs", "--metadata-file", "_meta-slides.yml"],
+                ["render", "slides.qmd", "--to", "pptx", "--metadata-file", "_meta-slides.yml"]]
+    assert [c["argv"] for c in calls] == expected  # no --output, no -P (papermill), no -M footer
+    for call in calls:
+        cwd = Path(call["cwd"])
+        assert cwd.parent == paths.output("2024-demo") and cwd.name.startswith("render-staging-sv-")
+        assert not cwd.exists()  # the staging folder is gone
+    assert (rendered_project / ".gitignore").read_bytes() == gitignore
+    assert _tree(rendered_project) - before == {str(p.relative_to(rendered_project)) for p in written} | {
+        str(out.relative_to(rendered_project))}
     from docx import Document
-    document = Document(str(written[0]))
-    assert document.sections[0].header.paragraphs[0].text.startswith("Synteettinen demoaineisto")
+    from pptx import Presentation
+    docx = Document(str(out / "report-sv.docx"))
+    descr = [d.get("descr") for d in docx.element.body.iter(f"{{{render._NS['wp']}}}docPr")]
+    sidecars = {p.read_text(encoding="utf-8").strip() for p in paths.figures("2024-demo").glob("*.alt.sv.txt")}
+    assert descr and all(d in sidecars for d in descr)
+    assert docx.sections[0].header.paragraphs[0].text.startswith("Syntetiska demodata")
+    slides = Presentation(str(out / "slides-sv.pptx"))
+    pictures = [s for slide in slides.slides for s in slide.shapes if s.shape_type == 13]
+    assert pictures and all(p._element._nvXxPr.cNvPr.get("descr") in sidecars for p in pictures)
+    assert all(any(s.name == "survey-banner" for s in slide.shapes) for slide in slides.slides)
+
+
+def test_a_failed_render_exits_non_zero_and_leaves_nothing(rendered_project, tmp_path, monkeypatch):
+    from survey.render import RenderFailed
+
+    monkeypatch.setenv("FAKE_QUARTO_FAIL", "html")
+    before = _tree(rendered_project)
+    gitignore = (rendered_project / ".gitignore").read_bytes()
+    with pytest.raises(RenderFailed, match="quarto render --to html failed .*quarto.js"):
+        render.render(rendered_project, "2024-demo", to="html")
+    assert _tree(rendered_project) == before  # no stray report-fi.html, no staging folder, no .quarto
+    assert (rendered_project / ".gitignore").read_bytes() == gitignore
+    from survey.cli import main
+    assert main(["--project", str(rendered_project), "render", "--wave", "2024-demo", "--to", "html"]) != 0
+
+
+def test_survey_run_fails_when_the_render_fails(rendered_project, monkeypatch, capsys):
+    from survey.cli import main
+
+    monkeypatch.setenv("FAKE_QUARTO_FAIL", "html")
+    code = main(["--project", str(rendered_project), "run", "--wave", "2024-demo"])
+    assert code != 0
+    assert "quarto render --to html failed" in capsys.readouterr().err
+
+
+def test_the_staged_documents_are_offline_and_say_pdf(rendered_project, tmp_path):
+    import yaml
+
+    project = load_project(rendered_project)
+    staged = render.stage(project, "2024-demo", "fi", tmp_path / "stage", formats=["html", "pdf"])
+    report, _ = render._front_matter(staged.document("report").read_text(encoding="utf-8"))
+    slides, _ = render._front_matter(staged.document("slides").read_text(encoding="utf-8"))
+    assert report["format"]["html"]["html-math-method"] == "plain"
+    assert slides["format"]["revealjs"]["html-math-method"] == "plain"
+    assert report["format"]["html"]["embed-resources"] is True
+    assert report["format"]["html"]["format-links"] == [{"text": "PDF", "href": "report-fi.pdf", "icon": "file-pdf"}]
+    for document in ("report", "slides"):
+        text = staged.document(document).read_text(encoding="utf-8")
+        assert "callout" not in text and "wave = '2024-demo'" in text and "lang = 'fi'" in text
+    meta = yaml.safe_load(staged.metadata("slides").read_text(encoding="utf-8"))
+    assert meta["footer"].startswith("Synteettinen demoaineisto") and meta["lang"] == "fi"
+    assert sorted(p.name for p in staged.figures.glob("*.report.png")) == [
+        "network-agreements.report.png", "network-grants.report.png", "network-partnership-forms.report.png"]
+
+
+def test_a_language_the_pipeline_did_not_draw_is_drawn_for_the_report(rendered_project, tmp_path):
+    from survey import charts
+    from survey.report import read_results
+
+    project = load_project(rendered_project)
+    staged = render.stage(project, "2024-demo", "en", tmp_path / "stage")
+    results = read_results(project.paths, "2024-demo")
+    for result_id in ("network-grants", "network-agreements"):
+        assert (staged.figures / f"{result_id}.report.png").is_file()
+        alt = (staged.figures / f"{result_id}.alt.en.txt").read_text(encoding="utf-8").strip()
+        assert alt == charts.alt_text(results[result_id], "en", synthetic=True)
+    assert not list(project.paths.figures("2024-demo").glob("*.en.*"))  # the pipeline's outputs untouched
+
+
+def test_own_chapters_per_language(tmp_path):
+    paths = Paths(tmp_path)
+    paths.reports.mkdir(parents=True)
+    for name in ("10-a.qmd", "20-b.fi.qmd", "20-b.sv.qmd", "_texts.yml"):
+        (paths.reports / name).write_text("# x\n", encoding="utf-8")
+    assert [p.name for p in render.project_chapters(paths, "sv")] == ["10-a.qmd", "20-b.sv.qmd"]
+    assert [p.name for p in render.project_chapters(paths, "en")] == ["10-a.qmd"]

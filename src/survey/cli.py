@@ -79,6 +79,9 @@ def cmd_run(args) -> int:
             print(f"  rendered: {path}")
     elif not args.no_render:
         print(f"  report not rendered: {report.render_message}")
+    if report.render_error is not None:
+        _err(f"survey: the report could not be rendered: {report.render_message}")
+        return getattr(report.render_error, "exit_code", EXIT_INTERNAL)
     return EXIT_OK
 
 

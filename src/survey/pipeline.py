@@ -533,6 +533,7 @@ class RunReport:
     results: int
     rendered: list[Path] = field(default_factory=list)
     render_message: str = ""
+    render_error: Exception | None = None
 
 
 def check_wave(project: Project, wave_id: str | None = None, progress: Progress = _quiet) -> Ingested:
@@ -618,11 +619,14 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
                        results=len(results))
     if render:
         from survey import render as render_mod
+        from survey.errors import QuartoMissing
 
         try:
             report.rendered = render_mod.render(project, wave.id, compare=wave.compare_to)
         except Exception as exc:  # QuartoMissing and render failures: artefacts are already complete
             report.render_message = getattr(exc, "message", str(exc))
+            if not isinstance(exc, QuartoMissing):  # a failed render fails the run (no Quarto does not)
+                report.render_error = exc
     return report
 
 

@@ -121,7 +121,7 @@ def compare_dataset(previous: pd.DataFrame, current: pd.DataFrame, instrument: I
         comparable = False if q.id in not_comparable else None
         reason = None
         if q.id in not_comparable:
-            reason = {"fi": "kysymyksen sanamuoto muuttui aaltojen välillä",
+            reason = {"fi": "kysymyksen sanamuoto muuttui kierrosten välillä",
                       "sv": "frågans formulering ändrades mellan omgångarna",
                       "en": "the wording of the question changed between the waves"}
         results.append(analysis.compare_waves(previous, current, q, dataset=dataset, wave=wave,

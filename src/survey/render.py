@@ -4,22 +4,28 @@ Quarto is an external program. When it is not on ``PATH`` :func:`render` raises
 :class:`survey.errors.QuartoMissing` (exit code 3) with one sentence saying so, how to
 install it and where the artefacts the pipeline already produced are.
 
-Documents and formats (see ``_quarto.yml``)::
+The documents are the package's templates (``survey/templates``), the same for every
+project. :func:`stage` builds a small Quarto project for one wave and one language in
+a temporary folder inside the wave's output folder: the templates with the wave,
+language and project filled in, the project's own chapters (``reports/*.qmd`` in the
+project folder), the figures in that language (drawn from the results when the
+pipeline did not draw that language) and a metadata file per document (title,
+language, the synthetic-data footer)::
 
-    reports/report.qmd  -> html (one self-contained file), docx, typst (-> pdf)
-    reports/slides.qmd  -> revealjs (one self-contained file), pptx
+    report.qmd  -> html (one self-contained file), docx, typst (-> pdf)
+    slides.qmd  -> revealjs (one self-contained file), pptx
 
-The report is ONE document that pulls the chapters in with ``{{< include >}}``
-(``reports/_*.qmd``), because Quarto book projects cannot produce Typst/PDF. Outputs
-go to ``output/<wave>/render/`` as ``report-<lang>.<ext>`` and
-``slides-<lang>.<ext>``, beside the figures and results they were made from.
+Quarto renders there with no ``--output`` (so every file lands where Quarto expects
+it); the finished file is moved to ``<output>/<wave>/render/report-<lang>.<ext>`` (or
+``slides-…``) and the staging folder is removed, also when a render fails: Quarto never
+writes into the project folder or its ``.gitignore``.
 
 Word and PowerPoint lose the alt text of images (pandoc writes the caption or the
 file path instead), so after Quarto has written them, :func:`repair_alt_text_docx`
 and :func:`repair_alt_text_pptx` put the chart functions' alt text back, matching each
 embedded picture to its figure file by the SHA-256 of its bytes. For a synthetic wave
 a banner is written into every page header (docx) and onto every slide (pptx);
-Typst and HTML get theirs from the documents themselves, revealjs via its ``footer``.
+Typst gets its page header from the document, revealjs its footer from the metadata.
 """
 
 from __future__ import annotations
@@ -29,12 +35,14 @@ import io
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from survey import store
 from survey.config import Paths, Project, load_project
-from survey.errors import EXIT_RENDER, QuartoMissing, SurveyError, UsageError
+from survey.errors import EXIT_RENDER, ConfigError, QuartoMissing, SurveyError, UsageError
 
 INSTALL_HINT = "install it with `pip install quarto-cli` or from https://quarto.org/docs/get-started/"
 
@@ -117,9 +125,14 @@ def collect_alt_texts(figures_dir: Path, lang: str = "fi") -> dict[str, str]:
     return alts
 
 
-def read_alt_text(figures_dir: Path, result_id: str, lang: str = "fi") -> str:
-    """The sidecar alt text of one figure, or '' when there is none."""
-    for name in (f"{result_id}.alt.{lang}.txt", f"{result_id}.alt.fi.txt", f"{result_id}.alt.txt"):
+def read_alt_text(figures_dir: Path, result_id: str, lang: str = "fi", fallback: bool = True) -> str:
+    """The sidecar alt text of one figure in ``lang`` ('' when there is none).
+
+    With ``fallback`` a figure without a ``lang`` sidecar gets the Finnish (or the
+    language-less) one; without it only ``lang``'s own counts.
+    """
+    names = [f"{result_id}.alt.{lang}.txt"] + ([f"{result_id}.alt.fi.txt", f"{result_id}.alt.txt"] if fallback else [])
+    for name in names:
         file = Path(figures_dir) / name
         if file.is_file():
             return file.read_text(encoding="utf-8").strip()
@@ -273,72 +286,236 @@ def add_banner_pptx(path: Path, text: str) -> None:
     _save_pptx(presentation, path)
 
 
-def quarto_command(quarto: Path, paths: Paths, wave: str, fmt: str, *, compare: str | None, lang: str,
-                   title: str = "", banner: str = "") -> tuple[list[str], Path]:
-    """The ``quarto render`` command line for one format, and the file it will write."""
-    document, quarto_format, ext = FORMATS[fmt]
-    out_dir = render_dir(paths, wave)
-    name = output_name(document, lang, ext)
-    command = [str(quarto), "render", str(paths.reports / f"{document}.qmd"), "--to", quarto_format,
-               "--output-dir", str(out_dir), "--output", name,
-               "-P", f"wave:{wave}", "-P", f"compare:{compare or 'auto'}", "-P", f"lang:{lang}",
-               "-M", f"lang:{lang}"]
-    if title:
-        command += ["-M", f"title:{title}"]
-    if banner and quarto_format == "revealjs":
-        command += ["-M", f"footer:{banner}"]
-    return command, out_dir / name
+
+# --------------------------------------------------------------------------- staging
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STAGING_PREFIX = "render-staging-"  # no leading dot: Quarto skips hidden paths
+PARAMS_MARK = "# survey: parameters"
+CHAPTERS_MARK = "<!-- survey: project chapters -->"
+SYNTHETIC_CSS = ("<style>.survey-synthetic{border-left:6px solid #9a1c1c;background:#fbeeee;color:#1a1a1a;"
+                 "padding:.6em 1em;margin:1em 0}</style>")
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A staging Quarto project for one wave and language (see :func:`stage`)."""
+
+    folder: Path
+    wave: str
+    lang: str
+
+    def document(self, document: str) -> Path:
+        return self.folder / f"{document}.qmd"
+
+    def metadata(self, document: str) -> Path:
+        return self.folder / f"_meta-{document}.yml"
+
+    def output(self, fmt: str) -> Path:
+        """Where Quarto writes one format (beside the document: no ``--output``)."""
+        document, _, ext = FORMATS[fmt]
+        return self.folder / f"{document}.{ext}"
+
+    @property
+    def figures(self) -> Path:
+        return self.folder / "figures"
+
+
+def project_chapters(paths: Paths, lang: str) -> list[Path]:
+    """The project's own chapters: ``reports/*.qmd`` in the project folder, by name.
+
+    ``<name>.<lang>.qmd`` is a chapter in one language only (left out of the others).
+    """
+    folder = paths.reports
+    if not folder.is_dir():
+        return []
+    chapters = []
+    for file in sorted(folder.glob("*.qmd")):
+        parts = file.name.split(".")
+        if len(parts) == 3 and parts[1] in ("fi", "sv", "en") and parts[1] != lang:
+            continue
+        chapters.append(file)
+    return chapters
+
+
+def _front_matter(text: str) -> tuple[dict, str]:
+    import yaml
+    _, head, body = text.split("---\n", 2)
+    return yaml.safe_load(head) or {}, body
+
+
+def _with_front_matter(data: dict, body: str) -> str:
+    import yaml
+    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n" + body
+
+
+def _fill_parameters(body: str, values: dict) -> str:
+    """The parameters cell's defaults replaced by ``values`` (no papermill needed)."""
+    lines = body.splitlines()
+    start = lines.index(PARAMS_MARK)
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("```"))
+    lines[start + 1:end] = [f"{key} = {value!r}" for key, value in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+def format_links(lang: str, formats: list[str], present: set[str], texts: dict) -> list[dict]:
+    """The report page's links to its PDF and Word versions (their final names), labelled 'PDF'."""
+    links = []
+    for fmt, key, icon in (("pdf", "format_pdf", "file-pdf"), ("docx", "format_docx", "file-word")):
+        name = output_name("report", lang, FORMATS[fmt][2])
+        if fmt in formats or name in present:
+            links.append({"text": texts[key], "href": name, "icon": icon})
+    return links
+
+
+def stage_figures(project: Project, wave, lang: str, target: Path, progress=None) -> int:
+    """Copy (or draw) every figure of ``wave`` in ``lang`` into ``target`` as ``<id>.<size>.png``.
+
+    The pipeline draws the project's languages; a report in another language gets its
+    charts and alt texts drawn here from the results, so no chart is in the wrong
+    language. Returns how many figure files ``target`` holds.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    source = project.paths.figures(wave.id)
+    if lang in project.languages and source.is_dir():
+        suffix = [] if lang == project.language else [lang]
+        for png in sorted(source.glob("*.png")):
+            parts = png.name.split(".")
+            if len(parts) >= 3 and parts[2:-1] == suffix:
+                shutil.copy2(png, target / f"{parts[0]}.{parts[1]}.png")
+        for alt in sorted(source.glob(f"*.alt.{lang}.txt")):
+            shutil.copy2(alt, target / alt.name)
+    else:
+        from survey import pipeline
+        from survey.report import read_results, wave_label
+        results = list(read_results(project.paths, wave.id).values())
+        pipeline.draw_all(results, target, (lang,), wave_label(wave, lang), bool(wave.synthetic),
+                          theme=pipeline.project_theme(project), progress=progress or (lambda _: None))
+        for svg in target.glob("*.svg"):
+            svg.unlink()
+    return len(list(target.glob("*.png")))
+
+
+def stage(project: Project, wave_id: str, lang: str, folder: Path, *, compare: str | None = None,
+          formats: list[str] | None = None, progress=None) -> Staged:
+    """Write the staging Quarto project of one wave and language into ``folder``.
+
+    ``folder`` gets ``_quarto.yml``, ``report.qmd`` and ``slides.qmd`` (parameters
+    filled in, the project's chapters included), ``figures/`` and the metadata files.
+    """
+    from survey import report as report_helpers
+    wave = project.wave(wave_id)
+    paths = project.paths
+    formats = list(formats or DEFAULT_FORMATS)
+    folder.mkdir(parents=True, exist_ok=True)
+    staged = Staged(folder=folder, wave=wave.id, lang=lang)
+    texts = report_helpers.load_texts(lang, paths)
+    shutil.copy2(TEMPLATES / "_quarto.yml", folder / "_quarto.yml")
+    stage_figures(project, wave, lang, staged.figures, progress)
+    params = {"wave": wave.id, "compare": compare or "auto", "lang": lang, "project": str(paths.root),
+              "figures": str(staged.figures)}
+    present = {p.name for p in render_dir(paths, wave.id).glob("*")} if render_dir(paths, wave.id).is_dir() else set()
+    includes = []
+    for i, chapter in enumerate(project_chapters(paths, lang), 1):
+        name = f"_project-{i:02d}-{chapter.stem.split('.')[0]}.qmd"
+        shutil.copy2(chapter, folder / name)
+        includes.append("{{< include " + name + " >}}")
+    label = report_helpers.wave_label(wave, lang)
+    banner = report_helpers.banner_text(lang, paths) if wave.synthetic else ""
+    subtitle = f"{label} – {banner}" if banner else label
+    for document in ("report", "slides"):
+        head, body = _front_matter((TEMPLATES / f"{document}.qmd").read_text(encoding="utf-8"))
+        body = _fill_parameters(body, params)
+        if document == "report":
+            body = body.replace(CHAPTERS_MARK, "\n\n".join(includes) or CHAPTERS_MARK)
+            html = head["format"]["html"]
+            html["format-links"] = format_links(lang, formats, present, texts) or False
+            if banner:
+                html["include-in-header"] = [{"text": SYNTHETIC_CSS}]
+        staged.document(document).write_text(_with_front_matter(head, body), encoding="utf-8")
+        meta = {"title": texts["report_title" if document == "report" else "slides_title"],
+                "subtitle": subtitle, "lang": lang}
+        if document == "slides" and banner:
+            meta["footer"] = banner
+        import yaml
+        staged.metadata(document).write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False),
+                                             encoding="utf-8")
+    return staged
+
+
+def quarto_command(quarto: Path, staged: Staged, fmt: str) -> list[str]:
+    """The ``quarto render`` command line for one format, run inside the staging folder.
+
+    No ``--output``: Quarto writes ``<document>.<ext>`` beside the document, which is
+    where its support files are looked for (see QUARTO.md).
+    """
+    document, quarto_format, _ = FORMATS[fmt]
+    return [str(quarto), "render", staged.document(document).name, "--to", quarto_format,
+            "--metadata-file", staged.metadata(document).name]
+
+
+def _finish(path: Path, fmt: str, staged: Staged, banner: str) -> None:
+    """Alt text (and the synthetic banner) written into a Word or PowerPoint file."""
+    alts = collect_alt_texts(staged.figures, staged.lang)
+    if path.suffix == ".docx":
+        repair_alt_text_docx(path, alts)
+        if banner:
+            add_banner_docx(path, banner)
+    elif path.suffix == ".pptx":
+        repair_alt_text_pptx(path, alts)
+        if banner:
+            add_banner_pptx(path, banner)
 
 
 def render(project: "Project | Path | None" = None, wave: str | None = None, to: str | None = None,
-           compare: str | None = None, lang: str | None = None) -> list[Path]:
+           compare: str | None = None, lang: str | None = None, progress=None) -> list[Path]:
     """Render the report and slides of ``wave`` with Quarto; return the files written.
 
     ``to`` is one of :data:`FORMATS` (default: all of :data:`DEFAULT_FORMATS`);
     ``project`` is a loaded :class:`~survey.config.Project` or a project folder;
     ``compare`` a wave id, ``"none"``, or ``None`` for the wave's ``compare_to``;
     ``lang`` defaults to the project's first language. Raises ``QuartoMissing``
-    (exit 3) when Quarto is not installed and ``RenderFailed`` when it fails.
+    (exit 3) when Quarto is not installed and ``RenderFailed`` when it fails; a
+    failed format leaves nothing behind (the staging folder is removed).
     """
     from survey import report as report_helpers
     proj = project if isinstance(project, Project) else load_project(project)
     paths = proj.paths
-    store.recover(paths)   # a swap interrupted by a kill is repaired before the outputs are read (h19)
+    store.recover(paths)  # a swap of the outputs interrupted by a kill is repaired before they are read
     wave_obj = proj.wave(wave)
     lang = lang or proj.language
+    if lang not in ("fi", "sv", "en"):
+        raise ConfigError(f"unknown report language '{lang}' (use fi, sv or en)")
     formats = [to] if to else list(DEFAULT_FORMATS)
     for fmt in formats:
         if fmt not in FORMATS:
-            from survey.errors import ConfigError
             raise ConfigError(f"unknown output format '{fmt}' (use {', '.join(FORMATS)})")
     quarto = find_quarto()
     if quarto is None:
         raise QuartoMissing(quarto_missing_message(paths, wave_obj.id))
     if not paths.results(wave_obj.id).is_dir():
         raise UsageError(f"no results for wave '{wave_obj.id}' in {paths.results(wave_obj.id)}; "
-                          f"run `survey run --wave {wave_obj.id}` first")
-    texts = report_helpers.load_texts(lang, paths)
-    title = texts.get("report_title", "")
-    banner = report_helpers.banner_text(lang) if wave_obj.synthetic else ""
-    env = dict(os.environ, SURVEY_PROJECT=str(paths.root))
+                         f"run `survey run --wave {wave_obj.id}` first")
+    banner = report_helpers.banner_text(lang, paths) if wave_obj.synthetic else ""
+    out_dir = render_dir(paths, wave_obj.id)
+    folder = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{lang}-", dir=paths.output(wave_obj.id)))
+    env = dict(os.environ, SURVEY_PROJECT=str(paths.root), MPLBACKEND="Agg")
     written: list[Path] = []
-    for fmt in formats:
-        command, target = quarto_command(quarto, paths, wave_obj.id, fmt, compare=compare, lang=lang,
-                                         title=title if FORMATS[fmt][0] == "report" else texts.get("slides_title", ""),
-                                         banner=banner)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(command, cwd=paths.root, env=env, capture_output=True, text=True)
-        if done.returncode != 0 or not target.is_file():
-            tail = (done.stderr or done.stdout or "").strip().splitlines()[-5:]
-            raise RenderFailed(f"quarto render --to {FORMATS[fmt][1]} failed: " + " | ".join(tail))
-        alts = collect_alt_texts(paths.figures(wave_obj.id), lang)
-        if target.suffix == ".docx":
-            repair_alt_text_docx(target, alts)
-            if banner:
-                add_banner_docx(target, banner)
-        elif target.suffix == ".pptx":
-            repair_alt_text_pptx(target, alts)
-            if banner:
-                add_banner_pptx(target, banner)
-        written.append(target)
+    try:
+        staged = stage(proj, wave_obj.id, lang, folder, compare=compare, formats=formats, progress=progress)
+        for fmt in formats:
+            done = subprocess.run(quarto_command(quarto, staged, fmt), cwd=folder, env=env,
+                                  capture_output=True, text=True)
+            produced = staged.output(fmt)
+            if done.returncode != 0 or not produced.is_file():
+                tail = (done.stderr or done.stdout or "").strip().splitlines()[-5:]
+                raise RenderFailed(f"quarto render --to {FORMATS[fmt][1]} failed (exit {done.returncode}): "
+                                   + (" | ".join(tail) or "no output file was written"))
+            _finish(produced, fmt, staged, banner)
+            out_dir.mkdir(parents=True, exist_ok=True)
+            document, _, ext = FORMATS[fmt]
+            target = out_dir / output_name(document, lang, ext)
+            os.replace(produced, target)
+            written.append(target)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return written

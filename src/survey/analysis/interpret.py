@@ -132,6 +132,12 @@ def _points(x, lang: str) -> str:
     return fmt.format_points(x, lang, digits=0)
 
 
+def _shown_points(before, now, lang: str) -> str:
+    """The change between two shares as the whole percentages shown (64 % → 43 %: −21, not −20)."""
+    shown = [int(fmt.format_percent(x, "en", digits=0).rstrip("%").replace(",", "")) for x in (before, now)]
+    return fmt.format_points((shown[1] - shown[0]) / 100, lang, digits=0)
+
+
 def _p(p, lang: str) -> str:
     return p_text(p, lang)
 
@@ -169,8 +175,11 @@ def _single(result: Result, lang: str) -> str:
         return ""
     top = max(rows, key=lambda r: r["pct"])
     key = "top_multi" if result.kind == "multi" else "top_choice"
+    word = share_phrase(top["ci_low"], top["ci_high"], lang)
+    if top["pct"] >= 1:  # 100 %: "valtaosa" (most) would understate it
+        word = labels.text("share_everyone", lang)
     text = _t(key, lang, label=_label(result, top["code"], lang), pct=_pct(top["pct"], lang),
-              ci=_ci(top["ci_low"], top["ci_high"], lang), word=share_phrase(top["ci_low"], top["ci_high"], lang))
+              ci=_ci(top["ci_low"], top["ci_high"], lang), word=word)
     if result.kind == "multi":
         majorities = sum(share_word(r["ci_low"], r["ci_high"]) in ("majority", "great_majority") for r in rows)
         if majorities > 1:
@@ -333,7 +342,7 @@ def _wave(result: Result, lang: str) -> str:
     if not _complete(pick.get("pct_before"), pick.get("pct_now")) or not name:
         return ""
     text = _t("wave_change", lang, label=_label(result, pick["code"], lang), before=_pct(pick["pct_before"], lang),
-              now=_pct(pick["pct_now"], lang), w0=w0, w1=w1, diff=_points(pick["diff"], lang),
+              now=_pct(pick["pct_now"], lang), w0=w0, w1=w1, diff=_shown_points(pick["pct_before"], pick["pct_now"], lang),
               low=_points(pick["ci_low"], lang), high=_points(pick["ci_high"], lang), test=name,
               p=_p(pick["p_adjusted"], lang), verdict=verdict)
     return text + _small(min(pick["n_before"], pick["n_now"]), lang)
