@@ -22,9 +22,6 @@ def copy_project(target: Path) -> Path:
     for wave in WAVES:
         shutil.copytree(REPO / "data" / "raw" / wave, target / "data" / "raw" / wave)
     shutil.copytree(REPO / "reports", target / "reports", ignore=shutil.ignore_patterns("_output", ".quarto"))
-    for folder in ("instruments",):  # the project's questionnaires, once they live in the project
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, target / folder)
     return target
 
 

@@ -221,11 +221,12 @@ def test_render_every_format_in_a_staging_project_and_move_the_files(rendered_pr
     assert [c["argv"] for c in calls] == expected  # no --output, no -P (papermill), no -M footer
     for call in calls:
         cwd = Path(call["cwd"])
-        assert cwd.parent == paths.output("2024-demo") and cwd.name.startswith("render-staging-sv-")
+        assert cwd.parent == paths.output("2024-demo").resolve() and cwd.name.startswith("render-staging-sv-")
         assert not cwd.exists()  # the staging folder is gone
     assert (rendered_project / ".gitignore").read_bytes() == gitignore
-    assert _tree(rendered_project) - before == {str(p.relative_to(rendered_project)) for p in written} | {
-        str(out.relative_to(rendered_project))}
+    real = rendered_project.resolve()  # output/<wave> is a symlink into output/.runs/
+    assert _tree(rendered_project) - before == {str(p.resolve().relative_to(real)) for p in written} | {
+        str(out.resolve().relative_to(real))}
     from docx import Document
     from pptx import Presentation
     docx = Document(str(out / "report-sv.docx"))
