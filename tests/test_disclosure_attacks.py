@@ -714,9 +714,8 @@ def test_report_markdown_shows_no_number_for_hidden_groups(published, markdown, 
                     if head in whole_sample or cell in hidden:
                         continue
                     assert not re.search(r"\d", cell), (wave, lang, caption, head, cell)
-    # the report's body and appendix show breakdowns as verdicts, their full tables live in the
-    # workbooks (checked cell by cell above); any table that does name a hidden group was checked
-    assert checked >= 0
+    # the report shows breakdowns as verdicts; their full tables live in the workbooks (checked cell
+    # by cell above). Any table of the report that does name a hidden group was checked here.
 
 
 @pytest.mark.parametrize("wave", WAVES)
