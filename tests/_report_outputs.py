@@ -27,7 +27,7 @@ def copy_project(target: Path) -> Path:
 
 def build_outputs(root: Path) -> None:
     """Run the real pipeline for both demo waves in ``root`` (``survey run --no-render``)."""
-    from survey.config import load_project
+    from survey.project.config import load_project
     from survey.pipeline import run_wave
 
     previous = os.environ.get("SURVEY_PROJECT")
@@ -139,14 +139,14 @@ def notebook_markdown(notebook) -> str:
 
 
 def stage_and_execute(project: Path, configs, folder: Path) -> dict:
-    """Stage (survey.render.stage) and execute the report and slides of each (wave, compare, lang)
+    """Stage (survey.report.render.stage) and execute the report and slides of each (wave, compare, lang)
     in ONE python3 kernel; returns {config: {"report": markdown, "slides": markdown, "staged": Staged,
     "cells": {...}}}."""
     import nbformat
     from nbclient import NotebookClient
 
-    from survey.config import load_project
-    from survey.render import stage
+    from survey.project.config import load_project
+    from survey.report.render import stage
 
     proj = load_project(project)
     combined = nbformat.v4.new_notebook()

@@ -11,7 +11,7 @@ from statsmodels.stats.multitest import multipletests
 
 from survey.analysis import adjust_chapter, analyse_breakdown
 from survey.analysis.significance import SEED
-from survey.instruments import parse_instrument
+from survey.project.instruments import parse_instrument
 from survey.model import Result
 
 INSTRUMENT = parse_instrument({

@@ -13,9 +13,13 @@ import pytest
 
 import survey.demo
 from survey import analysis
-from survey.analysis.interpret import interpret
-from survey.config import load_project
-from survey.instruments import load_instrument
+from survey.kinds.findings import interpret
+from survey.project.config import load_project
+
+
+def load_instrument(dataset: str):
+    """The demo project's instrument of ``dataset``."""
+    return load_project(Path(__file__).resolve().parents[1]).instrument(dataset)
 
 WAVES = ("2024-demo", "2026-demo")
 TRUTH_DIR = Path(survey.demo.__file__).parent / "truth"

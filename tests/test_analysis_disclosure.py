@@ -150,7 +150,7 @@ def test_merge_then_protect_the_missing_group():
 
 def test_background_frequencies_hide_the_same_groups_as_breakdowns():
     from survey.analysis import analyse_breakdown, analyse_single
-    from survey.instruments import parse_instrument
+    from survey.project.instruments import parse_instrument
 
     inst = parse_instrument({"dataset": "d", "questions": [
         {"id": "kind", "type": "single", "background": True, "text": {"fi": "Tyyppi"},

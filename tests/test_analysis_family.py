@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 
-from survey import plan
+from survey.analysis import plan
 from survey.analysis import analyse_breakdown, compare_waves
-from survey.analysis.interpret import interpret, key_findings
+from survey.kinds.findings import interpret, key_findings
 from survey.analysis.significance import Statistics, statistics_of
-from survey.instruments import parse_instrument
+from survey.project.instruments import parse_instrument
 
 INSTRUMENT = parse_instrument({"dataset": "d", "questions": [
     {"id": "kind", "type": "single", "background": True, "text": {"fi": "Tyyppi"},

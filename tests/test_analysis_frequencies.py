@@ -8,7 +8,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from survey.analysis import analyse_multi, analyse_single
 from survey.errors import InputError
-from survey.instruments import parse_instrument
+from survey.project.instruments import parse_instrument
 from survey.model import Result
 
 INSTRUMENT = parse_instrument({

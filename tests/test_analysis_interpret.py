@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 
 from survey.analysis import analyse_breakdown, analyse_multi, analyse_single, compare_waves
-from survey.analysis.interpret import (THRESHOLDS, difference_is_clear, interpret, key_findings, share_phrase,
+from survey.kinds.findings import (THRESHOLDS, difference_is_clear, interpret, key_findings, share_phrase,
                                        share_word)
 from survey.analysis.proportions import wilson_interval
-from survey.instruments import parse_instrument
+from survey.project.instruments import parse_instrument
 from survey.model import Result
 
 INSTRUMENT = parse_instrument({"dataset": "demo", "questions": [
@@ -105,7 +105,7 @@ def test_key_findings_put_clear_results_first():
 
 
 def test_methods_text_states_the_rules():
-    from survey.analysis.interpret import methods_text
+    from survey.kinds.findings import methods_text
 
     fi = methods_text("fi", threshold=5)
     assert "Wilson" in fi and "Benjaminin–Hochbergin" in fi and "vähintään 5 vastaajaa" in fi and "piilotetaan" in fi

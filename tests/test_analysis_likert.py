@@ -9,7 +9,7 @@ from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
 
 from survey.analysis import analyse_likert, analyse_numeric, summarise_likert
-from survey.instruments import parse_instrument
+from survey.project.instruments import parse_instrument
 
 SCALE = {"scale": [1, 2, 3, 4, 5], "dont_know": 9, "missing": [99], "agree": [4, 5], "battery": "views",
          "battery_text": {"fi": "Mitä mieltä olette?", "en": "What do you think?"}}

@@ -10,7 +10,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from survey.analysis import compare_waves
-from survey.instruments import parse_instrument
+from survey.project.instruments import parse_instrument
 
 INSTRUMENT = parse_instrument({"dataset": "demo", "questions": [
     {"id": "contact", "slug": "contact", "type": "single", "text": {"fi": "Tiedättekö?"},

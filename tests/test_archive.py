@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from survey.archive import ZipLimits, check_zip, find_member, open_zip, read_member
+from survey.ingest.archive import ZipLimits, check_zip, find_member, open_zip, read_member
 from survey.errors import EXIT_BAD_INPUT, InputError
 
 

@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 from survey import cli
-from survey.paths import Paths
+from survey.project.paths import Paths
 from survey.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INVALID, EXIT_USAGE
 
 REPO = Path(__file__).resolve().parents[1]

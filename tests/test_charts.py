@@ -1,4 +1,4 @@
-"""survey.charts: assertions on the returned Figures, alt text and data tables."""
+"""survey.kinds.charts: assertions on the returned Figures, alt text and data tables."""
 
 import copy
 import re
@@ -9,7 +9,9 @@ import matplotlib.patches
 import pandas as pd
 import pytest
 
-from survey import charts, labels
+from survey.kinds import charts
+from survey import catalogue
+from survey.kinds import words
 from survey.errors import SurveyError
 from survey.model import Result
 
@@ -69,10 +71,10 @@ def test_bars_sorted_with_labels_values_title_and_footer(lang):
     else:
         assert texts == [f"87,5{NBSP}%", f"62,5{NBSP}%", f"25,0{NBSP}%", f"12,5{NBSP}%"]
     footer = fig.get_supxlabel()
-    assert footer.startswith(labels.selections_footer(make_multi(), lang).split(",")[0])
+    assert footer.startswith(words.selections_footer(make_multi(), lang).split(",")[0])
     assert "Q3" in footer and "Demo 2024" in footer
-    assert labels.text("synthetic", lang) in footer
-    assert ax.get_xlabel() == labels.text("axis_share_respondents", lang)
+    assert catalogue.text("synthetic", lang) in footer
+    assert ax.get_xlabel() == catalogue.text("axis_share_respondents", lang)
 
 
 def test_finnish_footer_exact_first_line_and_percent_ticks():
@@ -100,9 +102,9 @@ def test_suppressed_value_is_shown_as_suppressed_never_as_zero():
         ax = fig.axes[0]
         assert fig.survey["codes"][-1] == "premises"  # suppressed rows go last
         assert len(bar_widths(ax)) == 3  # no zero-length bar
-        assert ax.texts[-1].get_text() == labels.text("suppressed", lang)
+        assert ax.texts[-1].get_text() == catalogue.text("suppressed", lang)
         table = charts.data_table(result, lang)
-        assert table.iloc[-1, 2] == labels.text("suppressed", lang)
+        assert table.iloc[-1, 2] == catalogue.text("suppressed", lang)
         assert "0" not in table.iloc[-1, 1]
     assert "1 values are not shown, for privacy" in charts.alt_text(result, "en")
 
@@ -140,8 +142,8 @@ def test_alt_text_names_what_n_and_leading_items(lang, start, leading):
     text = charts.alt_text(make_multi(), lang)
     assert text.startswith(start)
     assert leading in text
-    assert labels.text("alt_synthetic", lang) in text
-    assert charts.alt_text(make_multi(synthetic=False), lang).count(labels.text("alt_synthetic", lang)) == 0
+    assert catalogue.text("alt_synthetic", lang) in text
+    assert charts.alt_text(make_multi(synthetic=False), lang).count(catalogue.text("alt_synthetic", lang)) == 0
 
 
 def test_data_table_is_the_chart_in_words():
@@ -244,7 +246,7 @@ def test_numeric_summary(lang):
     assert shown["mean"] == ("11.7" if lang == "en" else "11,7")
     assert shown["q3"] == ("15.3" if lang == "en" else "15,3")
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
-    assert labels.text("col_median", lang) in texts
+    assert catalogue.text("col_median", lang) in texts
     alt = charts.alt_text(make_numeric(), "en")
     assert alt == ("Summary chart: Years. n = 48. Mean 11.7 (95% confidence interval 9.2–14.2), median 9.0, "
                    "quartiles 6.0–15.3, minimum 0.0, maximum 35.0.")
@@ -283,7 +285,7 @@ def test_breakdown_dots_per_group_with_suppressed_group_marked(lang):
     assert fig.survey["groups"] == [groups["a"], groups["b"], groups["c"]]
     assert fig.survey["rows"] == [result.labels[lang]["yes"], result.labels[lang]["no"]]
     assert fig.survey["values"][0] == [0.6, None, 0.25]
-    marker = labels.text("suppressed", lang)
+    marker = catalogue.text("suppressed", lang)
     assert fig.survey["value_labels"][0][1] == marker
     texts = [t.get_text() for t in fig.axes[1].texts]
     assert f"{groups['b']}: {marker}" in texts
@@ -326,7 +328,7 @@ def test_interview_codes_keep_codebook_order_and_show_k_of_n(lang):
     assert tick_labels(ax) == [make_codes().labels[lang][c] for c in ("grants", "grants_process", "premises")]
     assert [t.get_fontweight() for t in ax.get_yticklabels()] == ["bold", "normal", "bold"]
     assert [t.get_text() for t in ax.texts] == ["13/17", "10/17", "15/17"]
-    assert fig.get_supxlabel().split("\n")[0] == labels.text("footer_interviews", lang, n="17")
+    assert fig.get_supxlabel().split("\n")[0] == catalogue.text("footer_interviews", lang, n="17")
     alt = charts.alt_text(make_codes(), lang)
     assert f"{make_codes().labels[lang]['premises']} 15/17" in alt
 
@@ -444,7 +446,7 @@ def test_wave_dumbbells_values_and_differences(lang):
     minus = "-" if lang == "en" else "\u2212"
     assert fig.survey["diff_labels"] == [("+26.0" if lang == "en" else "+26,0"), f"{minus}23.7".replace(
         ".", "." if lang == "en" else ",")]
-    assert fig.get_supxlabel().split("\n")[0] == labels.text("footer_waves", lang, before="63", now="71",
+    assert fig.get_supxlabel().split("\n")[0] == catalogue.text("footer_waves", lang, before="63", now="71",
                                                              previous="2024-demo", current="2026-demo")
     text = charts.alt_text(make_waves(), lang)
     assert "2024-demo" in text and "2026-demo" in text
@@ -482,7 +484,7 @@ def test_likert_summary_bars_sorted_by_agreement(lang):
     assert fig.survey["items"] == ["b", "a"]
     assert bar_widths(fig.axes[0]) == [pytest.approx(66.666667), 50.0]
     assert tick_labels(fig.axes[0])[0].replace("\n", " ") == f"{SCALE[lang]['b']} (n\u00a0=\u00a018)"
-    assert fig.axes[0].get_xlabel() == labels.text("axis_agree", lang)
+    assert fig.axes[0].get_xlabel() == catalogue.text("axis_agree", lang)
     assert charts.alt_text(make_summary(), "en").startswith(
         "Horizontal bar chart: Views. Share agreeing: Statement B 66.7%, Statement A 50.0%")
 
@@ -511,7 +513,7 @@ def test_dense_breakdown_becomes_an_annotated_table_on_slides():
 def demo_results():
     """All results of both demo waves, computed from the committed raw exports (nothing written)."""
     from survey import pipeline
-    from survey.config import load_project
+    from survey.project.config import load_project
 
     project = load_project(Path(__file__).resolve().parents[1])
     out = {}
@@ -537,9 +539,9 @@ def test_every_demo_result_charts_with_title_labels_alt_text_and_table(demo_resu
             if not charts.has_chart(result):
                 assert fig is None and alt == ""
                 continue
-            assert fig.get_suptitle() == "" and fig.survey["title"] == labels.pick(result.title, lang), result.id
+            assert fig.get_suptitle() == "" and fig.survey["title"] == catalogue.pick(result.title, lang), result.id
             assert fig.get_figheight() <= charts.MAX_REPORT_HEIGHT + 1e-9, result.id
-            assert labels.text("synthetic", lang) in fig.get_supxlabel(), result.id
+            assert catalogue.text("synthetic", lang) in fig.get_supxlabel(), result.id
             assert fig.survey["id"] == result.id
             plot_axes = [ax for ax in fig.axes if ax.axison]
             if result.table.empty:  # e.g. a reworded question: the reason is shown instead
@@ -547,10 +549,10 @@ def test_every_demo_result_charts_with_title_labels_alt_text_and_table(demo_resu
             else:
                 assert any(t.get_text() for ax in plot_axes for t in ax.get_yticklabels()), result.id
             key = "breakdown_heatmap" if charts.breakdown_is_heatmap(result, "report", lang) else ALT_KEY[result.kind]
-            assert alt.startswith(labels.text("alt_" + key, lang).split(":")[0]), result.id
+            assert alt.startswith(catalogue.text("alt_" + key, lang).split(":")[0]), result.id
             assert fig.survey["alt"] == charts.alt_text(result, lang, synthetic=wave.synthetic), result.id
-            assert labels.pick(result.title, lang).rstrip(".?!: ") in alt, result.id
-            assert labels.text("alt_synthetic", lang) in alt
+            assert catalogue.pick(result.title, lang).rstrip(".?!: ") in alt, result.id
+            assert catalogue.text("alt_synthetic", lang) in alt
             assert (len(table) > 0 or result.table.empty) and not table.columns.empty, result.id
             assert not re.search(r"\b(nan|none|<na>)\b", table.to_string().lower()), result.id
 

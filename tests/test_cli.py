@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 
 from survey.cli import main
-from survey.paths import Paths
-from survey.files import sha256_file
+from survey.project.paths import Paths
+from survey.store.files import sha256_file
 
 def _hashes(folder: Path) -> dict:
     return {str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -37,7 +37,7 @@ def test_run_produces_figures_xlsx_and_the_study_footers(network_project, capsys
             assert (out / "figures" / f"{stem}.{size}.png").stat().st_size > 10_000
             assert (out / "figures" / f"{stem}.{size}.svg").is_file()
     assert (out / "tables.xlsx").is_file()
-    from survey.labels import selections_footer
+    from survey.kinds.words import selections_footer
     from survey.model import Result
 
     footers = [selections_footer(Result.from_dict(json.loads((out / "results" / f"{stem}.json").read_text())), "fi")

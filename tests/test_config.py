@@ -11,13 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from survey import safe_yaml
+from survey.project import safe_yaml
 from survey.cli import main
-from survey.config import DatasetSpec, config_schema, find_project, load_project
+from survey.project.config import DatasetSpec, config_schema, find_project, load_project
 from survey.errors import ConfigError
-from survey.instruments import instrument_schema, load_instrument, parse_instrument, read_instrument
+from survey.project.instruments import instrument_schema, parse_instrument, read_instrument
 from survey.model import Dataset, Meta, Option, Question
-from survey.normalise import normalise
+from survey.prepare.normalise import normalise
 
 REPO = Path(__file__).resolve().parents[1]
 GOOD = """\
@@ -148,16 +148,6 @@ def test_instrument_keeps_extra_readable_and_typed_fields():
     interviews = read_instrument(REPO / "instruments" / "interviews.yml", dataset="interviews")
     assert interviews.extra["themes"][0]["codes"][0]["code"] == "avustukset_haku"
     assert instrument.chapter_title == instrument.title
-
-
-def test_the_deprecated_shim_reads_the_current_project(tmp_path, monkeypatch):
-    root = tmp_path / "p"
-    shutil.copytree(REPO / "instruments", root / "instruments")
-    (root / "survey.yml").write_text(GOOD, encoding="utf-8")
-    monkeypatch.setenv("SURVEY_PROJECT", str(root))
-    assert load_instrument("network").question("grants").type == "multi"
-    with pytest.raises(ConfigError, match="no instrument declared for dataset 'staff'"):
-        load_instrument("staff")
 
 
 def test_the_project_is_found_upwards_like_git(tmp_path, monkeypatch, capsys):
@@ -295,7 +285,7 @@ def test_reworded_demo_item_is_not_compared_and_carries_the_wording_of_2026():
 def test_committed_schemas_equal_the_generated_ones():
     for name, schema in (("survey.schema.json", config_schema()), ("instrument.schema.json", instrument_schema())):
         committed = json.loads((REPO / "schema" / name).read_text(encoding="utf-8"))
-        assert committed == schema, f"regenerate schema/{name}: python -m survey.schema"
+        assert committed == schema, f"regenerate schema/{name}: python -m survey.project.schema"
 
 
 def test_the_schemas_check_the_bundled_projects():

@@ -11,8 +11,9 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from survey.cli import main
-from survey.config import SurveyConfig, _unwrap, load_project
-from survey.instruments import Instrument
+from survey.project.config import SurveyConfig, load_project
+from survey.project.instruments import Instrument
+from survey.project.models import _unwrap
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = (REPO / "docs" / "CONFIG.md").read_text(encoding="utf-8")

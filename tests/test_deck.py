@@ -1,4 +1,4 @@
-"""survey.deck: the python-pptx deck (no Quarto): fitting text, alt text, notes, language, bytes."""
+"""survey.artefacts.deck: the python-pptx deck (no Quarto): fitting text, alt text, notes, language, bytes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from survey import charts, deck, export, labels, style
+from survey.kinds import charts
+from survey.artefacts import deck
+from survey.artefacts import tables as export
+from survey import catalogue
+from survey.kinds import style
 from survey.model import Result
 
 
@@ -146,7 +150,7 @@ def test_deck_bytes_are_identical_on_rerun(figures, tmp_path):
     a = deck.write_deck(build(figures), tmp_path / "a.pptx").read_bytes()
     b = deck.write_deck(build(figures), tmp_path / "b.pptx").read_bytes()
     assert a == b
-    assert Presentation(str(tmp_path / "a.pptx")).core_properties.title == labels.text("deck_title", "fi")
+    assert Presentation(str(tmp_path / "a.pptx")).core_properties.title == catalogue.text("deck_title", "fi")
 
 
 def test_wave_comparison_title_names_both_waves():
@@ -162,7 +166,7 @@ def test_wave_comparison_title_names_both_waves():
 
 def test_survey_run_writes_one_deck_per_language_and_survey_slides_rewrites_it_identically(network_project):
     from survey.cli import main
-    from survey.config import load_project
+    from survey.project.config import load_project
 
     assert main(["run", "--wave", "2024-demo", "--no-render"]) == 0
     project = load_project(network_project)
@@ -177,7 +181,7 @@ def test_survey_run_writes_one_deck_per_language_and_survey_slides_rewrites_it_i
         assert all(p._element._nvXxPr.cNvPr.get("descr") for p in charted)
         text = "\n".join(deck.slide_texts(prs))
         other = {"fi": "Syntetiska demodata", "sv": "Synteettinen demoaineisto"}[lang]
-        assert labels.text("synthetic", lang) in text and other not in text
+        assert catalogue.text("synthetic", lang) in text and other not in text
     assert main(["slides", "--wave", "2024-demo"]) == 0
     assert {lang: path.read_bytes() for lang, path in decks.items()} == before
     assert main(["slides", "--wave", "2024-demo", "--lang", "en"]) != 0  # no English charts were drawn

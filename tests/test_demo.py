@@ -18,10 +18,14 @@ import pyreadstat
 import pytest
 from scipy import stats
 
-from survey.config import load_project
+from survey.project.config import load_project
 from survey.demo import WAVES, generate_demo, generate_wave
 from survey.demo.truth import FORMULA_INJECTION, PII, dump_truth, hetu_is_valid, load_truth
-from survey.instruments import load_instrument
+
+
+def load_instrument(dataset: str):
+    """The demo project's instrument of ``dataset``."""
+    return load_project(Path(__file__).resolve().parents[1]).instrument(dataset)
 
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO / "data" / "raw"
@@ -129,7 +133,7 @@ def test_counts_in_the_raw_files(wave):
 @pytest.mark.parametrize("wave", WAVES)
 def test_survey_inspect_reports_the_counts(wave):
     """What `survey inspect <file>` prints: the respondents (interviews) of each demo file."""
-    inspect = pytest.importorskip("survey.inspect")
+    inspect = pytest.importorskip("survey.ingest.inspect")
     folder = RAW / wave
     files = {"associations_webropol.xlsx": "associations", "staff.sav": "staff", "interviews.qdpx": "interviews",
              "interviews_coding.xlsx": "interviews", "network_webropol.xlsx": "network"}

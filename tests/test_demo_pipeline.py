@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from survey.config import load_project
+from survey.project.config import load_project
 from survey.demo.truth import load_truth
 
 REPO = Path(__file__).resolve().parents[1]

@@ -58,7 +58,7 @@ def root(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def published(root):
-    from survey.config import load_project
+    from survey.project.config import load_project
 
     project = load_project(root)
     out = {}
@@ -74,7 +74,7 @@ def published(root):
 @pytest.fixture(scope="module")
 def truth(root):
     """The processed frames (not published): what the attacker is after."""
-    from survey.config import load_project
+    from survey.project.config import load_project
 
     project = load_project(root)
     return {wave: {p.stem: pd.read_parquet(p) for p in project.paths.processed(wave).glob("*.parquet")}
@@ -84,7 +84,7 @@ def truth(root):
 @pytest.fixture(scope="module")
 def markdown(root, published):
     """The report's markdown as the chapters print it, and each result's caption, per wave and language."""
-    from survey.report import load_wave_results
+    from survey.report.markdown import load_wave_results
 
     out = {}
     for wave in WAVES:
@@ -132,13 +132,14 @@ def decks(published):
 
 
 def test_decks_show_no_number_for_hidden_groups(published, decks):
-    from survey import labels
+    from survey import catalogue
+    from survey.kinds import words
 
     checked = 0
     for (wave, name), slides in decks.items():
         lang = re.match(r"slides\.?(\w*)\.pptx", name).group(1) or published[wave]["project"].languages[0]
         for result in published[wave]["results"].values():
-            title = labels.pick(result["title"], lang, "").rstrip("?.")
+            title = catalogue.pick(result["title"], lang, "").rstrip("?.")
             for texts in slides:
                 if not title or not any(title in t for t in texts):
                     continue  # another result's slide
@@ -170,9 +171,10 @@ def markdown_tables(text: str):
 
 
 def _instrument(dataset):
-    from survey.instruments import load_instrument
+    """The demo project's instrument of ``dataset``."""
+    from survey.project.config import load_project
 
-    return load_instrument(dataset)
+    return load_project(Path(__file__).resolve().parents[1]).instrument(dataset)
 
 
 def _num(value):
@@ -640,7 +642,8 @@ def _published_numbers(result: dict) -> set:
 
 def _sheets_of_results(workbook, results: dict, lang: str) -> dict:
     """Table sheet -> the results whose title (and dataset) its contents line names."""
-    from survey import labels
+    from survey import catalogue
+    from survey.kinds import words
 
     contents = workbook.worksheets[1]
     out = {}
@@ -649,19 +652,20 @@ def _sheets_of_results(workbook, results: dict, lang: str) -> dict:
             continue
         title = row[1].rstrip("?.").strip()
         candidates = [r for r in results.values()
-                      if title.startswith(labels.pick(r["title"], lang, r["id"]).rstrip("?.").strip())]
-        out[row[0]] = [r for r in candidates if _names_it(r, title[len(labels.pick(r["title"], lang, "")
+                      if title.startswith(catalogue.pick(r["title"], lang, r["id"]).rstrip("?.").strip())]
+        out[row[0]] = [r for r in candidates if _names_it(r, title[len(catalogue.pick(r["title"], lang, "")
                                                                     .rstrip("?.").strip()):], lang)] or candidates
     return out
 
 
 def _names_it(result: dict, rest: str, lang: str) -> bool:
     """Whether the rest of a contents title (after the question) is this result's kind of table."""
-    from survey import labels
+    from survey import catalogue
+    from survey.kinds import words
 
     rest = rest.strip(" ?.:–")
     if result["kind"] in ("breakdown", "breakdown_numeric"):
-        return bool(rest) and rest == labels.pick((result["labels"].get("by") or {}), lang, "")
+        return bool(rest) and rest == catalogue.pick((result["labels"].get("by") or {}), lang, "")
     if result["kind"] == "wave":
         return bool(rest) and str(result["test"].get("previous_wave")) in rest
     if result["kind"] == "likert_summary":
@@ -695,14 +699,15 @@ def test_workbooks_hold_no_number_the_results_do_not_publish(published, wave):
 
 @pytest.mark.parametrize("wave", WAVES)
 def test_report_markdown_shows_no_number_for_hidden_groups(published, markdown, wave):
-    from survey import labels
+    from survey import catalogue
+    from survey.kinds import words
 
     checked = 0
     for lang in published[wave]["project"].languages:
         page = markdown[(wave, lang)]
         text = page["text"]
         assert "n = –" not in text and "luottamusväli –" not in text and "interval –" not in text
-        whole_sample = {labels.text("col_interviews_all", lang)}
+        whole_sample = {catalogue.text("col_interviews_all", lang)}
         for caption, header, rows in markdown_tables(text):
             ids = page["captions"].get(caption, [])
             hidden = {label for rid in ids for label in _hidden_labels(published[wave]["results"][rid], lang)}
@@ -722,7 +727,7 @@ def test_report_markdown_shows_no_number_for_hidden_groups(published, markdown, 
 def test_codebook_shows_no_count_of_a_hidden_missing_group(published, wave):
     import openpyxl
 
-    from survey.workbook import SUPPRESSED
+    from survey.artefacts.workbook import SUPPRESSED
 
     book = openpyxl.load_workbook(published[wave]["folder"] / "codebook.xlsx", read_only=True)
     rows = [r for ws in book.worksheets[2:] for r in ws.iter_rows(values_only=True) if r and len(r) >= 7]
@@ -736,7 +741,7 @@ def test_codebook_shows_no_count_of_a_hidden_missing_group(published, wave):
 
 
 def test_no_uncleared_quote_reaches_anything_published(published, truth, markdown, decks):
-    from survey import interviews as iv
+    from survey.analysis import interviews as iv
 
     for wave in WAVES:
         frames = {"codings": truth[wave]["interviews_codings"], "cases": truth[wave]["interviews_cases"]}
@@ -763,7 +768,7 @@ def test_no_uncleared_quote_reaches_anything_published(published, truth, markdow
 
 
 def test_quote_attributions_are_at_one_level_for_everyone(truth):
-    from survey import interviews as iv
+    from survey.analysis import interviews as iv
 
     for wave in WAVES:
         frames = {"codings": truth[wave]["interviews_codings"], "cases": truth[wave]["interviews_cases"]}

@@ -10,9 +10,9 @@ import pytest
 
 from survey import pipeline
 from survey.cli import main
-from survey.config import load_project
-from survey.draft import slug
-from survey.instruments import read_instrument
+from survey.project.config import load_project
+from survey.project.draft import slug
+from survey.project.instruments import read_instrument
 
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO / "data" / "raw" / "2024-demo"
@@ -163,7 +163,7 @@ def test_survey_run_on_the_drafted_network_gives_the_study_footers(drafted, monk
     (work / "survey.yml").write_text(text, encoding="utf-8")
     monkeypatch.delenv("SURVEY_PROJECT", raising=False)
     assert main(["run", "--no-render", "--project", str(work)]) == 0
-    from survey.labels import selections_footer
+    from survey.kinds.words import selections_footer
     from survey.model import Result
 
     results = load_project(work).paths.results("2024-demo")

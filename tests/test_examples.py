@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 
 from survey.cli import main
-from survey.config import load_project
+from survey.project.config import load_project
 from survey.demo import generate_demo
 
 REPO = Path(__file__).resolve().parents[1]

@@ -1,9 +1,10 @@
-"""survey.export: deterministic PNG/SVG files, sidecars and workbooks."""
+"""survey.artefacts.tables: deterministic PNG/SVG files, sidecars and workbooks."""
 
 import pandas as pd
 from PIL import Image
 
-from survey import charts, export  # noqa: F401
+from survey.artefacts import figures as export
+from survey.kinds import charts
 from survey.model import Result
 
 
@@ -46,7 +47,9 @@ import math  # noqa: E402
 import openpyxl  # noqa: E402
 import pytest  # noqa: E402
 
-from survey import export as ex  # noqa: E402
+from survey.artefacts import codebook as codebook_xlsx  # noqa: E402
+from survey.artefacts import quotes as quotes_xlsx  # noqa: E402
+from survey.artefacts import tables as ex  # noqa: E402
 
 
 def make_breakdown():
@@ -150,8 +153,8 @@ def test_workbooks_are_byte_identical_on_rerun(tmp_path):
     a = ex.write_tables_xlsx([make_multi(), make_breakdown()], tmp_path / "a.xlsx", synthetic=True)
     b = ex.write_tables_xlsx([make_multi(), make_breakdown()], tmp_path / "b.xlsx", synthetic=True)
     assert a.read_bytes() == b.read_bytes()
-    c = ex.write_codebook(frames, tmp_path / "c.xlsx", synthetic=True)
-    d = ex.write_codebook(frames, tmp_path / "d.xlsx", synthetic=True)
+    c = codebook_xlsx.write_codebook(frames, tmp_path / "c.xlsx", synthetic=True)
+    d = codebook_xlsx.write_codebook(frames, tmp_path / "d.xlsx", synthetic=True)
     assert c.read_bytes() == d.read_bytes()
 
 
@@ -160,7 +163,7 @@ def test_codebook_lists_variables_texts_options_and_counts(tmp_path):
 
     frame = pd.DataFrame({"partnership_forms__answered": [True, True, False],
                           "partnership_forms__grants": pd.array([True, False, pd.NA], dtype="boolean")})
-    wb = openpyxl.load_workbook(ex.write_codebook({"network": frame}, tmp_path / "cb.xlsx", lang="en",
+    wb = openpyxl.load_workbook(codebook_xlsx.write_codebook({"network": frame}, tmp_path / "cb.xlsx", lang="en",
                                                   synthetic=True, contact="x@example.invalid"))
     assert guidance_problems(wb, marker="Synthetic demo data") == []
     ws = wb["Codebook"]
@@ -189,7 +192,7 @@ def test_quotes_workbook_lists_every_candidate_with_its_clearance(tmp_path):
     quotes = Result(id="interviews-quotes", kind="interview_quotes", dataset="interviews", question="quotes",
                     title={"fi": "Sitaatit"}, table=table, n={"interviews": 2},
                     labels={"fi": {"a": "Avustukset", "t": "Teema"}, "sv": {"a": "Bidrag", "t": "Tema"}})
-    path = ex.write_quotes_xlsx([quotes], tmp_path / "quotes.xlsx", lang="sv", synthetic=True)
+    path = quotes_xlsx.write_quotes_xlsx([quotes], tmp_path / "quotes.xlsx", lang="sv", synthetic=True)
     wb = openpyxl.load_workbook(path)
     assert guidance_problems(wb, marker="Syntetiska demodata") == []
     ws = wb["Citat"]
@@ -198,11 +201,11 @@ def test_quotes_workbook_lists_every_candidate_with_its_clearance(tmp_path):
     assert rows[0] == ["H01-a-1", "Bidrag", "Tema", "H01", "Intervjuperson 1", "=cmd| sitaatti yksi", 18, "Nej"]
     assert rows[1][-1] == "Ja"
     assert ws.cell(head + 1, 6).data_type == "s"
-    assert ex.write_quotes_xlsx([make_multi()], tmp_path / "none.xlsx") is None
+    assert quotes_xlsx.write_quotes_xlsx([make_multi()], tmp_path / "none.xlsx") is None
 
 
 def test_alt_sidecar_files(tmp_path):
-    paths = ex.write_alt_sidecar(tmp_path / "x.slide", {"fi": "Kuvaus", "en": "Description"},
+    paths = export.write_alt_sidecar(tmp_path / "x.slide", {"fi": "Kuvaus", "en": "Description"},
                                  title={"fi": "Otsikko", "en": "Title"})
     assert [p.name for p in paths] == ["x.slide.alt.en.txt", "x.slide.alt.fi.txt"]
     assert paths[1].read_text(encoding="utf-8") == "Otsikko\nKuvaus\n"
@@ -218,7 +221,7 @@ def demo_2024():
     from pathlib import Path
 
     from survey import pipeline
-    from survey.config import load_project
+    from survey.project.config import load_project
 
     project = load_project(Path(__file__).resolve().parents[1])
     wave = project.wave("2024-demo")
@@ -269,7 +272,7 @@ def test_demo_workbooks_follow_the_guidance_in_every_language(tmp_path, demo_202
             cells = [ws.cell(head + 1 + i, j) for i in range(len(rows))]
             numbers = [c for c in cells if isinstance(c.value, (int, float))]
             assert all(c.number_format == number_format for c in numbers if number_format), (result.id, j)
-    codebook = ex.write_codebook(ingested, tmp_path / "codebook.xlsx", lang=lang, synthetic=True)
+    codebook = codebook_xlsx.write_codebook(ingested, tmp_path / "codebook.xlsx", lang=lang, synthetic=True)
     cb = openpyxl.load_workbook(codebook)
     assert guidance_problems(cb, marker=marker) == []
     assert cb.worksheets[2].max_row > 10
@@ -293,7 +296,8 @@ import hashlib, sys
 sys.path.insert(0, {tests!r})
 import test_charts as T
 from pathlib import Path
-from survey import charts, export
+from survey.kinds import charts
+from survey.artefacts import figures as export
 out = Path(sys.argv[1])
 for name in ("make_multi", "make_likert", "make_codes_by", "make_waves", "make_cooccurrence"):
     for size in ("report", "slide"):
@@ -323,7 +327,7 @@ def test_two_processes_write_identical_figures(tmp_path):
 def test_logo_is_drawn_from_a_loaded_image_and_theme_colour_used(tmp_path):
     import numpy as np
 
-    from survey import style
+    from survey.kinds import style
 
     logo = np.zeros((20, 60, 4))
     logo[..., 3] = 1.0

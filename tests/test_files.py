@@ -9,8 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from survey import files
-from survey.files import (
+from survey.store import files
+from survey.store.files import (
     csv_bytes,
     is_formula_like,
     neutralise_formulas,

@@ -1,10 +1,10 @@
-"""survey.fmt: locale number formatting (Babel), exact strings incl. no-break spaces."""
+"""survey.catalogue.fmt: locale number formatting (Babel), exact strings incl. no-break spaces."""
 
 import math
 
 import pytest
 
-from survey import fmt
+from survey.catalogue import fmt
 
 NBSP = "\u00a0"
 

@@ -25,10 +25,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from survey import cli, files, store
-from survey.config import load_project
+from survey import cli, store
+from survey.store import files
+from survey.project.config import load_project
 from survey.errors import EXIT_BAD_INPUT, EXIT_CANNOT_WRITE, EXIT_INTERRUPTED, EXIT_USAGE, ConfigError, InputError
-from survey.paths import Paths
+from survey.project.paths import Paths
 from survey.pipeline import run_wave
 
 WAVE = "2024-demo"
@@ -84,7 +85,7 @@ def _with_file(project, file: str):
 
 def _cli(argv, project, monkeypatch, capsys) -> tuple[int, str]:
     """Run the CLI on a crafted Project (as if survey.yml had held it)."""
-    monkeypatch.setattr("survey.config.load_project", lambda root=None: project)
+    monkeypatch.setattr("survey.project.config.load_project", lambda root=None: project)
     capsys.readouterr()
     code = cli.main(argv)
     captured = capsys.readouterr()
@@ -486,7 +487,7 @@ def test_qda_case_variables_are_redacted_before_they_are_stored(monkeypatch):
     """interviews_cases.parquet held case variables exactly as typed (an e-mail, a phone, a name)."""
     import pandas as pd
 
-    from survey import interviews
+    from survey.analysis import interviews
     from survey.ingest.qdpx import QdaProject
 
     cases = pd.DataFrame({"interview": ["H01", "H02"],

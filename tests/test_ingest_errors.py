@@ -13,7 +13,7 @@ import pytest
 from survey import cli
 from survey.errors import EXIT_BAD_INPUT, InputError
 from survey.ingest import read
-from survey.inspect import inspect_file
+from survey.ingest.inspect import inspect_file
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

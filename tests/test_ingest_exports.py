@@ -18,7 +18,7 @@ import pytest
 
 from survey.errors import InputError
 from survey.ingest import read
-from survey.inspect import format_inspection, inspect_file
+from survey.ingest.inspect import format_inspection, inspect_file
 
 
 def _q(ds, text):
@@ -239,7 +239,7 @@ def test_question_headers_are_not_identifiers(header):
 
 
 def test_normalise_uses_the_one_vocabulary():
-    from survey import normalise
+    from survey.prepare import normalise
     from survey.ingest.identifiers import IDENTIFIER_HEADERS
 
     assert normalise.IDENTIFIER_HEADERS is IDENTIFIER_HEADERS

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from survey import cli
-from survey.inspect import inspect_file
+from survey.ingest.inspect import inspect_file
 
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 

@@ -11,7 +11,7 @@ import pytest
 
 from survey.errors import InputError
 from survey.ingest import detect_format, read
-from survey.inspect import format_inspection, inspect_file
+from survey.ingest.inspect import format_inspection, inspect_file
 
 SCALE = {1: "Täysin eri mieltä", 2: "Jokseenkin eri mieltä", 3: "Ei samaa eikä eri mieltä",
          4: "Jokseenkin samaa mieltä", 5: "Täysin samaa mieltä", 9: "En osaa sanoa"}

@@ -8,11 +8,11 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from survey.config import DatasetSpec
+from survey.project.config import DatasetSpec
 from survey.ingest import read
-from survey.inspect import inspect_file
-from survey.instruments import parse_instrument
-from survey.normalise import normalise
+from survey.ingest.inspect import inspect_file
+from survey.project.instruments import parse_instrument
+from survey.prepare.normalise import normalise
 
 N = 40
 
@@ -88,7 +88,7 @@ INSTRUMENT = parse_instrument({
 
 
 def test_the_files_user_missing_codes_become_missing_in_the_normal_form(sav):
-    from survey.validate import validate_frame
+    from survey.prepare.validate import validate_frame
 
     ds = read(sav)
     keep = [q for q in ds.meta.questions if q.id in ("tyytyv", "tulot", "ika")]

@@ -9,7 +9,7 @@ import openpyxl
 
 from survey.demo.network import build_network
 from survey.demo.webropol import write_webropol_xlsx
-from survey.inspect import format_inspection, inspect_file
+from survey.ingest.inspect import format_inspection, inspect_file
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "raw" / "2024-demo"
 

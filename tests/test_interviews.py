@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from survey import interviews as iv
+from survey.analysis import interviews as iv
 from survey.demo import interviews as demo
 from survey.errors import InputError
 from survey.ingest.coding_sheet import read_coding_sheet

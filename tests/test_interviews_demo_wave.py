@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from survey import interviews as iv
-from survey.config import Paths, load_project, project_root
+from survey.analysis import interviews as iv
+from survey.project.config import Paths, load_project, project_root
 from survey.demo import interviews as demo
 from survey.model import to_json
 
@@ -34,17 +34,17 @@ def demo_wave(tmp_path_factory):
 
 def test_triangulation_numbers_equal_the_underlying_results(demo_wave):
     from survey.analysis.likert import summarise_item
-    from survey.instruments import load_instrument
+    from survey.project.instruments import Codebook
 
     project, ingested, results, truth = demo_wave
     tri = next(r for r in results if r.kind == "triangulation").table
     assert list(dict.fromkeys(tri["theme"])) == ["grants", "premises", "agreements", "cooperation",
                                                   "communication", "volunteering"]
-    mapping = iv.triangulation_mapping(project.triangulation)
+    mapping = iv.triangulation_mapping(Codebook.of(project.instrument("interviews")), project.triangulation)
     for theme, spec in mapping.items():
         for dataset in ("associations", "staff"):
             row = tri[(tri["theme"] == theme) & (tri["source"] == dataset)].iloc[0]
-            question = load_instrument(dataset).question(spec[dataset]["question"])
+            question = project.instrument(dataset).question(spec[dataset]["question"])
             frame = ingested.frames[dataset]
             if question.type == "likert":
                 expected = summarise_item(frame[question.id], question)

@@ -40,7 +40,7 @@ from pathlib import Path
 import pytest
 
 from survey import cli, store
-from survey.paths import Paths
+from survey.project.paths import Paths
 
 REPO = Path(__file__).resolve().parents[1]
 WAVE = "2024-demo"

@@ -5,7 +5,7 @@ import hashlib
 import json
 from importlib import metadata
 
-from survey.manifest import PACKAGES, build_manifest, changed_inputs, manifest_text, package_versions
+from survey.store.manifest import PACKAGES, build_manifest, changed_inputs, manifest_text, package_versions
 
 START = dt.datetime(2026, 3, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
 END = dt.datetime(2026, 3, 1, 12, 0, 42, 500000, tzinfo=dt.timezone.utc)

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from survey.demo.truth import FORMULA_INJECTION, PII
-from survey.paths import Paths
+from survey.project.paths import Paths
 
 REPO = Path(__file__).resolve().parents[1]
 WAVES = ("2024-demo", "2026-demo")

@@ -2,7 +2,7 @@
 
 Every number a reader sees must come from a result object through an inline
 expression or a helper, so that a rerun on a new wave changes it. This test reads the
-prose of every report template (``survey/templates/*.qmd``) and project ``reports/*.qmd`` (outside code cells, YAML front matter, HTML comments,
+prose of every report template (``survey/report/templates/*.qmd``) and project ``reports/*.qmd`` (outside code cells, YAML front matter, HTML comments,
 shortcodes and inline ``{python}`` expressions) and every text template in
 ``texts.yml`` / ``reports/_texts.yml``, and fails on any typed percentage or count: any digit, except a
 four-digit year (such as the plan period 2025–2026).
@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 REPORTS = Path(__file__).resolve().parents[1] / "reports"
-TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "survey" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "survey" / "report" / "templates"
 DOCUMENTS = sorted(REPORTS.glob("*.qmd")) + sorted(TEMPLATES.glob("*.qmd"))
 TEXTS = [REPORTS / "_texts.yml", TEMPLATES / "texts.yml"]
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from survey.config import DatasetSpec
-from survey.instruments import parse_instrument
+from survey.project.config import DatasetSpec
+from survey.project.instruments import parse_instrument
 from survey.model import Dataset, Meta, Option, Question
-from survey.normalise import normalise, normalise_text, to_flag
+from survey.prepare.normalise import normalise, normalise_text, to_flag
 
 INSTRUMENT = parse_instrument({
     "dataset": "demo",

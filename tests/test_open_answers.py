@@ -5,8 +5,8 @@ from __future__ import annotations
 import openpyxl
 import pandas as pd
 
-from survey.instruments import parse_instrument
-from survey.open_answers import collect_open_answers, write_open_answers_xlsx
+from survey.project.instruments import parse_instrument
+from survey.artefacts.open_answers import collect_open_answers, write_open_answers_xlsx
 
 INSTRUMENT = parse_instrument({"dataset": "associations", "questions": [
     {"id": "forms", "type": "multi", "text": {"fi": "Muodot"}, "options": [{"code": "a", "fi": "A"}]},
@@ -33,7 +33,7 @@ def test_collects_text_and_example_boxes_and_keeps_formulas_as_text(tmp_path):
 
 
 def test_a_large_table_is_written_in_one_pass_and_split_at_the_row_limit(tmp_path, monkeypatch):
-    from survey import open_answers
+    from survey.artefacts import open_answers
 
     monkeypatch.setattr(open_answers, "MAX_ROWS", 40)
     n = 100

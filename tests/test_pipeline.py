@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from survey.config import load_project
-from survey.files import sha256_file
+from survey.project.config import load_project
+from survey.store.files import sha256_file
 from survey.pipeline import run_wave
 
 def _hashes(folder: Path) -> dict:

@@ -179,7 +179,7 @@ def test_decode_text_drops_bom_and_reads_utf16():
 
 
 def test_interviewee_names_from_source_names_are_masked(tmp_path):
-    from survey.interviews import load_interviews
+    from survey.analysis.interviews import load_interviews
 
     text = "Olen Maija Esimerkki ja vastaan avustuksista kaupungilla."
     xml = f"""<?xml version="1.0" encoding="utf-8"?>

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from survey.redact import (
+from survey.prepare.redact import (
     MASK_ADDRESS,
     MASK_EMAIL,
     MASK_IBAN,

@@ -16,7 +16,7 @@ import unicodedata
 
 import pytest
 
-from survey.redact import MASKS, redact_text
+from survey.prepare.redact import MASKS, redact_text
 from test_redact import ORDINARY
 
 

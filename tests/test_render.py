@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from survey import render
-from survey.config import Paths, load_project
+from survey.report import render
+from survey.project.config import Paths, load_project
 from survey.errors import EXIT_NO_QUARTO, QuartoMissing
 
 REPO = Path(__file__).resolve().parents[1]
@@ -241,7 +241,7 @@ def test_render_every_format_in_a_staging_project_and_move_the_files(rendered_pr
 
 
 def test_a_failed_render_exits_non_zero_and_leaves_nothing(rendered_project, tmp_path, monkeypatch):
-    from survey.render import RenderFailed
+    from survey.report.render import RenderFailed
 
     monkeypatch.setenv("FAKE_QUARTO_FAIL", "html")
     before = _tree(rendered_project)
@@ -284,8 +284,8 @@ def test_the_staged_documents_are_offline_and_say_pdf(rendered_project, tmp_path
 
 
 def test_a_language_the_pipeline_did_not_draw_is_drawn_for_the_report(rendered_project, tmp_path):
-    from survey import charts
-    from survey.report import read_results
+    from survey.kinds import charts
+    from survey.report.markdown import read_results
 
     project = load_project(rendered_project)
     staged = render.stage(project, "2024-demo", "en", tmp_path / "stage")

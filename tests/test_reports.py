@@ -1,7 +1,7 @@
 """The report and slides as Quarto would get them, checked without Quarto.
 
 For each (wave, comparison, language) the staging project that ``survey render`` builds
-(:func:`survey.render.stage`) is executed cell by cell in a Jupyter kernel via nbclient,
+(:func:`survey.report.render.stage`) is executed cell by cell in a Jupyter kernel via nbclient,
 as Quarto's Jupyter engine would, and the markdown the cells print is parsed by pandoc
 3.6 (the one Quarto 1.7 uses) into its JSON AST. The tests assert on that structure:
 one Figure per result shown and every table a real Table, no pipe-table text left in a
@@ -65,7 +65,7 @@ def executed_all(project, tmp_path_factory):
 
 @pytest.fixture(params=CONFIGS, ids=["-".join(c) for c in CONFIGS])
 def executed(request, executed_all, project):
-    from survey.report import load_wave_results
+    from survey.report.markdown import load_wave_results
 
     wave, compare, lang = request.param
     entry = executed_all[request.param]
@@ -174,7 +174,7 @@ def test_each_result_titled_once_with_its_short_label(executed):
 
 
 def test_no_variable_names_placeholders_or_foreign_words(executed):
-    from survey.report import instrument_of
+    from survey.report.markdown import instrument_of
 
     W, lang = executed["W"], executed["lang"]
     for name in ("report", "slides"):
@@ -213,7 +213,7 @@ def test_pdf_body_within_the_page_budget(executed, tmp_path):
 
 
 def test_every_figure_has_alt_text_in_the_document_language(executed):
-    from survey.render import read_alt_text
+    from survey.report.render import read_alt_text
 
     staged, lang = executed["staged"], executed["lang"]
     for ast in (executed["report_ast"], executed["slides_ast"]):
@@ -230,8 +230,8 @@ def test_every_figure_has_alt_text_in_the_document_language(executed):
 def test_english_report_has_english_charts(executed):
     if executed["lang"] != "en":
         pytest.skip("the English report's charts are drawn at render time")
-    from survey import charts
-    from survey.report import read_results
+    from survey.kinds import charts
+    from survey.report.markdown import read_results
 
     staged = executed["staged"]
     results = read_results(executed["W"].paths, executed["wave"])
@@ -287,7 +287,7 @@ def test_slides_fit(executed):
 def test_dataset_order_follows_the_project():
     from types import SimpleNamespace
 
-    from survey.report import dataset_order
+    from survey.report.markdown import dataset_order
 
     wave = SimpleNamespace(datasets={"staff": 1, "network": 2, "extra": 3})
     assert dataset_order(SimpleNamespace(), wave) == ["staff", "network", "extra"]
@@ -298,7 +298,7 @@ def test_dataset_order_follows_the_project():
 def test_chapter_title_and_intro_come_from_the_project():
     from types import SimpleNamespace
 
-    from survey.report import chapter_texts
+    from survey.report.markdown import chapter_texts
 
     instrument = SimpleNamespace(title={"fi": "Kysely", "sv": "Enkät"}, extra={
         "chapter": {"title": {"fi": "Yhdistykset", "sv": "Föreningarna"}, "intro": {"fi": "Johdanto."}}})
@@ -310,7 +310,7 @@ def test_chapter_title_and_intro_come_from_the_project():
 
 
 def test_a_one_dataset_project_gets_a_fitting_report(network_project, tmp_path):
-    from survey.config import load_project
+    from survey.project.config import load_project
     from survey.pipeline import run_wave
 
     run_wave(load_project(network_project), "2024-demo", render=False)
@@ -323,7 +323,7 @@ def test_a_one_dataset_project_gets_a_fitting_report(network_project, tmp_path):
 
 
 def test_absent_dataset_is_said_plainly(project):
-    from survey.report import load_wave_results
+    from survey.report.markdown import load_wave_results
 
     loaded = load_wave_results("2024-demo", compare="none", lang="fi", root=project)
     loaded.results = {k: v for k, v in loaded.results.items() if v.dataset != "staff"}
@@ -337,7 +337,7 @@ def test_absent_dataset_is_said_plainly(project):
 def test_uncleared_quotes_never_reach_documents(executed, project):
     import json
 
-    from survey.paths import Paths
+    from survey.project.paths import Paths
 
     file = Paths(project).results(executed["wave"]) / "interviews-quotes.json"
     rows = json.loads(file.read_text(encoding="utf-8"))["table"] if file.is_file() else []
@@ -360,13 +360,13 @@ def test_the_documented_own_chapter_executes(project, tmp_path):
     shutil.copy2(project / "survey.yml", own / "survey.yml")
     if (project / "instruments").is_dir():  # the project's own questionnaires
         shutil.copytree(project / "instruments", own / "instruments")
-    from survey.paths import Paths
+    from survey.project.paths import Paths
     # the built project's wave tree, hard-linked (survey refuses symlinks that lead outside a project)
     shutil.copytree(Paths(project).output("2024-demo"), Paths(own).output("2024-demo"), copy_function=os.link)
     (own / "reports" / "50-grants.qmd").write_text(_docs_example(), encoding="utf-8")
     out = stage_and_execute(own, [("2024-demo", "none", "fi")], tmp_path / "staged")
     markdown = out[("2024-demo", "none", "fi")]["report"]
-    from survey.report import load_wave_results
+    from survey.report.markdown import load_wave_results
     W = load_wave_results("2024-demo", compare="none", lang="fi", root=project)
     assert W.pct("network-grants", "operating") in markdown
     assert W.n("network-grants", "respondents") in markdown

@@ -13,7 +13,7 @@ import pytest
 
 from survey import store
 from survey.errors import Busy, InputError, OutputError
-from survey.paths import Paths
+from survey.project.paths import Paths
 
 WAVE = "w1"
 
@@ -238,8 +238,9 @@ def test_file_size_limit_is_one_sentence_and_keeps_outputs(paths):
     _run(paths, {"a": b"old"})
     script = textwrap.dedent(f"""
         import resource, sys
-        from survey import files, store
-        from survey.paths import Paths
+        from survey import store
+        from survey.store import files
+        from survey.project.paths import Paths
         resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
         paths = Paths(__import__("pathlib").Path({str(paths.root)!r}))
         try:

@@ -1,4 +1,4 @@
-"""survey.style: palettes pass contrast and colour-vision-deficiency checks.
+"""survey.kinds.style: palettes pass contrast and colour-vision-deficiency checks.
 
 Measure: each pair of series colours is simulated with the Machado, Oliveira &
 Fernandes (2009) matrices (severity 1.0) for protanopia, deuteranopia and
@@ -11,7 +11,7 @@ import itertools
 
 import pytest
 
-from survey import style
+from survey.kinds import style
 
 # Sharma, Wu & Dalal (2005), Table 1: reference CIEDE2000 values.
 SHARMA = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from survey.instruments import parse_instrument
-from survey.validate import clean, validate_frame
+from survey.project.instruments import parse_instrument
+from survey.prepare.validate import clean, validate_frame
 
 INSTRUMENT = parse_instrument({
     "dataset": "demo",

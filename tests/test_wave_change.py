@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from survey.cli import main
-from survey.config import load_project
+from survey.project.config import load_project
 from survey.demo import pikkukunta
 from survey.demo.webropol import write_webropol_xlsx
 

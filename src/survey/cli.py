@@ -17,8 +17,16 @@ import sys
 from pathlib import Path
 
 from survey import __version__
-from survey.errors import (EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, ConfigError,
-                           InputError, SurveyError, ValidationFailed, os_failure, printable)
+from survey.artefacts.deck import write_slides
+from survey.demo import demo_waves, generate_demo
+from survey.errors import (EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, ConfigError, InputError,
+                           SurveyError, ValidationFailed, os_failure, printable)
+from survey.ingest.inspect import format_inspection, inspect_file
+from survey.pipeline import check_wave, print_progress, run_wave, write_failed_validation
+from survey.project.config import CONFIG_FILE, load_project, use_project
+from survey.project.draft import draft_instrument
+from survey.project.scaffold import init_project
+from survey.report.render import render
 
 PROJECT_HELP = ("project folder holding survey.yml (default: $SURVEY_PROJECT, else the nearest folder upwards "
                 "from here that holds a survey.yml)")
@@ -31,15 +39,11 @@ def _err(message: str) -> None:
 
 
 def _project(args):
-    from survey.config import load_project
-
     root = Path(args.project).resolve() if getattr(args, "project", None) else None
     return load_project(root)
 
 
 def cmd_init(args) -> int:
-    from survey.scaffold import init_project
-
     written = init_project(Path(args.dir), organisation=args.name, languages=tuple(args.lang or ["fi"]))
     print(f"Created a new survey project in {Path(args.dir).resolve()} ({len(written)} files).")
     print("Next: put an export in data/raw/<wave>/ and run "
@@ -48,8 +52,6 @@ def cmd_init(args) -> int:
 
 
 def cmd_draft(args) -> int:
-    from survey.draft import draft_instrument
-
     project = _project(args)
     report = draft_instrument(project, Path(args.file), args.dataset, wave=args.wave, force=args.force,
                               kind=args.kind)
@@ -62,8 +64,6 @@ def cmd_draft(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from survey.pipeline import print_progress, run_wave
-
     project = _project(args)
     report = run_wave(project, args.wave, render=not args.no_render, progress=print_progress,
                       command=" ".join(["survey", *args.argv]))
@@ -86,8 +86,6 @@ def cmd_run(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from survey.pipeline import check_wave, print_progress, write_failed_validation
-
     project = _project(args)
     if not project.waves and not args.wave:
         print(f"{project.paths.config_file} is valid: {len(project.datasets)} datasets, no waves yet "
@@ -113,8 +111,6 @@ def cmd_validate(args) -> int:
 
 
 def cmd_inspect(args) -> int:
-    from survey.inspect import format_inspection, inspect_file
-
     path = Path(args.file)
     if not path.exists():
         raise InputError("no such file", file=str(path))
@@ -127,8 +123,6 @@ def cmd_inspect(args) -> int:
 
 
 def cmd_render(args) -> int:
-    from survey.render import render
-
     project = _project(args)
     wave = project.wave(args.wave)
     outputs = render(project, wave.id, to=args.to, compare=args.compare or wave.compare_to, lang=args.lang)
@@ -138,16 +132,12 @@ def cmd_render(args) -> int:
 
 
 def cmd_slides(args) -> int:
-    from survey.deck import write_slides
-
     for path in write_slides(_project(args), args.wave, args.lang):
         print(f"slides: {path}")
     return EXIT_OK
 
 
 def cmd_demo(args) -> int:
-    from survey.demo import demo_waves, generate_demo
-
     project = _project(args)
     waves = tuple(args.wave) if args.wave else demo_waves(project)
     written = generate_demo(project.paths.root, waves=waves)
@@ -157,8 +147,6 @@ def cmd_demo(args) -> int:
 
 def _run_in_project(args) -> int:
     """Run the command with ``--project`` as the current project, and forget it afterwards."""
-    from survey.config import use_project
-
     try:
         _use_project(args)
         return args.func(args)
@@ -168,8 +156,6 @@ def _run_in_project(args) -> int:
 
 def _use_project(args) -> None:
     """``--project DIR`` becomes the process's current project (instruments are read from it)."""
-    from survey.config import CONFIG_FILE, use_project
-
     if args.command == "init" or not getattr(args, "project", None):
         use_project(None)
         return

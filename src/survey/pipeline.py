@@ -11,24 +11,32 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
-from survey import files, store
+from survey import store
+from survey.analysis import interviews, plan
 from survey.analysis.disclosure import DisclosureRule
-from survey.config import DatasetSpec, Project, Wave
-from survey.errors import ConfigError, InputError, Interrupted, Problem, ValidationFailed, printable
-from survey.instruments import Instrument
+from survey.artefacts import codebook, deck, figures, quotes, tables
+from survey.artefacts.open_answers import collect_open_answers, write_open_answers_xlsx
+from survey.errors import ConfigError, InputError, Problem, QuartoMissing, ValidationFailed, printable
+from survey.ingest import read
+from survey.kinds import style
 from survey.model import Result, to_json
-from survey.normalise import explain_unknown_values, normalise
-from survey.paths import Paths, Tree
-from survey.redact import redact_text
-from survey.validate import clean, summarise, validate_frame
+from survey.prepare.interviews import load_interviews
+from survey.prepare.normalise import explain_unknown_values, normalise
+from survey.prepare.redact import redact_frame_text, redact_text
+from survey.prepare.validate import clean, summarise, validate_frame
+from survey.processes import stop_on_sigterm
+from survey.project.config import DatasetSpec, Project, Wave
+from survey.project.instruments import Codebook, Instrument
+from survey.project.paths import Paths, Tree
+from survey.report import render as render_mod
+from survey.store import cache, files
+from survey.store import manifest as manifest_mod
 
 Progress = Callable[[str], None]
 
@@ -74,8 +82,6 @@ def wave_instrument(project: Project, wave: Wave, name: str) -> Instrument:
 def ingest_dataset(project: Project, wave: Wave, spec: DatasetSpec,
                    instrument: Instrument | None = None) -> tuple[pd.DataFrame | None, dict, list[Problem]]:
     """Read, normalise, validate and clean one dataset; nothing is written."""
-    from survey.ingest import read
-
     path = raw_file(project, wave, spec)
     raw = read(path, fmt=spec.format, sheet=spec.sheet)
     instrument = instrument or wave_instrument(project, wave, spec.name)
@@ -127,10 +133,6 @@ def redact_text_columns(frame: pd.DataFrame, instrument: Instrument, names: list
     columns = [c for c in columns if c not in codes]
     if not columns:
         return frame
-    try:
-        from survey.redact import redact_frame_text
-    except ImportError:  # pragma: no cover - redactor is part of the package
-        return frame
     return redact_frame_text(frame, columns, names=names)
 
 
@@ -159,11 +161,15 @@ def ingest_wave(project: Project, wave: Wave, progress: Progress = _quiet) -> In
 
 def ingest_interviews(project: Project, wave: Wave, spec: DatasetSpec, instrument: Instrument | None = None) -> dict:
     """Read a REFI-QDA project or coding spreadsheet into codings and cases frames (the dataset's codebook)."""
-    from survey import interviews
-
     path = raw_file(project, wave, spec)
-    interviews.use_codebook(spec.name, instrument or project.instrument(spec.name))
-    return interviews.load_interviews(path, names=list(project.redact_names))
+    codebook = Codebook.of(instrument or project.instrument(spec.name), dataset=spec.name)
+    return load_interviews(path, names=list(project.redact_names), codebook=codebook)
+
+
+def interview_codebook(ingested: Ingested) -> Codebook:
+    """The codebook of the wave's interview dataset (its instrument as the wave has it)."""
+    name = ingested.interviews_dataset
+    return Codebook.of(ingested.instruments.get(name), dataset=name)
 
 
 def validation_report(ingested: Ingested) -> dict:
@@ -178,21 +184,18 @@ def write_processed(project: Project, ingested: Ingested, tree: Tree, results: l
     open answers (``open_answers.xlsx``) and every quote candidate with its clearance
     status (``quotes.xlsx``, when ``results`` hold the interviews' quotes).
     """
-    from survey import export
-
     stage = tree.processed
     stage.mkdir(parents=True, exist_ok=True)
     lang = project.languages[0]
-    quotes = [r for r in results or [] if r.kind == "interview_quotes" and not r.id.endswith("-cleared")]
-    if not quotes and ingested.interviews:  # the published results hold the cleared quotes only
-        from survey import interviews
-
-        quotes = [interviews.clearance_result(ingested.interviews, threshold=project.min_group_size,
-                                              cleared=project.cleared_quotes, names=project.redact_names,
-                                              wave=ingested.wave.id, synthetic=ingested.wave.synthetic)]
+    candidates = [r for r in results or [] if r.kind == "interview_quotes" and not r.id.endswith("-cleared")]
+    if not candidates and ingested.interviews:  # the published results hold the cleared quotes only
+        candidates = [interviews.clearance_result(ingested.interviews, threshold=project.min_group_size,
+                                                  cleared=project.cleared_quotes, names=project.redact_names,
+                                                  codebook=interview_codebook(ingested), wave=ingested.wave.id,
+                                                  synthetic=ingested.wave.synthetic)]
     write_open_answers(ingested, tree.open_answers, lang=lang, synthetic=ingested.wave.synthetic)
-    export.write_quotes_xlsx(quotes, tree.quotes, lang=lang, synthetic=ingested.wave.synthetic,
-                             wave_label=export.wave_label(ingested.wave, lang))
+    quotes.write_quotes_xlsx(candidates, tree.quotes, lang=lang, synthetic=ingested.wave.synthetic,
+                             wave_label=ingested.wave.label_in(lang), instruments=project.instruments())
     for name, frame in ingested.frames.items():
         store.write_frame(tree.frame(name), frame)
         store.write_json(tree.meta(name), to_json(ingested.metas[name]))
@@ -219,9 +222,6 @@ def load_processed(project: Project, wave: Wave) -> dict[str, pd.DataFrame]:
 def analyse_wave(project: Project, wave: Wave, ingested: Ingested,
                  previous: dict[str, pd.DataFrame] | None = None) -> list[Result]:
     """Every result of the wave, in report order (pure: frames in, results out)."""
-    from survey import plan
-    from survey.analysis.disclosure import DisclosureRule
-
     rule = DisclosureRule.from_project(project)  # the one rule; the report's promise reads the same
     results: list[Result] = []
     for name, frame in ingested.frames.items():
@@ -234,14 +234,13 @@ def analyse_wave(project: Project, wave: Wave, ingested: Ingested,
                                             not_comparable=reworded_between(project, wave, name),
                                             synthetic=wave.synthetic, rule=rule)
     if ingested.interviews:
-        from survey import interviews
-
-        interviews.use_codebook(ingested.interviews_dataset, ingested.instruments.get(ingested.interviews_dataset))
-        results += interviews.analyse_interviews(ingested.interviews, wave=wave.id, synthetic=wave.synthetic,
-                                                 threshold=project.min_group_size,
+        codebook = interview_codebook(ingested)
+        results += interviews.analyse_interviews(ingested.interviews, codebook=codebook, wave=wave.id,
+                                                 synthetic=wave.synthetic, threshold=project.min_group_size,
                                                  merge_small=project.merge_small_groups,
                                                  cleared=project.cleared_quotes, names=project.redact_names)
-        results += interviews.triangulate_results(results, project.triangulation, wave=wave.id,
+        results += interviews.triangulate_results(results, project.triangulation, codebook=codebook,
+                                                  instruments=ingested.instruments, wave=wave.id,
                                                   synthetic=wave.synthetic)
     return plan.adjust_family(results, project)  # one testing family (survey.yml statistics), all tests of it
 
@@ -274,207 +273,6 @@ def charted(results: list[Result], instruments: dict) -> list[Result]:
     return [r for r in results if (r.dataset, r.question) not in tables_only]
 
 
-def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_label: "str | dict",
-                synthetic: bool, theme=None) -> str:
-    """Draw one result's report and slide charts and write them with their alt texts into ``folder``.
-
-    The first language's files are ``<id>.<size>.png/.svg``; each further report
-    language gets ``<id>.<size>.<lang>.png/.svg``. Alt text: ``<id>.<size>.alt.<lang>.txt``
-    describes that size's picture (a dense breakdown is a heatmap on a slide);
-    ``<id>.alt.<lang>.txt`` is the report picture's.
-    """
-    from survey import charts, export
-
-    if not charts.has_chart(result):
-        return result.id
-    for i, lang in enumerate(languages):
-        suffix = "" if i == 0 else f".{lang}"
-        source = dataset_title(result.dataset, lang)
-        label = wave_label.get(lang, "") if isinstance(wave_label, dict) else wave_label  # {lang: label} or one
-        for size in ("report", "slide"):
-            figure = charts.draw(result, lang=lang, size=size, wave_label=label, synthetic=synthetic,
-                                 source=source, theme=theme)
-            if figure is not None:
-                export.save_figure(figure, folder / f"{result.id}.{size}{suffix}")
-                files.write_text_atomic(folder / f"{result.id}.{size}.alt.{lang}.txt", figure.survey["alt"] + "\n")
-        files.write_text_atomic(folder / f"{result.id}.alt.{lang}.txt",
-                                charts.alt_text(result, lang, synthetic=synthetic) + "\n")
-    return result.id
-
-
-def dataset_title(dataset: str, lang: str, project: Project | None = None) -> str:
-    """The dataset's name in ``lang`` for chart footers ('' for results that span datasets)."""
-    from survey.config import load_project
-
-    try:
-        project = project or load_project()
-        title = project.instrument(dataset).title if dataset in project.datasets else {}
-    except Exception:  # noqa: BLE001 - no project or instrument: the footer just lacks the source
-        return ""
-    return title.get(lang) or title.get("fi", "")
-
-
-def project_theme(project: Project, progress: Progress = _quiet):
-    """The chart theme from survey.yml's organisation colour and logo; notes are shown as warnings."""
-    from survey import style
-
-    logo = None
-    if project.logo:
-        logo = style.load_logo(project.paths.project_file(project.logo, "organisation logo"))
-    theme = style.make_theme(project.colors, project.logo, logo)
-    for note in getattr(theme, "notes", ()) or ():
-        progress(f"  warning: {note}")
-    return theme
-
-
-def _draw_task(args: tuple) -> str:
-    result_dict, folder, languages, wave_label, synthetic, theme = args
-    return draw_result(Result.from_dict(result_dict), Path(folder), languages, wave_label, synthetic, theme)
-
-
-# Packages whose behaviour shapes the bytes of a chart or a workbook (rendering, fonts, number words, xlsx).
-ARTEFACT_PACKAGES = ("matplotlib", "numpy", "pandas", "pillow", "babel", "openpyxl", "fonttools", "scipy",
-                     "statsmodels", "pyyaml", "python-pptx")
-
-
-def package_versions() -> dict:
-    """Python's and the artefact packages' versions (``None`` for one not installed)."""
-    from survey import manifest
-
-    return {"python": sys.version, **manifest.package_versions(ARTEFACT_PACKAGES)}
-
-
-def chart_code_digest() -> str:
-    """A digest of everything besides a result that can change a chart or a workbook.
-
-    Every source file of the package (charts, labels, formatting, the analysis
-    words, test names ...), every package data file (label catalogues, default
-    instruments) and the versions of Python and of the packages that render,
-    format and write (:data:`ARTEFACT_PACKAGES`, matplotlib among them). A change
-    to any of them redraws every figure and rewrites every workbook.
-    """
-    import hashlib
-
-    from survey import config
-
-    digest = hashlib.sha256()
-    root = config.PACKAGE_DIR
-    for file in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".yml", ".yaml", ".json")
-                       and "__pycache__" not in p.parts):
-        digest.update(file.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        digest.update(file.read_bytes() + b"\0")
-    digest.update(to_json(package_versions()).encode("utf-8"))
-    return digest.hexdigest()
-
-
-def chart_texts(result: Result, languages: tuple[str, ...]) -> dict:
-    """The texts a result's charts print that are not in the result: the dataset's name per language."""
-    return {"source": {lang: dataset_title(result.dataset, lang) for lang in languages}}
-
-
-def figure_key(result: Result, languages: tuple[str, ...], wave_label: str, synthetic: bool, code: str,
-               texts: dict | None = None) -> str:
-    """What a result's figure files depend on; equal keys give identical files.
-
-    ``texts``: the words the charts print besides the result's own (:func:`chart_texts`:
-    instrument titles in the footers); ``code``: :func:`chart_code_digest` and the theme.
-    """
-    import hashlib
-
-    text = to_json({"result": result.to_dict(), "languages": list(languages), "wave_label": wave_label,
-                    "synthetic": synthetic, "code": code, "texts": texts})
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-FIGURE_CACHE = ".figure-keys.json"
-
-
-def reuse_figures(results: list[Result], previous: Path, folder: Path, keys: dict) -> list[Result]:
-    """Copy the previous run's figures whose key is unchanged into ``folder``; return the rest."""
-    import shutil
-
-    try:
-        old = json.loads((previous / FIGURE_CACHE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        old = {}
-    todo = []
-    for result in results:
-        sources = sorted(previous.glob(f"{result.id}.*")) if old.get(result.id) == keys[result.id] else []
-        sources = [p for p in sources if p.name.split(".")[0] == result.id.split(".")[0]
-                   and p.name[len(result.id)] == "."]
-        if sources:
-            for source in sources:
-                shutil.copy2(source, folder / source.name)
-        else:
-            todo.append(result)
-    return todo
-
-
-def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wave_label: str, synthetic: bool,
-             theme=None, previous: Path | None = None, progress: Progress = _quiet) -> None:
-    """Draw every chart not already drawn identically by the previous run, on two processes."""
-    import multiprocessing
-    import os
-
-    import hashlib
-    import pickle
-
-    code = chart_code_digest() + hashlib.sha256(pickle.dumps(theme)).hexdigest()
-    keys = {r.id: figure_key(r, languages, wave_label, synthetic, code, chart_texts(r, languages)) for r in results}
-    todo = reuse_figures(results, previous, folder, keys) if previous and previous.is_dir() else list(results)
-    if len(todo) < len(results):
-        progress(f"  {len(results) - len(todo)} charts unchanged since the last run, reused")
-    workers = min(2, os.cpu_count() or 1)
-    if workers < 2 or len(todo) < 6 or "fork" not in multiprocessing.get_all_start_methods():
-        for i, result in enumerate(todo, 1):
-            progress(f"  chart {i}/{len(todo)}: {result.id}")
-            draw_result(result, folder, languages, wave_label, synthetic, theme)
-    else:
-        tasks = [(r.to_dict(), str(folder), languages, wave_label, synthetic, theme) for r in todo]
-        for i, done in enumerate(map_in_workers(_draw_task, tasks, workers), 1):
-            progress(f"  chart {i}/{len(todo)}: {done}")
-    files.write_text_atomic(folder / FIGURE_CACHE, to_json(keys))
-
-
-WORKBOOK_CACHE = ".workbook-keys.json"
-
-
-def workbook_key(results: list[Result], lang: str, wave_label: str, synthetic: bool, code: str,
-                 texts: dict | None = None) -> str:
-    """What a tables workbook depends on; equal keys give identical bytes.
-
-    ``code``: :func:`chart_code_digest` (package code, catalogues, package versions);
-    ``texts``: anything else the workbook prints (e.g. the organisation's contact).
-    """
-    import hashlib
-
-    digest = hashlib.sha256()
-    for result in results:
-        digest.update(to_json(result.to_dict()).encode("utf-8"))
-    digest.update(to_json([lang, wave_label, synthetic, code, texts]).encode("utf-8"))
-    return digest.hexdigest()
-
-
-def reuse_file(previous: Path, target: Path, key: str, cache: Path) -> bool:
-    """Copy ``previous`` to ``target`` when its recorded key equals ``key``; record the key either way."""
-    import shutil
-
-    try:
-        old = json.loads((previous.parent / WORKBOOK_CACHE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        old = {}
-    try:
-        keys = json.loads(cache.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        keys = {}
-    keys[target.name] = key
-    files.write_text_atomic(cache, to_json(keys))
-    if old.get(target.name) == key and previous.is_file():
-        shutil.copy2(previous, target)
-        return True
-    return False
-
-
 def export_wave(project: Project, wave: Wave, results: list[Result], ingested: Ingested,
                 manifest: Callable[[], dict], tree: Tree, progress: Progress = _quiet) -> Path:
     """Figures (report and slide, PNG and SVG, alt text), results JSON, workbooks and decks, into the run's ``tree``.
@@ -482,34 +280,34 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
     The previous run's visible tree is only read (figures and workbooks whose inputs did
     not change are copied from it).
     """
-    from survey import deck, export
-
     target = project.paths.output(wave.id)
     languages = project.languages
-    theme = project_theme(project, progress)
+    theme = style.project_theme(project, progress)
+    instruments = project.instruments()
     stage = tree.root
-    figures = tree.figures
+    figures_dir = tree.figures
     results_dir = tree.results
-    figures.mkdir(parents=True, exist_ok=True)
+    figures_dir.mkdir(parents=True, exist_ok=True)
     results_dir.mkdir(parents=True, exist_ok=True)
     for result in results:
         store.write_json(results_dir / f"{result.id}.json", to_json(result.to_dict()))
-    draw_all(charted(results, ingested.instruments), figures, languages,
-             {lang: export.wave_label(wave, lang) for lang in languages}, wave.synthetic, theme=theme,
-             previous=project.paths.figures(wave.id), progress=progress)
-    code = chart_code_digest()
-    contact = export.project_contact(project)
+    figures.draw_all(charted(results, ingested.instruments), figures_dir, languages,
+                     {lang: wave.label_in(lang) for lang in languages}, wave.synthetic, theme=theme,
+                     previous=project.paths.figures(wave.id), progress=progress,
+                     sources=figures.dataset_sources(project, languages))
+    code = cache.chart_code_digest()
+    contact = tables.project_contact(project)
     for i, lang in enumerate(languages):
         name = tree.tables(lang, first=i == 0).name
-        key = workbook_key(results, lang, export.wave_label(wave, lang), wave.synthetic,
-                           code + to_json([project.organisation, contact, wave.population]))
-        if not reuse_file(target / name, stage / name, key, stage / WORKBOOK_CACHE):
-            export.write_tables_xlsx(results, stage / name, lang=lang, synthetic=wave.synthetic,
-                                     wave_label=export.wave_label(wave, lang), organisation=project.organisation,
-                                     contact=contact, population=wave.population)
-    export.write_codebook(ingested, tree.codebook, lang=languages[0], synthetic=wave.synthetic,
-                          wave_label=wave.label, organisation=project.organisation, contact=contact,
-                          rule=DisclosureRule.from_project(project))
+        key = cache.workbook_key(results, lang, wave.label_in(lang), wave.synthetic,
+                                 code + to_json([project.organisation, contact, wave.population]))
+        if not cache.reuse_file(target / name, stage / name, key, stage / cache.WORKBOOK_CACHE):
+            tables.write_tables_xlsx(results, stage / name, lang=lang, synthetic=wave.synthetic,
+                                     wave_label=wave.label_in(lang), organisation=project.organisation,
+                                     contact=contact, population=wave.population, instruments=instruments)
+    codebook.write_codebook(ingested, tree.codebook, lang=languages[0], synthetic=wave.synthetic,
+                            wave_label=wave.label, organisation=project.organisation, contact=contact,
+                            rule=DisclosureRule.from_project(project))
     deck.write_wave_decks(project, wave, results, stage, theme=theme)  # slides.pptx, slides.<lang>.pptx
     store.write_json(tree.manifest, to_json(manifest()))
     return target
@@ -517,8 +315,6 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
 
 def write_open_answers(ingested: Ingested, path: Path, *, lang: str, synthetic: bool) -> Path:
     """The redacted open answers of every survey dataset in one workbook."""
-    from survey.open_answers import collect_open_answers, write_open_answers_xlsx
-
     instruments = {name: ingested.instruments[name] for name in ingested.frames}
     table = collect_open_answers(ingested.frames, instruments, lang=lang)
     return write_open_answers_xlsx(table, path, lang=lang, synthetic=synthetic)
@@ -575,8 +371,6 @@ def check_results(project: Project, wave: Wave, ingested: Ingested, results: lis
 def run_wave(project: Project, wave_id: str | None = None, *, render: bool = True,
              progress: Progress = _quiet, command: str = "survey run") -> RunReport:
     """The main job for one wave. Raises ValidationFailed (nothing replaced) on data errors."""
-    from survey import manifest as manifest_mod
-
     started = dt.datetime.now(dt.timezone.utc)
     if not project.waves:
         raise ConfigError("survey.yml declares no waves: there is nothing to run yet. Put an export in "
@@ -618,9 +412,6 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
     report = RunReport(wave=wave.id, processed=processed, output=output, problems=ingested.problems,
                        results=len(results))
     if render:
-        from survey import render as render_mod
-        from survey.errors import QuartoMissing
-
         try:
             report.rendered = render_mod.render(project, wave.id, compare=wave.compare_to)
         except Exception as exc:  # QuartoMissing and render failures: artefacts are already complete
@@ -632,82 +423,6 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
 
 def print_progress(message: str) -> None:
     print(printable(message, 400), file=sys.stderr, flush=True)
-
-
-# --- processes: SIGTERM, and chart workers that die with the run ----------------------------------
-
-@contextmanager
-def stop_on_sigterm() -> Iterator[None]:
-    """Inside the block SIGTERM stops the run like Ctrl-C (staging removed, exit 130), not mid-write.
-
-    Only the main thread can install signal handlers; elsewhere the block changes nothing.
-    """
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum, frame):
-        raise Interrupted("stopped by SIGTERM; the previous outputs are intact, nothing was replaced")
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent(parent: int) -> None:
-    """Pool initializer: this worker exits as soon as the process that started it is gone.
-
-    On Linux the kernel sends SIGKILL on the parent's death (``prctl(PR_SET_PDEATHSIG)``);
-    everywhere a watchdog thread also checks the parent pid twice a second. So a
-    SIGKILLed ``survey run`` leaves no chart worker behind holding its output pipe.
-    """
-    import os
-    import signal
-    import threading
-    import time
-
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
-    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if os.getppid() != parent:                      # the parent died before prctl took effect
-        os._exit(1)
-
-    def watch() -> None:
-        while True:
-            time.sleep(0.5)
-            if os.getppid() != parent:
-                os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
-
-
-def map_in_workers(func: Callable, tasks: list, workers: int) -> Iterator:
-    """``func`` over ``tasks`` on ``workers`` forked processes, results in order.
-
-    Workers die with this process (:func:`_die_with_parent`), and are terminated at once
-    when the caller stops early (an error, Ctrl-C, SIGTERM), so no worker outlives a run.
-    """
-    import multiprocessing
-    import os
-
-    context = multiprocessing.get_context("fork")
-    with context.Pool(processes=workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-        yield from pool.imap(func, tasks, chunksize=1)
 
 
 def read_json(path: Path) -> dict:

@@ -48,7 +48,7 @@ Result kinds and table columns
 Tests (:mod:`survey.analysis.significance`) are chosen to fit the data; small groups
 (fewer than 20 values) get exact or seeded permutation p-values. Every p-value of
 one testing family is Benjamini-Hochberg adjusted together by
-:func:`survey.plan.adjust_family` (survey.yml ``statistics: {alpha, family}``,
+:func:`survey.analysis.plan.adjust_family` (survey.yml ``statistics: {alpha, family}``,
 default per dataset per wave; read with :func:`statistics_of`), and the adjusted
 p, ``alpha`` and ``family`` are recorded in each ``test``.
 
@@ -61,7 +61,7 @@ least ``min_group_size`` answers, and no hidden size or value can be solved for 
 what is shown. Whole-sample one-way frequencies are not suppressed. Optional
 ``small_counts`` also hides counts 1..min-1 inside breakdowns (with secondary
 suppression). :func:`promise_text` states the rule for the report.
-Plain-language texts: :mod:`survey.analysis.interpret` (``interpret(result, lang)``,
+Plain-language texts: :mod:`survey.kinds.findings` (``interpret(result, lang)``,
 ``key_findings(results, lang, limit)``, ``methods_text(lang, threshold, merge_small,
 small_counts, statistics)``).
 """

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from survey.config import LANGUAGES
+from survey.catalogue import LANGUAGES
 from survey.errors import InputError
 
 
@@ -124,6 +125,5 @@ def copy_tree(value):
         return [copy_tree(v) for v in value]
     if type(value) is tuple:
         return tuple(copy_tree(v) for v in value)
-    import copy
 
     return copy.deepcopy(value)

@@ -19,7 +19,7 @@ of the group x scale table for Likert. Differences between each pair of shown
 groups are given in percentage points with Newcombe's interval (for Likert: of
 "% agree"). When one result holds several tests (multi-select options, battery
 items) their p-values are Benjamini-Hochberg adjusted within the result;
-:func:`survey.plan.adjust_family` re-adjusts them over the declared testing family.
+:func:`survey.analysis.plan.adjust_family` re-adjusts them over the declared testing family.
 
 **Gating**: no p-value for a comparison that would need a group below the
 minimum size; the result's ``test["reason"]`` says why in fi/sv/en. A test is
@@ -36,16 +36,18 @@ import math
 import numpy as np
 import pandas as pd
 
+from survey import catalogue
 from survey.analysis._common import (code_key, copy_tree, factorize_keys, first_cell, is_missing, lookup, missing_codes,
                                      option_labels, question_title, require_columns, require_type)
-from survey.analysis.disclosure import (MISSING_GROUP, DisclosureRule, other_labels, plan_groups,
-                                        protect_bases as _protect_bases, suppress_cells)
+from survey.analysis.disclosure import MISSING_GROUP, DisclosureRule, other_labels, plan_groups
+from survey.analysis.disclosure import protect_bases as _protect_bases
+from survey.analysis.disclosure import rule_with, suppress_cells
 from survey.analysis.frequencies import answered_mask, classify_single, multi_columns, offered_options
 from survey.analysis.likert import cached, item_labels, item_parts
 from survey.analysis.numeric import describe_numbers, numeric_values
 from survey.analysis.proportions import newcombe_difference, wilson_interval
 from survey.analysis.significance import adjust_bh, cramers_v, independence_test, ordinal_test
-from survey.config import LANGUAGES
+from survey.catalogue import LANGUAGES
 from survey.model import Result
 
 BREAKDOWN_COLUMNS = ["item", "group", "code", "count", "n_group", "pct", "ci_low", "ci_high", "suppressed"]
@@ -56,9 +58,7 @@ AGREE_CODE = "agree"
 
 def agree_labels() -> dict:
     """``{lang: "Samaa mieltä (yhteensä)" ...}`` from the label catalogue."""
-    from survey import labels
-
-    return {lang: labels.text("group_agree_total", lang) for lang in LANGUAGES}
+    return {lang: catalogue.text("group_agree_total", lang) for lang in LANGUAGES}
 
 REASONS = {
     "groups_left_out": {
@@ -597,8 +597,6 @@ def analyse_numeric_breakdown(frame: pd.DataFrame, question, by, *, dataset: str
 
 
 def _rule(rule, threshold, merge_small, small_counts) -> DisclosureRule:
-    from survey.analysis.disclosure import rule_with
-
     return rule_with(rule, threshold, merge_small, small_counts)
 
 

@@ -59,6 +59,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linprog
+
+from survey import catalogue
+from survey.catalogue import fmt
 
 OTHER_CODE = "muut"
 MISSING_GROUP = "_missing"
@@ -67,16 +71,12 @@ DEFAULT_MIN_GROUP_SIZE = 5
 
 def other_labels() -> dict:
     """``{lang: "Muut" / "Övriga" / "Other"}`` from the label catalogue."""
-    from survey import labels
-
-    return {lang: labels.text("group_other", lang) for lang in labels.LANGUAGES}
+    return {lang: catalogue.text("group_other", lang) for lang in catalogue.LANGUAGES}
 
 
 def missing_labels() -> dict:
     """``{lang: label of the group without a background value}`` from the label catalogue."""
-    from survey import labels
-
-    return {lang: labels.text("group_missing", lang) for lang in labels.LANGUAGES}
+    return {lang: catalogue.text("group_missing", lang) for lang in catalogue.LANGUAGES}
 
 
 class _Lazy(dict):
@@ -386,8 +386,6 @@ def pinned_cells(counts, mask) -> list[tuple[int, int]]:
     equation. ``scipy.optimize.linprog`` finds each unknown's smallest and largest
     value; a cell whose integer range is one value is pinned.
     """
-    from scipy.optimize import linprog
-
     counts = np.asarray(counts, dtype=np.int64)
     mask = np.asarray(mask, dtype=bool)
     cells = list(zip(*np.nonzero(mask)))
@@ -425,13 +423,11 @@ def pinned_cells(counts, mask) -> list[tuple[int, int]]:
 
 def promise_text(lang: str = "fi", rule=None) -> str:
     """The disclosure rule in plain words, exactly as :mod:`survey.analysis` applies it."""
-    from survey import fmt, labels
-
     rule = as_rule(rule)
     t = fmt.format_count(rule.min_group_size, lang)
-    parts = [labels.text("promise_merge" if rule.merge_small_groups else "promise_suppress", lang, t=t),
-             labels.text("promise_union", lang),
-             labels.text("promise_cells_hidden" if rule.small_counts else "promise_cells_shown", lang, t=t),
-             labels.text("promise_interviews", lang, t=t),
-             labels.text("promise_whole_sample", lang)]
+    parts = [catalogue.text("promise_merge" if rule.merge_small_groups else "promise_suppress", lang, t=t),
+             catalogue.text("promise_union", lang),
+             catalogue.text("promise_cells_hidden" if rule.small_counts else "promise_cells_shown", lang, t=t),
+             catalogue.text("promise_interviews", lang, t=t),
+             catalogue.text("promise_whole_sample", lang)]
     return " ".join(parts)

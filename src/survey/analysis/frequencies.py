@@ -5,7 +5,7 @@ respondent together, not a group defined by a background variable, and the repor
 methods chapter says so. Disclosure control applies to groups and to the cells of
 breakdowns (:mod:`survey.analysis.breakdown`).
 
-Instrument fields read here (``survey.instruments.InstrumentQuestion``):
+Instrument fields read here (``survey.project.instruments.InstrumentQuestion``):
 
 * ``options`` -- the codes, in the order the table lists them;
 * ``extra["missing"]`` -- user-missing codes (e.g. ``[99]``, SPSS "refused"), counted
@@ -20,6 +20,7 @@ import pandas as pd
 
 from survey.analysis._common import (code_key, factorize_keys, first_cell, lookup, missing_codes, option_labels,
                                      question_title, require_columns, require_type, result_id)
+from survey.analysis.disclosure import MISSING_GROUP, as_rule, missing_labels, other_labels, plan_groups, rule_with
 from survey.analysis.proportions import wilson_interval
 from survey.model import Result
 
@@ -119,15 +120,11 @@ def analyse_single(frame: pd.DataFrame, question, *, dataset: str, wave: str = "
 
 
 def _rule(rule, threshold, merge_small):
-    from survey.analysis.disclosure import rule_with
-
     return rule_with(rule, threshold, merge_small)
 
 
 def background_plan(counts: dict, missing: int, rule):
     """The group plan of a background variable's frequencies (see :func:`survey.analysis.disclosure.plan_groups`)."""
-    from survey.analysis.disclosure import plan_groups
-
     return plan_groups(counts, missing, rule)
 
 
@@ -137,8 +134,6 @@ def missing_group_hidden(frame: pd.DataFrame, question, rule=None) -> bool:
     For outputs that count answers per variable outside the results (the codebook's
     valid / missing counts): the same :func:`background_plan` as the frequencies.
     """
-    from survey.analysis.disclosure import MISSING_GROUP, as_rule
-
     if not question.extra.get("background") or question.type != "single" or question.id not in frame.columns:
         return False
     values = frame[question.id]
@@ -159,8 +154,6 @@ def protect_background(counts: dict, labels: dict, n: dict, rule) -> tuple[pd.Da
     nowhere (when the missing group is hidden, ``n`` keeps only ``respondents``).
     Returns ``(table, suppression, labels, n)``.
     """
-    from survey.analysis.disclosure import MISSING_GROUP, missing_labels, other_labels
-
     missing = int(n["respondents"] - n["answering"])
     plan = background_plan(counts, missing, rule)
     shown_counts = {c: plan.sizes[c] for c in plan.sizes}

@@ -21,11 +21,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from survey.analysis._common import (code_key, factorize_keys, lookup, missing_codes, option_labels,
-                                     question_title, require_columns, require_type)
+from survey.analysis._common import (code_key, factorize_keys, lookup, missing_codes, option_labels, question_title,
+                                     require_columns, require_type)
 from survey.analysis.frequencies import WHOLE_SAMPLE_SUPPRESSION
 from survey.analysis.proportions import mean_interval, wilson_interval
-from survey.config import LANGUAGES
+from survey.catalogue import LANGUAGES
 from survey.errors import ConfigError
 from survey.model import Result
 

@@ -11,8 +11,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from survey.analysis._common import (code_key, factorize_keys, lookup, missing_codes, question_title,
-                                     require_columns, require_type, result_id)
+from survey.analysis._common import (code_key, factorize_keys, lookup, missing_codes, question_title, require_columns,
+                                     require_type, result_id)
 from survey.analysis.frequencies import WHOLE_SAMPLE_SUPPRESSION
 from survey.analysis.proportions import mean_interval
 from survey.model import Result

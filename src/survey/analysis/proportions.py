@@ -21,6 +21,8 @@ import sys
 
 import numpy as np
 from scipy.stats import norm
+from scipy.stats import t as student_t
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 Z95 = float(norm.ppf(0.975))  # 1.959963984540054
 
@@ -38,8 +40,6 @@ def wilson_interval(count: int, n: int, confidence: float = 0.95) -> tuple[float
     Computed by ``statsmodels.stats.proportion.proportion_confint(method="wilson")``.
     Returns ``(low, high)`` as fractions; ``(nan, nan)`` when ``n`` is 0.
     """
-    from statsmodels.stats.proportion import proportion_confint
-
     count, n = int(count), int(n)
     if n < 0 or count < 0 or count > n:
         raise ValueError(f"a proportion needs 0 <= count <= n, got {count}/{n}")
@@ -64,8 +64,6 @@ def newcombe_difference(count1: int, n1: int, count2: int, n2: int,
     ``statsmodels.stats.proportion.confint_proportions_2indep(method="newcomb")``.
     Returns ``(difference, low, high)`` as fractions; all ``nan`` when either ``n`` is 0.
     """
-    from statsmodels.stats.proportion import confint_proportions_2indep
-
     count1, n1, count2, n2 = int(count1), int(n1), int(count2), int(n2)
     if n1 == 0 or n2 == 0:
         return (math.nan, math.nan, math.nan)
@@ -86,8 +84,6 @@ def mean_interval(values, confidence: float = 0.95) -> tuple[float, float]:
     computed once per distinct value with Python's ``**``), so the figures do not
     depend on whether a list or an array is passed.
     """
-    from scipy.stats import t
-
     if isinstance(values, np.ndarray) and values.dtype.kind == "f":
         arr = values.astype(np.float64, copy=False).ravel()
     else:
@@ -99,7 +95,7 @@ def mean_interval(values, confidence: float = 0.95) -> tuple[float, float]:
     uniques, inverse = np.unique(arr, return_inverse=True)
     squares = np.array([(v - mean) ** 2 for v in uniques.tolist()], dtype=np.float64)
     sd = math.sqrt(_sequential_sum(squares[inverse.ravel()]) / (n - 1))
-    half = float(t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
+    half = float(student_t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
     return (mean - half, mean + half)
 
 

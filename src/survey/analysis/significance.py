@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
+from statsmodels.stats.multitest import multipletests
 
 RESAMPLES = 9999
 SEED = 20240501
@@ -39,7 +40,7 @@ ASYMPTOTIC_MIN = 20  # a group smaller than this gets a permutation p-value
 DEFAULT_ALPHA = 0.05
 FAMILIES = ("dataset", "question")
 DEFAULT_FAMILY = "dataset"
-TEST_KEYS = ("chi2", "fisher", "fisher_monte_carlo", "mann_whitney", "kruskal")
+TEST_KEYS = ("chi2", "fisher", "fisher_monte_carlo", "mann_whitney", "kruskal")  # catalogue: test_<key>
 
 
 @dataclass(frozen=True)
@@ -77,62 +78,6 @@ def statistics_of(project=None) -> Statistics:
     family = get("family", None)
     return Statistics(alpha=DEFAULT_ALPHA if alpha is None else float(alpha),
                       family=DEFAULT_FAMILY if family is None else str(getattr(family, "value", family)))
-
-
-def _names() -> dict:
-    from survey import labels
-
-    return {key: {lang: labels.text(f"test_{key}", lang) for lang in labels.LANGUAGES} for key in TEST_KEYS}
-
-
-class _TestNames(dict):
-    """``{test name: {lang: words}}`` read from the label catalogue on first use."""
-
-    def _load(self):
-        if not dict.__len__(self):
-            self.update(_names())
-
-    def get(self, key, default=None):
-        self._load()
-        return dict.get(self, key, default)
-
-    def __getitem__(self, key):
-        self._load()
-        return dict.__getitem__(self, key)
-
-    def __contains__(self, key):
-        self._load()
-        return dict.__contains__(self, key)
-
-
-TEST_NAMES = _TestNames()
-
-
-def test_label(test: dict | str | None, lang: str = "fi") -> str:
-    """The words for a test in ``lang``, naming an exact or permutation p-value (``''`` when none)."""
-    from survey import labels
-
-    if not test:
-        return ""
-    name = test if isinstance(test, str) else test.get("name")
-    if not name:
-        return ""
-    words = labels.pick(TEST_NAMES.get(name), lang, default=str(name))
-    method = None if isinstance(test, str) else test.get("method")
-    if method in ("exact", "monte_carlo") and name in ("mann_whitney", "kruskal"):
-        words = labels.text(f"test_method_{method}", lang, test=words)
-    return words
-
-
-def p_text(p, lang: str = "fi") -> str:
-    """A p-value with its relation, for "p {…}": ``= 0,012`` or ``< 0,001`` (``''`` when missing)."""
-    from survey import fmt
-
-    if p is None or p != p:
-        return ""
-    if float(p) < 0.001:
-        return "< " + fmt.format_number(0.001, lang, 3)
-    return "= " + fmt.format_number(p, lang, 3)
 
 
 def _no_test(reason: str, name: str | None = None) -> dict:
@@ -264,8 +209,6 @@ def ordinal_test(groups, *, seed: int = SEED) -> dict:
 
 def adjust_bh(pvalues) -> list[float | None]:
     """Benjamini-Hochberg adjusted p-values (statsmodels ``fdr_bh``); ``None``/``nan`` stay ``None``, uncounted."""
-    from statsmodels.stats.multitest import multipletests
-
     values = [None if p is None or (isinstance(p, float) and math.isnan(p)) else float(p) for p in pvalues]
     idx = [i for i, p in enumerate(values) if p is not None]
     out: list[float | None] = [None] * len(values)

@@ -32,7 +32,7 @@ from survey.analysis.likert import item_labels, split_item
 from survey.analysis.numeric import describe_numbers, numeric_values
 from survey.analysis.proportions import newcombe_difference
 from survey.analysis.significance import adjust_bh, independence_test, ordinal_test
-from survey.config import LANGUAGES
+from survey.catalogue import LANGUAGES
 from survey.model import Result
 
 WAVE_COLUMNS = ["code", "count_before", "n_before", "pct_before", "count_now", "n_now", "pct_now", "diff",
@@ -106,7 +106,7 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, question, *, da
     ``n = {respondents_before, respondents_now, answering_before, answering_now}``;
     ``test = {comparable, reason, previous_wave, wave, name, p}`` (``name``/``p``: the
     omnibus wave x answer test of a single choice, marked ``omnibus``; the row's own
-    test for Likert and numeric). :func:`survey.plan.adjust_family` later re-adjusts
+    test for Likert and numeric). :func:`survey.analysis.plan.adjust_family` later re-adjusts
     ``p_adjusted`` over the declared testing family.
     Background questions (``background: true``) hide groups below the threshold in
     either wave.

@@ -1,7 +1,7 @@
 """Deterministic synthetic demo waves (2024-demo, 2026-demo): raw exports and their truth.
 
 :func:`generate_demo` writes every demo file of each wave under
-``data/raw/<wave>/`` (and nowhere else), each through ``survey.files`` so that a
+``data/raw/<wave>/`` (and nowhere else), each through ``survey.store.files`` so that a
 file is replaced atomically and the same seed gives the same bytes:
 
 =============================  ===========================  ==========================
@@ -13,62 +13,53 @@ file                           dataset                      generator
 interviews files               interviews (haastattelut)    ``demo.interviews``
 =============================  ===========================  ==========================
 
-The interviews generator is optional: when ``survey.demo.interviews`` is not
-installed the wave is generated without it and its truth says so.
+``python -m survey.demo`` rewrites the committed truth records (``truth/<wave>.json``).
 """
 
 from __future__ import annotations
 
-import importlib
+import tempfile
 from pathlib import Path
 
-from survey.config import Paths
+from survey.demo import interviews
+from survey.demo.associations import write_associations
+from survey.demo.network import build_network
+from survey.demo.pikkukunta import write_example
+from survey.demo.planted import list_planted
 from survey.demo.source import reading_from
+from survey.demo.staff import write_staff
+from survey.demo.truth import SYNTHETIC_NOTE, WAVES, dump_truth, truth_path
+from survey.demo.webropol import write_webropol_xlsx
 from survey.errors import ConfigError
+from survey.project.paths import Paths
+from survey.store.files import write_text_atomic
 
-WAVES = ("2024-demo", "2026-demo")
 EXAMPLE_WAVES = ("2025-esimerkki",)  # examples/pikkukunta (survey.demo.pikkukunta)
-SYNTHETIC_NOTE = "synthetic demo data"
 NETWORK_FILE = "network_webropol.xlsx"
 
 
 def _write_network(folder: Path, wave: str) -> tuple[Path, dict]:
-    from survey.demo.network import build_network
-    from survey.demo.webropol import write_webropol_xlsx
-
     top, sub, rows, truth = build_network(wave, seed=int(wave[:4]))  # the committed files use the wave year
     path = write_webropol_xlsx(folder / NETWORK_FILE, top, sub, rows)
     return path, {"file": NETWORK_FILE, "respondents": len(rows), **truth}
 
 
 def _write_interviews(folder: Path, wave: str) -> tuple[list[Path], dict]:
-    """Call the interviews generator when it exists; list the files it wrote."""
-    try:
-        module = importlib.import_module("survey.demo.interviews")
-    except ModuleNotFoundError as exc:
-        if exc.name != "survey.demo.interviews":
-            raise
-        return [], {"skipped": "survey.demo.interviews is not available"}
+    """Write the interviews' exports; list the files written."""
     def snapshot() -> dict:
         return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()}
 
     before = snapshot()
-    truth = module.write_interviews(folder, wave)
+    truth = interviews.write_interviews(folder, wave)
     return sorted(p for p, stamp in snapshot().items() if before.get(p) != stamp), truth
 
 
 def generate_wave(root: Path, wave: str) -> tuple[list[Path], dict]:
     """Write every demo file of one wave under ``root/data/raw/<wave>/``; return the paths and the truth."""
-    from survey.demo.associations import write_associations
-    from survey.demo.staff import write_staff
-    from survey.demo.truth import list_planted
-
     if wave not in WAVES + EXAMPLE_WAVES:
         raise ConfigError(f"'{wave}' is not a demo wave; the demo waves are {', '.join(WAVES + EXAMPLE_WAVES)}")
     with reading_from(root):
         if wave in EXAMPLE_WAVES:
-            from survey.demo.pikkukunta import write_example
-
             folder = Paths(Path(root)).raw(wave)
             folder.mkdir(parents=True, exist_ok=True)
             path, truth = write_example(folder, wave)
@@ -77,10 +68,6 @@ def generate_wave(root: Path, wave: str) -> tuple[list[Path], dict]:
 
 
 def _generate_wave(root: Path, wave: str) -> tuple[list[Path], dict]:
-    from survey.demo.associations import write_associations
-    from survey.demo.staff import write_staff
-    from survey.demo.truth import list_planted
-
     folder = Paths(Path(root)).raw(wave)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -114,3 +101,15 @@ def generate_demo(root: Path, waves=WAVES) -> list[Path]:
     for wave in waves:
         paths += generate_wave(root, wave)[0]
     return paths
+
+
+def collect_truth(wave: str) -> dict:
+    """Generate one wave into a scratch folder and return the truth every generator planted."""
+    with tempfile.TemporaryDirectory() as tmp:
+        _, truth = generate_wave(Path(tmp), wave)
+    return truth
+
+
+def write_truth_files() -> list[Path]:
+    """Rewrite ``truth/<wave>.json`` for every demo wave from a fresh generation."""
+    return [write_text_atomic(truth_path(wave), dump_truth(collect_truth(wave))) for wave in WAVES]

@@ -27,9 +27,9 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 
-from survey.demo.truth import FORMULA_INJECTION, PII, SYNTHETIC_NOTE, allocate, seed_for
-from survey.files import save_workbook
 from survey.demo.source import instrument as demo_instrument
+from survey.demo.truth import FORMULA_INJECTION, PII, SYNTHETIC_NOTE, allocate, seed_for
+from survey.store.files import save_workbook
 
 FILE_NAME = "associations_webropol.xlsx"
 ID_HEADER = "Vastaajan tunnus"

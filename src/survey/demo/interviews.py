@@ -30,9 +30,9 @@ from xml.etree import ElementTree as ET
 import numpy as np
 from openpyxl import Workbook
 
-from survey.files import normalise_zip, workbook_bytes, write_bytes_atomic
-from survey.demo.truth import PII
 from survey.demo.source import instrument as demo_instrument
+from survey.demo.truth import PII
+from survey.store.files import normalise_zip, workbook_bytes, write_bytes_atomic
 
 QDPX_FILE = "interviews.qdpx"
 SHEET_FILE = "interviews_coding.xlsx"

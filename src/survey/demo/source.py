@@ -10,8 +10,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
-from survey.config import load_project
 from survey.errors import ConfigError
+from survey.project.config import load_project
 
 _ROOTS: list[Path] = []
 

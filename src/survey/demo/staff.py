@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
-from survey.demo.truth import PII, SYNTHETIC_NOTE, allocate, seed_for
-from survey.files import write_bytes_atomic
 from survey.demo.source import instrument as demo_instrument
+from survey.demo.truth import PII, SYNTHETIC_NOTE, allocate, seed_for
+from survey.store.files import write_bytes_atomic
 
 FILE_NAME = "staff.sav"
 ID_VARIABLE = "ID"

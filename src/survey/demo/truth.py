@@ -1,10 +1,10 @@
 """What the demo waves plant, and the record of it that tests check the analysis against.
 
 The generators (``associations``, ``staff``, ``network``, ``interviews``) each return
-the truth they planted; :func:`collect_truth` gathers it for one wave and
+the truth they planted; :func:`survey.demo.collect_truth` gathers it for one wave and
 ``truth/<wave>.json`` beside this module keeps it under version control, so that a
 test can prove the committed record still matches the generator and the pipeline
-finds each planted fact. Regenerate the record with ``python -m survey.demo.truth``.
+finds each planted fact. Regenerate the record with ``python -m survey.demo``.
 
 This module also holds the small helpers the generators share: stable seeds,
 exact allocation of planted counts, and the personal data planted in open text
@@ -14,13 +14,13 @@ exact allocation of planted counts, and the personal data planted in open text
 from __future__ import annotations
 
 import json
-import tempfile
 import zlib
 from pathlib import Path
 
 import numpy as np
 
-from survey.demo import SYNTHETIC_NOTE, WAVES  # noqa: F401  (re-exported for the generators)
+WAVES = ("2024-demo", "2026-demo")
+SYNTHETIC_NOTE = "synthetic demo data"
 
 TRUTH_DIR = Path(__file__).resolve().parent / "truth"
 
@@ -57,52 +57,6 @@ def allocate(rng: np.random.Generator, counts: dict) -> list:
     return [values[i] for i in order]
 
 
-def list_planted(wave: str, truth: dict) -> list[dict]:
-    """One entry per planted fact of a wave: what it is, where it is, and what a test should find."""
-    from survey.demo.associations import SPEC
-
-    a, s, n = truth["associations"], truth["staff"], truth["network"]
-    before = SPEC["2024-demo"]
-    planted = [
-        {"id": "small_group", "dataset": "associations", "question": "assoc_type", "code": "youth",
-         "count": a["small_group"]["count"],
-         "expect": "below disclosure.min_group_size: suppressed (or merged) in every breakdown by assoc_type"},
-        {"id": "group_difference", "dataset": "associations", "question": "premises_available",
-         "groups": {g: {k: v[k] for k in ("agree", "substantive", "share_agree")}
-                    for g, v in a["premises_available"]["groups"].items()},
-         "expect": "top-2 share (codes 4-5 of 1-5) clearly lower for village than for sports; Fisher p < 0.01"},
-        {"id": "personal_data", "dataset": "associations, staff, interviews", "values": dict(PII),
-         "expect": "none of these strings in any output (tables, charts, quotes, report)"},
-        {"id": "formula_injection", "dataset": "associations", "question": "development_open",
-         "value": FORMULA_INJECTION, "expect": "exported as text, never as a live formula"},
-        {"id": "user_missing", "dataset": "staff", "question": "knows_responsible",
-         "counts": s["user_missing"]["knows_responsible"],
-         "expect": "9 (En osaa sanoa) and 99 (no answer) kept as codes, excluded from the scale percentages"},
-        {"id": "network_totals", "dataset": "network",
-         "totals": {q: [n[q]["respondents"], n[q]["selections"]] for q in ("partnership_forms", "grants", "agreements")},
-         "expect": "respondents and selections per multi-select question as in the study"},
-    ]
-    interviews = truth.get("interviews") or {}
-    if interviews.get("divisions"):
-        planted.append({"id": "interviews_small_division", "dataset": "interviews",
-                         "interviews": interviews.get("interviews"), "divisions": interviews["divisions"],
-                         "expect": "a division with fewer interviewees than disclosure.min_group_size is never "
-                                   "shown beside a quote or count"})
-    if wave == "2026-demo":
-        planted += [
-            {"id": "wave_change", "dataset": "associations", "question": "contact_known", "code": "yes",
-             "from": {"wave": "2024-demo", "count": before["contact"]["yes"], "answering": before["respondents"]},
-             "to": {"wave": wave, "count": a["contact_known"]["count"], "answering": a["contact_known"]["answering"]},
-             "expect": "share of 'yes' rises from about 45 % to about 70 %; significant (p < 0.01)"},
-            {"id": "wave_mapping", "dataset": "associations, staff",
-             "associations": a["changes"], "staff": s["changes"],
-             "expect": "declared in survey.yml mapping; the reworded item is not compared across waves"},
-            {"id": "data_problems", "dataset": "associations", "problems": a["problems"],
-             "expect": "each listed in the validation report (handled by cleaning: in survey.yml)"},
-        ]
-    return planted
-
-
 def truth_path(wave: str) -> Path:
     """Where the committed truth of one wave lives."""
     return TRUTH_DIR / f"{wave}.json"
@@ -116,24 +70,3 @@ def load_truth(wave: str) -> dict:
 def dump_truth(truth: dict) -> str:
     """Stable JSON text of a truth record (sorted keys, UTF-8, trailing newline)."""
     return json.dumps(truth, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def collect_truth(wave: str) -> dict:
-    """Generate one wave into a scratch folder and return the truth every generator planted."""
-    from survey.demo import generate_wave
-
-    with tempfile.TemporaryDirectory() as tmp:
-        _, truth = generate_wave(Path(tmp), wave)
-    return truth
-
-
-def write_truth_files() -> list[Path]:
-    """Rewrite ``truth/<wave>.json`` for every demo wave from a fresh generation."""
-    from survey.files import write_text_atomic
-
-    return [write_text_atomic(truth_path(wave), dump_truth(collect_truth(wave))) for wave in WAVES]
-
-
-if __name__ == "__main__":
-    for written in write_truth_files():
-        print(written)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 
-from survey.files import save_workbook
+from survey.store.files import save_workbook
 
 
 def write_webropol_xlsx(path: Path, header_top: list, header_sub: list, rows: list[list],

@@ -24,6 +24,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from survey.errors import InputError
+from survey.ingest.coding_sheet import is_coding_sheet
+from survey.ingest.detect import sniff_kind
+from survey.ingest.spss import read_spss
+from survey.ingest.tabular import detect_tabular, read_tabular
 from survey.model import Dataset
 
 __all__ = ["read", "detect_format", "FORMATS"]
@@ -64,14 +68,9 @@ def _check_kind(requested: str | None, found: str, path: Path) -> None:
 
 def detect_format(path) -> str:
     """The format name of ``path`` as :func:`read` would report it in ``Meta.format``."""
-    from survey.ingest.detect import sniff_kind
-
     path = Path(path)
     kind = sniff_kind(path)
     if kind in ("xlsx", "csv"):
-        from survey.inspect import is_coding_sheet
-        from survey.ingest.tabular import detect_tabular
-
         if is_coding_sheet(path, kind):
             return "coding-sheet"
         return detect_tabular(path, kind)
@@ -80,20 +79,14 @@ def detect_format(path) -> str:
 
 def read(path, fmt: str = "auto", sheet: str | None = None) -> Dataset:
     """Read one export into a Dataset (frame of raw codes + metadata); nothing is written."""
-    from survey.ingest.detect import sniff_kind
-
     path = Path(path)
     kind_wanted, dialect = _parse_fmt(fmt, path)
     kind = sniff_kind(path)
     _check_kind(kind_wanted, kind, path)
     try:
         if kind.startswith("spss"):
-            from survey.ingest.spss import read_spss
-
             return read_spss(path, kind)
         if kind in ("xlsx", "csv"):
-            from survey.ingest.tabular import read_tabular
-
             return read_tabular(path, kind, dialect=dialect, sheet=sheet)
         if kind == "qdpx":
             raise InputError("this is a REFI-QDA interview project (.qdpx): declare it as the interviews "

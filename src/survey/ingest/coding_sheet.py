@@ -24,13 +24,18 @@ REFI-QDA project gives, with ``format = "coding-sheet"``.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from survey.errors import InputError
+from survey.ingest.detect import check_shared_strings
+from survey.ingest.grid import damaged_workbook, decode_text, load_csv, load_xlsx
+from survey.ingest.qda_codebook import match_codebook
 from survey.ingest.qdpx import CODING_COLUMNS, QdaProject, _pseudonyms, check_archive
+from survey.project.instruments import Codebook
 
 FORMAT = "coding-sheet"
 
@@ -60,20 +65,13 @@ def _read_frame(path: Path) -> pd.DataFrame:
                 check_archive(archive, file)
         except zipfile.BadZipFile:
             raise InputError("this .xlsx file is not a valid workbook (damaged or not Excel)", file=file) from None
-        from survey.ingest.detect import check_shared_strings
 
         check_shared_strings(path)
         try:
             return pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many kinds for damaged files
-            from survey.ingest.grid import damaged_workbook
-
             raise damaged_workbook(exc, path) from None
     if suffix in (".csv", ".tsv", ".txt"):
-        import io
-
-        from survey.ingest.grid import decode_text
-
         text, _ = decode_text(path.read_bytes(), path)  # BOMs, UTF-16, UTF-8, cp1252, latin-1: never fails
 
         sep = "\t" if suffix == ".tsv" or text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(";") \
@@ -108,10 +106,19 @@ def _is_yes(value) -> bool:
     return str(value).strip().lower() in _YES
 
 
-def read_coding_sheet(path: Path) -> QdaProject:
-    """Read a coding spreadsheet into the interview normal form (see :class:`QdaProject`)."""
-    from survey.interviews import canonicalise
+def is_coding_sheet(path: Path, kind: str) -> bool:
+    """Whether a tabular file's first row names the columns of a coding spreadsheet."""
+    grid = load_xlsx(path) if kind == "xlsx" else load_csv(path)
+    heads = {str(v).strip().casefold() for v in grid.rows[0] if v is not None}
+    return all(heads & {h.casefold() for h in HEADERS[name]} for name in REQUIRED) and not any(
+        h in heads for h in ("vastaajan tunnus", "respondent id", "start time"))
 
+
+def read_coding_sheet(path: Path, codebook: Codebook | None = None) -> QdaProject:
+    """Read a coding spreadsheet into the interview normal form (see :class:`QdaProject`).
+
+    With ``codebook`` codes, themes, divisions and roles carry its ids (see :func:`read_qdpx`).
+    """
     path = Path(path)
     file = str(path)
     if not path.is_file():
@@ -171,12 +178,12 @@ def read_coding_sheet(path: Path) -> QdaProject:
                             "type": "sheet", "has_text": True})
     project = QdaProject(codings=codings, cases=cases, codes=codes, sources=sources, format=FORMAT,
                         notes=tuple(notes))
-    return canonicalise(project)
+    return match_codebook(project, codebook or Codebook())
 
 
-def inspect_coding_sheet(path: Path) -> dict:
+def inspect_coding_sheet(path: Path, codebook: Codebook | None = None) -> dict:
     """What ``survey inspect --json`` reports for a coding sheet (no coded text)."""
-    project = read_coding_sheet(path)
+    project = read_coding_sheet(path, codebook)
     counts = project.codings.groupby("code", sort=False).size()
     return {"format": FORMAT, "file": str(path), "respondents": project.interviews, "codes": int(len(project.codes)),
             "codings": int(len(project.codings)), "missing_sources": [],

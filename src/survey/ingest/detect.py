@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 
 from survey.errors import InputError
+from survey.ingest.archive import check_zip, damaged_member
+from survey.ingest.grid import sparse_nuls, utf16_without_bom
 
 MAX_FILE_BYTES = 500 * 1024 * 1024  # a survey export is never this large
 MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024  # zip bomb guard for xlsx/qdpx
@@ -159,7 +162,6 @@ def _sniff_zip(path: Path) -> str:
     packed = sum(info.compress_size for info in infos) or 1
     if total > MAX_UNZIPPED_BYTES or (total > 50 * 1024 * 1024 and total / packed > MAX_ZIP_RATIO):
         raise _refuse("this archive unpacks to an implausibly large size (a zip bomb?) and is not read", path)
-    from survey.archive import check_zip
 
     with zipfile.ZipFile(path) as archive:
         check_zip(archive, str(path))
@@ -203,27 +205,8 @@ def check_shared_strings(path) -> None:
     _check_shared_strings(Path(path))
 
 
-def damaged_member(exc: BaseException, name: str, path) -> InputError:
-    """One sentence for a zip member that fails while it is unpacked (bad CRC, damaged deflate data,
-    a compression method zipfile lacks)."""
-    import zlib
-
-    text = str(exc)
-    if isinstance(exc, NotImplementedError):
-        why = "is compressed with a method this tool cannot unpack"
-    elif "CRC" in text:
-        why = "is damaged (its checksum does not match its contents)"
-    elif isinstance(exc, zlib.error) or "decompress" in text.lower() or "invalid" in text.lower():
-        why = "is damaged (its compressed data cannot be unpacked)"
-    else:
-        why = "is damaged or cut short"
-    return InputError(f"'{name}' inside the archive {why}: copy or export the file again", file=str(path))
-
-
 def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path, limit: int | None = None) -> bytes:
     """A member's bytes (at most ``limit``); a damaged member is an :class:`InputError`, not a crash."""
-    import zlib
-
     try:
         with archive.open(info) as member:
             return member.read(-1 if limit is None else limit)
@@ -258,7 +241,6 @@ def _check_shared_strings(path: Path) -> None:
 
 def _count_in_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, needles: tuple, path,
                      stop: int | None = None) -> int:
-    import zlib
 
     count, tail = 0, b""
     try:
@@ -293,8 +275,6 @@ def _sniff_text(head: bytes, path: Path) -> str:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "csv"  # UTF-16 text ("Unicode text" export from Excel)
     if b"\x00" in head:
-        from survey.ingest.grid import sparse_nuls, utf16_without_bom
-
         if utf16_without_bom(head):
             return "csv"  # UTF-16 text whose byte-order mark was lost
         if not sparse_nuls(head):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from survey.ingest.grid import Grid
-from survey.ingest.identifiers import IDENTIFIER_HEADERS, is_identifier_header  # noqa: F401 (re-exported)
+from survey.ingest.identifiers import is_identifier_header
 
 DIALECTS = ("webropol", "msforms", "googleforms", "limesurvey", "surveymonkey", "qualtrics", "nettskjema",
             "generic")

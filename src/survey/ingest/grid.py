@@ -14,11 +14,20 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
 from survey.errors import InputError
+from survey.ingest.archive import damaged_member
 
 MAX_CELL_CHARS = 32767  # Excel's own limit per cell
 MAX_COLUMNS = 5000
@@ -65,8 +74,6 @@ class Coded:
 
 def _lookup(values: list):
     """``values`` as an object array with a trailing None, so that code -1 picks None."""
-    import numpy as np
-
     out = np.empty(len(values) + 1, dtype=object)
     out[:-1] = values if values else []
     out[-1] = None
@@ -154,8 +161,6 @@ def sheet_names(path: Path) -> list[str]:
 
 
 def _open_workbook(path: Path):
-    import openpyxl
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -202,11 +207,7 @@ def load_xlsx(path: Path, sheet: str | None = None) -> Grid:
 
 def damaged_workbook(exc: BaseException, path: Path) -> InputError:
     """One sentence for a workbook that fails while its parts are unpacked or parsed."""
-    import zlib
-
     if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)):
-        from survey.ingest.detect import damaged_member
-
         name = re.search(r"'([^']+)'", str(exc))
         error = damaged_member(exc, name.group(1) if name else "a part of the workbook", path)
         return InputError(error.message.replace("copy or export", "open it in Excel and save, or export"),
@@ -428,8 +429,6 @@ def _first_multiline(record: list[str]) -> int:
 
 def _finish_columns(columns: list, numbers: list[int], path: Path) -> tuple[list, list[int]]:
     """:func:`_finish` for a column-stored grid (every column as long as the file)."""
-    import numpy as np
-
     valid = [column.codes >= 0 for column in columns]
     filled = np.zeros(len(numbers), dtype=bool)
     for v in valid:
@@ -469,10 +468,6 @@ def _parse_columns(text: str, delimiter: str, path: Path, data: bytes | None = N
     rectangular files; whatever it refuses (short rows, a quote left open at the end) goes
     through pandas' C parser as before. Each column is dictionary-encoded and only its distinct
     values are trimmed (blank ones become -1)."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     try:
         blob = data if data is not None else text.encode("utf-8")
     except UnicodeError:
@@ -525,9 +520,6 @@ def _parse_columns(text: str, delimiter: str, path: Path, data: bytes | None = N
 
 
 def _split_with_pandas(text: str, delimiter: str) -> tuple[list, int] | None:
-    import pandas as pd
-    import pyarrow as pa
-
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype="string[pyarrow]",
                             na_filter=False, skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL)
@@ -540,10 +532,6 @@ def _split_with_arrow(text: str, blob: bytes, octets, delimiter: str) -> tuple[l
     """The cells by column through pyarrow's CSV reader, or None where it might part from pandas' C parser
     (it refuses short rows, which pandas pads; it ends a quote left open at the end, which pandas refuses;
     a lone carriage return is left to pandas as well)."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-
     returns = np.flatnonzero(octets == 13)
     if len(returns) and (returns[-1] + 1 >= len(octets) or not (octets[returns + 1] == 10).all()):
         return None  # a lone CR ends a record too: records and lines may then part ways unnoticed

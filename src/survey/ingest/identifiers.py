@@ -4,7 +4,7 @@ A column is an identifier when its header names a person's name, e-mail, phone,
 postal address, IP address, location, birth date or personal identity number, in
 Finnish, Swedish, Norwegian, Danish, German, English (and the French and German
 texts Qualtrics, LimeSurvey and MS Forms write). Such columns are dropped before
-anything is written (see :mod:`survey.normalise`) and their values are masked in
+anything is written (see :mod:`survey.prepare.normalise`) and their values are masked in
 open answers.
 
 Headers are compared after :func:`header_key`: Unicode NFKC, case folded,

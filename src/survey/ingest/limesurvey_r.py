@@ -3,7 +3,6 @@
 LimeSurvey writes two files: ``survey_<id>_R_data_file.csv`` (a header row, then every
 value quoted, answers as codes such as ``A1`` or ``1``) and ``survey_<id>_R_syntax_file.R``,
 which for each column ``i`` says::
-
     # LimeSurvey Field type: F
     data[, 7] <- as.numeric(data[, 7])
     attributes(data)$variable.labels[7] <- "Please select your gender:"
@@ -27,6 +26,9 @@ from pathlib import Path
 import pandas as pd
 
 from survey.errors import InputError
+from survey.ingest.detect import slug
+from survey.ingest.identifiers import is_identifier_header
+from survey.ingest.scales import _scale_evidence, _scale_order
 from survey.model import Dataset, Meta, Option, Question
 
 FORMAT = "limesurvey-r"
@@ -217,10 +219,6 @@ def _are_selections(run: list[Variable], grid) -> bool:
 
 def read_limesurvey_r(path: Path, syntax: Path, grid) -> Dataset:
     """The Dataset of a LimeSurvey R data file, with names, texts and labels from ``syntax``."""
-    from survey.ingest.detect import slug
-    from survey.ingest.identifiers import is_identifier_header
-    from survey.ingest.tabular import _scale_evidence, _scale_order
-
     variables = parse_syntax(syntax.read_bytes().decode("utf-8-sig", "replace"), syntax)
     width = len(grid.rows[0])
     if len(variables) != width:

@@ -38,11 +38,16 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import numpy as np
 import pandas as pd
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from survey.errors import ConfigError, InputError
+from survey.errors import InputError
+from survey.ingest.archive import ZipLimits, check_zip
+from survey.ingest.detect import check_zip_methods, read_member
+from survey.ingest.qda_codebook import match_codebook
+from survey.project.instruments import Codebook
 
 FORMAT = "refi-qda"
 NS = "urn:QDA-XML:project:1.0"
@@ -123,9 +128,6 @@ def _child(element, name: str):
 
 def check_archive(archive: zipfile.ZipFile, file: str) -> None:
     """Refuse archives whose directory promises too much data (zip bombs), before reading."""
-    from survey.archive import ZipLimits, check_zip
-    from survey.ingest.detect import check_zip_methods
-
     check_zip_methods(archive.infolist(), file)
     check_zip(archive, file, ZipLimits(max_members=MAX_MEMBERS, max_total_size=MAX_TOTAL_UNCOMPRESSED,
                                        max_member_size=MAX_MEMBER_UNCOMPRESSED, max_ratio=MAX_RATIO,
@@ -134,8 +136,6 @@ def check_archive(archive: zipfile.ZipFile, file: str) -> None:
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> bytes:
     """Read one member, stopping if it inflates beyond what the directory said."""
-    from survey.ingest.detect import read_member
-
     limit = min(info.file_size, MAX_MEMBER_UNCOMPRESSED)
     data = read_member(archive, info, file, limit + 1)
     if len(data) > limit:
@@ -268,15 +268,17 @@ def _pseudonyms(names: list[str]) -> list[str]:
     return [f"H{i + 1:0{width}d}" for i in range(len(names))]
 
 
-def read_qdpx(path: Path) -> QdaProject:
+def read_qdpx(path: Path, codebook: Codebook | None = None) -> QdaProject:
     """Read a REFI-QDA ``.qdpx`` project into the interview normal form.
 
-    Missing sources are reported in ``missing_sources`` (their codings keep
+    With ``codebook`` (the project's interview codebook) codes, themes, divisions and roles
+    carry its ids and case variables are found by its aliases; without it, the export's
+    own names are kept. Missing sources are reported in ``missing_sources`` (their codings keep
     ``text = NA``); they are not an error. Raises :class:`InputError` for files that
     are not a REFI-QDA project, damaged, encrypted, or unsafe.
     """
     try:
-        return _read_qdpx(Path(path))
+        return _read_qdpx(Path(path), codebook or Codebook())
     except RecursionError:
         raise InputError("the project file is nested too deeply to read safely (damaged or crafted)",
                          file=str(path)) from None
@@ -284,7 +286,7 @@ def read_qdpx(path: Path) -> QdaProject:
         raise InputError("the project is too large to read into memory", file=str(path)) from None
 
 
-def _read_qdpx(path: Path) -> QdaProject:
+def _read_qdpx(path: Path, codebook: Codebook) -> QdaProject:
     path = Path(path)
     file = str(path)
     try:
@@ -360,7 +362,7 @@ def _read_qdpx(path: Path) -> QdaProject:
                     for key, value in values.items():
                         case_vars[target].setdefault(key, value)
     cases = _cases_frame([pseudonym[r["guid"]] for r in source_rows],
-                         [case_vars.get(r["guid"], {}) for r in source_rows])
+                         [case_vars.get(r["guid"], {}) for r in source_rows], codebook.case_variables)
 
     positions = apply_positions(coding_rows, notes)
     codings = pd.DataFrame(coding_rows, columns=list(CODING_COLUMNS))
@@ -371,13 +373,11 @@ def _read_qdpx(path: Path) -> QdaProject:
     if missing_sorted:
         notes.append(f"{len(missing_sorted)} source file(s) referenced by the project are missing from the "
                      "archive; their codings are counted but have no text")
-    from survey.interviews import canonicalise
-
     case_names = [c.get("name") or "" for block in _children(root, "Cases") for c in _children(block, "Case")]
     people = person_like_names([r["name"] for r in source_rows] + case_names)
-    return canonicalise(QdaProject(codings=codings, cases=cases, codes=codes.drop(columns=["codable"]),
-                                   sources=sources, missing_sources=missing_sorted, origin=root.get("origin") or "",
-                                   notes=tuple(notes), extra={"person_names": people, **positions}))
+    return match_codebook(QdaProject(codings=codings, cases=cases, codes=codes.drop(columns=["codable"]),
+                                     sources=sources, missing_sources=missing_sorted, origin=root.get("origin") or "",
+                                     notes=tuple(notes), extra={"person_names": people, **positions}), codebook)
 
 
 _NAME_WORD = re.compile(r"^[A-ZÅÄÖÜ][a-zåäöüéèáà'-]+$")
@@ -435,14 +435,8 @@ def _collect(element, source_guid, kind, text, load, by_guid, rows, notes) -> No
                          "_source_text": text if name == "PlainTextSelection" and start is not None else None})
 
 
-def _cases_frame(interviews: list[str], values: list[dict]) -> pd.DataFrame:
-    """Cases with ``division`` and ``role`` found by their aliases, other variables kept."""
-    from survey.instruments import load_instrument
-
-    try:
-        aliases = load_instrument("interviews").extra.get("case_variables", {})
-    except ConfigError:  # no codebook in the project yet: case variables keep their names
-        aliases = {}
+def _cases_frame(interviews: list[str], values: list[dict], aliases: dict) -> pd.DataFrame:
+    """Cases with ``division`` and ``role`` found by their ``aliases`` (the codebook's), other variables kept."""
     rows = []
     for pid, vals in zip(interviews, values):
         row = {"interview": pid, "division": None, "role": None}
@@ -483,16 +477,12 @@ UTF16 = "utf-16"
 
 def _unit_starts(text: str):
     """UTF-16 code units before each code point of ``text`` (and one past the end), as a numpy array."""
-    import numpy as np
-
     widths = np.fromiter((2 if ord(c) > 0xFFFF else 1 for c in text), dtype=np.int64, count=len(text))
     return np.concatenate(([0], np.cumsum(widths)))
 
 
 def _as_code_points(starts, unit: int) -> int | None:
     """The code-point index of UTF-16 offset ``unit``, None inside a surrogate pair or past the end."""
-    import numpy as np
-
     k = int(np.searchsorted(starts, unit))
     return k if k < len(starts) and int(starts[k]) == unit else None
 
@@ -565,9 +555,9 @@ def apply_positions(rows: list[dict], notes: list[str]) -> dict:
     return {"positions": convention, "positions_evidence": evidence}
 
 
-def inspect_qdpx(path: Path) -> dict:
+def inspect_qdpx(path: Path, codebook: Codebook | None = None) -> dict:
     """What ``survey inspect --json`` reports for a REFI-QDA project (no coded text)."""
-    project = read_qdpx(path)
+    project = read_qdpx(path, codebook)
     counts = project.codings.groupby("code", sort=False).size()
     return {
         "format": FORMAT,

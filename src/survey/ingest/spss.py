@@ -28,6 +28,9 @@ import numpy as np
 import pandas as pd
 
 from survey.errors import InputError
+from survey.ingest.detect import slug
+from survey.ingest.dialects import ID_HEADERS
+from survey.ingest.identifiers import is_identifier_header
 from survey.model import Dataset, Meta, Option, Question
 
 SPSS_EPOCH = dt.datetime(1582, 10, 14)
@@ -37,7 +40,7 @@ MAX_SINGLE_STRINGS = 20
 
 
 def _reader(kind: str):
-    import pyreadstat
+    import pyreadstat  # lazy: only SPSS exports need it (0.4 s of start-up)
 
     return pyreadstat.read_por if kind == "spss-por" else pyreadstat.read_sav
 
@@ -52,7 +55,7 @@ def _load(path: Path, kind: str, chunk_rows: int | None = None):
     ``chunk_rows`` rows (default: about :data:`CHUNK_CELLS` cells), so that pyreadstat's frame of
     one chunk, not of the whole file, sits beside the converted columns.
     """
-    import pyreadstat
+    import pyreadstat  # lazy: only SPSS exports need it (0.4 s of start-up)
 
     kwargs = {} if kind == "spss-por" else {"user_missing": True}
     notes: list[str] = []
@@ -200,8 +203,6 @@ def _damaged(path: Path, kind: str, exc: Exception) -> InputError:
 
 
 def _qid(name: str) -> str:
-    from survey.ingest.detect import slug
-
     return slug(name, "_", default="v")
 
 
@@ -513,7 +514,6 @@ def read_spss(path: Path, kind: str, chunk_rows: int | None = None) -> Dataset:
     questions = [q for _, q in sorted(multis + singles, key=lambda item: item[0])]
     questions, why = _unique_ids(questions, why)
     fmt = kind
-    from survey.ingest.identifiers import is_identifier_header
 
     identifiers = [n for n in names if n != id_column and is_identifier_header(n, labels.get(n))]
     extra = {"multi_values": multi_values, "missing_labels": missing_labels, "missing_ranges": missing_ranges_out,
@@ -530,8 +530,6 @@ def read_spss(path: Path, kind: str, chunk_rows: int | None = None) -> Dataset:
 def _find_id_variable(names: list[str], labels: dict, out: pd.DataFrame, used: set[str],
                       value_labels: dict) -> str | None:
     """The respondent-id variable: named or labelled as one, unlabelled values, every value unique."""
-    from survey.ingest.dialects import ID_HEADERS
-
     for name in names:
         if name in used or name in value_labels:
             continue

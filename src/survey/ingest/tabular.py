@@ -32,11 +32,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from survey.errors import InputError
+from survey.ingest.codebook import codebook_codes, refusal
 from survey.ingest.detect import slug
 from survey.ingest.dialects import Layout, _norm, detect_dialect
-from survey.ingest.grid import Grid, load_csv, load_xlsx
+from survey.ingest.grid import Grid, _column_letter, load_csv, load_xlsx
+from survey.ingest.limesurvey_r import FORMAT, find_syntax_file, read_limesurvey_r
+from survey.ingest.scales import _appearance_order, _label_text, _scale_evidence, _scale_order
 from survey.model import Dataset, Meta, Option, Question
 
 DASH = " — "
@@ -50,31 +54,6 @@ MARKERS = SELECTED | UNSELECTED | NOT_SHOWN
 
 OTHER_TEXT = re.compile(r"(esimerk|muu\b|muu,|muita|mikä\?|mitä\?|other|specify|annan|annat|vilk|exempel|"
                         r"autre|précise|example|kommentt|comment|perustel|tarkenn|\?\s*$)", re.I)
-
-SCALES = [
-    ["täysin eri mieltä", "jokseenkin eri mieltä", "ei samaa eikä eri mieltä", "jokseenkin samaa mieltä",
-     "täysin samaa mieltä"],
-    ["täysin eri mieltä", "osittain eri mieltä", "ei samaa eikä eri mieltä", "osittain samaa mieltä",
-     "täysin samaa mieltä"],
-    ["eri mieltä", "osittain eri mieltä", "osittain samaa mieltä", "samaa mieltä"],
-    ["helt av annan åsikt", "delvis av annan åsikt", "varken av samma eller annan åsikt",
-     "delvis av samma åsikt", "helt av samma åsikt"],
-    ["strongly disagree", "disagree", "neither agree nor disagree", "agree", "strongly agree"],
-    ["strongly disagree", "somewhat disagree", "neither agree nor disagree", "somewhat agree",
-     "strongly agree"],
-    ["strongly disagree", "disagree", "neutral", "agree", "strongly agree"],
-    ["erittäin huono", "melko huono", "huono", "kohtalainen", "hyvä", "melko hyvä", "erittäin hyvä"],
-    ["erittäin tyytymätön", "melko tyytymätön", "ei tyytyväinen eikä tyytymätön", "melko tyytyväinen",
-     "erittäin tyytyväinen"],
-    ["very dissatisfied", "dissatisfied", "neutral", "satisfied", "very satisfied"],
-    ["very poor", "poor", "fair", "good", "very good", "excellent"],
-    ["never", "rarely", "sometimes", "often", "always"],
-    ["ei koskaan", "harvoin", "joskus", "usein", "aina"],
-    ["mauvais", "moyen", "bien", "très bien", "excellent"],
-    ["mauvaise", "moyenne", "bonne", "très bonne", "excellente"],
-]
-DONT_KNOW = {"en osaa sanoa", "eos", "vet inte", "kan inte säga", "don't know", "do not know", "dont know",
-             "ne sais pas", "je ne sais pas", "weiß nicht", "not applicable", "ei koske minua"}
 
 DATE_PATTERNS = [
     (re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}"), ["%d.%m.%Y"]),
@@ -187,8 +166,6 @@ def _take_objects(col: _Col, mapped: list) -> np.ndarray:
 def _take_strings(col: _Col, mapped: list):
     """A pandas string array of ``mapped[code]`` per data row (column with codes only), the same array
     ``pd.array(cells, dtype="string")`` gives."""
-    import pyarrow as pa
-
     dtype = pd.StringDtype()
     if dtype.storage != "pyarrow" or dtype.na_value is not pd.NA:
         return pd.array(_take_objects(col, mapped), dtype="string")
@@ -229,8 +206,6 @@ def _add(built: _Built, question: Question, why: str) -> None:
 
 def _span(cols: list) -> str:
     """``Q4_1..Q4_12`` (the tool's codes), else ``c003..c012 (C..L)`` (frame keys and the file's columns)."""
-    from survey.ingest.grid import _column_letter
-
     keys = [c.code or (c.top if c.stem else "") for c in cols]
     if all(keys):
         return keys[0] if len(keys) == 1 else f"{keys[0]}..{keys[-1]}"
@@ -269,14 +244,10 @@ def load_grid(path: Path, kind: str, sheet: str | None = None) -> Grid:
 
 def detect_tabular(path: Path, kind: str, sheet: str | None = None) -> str:
     """The format name (``webropol-xlsx``, ``msforms-csv``, ``csv``, ``codebook`` ...) of a tabular file."""
-    from survey.ingest.codebook import codebook_codes
-
     grid = load_grid(path, kind, sheet)
     if codebook_codes(grid) is not None:
         return "codebook"
     if kind == "csv":
-        from survey.ingest.limesurvey_r import FORMAT, find_syntax_file
-
         if find_syntax_file(Path(path), grid.width) is not None:
             return FORMAT
     return _format_name(detect_dialect(grid).dialect, kind)
@@ -288,16 +259,12 @@ def _format_name(dialect: str, kind: str) -> str:
 
 def read_tabular(path: Path, kind: str, dialect: str | None = None, sheet: str | None = None) -> Dataset:
     """Read an xlsx or csv export; ``dialect`` forces a tool's layout instead of recognising it."""
-    from survey.ingest.codebook import codebook_codes, refusal
-
     path = Path(path)
     grid = load_grid(path, kind, sheet)
     codes = codebook_codes(grid) if dialect is None else None
     if codes is not None:
         raise InputError(refusal(codes), file=str(path))
     if kind == "csv" and dialect in (None, "limesurvey"):
-        from survey.ingest.limesurvey_r import find_syntax_file, read_limesurvey_r
-
         syntax = find_syntax_file(path, grid.width)
         if syntax is not None:
             return read_limesurvey_r(path, syntax, grid)
@@ -702,16 +669,6 @@ def _number(value) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _scale_evidence(scale: list[str]) -> str:
-    """``5 labels match the agree-disagree scale, 'En osaa sanoa' = don't know``."""
-    core = [v for v in scale if _norm(v) not in DONT_KNOW]
-    extra = [v for v in scale if _norm(v) in DONT_KNOW]
-    text = f"{len(core)} labels match the scale '{core[0]}' … '{core[-1]}'"
-    if extra:
-        text += ", " + ", ".join(f"'{v}' = don't know" for v in extra)
-    return text
-
-
 def _string_array(col: _Col):
     """The column as a pandas string array (numbers written as the user sees them)."""
     if col.codes is not None:
@@ -726,70 +683,6 @@ def _text_array(col: _Col):
     if col.codes is not None:
         return _take_strings(col, col.unique)
     return pd.array(col.values, dtype="string")
-
-
-def _label_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _appearance_order(values: list) -> list[str]:
-    """Distinct labels in order of first appearance, or by their numbers when every label has one."""
-    seen: dict[str, None] = {}
-    for v in values:
-        seen.setdefault(_label_text(v), None)
-    labels = list(seen)
-    keys = [_range_key(label) for label in labels]
-    if len(labels) >= 3 and all(k is not None for k in keys):
-        return [label for _, label in sorted(zip(keys, labels), key=lambda kv: kv[0])]
-    return labels
-
-
-_BELOW = re.compile(r"^(alle|under|less than|fewer than|mindre än|moins de|alle\b|max\.?|enintään)\b", re.I)
-_ABOVE = re.compile(r"(tai enemmän|tai yli|or more|and over|eller fler|eller mer|et plus|\+)\s*$|^(yli|over|more than|"
-                    r"över|plus de|vähintään)\b", re.I)
-
-
-def _range_key(label: str) -> float | None:
-    """Sort key of a range label (``Alle 50`` < ``50–199`` < ``500 tai enemmän``), None if it has no number."""
-    match = re.search(r"\d+(?:[ \u00a0]\d{3})*(?:[.,]\d+)?", label)
-    if not match:
-        return None
-    number = float(re.sub(r"[ \u00a0]", "", match.group()).replace(",", "."))
-    if _BELOW.search(label.strip()):
-        return number - 0.5
-    if _ABOVE.search(label.strip()):
-        return number + 0.5
-    return number
-
-
-_LONGEST_SCALE = max(len(scale) for scale in SCALES)
-
-
-def _scale_order(values: list) -> list[str] | None:
-    """Labels ordered along a known answer scale (don't-know last), or None if they form none."""
-    core: set[str] = set()
-    for v in values:
-        key = _norm(_label_text(v))
-        if key not in DONT_KNOW:
-            core.add(key)
-            if len(core) > _LONGEST_SCALE:
-                return None  # more answers than any scale has (the order below would not matter)
-    labels = _appearance_order(values)
-    norm = {_norm(v): v for v in labels}
-    core = {k for k in norm if k not in DONT_KNOW}
-    if len(core) < 2:
-        return None
-    best = None
-    for scale in SCALES:
-        if core <= set(scale) and (best is None or len(scale) < len(best)):
-            best = scale
-    if best is None:
-        return None
-    ordered = [norm[k] for k in best if k in norm]
-    ordered += [norm[k] for k in norm if k in DONT_KNOW]
-    return ordered
 
 
 # --------------------------------------------------------------------------- single columns

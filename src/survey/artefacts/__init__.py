@@ -1,0 +1,1 @@
+"""Artefacts: results -> files (figures, workbooks, the deck)."""

@@ -1,0 +1,51 @@
+"""The message catalogue: every user-facing word, one file per language.
+
+The strings live in ``survey/catalogue/<lang>.yml`` (one key set for all languages);
+:func:`text` fills their ``{placeholders}`` with values the caller has already
+formatted with :mod:`survey.catalogue.fmt`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from survey.errors import ConfigError
+
+CATALOGUE_DIR = Path(__file__).resolve().parent
+LANGUAGES = ("fi", "sv", "en")
+FALLBACK = "fi"  # the language every text exists in first; others fall back to it
+
+
+@lru_cache(maxsize=None)
+def load(lang: str = FALLBACK) -> dict:
+    """All strings of one language, read once from ``<lang>.yml``."""
+    if lang not in LANGUAGES:
+        raise ConfigError(f"unknown report language '{lang}' (use fi, sv or en)")
+    with open(CATALOGUE_DIR / f"{lang}.yml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def text(key: str, lang: str = FALLBACK, **values) -> str:
+    """One string in ``lang`` with its placeholders filled; Finnish if ``lang`` lacks it."""
+    strings = load(lang)
+    template = strings.get(key)
+    if template is None:
+        template = load(FALLBACK).get(key)
+    if template is None:
+        raise KeyError(f"no label '{key}'")
+    return str(template).format(**values) if values else str(template)
+
+
+def pick(mapping: dict | None, lang: str = FALLBACK, default: str = "") -> str:
+    """The ``lang`` entry of a ``{lang: text}`` mapping, else Finnish, else the first one."""
+    if not mapping:
+        return default
+    if not isinstance(mapping, dict):
+        return str(mapping)
+    for key in (lang, FALLBACK):
+        if mapping.get(key):
+            return str(mapping[key])
+    return str(next(iter(mapping.values())))
