@@ -11,7 +11,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from survey.kinds import charts
 from survey.artefacts import deck
-from survey.artefacts import tables as export
+from survey.artefacts import figures as export
 from survey import catalogue
 from survey.kinds import style
 from survey.model import Result
@@ -36,6 +36,15 @@ def make_breakdown():
                   title={"fi": "Ryhmittäin"}, table=table, n={"respondents": 20}, labels={"fi": {"yes": "Kyllä"}})
 
 
+def demo_instruments() -> dict:
+    """The demo project's instruments: the deck takes the questions' short labels and order from them."""
+    from pathlib import Path
+
+    from survey.project.config import load_project
+
+    return load_project(Path(__file__).resolve().parents[1]).instruments()
+
+
 @pytest.fixture
 def figures(tmp_path):
     """Slide charts of two results in fi (no suffix) and sv, as the pipeline writes them."""
@@ -51,7 +60,8 @@ def figures(tmp_path):
 def build(figures, lang="fi", **kw):
     results = [make_multi(), make_multi("network-grants", "grants"), make_breakdown()]
     return deck.build_deck(results, figures, lang, first_lang="fi", wave_label="Demoaineisto 2026",
-                           synthetic=True, organisation="Demokaupunki", datasets=["network", "staff"], **kw)
+                           synthetic=True, organisation="Demokaupunki", datasets=["network", "staff"],
+                           instruments=demo_instruments(), **kw)
 
 
 def pictures(slide):
@@ -158,7 +168,7 @@ def test_wave_comparison_title_names_both_waves():
                     title={"fi": "Avustukset"}, table=pd.DataFrame({"code": ["a"], "pct_before": [0.5],
                                                                     "pct_now": [0.6]}),
                     n={}, test={"previous_wave": "2024-demo", "wave": "2026-demo", "comparable": True})
-    assert deck.short_title(result, "fi") == "Haettavissa olevat avustukset: 2024-demo ja 2026-demo"
+    assert deck.short_title(result, "fi", demo_instruments()) == "Haettavissa olevat avustukset: 2024-demo ja 2026-demo"
     assert deck.on_slides(result)
     not_comparable = Result(**{**result.__dict__, "test": {**result.test, "comparable": False}})
     assert not deck.on_slides(not_comparable)

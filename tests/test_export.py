@@ -52,6 +52,15 @@ from survey.artefacts import quotes as quotes_xlsx  # noqa: E402
 from survey.artefacts import tables as ex  # noqa: E402
 
 
+def demo_instruments() -> dict:
+    """The demo project's instruments (dataset -> instrument): the workbooks take names and texts from them."""
+    from pathlib import Path
+
+    from survey.project.config import load_project
+
+    return load_project(Path(__file__).resolve().parents[1]).instruments()
+
+
 def make_breakdown():
     """Two groups; group 'b' is below the threshold and suppressed (numbers NaN)."""
     table = pd.DataFrame({
@@ -86,7 +95,8 @@ def test_tables_xlsx_numbers_formats_and_layout(tmp_path, lang, marker, pct_head
 
     path = ex.write_tables_xlsx([make_multi(), make_breakdown()], tmp_path / "tables.xlsx", lang=lang,
                                 synthetic=True, wave_label="Demo 2024", organisation="Demokaupunki",
-                                contact="tilastot@example.invalid", population={"network": 20, "staff": 26})
+                                contact="tilastot@example.invalid", population={"network": 20, "staff": 26},
+                                instruments=demo_instruments())
     wb = openpyxl.load_workbook(path)
     assert guidance_problems(wb, marker=marker, ids={"network-partnership-forms", "staff-q-by-division", "network",
                                                      "staff", "a", "b", "yes", "no", "q"}) == []
@@ -164,7 +174,8 @@ def test_codebook_lists_variables_texts_options_and_counts(tmp_path):
     frame = pd.DataFrame({"partnership_forms__answered": [True, True, False],
                           "partnership_forms__grants": pd.array([True, False, pd.NA], dtype="boolean")})
     wb = openpyxl.load_workbook(codebook_xlsx.write_codebook({"network": frame}, tmp_path / "cb.xlsx", lang="en",
-                                                  synthetic=True, contact="x@example.invalid"))
+                                                  synthetic=True, contact="x@example.invalid",
+                                                  instruments=demo_instruments()))
     assert guidance_problems(wb, marker="Synthetic demo data") == []
     ws = wb["Codebook"]
     head = header_row(ws)
@@ -226,12 +237,12 @@ def demo_2024():
     project = load_project(Path(__file__).resolve().parents[1])
     wave = project.wave("2024-demo")
     ingested = pipeline.ingest_wave(project, wave)
-    return wave, ingested, pipeline.analyse_wave(project, wave, ingested)
+    return wave, ingested, pipeline.analyse_wave(project, wave, ingested), project.instruments()
 
 
 @_pytest.mark.slow
 def test_all_2024_demo_charts_render_to_png_and_svg(tmp_path, demo_2024):
-    wave, _, results = demo_2024
+    wave, _, results, _ = demo_2024
     written = []
     for result in results:
         for size in ("report", "slide"):
@@ -252,11 +263,11 @@ def test_all_2024_demo_charts_render_to_png_and_svg(tmp_path, demo_2024):
 def test_demo_workbooks_follow_the_guidance_in_every_language(tmp_path, demo_2024, lang):
     from _guidance import guidance_problems
 
-    wave, ingested, results = demo_2024
+    wave, ingested, results, instruments = demo_2024
     path = ex.write_tables_xlsx(results, tmp_path / "tables.xlsx", lang=lang, synthetic=True, wave_label=wave.label,
-                                population=wave.population)
+                                population=wave.population, instruments=instruments)
     again = ex.write_tables_xlsx(results, tmp_path / "tables2.xlsx", lang=lang, synthetic=True,
-                                 wave_label=wave.label, population=wave.population)
+                                 wave_label=wave.label, population=wave.population, instruments=instruments)
     assert path.read_bytes() == again.read_bytes()
     wb = openpyxl.load_workbook(path)
     tables = [r for r in results if r.kind not in ex.NOT_TABLES]
@@ -266,7 +277,7 @@ def test_demo_workbooks_follow_the_guidance_in_every_language(tmp_path, demo_202
                                                                     for q in str(r.question).split(",")}
     assert guidance_problems(wb, marker=marker, ids=ids) == []
     for result, ws in zip(tables, wb.worksheets[4:]):
-        headers, rows, formats = ex.table_rows(result, lang)
+        headers, rows, formats = ex.table_rows(result, lang, instruments)
         head = header_row(ws)
         for j, number_format in enumerate(formats, 1):
             cells = [ws.cell(head + 1 + i, j) for i in range(len(rows))]
