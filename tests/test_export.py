@@ -362,3 +362,43 @@ def test_svg_labels_are_real_text_and_reruns_are_identical(tmp_path):
     assert re.search(r"<text [^>]*>Ensimmäinen</text>", svg)
     assert 'id="DejaVuSans-' not in svg  # no glyph outlines: the words can be selected and edited
     assert export.figure_bytes(charts.draw(make_multi(), "fi", size="slide", synthetic=True), "svg").decode() == svg
+
+
+def test_whole_sample_counts_get_one_column_not_one_under_each_group(tmp_path):
+    table = pd.DataFrame({"group": ["a", "a", "b", "b"], "code": ["t", "c", "t", "c"],
+                          "level": ["theme", "code"] * 2, "parent": ["t", "t", "t", "t"],
+                          "interviews": [5, 3, math.nan, math.nan], "n_group": [8, 8, math.nan, math.nan],
+                          "pct": [0.625, 0.375, math.nan, math.nan], "interviews_all": [13, 10, 13, 10],
+                          "suppressed": [False, False, True, True]})
+    result = Result(id="interviews-codes-by-division", kind="interview_codes_by", dataset="interviews",
+                    question="division", title={"en": "Themes by division"}, table=table, n={"interviews": 17},
+                    labels={"en": {"t": "Grants", "c": "Application"},
+                            "groups": {"en": {"a": "Education", "b": "Environment"}}},
+                    suppression={"threshold": 5}, synthetic=True)
+    headers, rows, _ = ex.table_rows(result, "en")
+    overall = [h for h in headers if "Interviews in all" in h or "interviews_all" in h.lower()]
+    assert len(overall) == 1 and ":" not in overall[0], headers
+    assert not any(h.startswith("Environment:") and h.endswith(overall[0]) for h in headers)
+    j = headers.index(overall[0])
+    assert [row[j] for row in rows] == [13, 10]
+    hidden = [k for k, h in enumerate(headers) if h.startswith("Environment:")]
+    assert hidden and all(row[k] == "[c]" for row in rows for k in hidden)
+
+
+def test_wave_tables_name_the_waves_and_covers_without_contact_say_so(tmp_path):
+    table = pd.DataFrame({"code": ["yes"], "pct_before": [0.29], "pct_now": [0.45], "diff": [0.16],
+                          "ci_low": [0.01], "ci_high": [0.3], "p": [0.04], "p_adjusted": [0.2],
+                          "n_before": [60], "n_now": [70], "comparable": [True]})
+    result = Result(id="staff-q-waves", kind="wave", dataset="staff", question="q", title={"fi": "Kysymys"},
+                    table=table, n={"respondents_before": 60, "respondents_now": 70},
+                    labels={"fi": {"yes": "Kyllä"}},
+                    test={"previous_wave": "2024-demo", "wave": "2026-demo", "comparable": True},
+                    notes=[{"fi": "Vaihtoehto lisättiin kierroksella 2026-demo."}], synthetic=True)
+    names = {"2024-demo": "Demoaineisto 2024", "2026-demo": "Demoaineisto 2026"}
+    wb = openpyxl.load_workbook(ex.write_tables_xlsx([result], tmp_path / "w.xlsx", lang="fi", synthetic=True,
+                                                     wave_label="Demoaineisto 2026", wave_names=names))
+    text = " ".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
+    assert "2024-demo" not in text and "2026-demo" not in text
+    assert "Kysymys: Demoaineisto 2024 ja Demoaineisto 2026" in text
+    assert "Vaihtoehto lisättiin kierroksella Demoaineisto 2026." in text
+    assert "Yhteystietoja ei ole annettu" in " ".join(str(c.value) for c in wb.worksheets[0]["A"] if c.value)

@@ -32,11 +32,13 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Pt
 
 from survey import catalogue
+from survey.artefacts.wording import cell_words, name_waves, result_wave_names, wave_name, wave_names_of
 from survey.errors import SurveyError
 from survey.kinds import charts, style, words
 from survey.kinds.findings import interpret
 from survey.kinds.findings import key_findings as choose
 from survey.model import Result
+from survey.project import safe_yaml
 from survey.store import files
 
 EMU_PER_INCH = 914400
@@ -136,28 +138,76 @@ def on_slides(result) -> bool:
     return True
 
 
-def short_title(result, lang: str, instruments: dict | None = None) -> str:
-    """The slide title: the question's short label (comparisons name both waves)."""
-    title = words.question_label(result, lang, instruments) or charts.title_of(result, lang)
+TITLE_CHARS = 60  # a longer summary title takes the short suffix (": agreeing")
+
+
+def battery_name(result, lang: str, instruments: dict | None = None, texts: dict | None = None) -> str:
+    """A Likert battery's short name ('' when the result is not a battery).
+
+    The project's own text ``battery_<dataset>_<battery>`` (reports/_texts.yml, as the
+    report names it), else the catalogue's generic "Statements"; never the battery's
+    common question or instruction.
+    """
+    ids = [q for q in str(result.question or "").split(",") if q]
+    instrument = (instruments or {}).get(result.dataset)
+    if instrument is None or len(ids) < 2:
+        return ""
+    try:
+        battery = instrument.question(ids[0]).battery
+    except KeyError:
+        return ""
+    if not battery:
+        return ""
+    own = (texts or {}).get(f"battery_{result.dataset}_{battery}")
+    if isinstance(own, dict):
+        own = own.get(lang) or own.get("fi")
+    return str(own).strip() if own else catalogue.text("deck_battery", lang)
+
+
+def short_label(result, lang: str, instruments: dict | None = None, texts: dict | None = None) -> str:
+    """The result's short name: the question's short label, a battery's name, else its title."""
+    return (words.question_label(result, lang, instruments) or battery_name(result, lang, instruments, texts)
+            or charts.title_of(result, lang)).strip()
+
+
+def short_title(result, lang: str, instruments: dict | None = None, wave_names: dict | None = None,
+                texts: dict | None = None) -> str:
+    """The slide title: the short label (comparisons name both waves by their labels)."""
+    title = short_label(result, lang, instruments, texts)
     if result.kind in ("wave", "likert_summary"):
         title = title.rstrip(" .?!:")  # a suffix follows after a colon
     if result.kind == "wave":
         test = result.test or {}
-        return catalogue.text("deck_title_waves", lang, title=title, previous=test.get("previous_wave") or "",
-                           current=test.get("wave") or result.wave or "")
+        return catalogue.text("deck_title_waves", lang, title=title,
+                              previous=wave_name(result, test.get("previous_wave"), lang, wave_names),
+                              current=wave_name(result, test.get("wave") or result.wave, lang, wave_names))
     if result.kind == "likert_summary":  # the battery's own slide comes first under the same question
-        return catalogue.text("deck_title_summary", lang, title=title)
+        long = catalogue.text("deck_title_summary", lang, title=title)
+        return long if len(long) <= TITLE_CHARS else catalogue.text("deck_title_summary_short", lang, title=title)
     return title
 
 
-def key_findings(results, lang: str, limit: int = FINDINGS_LIMIT) -> list[str]:
-    """The analysis' key findings in ``lang``, each once."""
+def key_findings(results, lang: str, limit: int = FINDINGS_LIMIT, wave_names: dict | None = None,
+                 instruments: dict | None = None, texts: dict | None = None) -> list[str]:
+    """The analysis' key findings in ``lang``, each once, led by the question's short label, waves named."""
+    names = dict(wave_names or {})
+    for result in results:
+        names = result_wave_names(result, lang, names)
     seen, out = set(), []
-    for _, text in choose([r for r in results if r.kind != "interview_quotes"], lang, limit * 2):
+    for result, _ in choose([r for r in results if r.kind != "interview_quotes"], lang, limit * 2):
+        text = name_waves(_with_label(result, interpret(result, lang), lang, instruments, texts), names)
         if text and text not in seen:
             seen.add(text)
             out.append(text)
     return out[:limit]
+
+
+def _with_label(result, text: str, lang: str, instruments: dict | None, texts: dict | None = None) -> str:
+    """A finding lifted out of its chapter, led by its question's short label (not the question or instruction)."""
+    if not text:
+        return text
+    label = short_label(result, lang, instruments, texts).rstrip(" .?!:")
+    return text if not label or label in text else f"{label} – {text}"
 
 
 def paginate(paragraphs: list[str], width_in: float, height_in: float, size: float = BODY_SIZE) -> list[list[str]]:
@@ -175,8 +225,14 @@ def paginate(paragraphs: list[str], width_in: float, height_in: float, size: flo
     return pages
 
 
-def notes_text(result, lang: str, *, wave_label: str, synthetic: bool, source: str) -> str:
-    """Speaker notes: the finding, the numbers (the chart's data table) and the footer lines."""
+def notes_text(result, lang: str, *, wave_label: str, synthetic: bool, source: str,
+               instruments: dict | None = None, wave_names: dict | None = None) -> str:
+    """Speaker notes: the finding, the numbers (the chart's data table) and the footer lines.
+
+    Words only: waves by their labels, yes/no instead of booleans, a numeric question's
+    row by its short label, and no placeholder cells.
+    """
+    names = result_wave_names(result, lang, wave_names)
     parts = []
     finding = interpret(result, lang)
     if finding:
@@ -185,13 +241,15 @@ def notes_text(result, lang: str, *, wave_label: str, synthetic: bool, source: s
     if len(table):
         parts.append(catalogue.text("deck_notes_numbers", lang))
         for _, row in table.iterrows():
-            cells = [str(v) for v in row.tolist()]
+            cells = [cell_words(v, lang) for v in row.tolist()]
             head = cells[0]
+            if head == str(result.question):  # a numeric question's one row is named by the question
+                head = words.question_label(result, lang, instruments) or charts.title_of(result, lang)
             rest = "; ".join(f"{c}: {v}" for c, v in zip(table.columns[1:], cells[1:]) if v)
             parts.append(f"{head} – {rest}" if rest else head)
     parts += words.footer_lines(result, lang, wave_label=wave_label, synthetic=synthetic, source=source,
                                  intervals={"ci_low", "ci_high"} <= set(result.table.columns))
-    return "\n".join(parts)
+    return "\n".join(name_waves(part, names) for part in parts)
 
 
 # -- building the deck --------------------------------------------------------------------
@@ -279,13 +337,16 @@ def slide_alt_text(folder: Path, result, lang: str, synthetic: bool) -> str:
 
 def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = None, wave_label: str = "",
                synthetic: bool = False, organisation: str = "", theme: style.Theme | None = None,
-               datasets: list[str] | None = None, sources: dict | None = None, instruments: dict | None = None):
+               datasets: list[str] | None = None, sources: dict | None = None, instruments: dict | None = None,
+               wave_names: dict | None = None, texts: dict | None = None):
     """The deck of one wave in ``lang`` as a python-pptx ``Presentation``.
 
     ``figures`` is the folder of the run's charts (``<id>.slide[.<lang>].png`` and their
     alt-text sidecars); ``first_lang`` the project's first language (its charts carry no
     language suffix); ``sources`` maps dataset -> its name in ``lang`` for the notes;
-    ``instruments`` (dataset -> instrument) give the question order and short labels.
+    ``instruments`` (dataset -> instrument) give the question order and short labels;
+    ``wave_names`` (wave id -> label in ``lang``) name the waves where results do not;
+    ``texts`` are the project's own texts (``reports/_texts.yml``: battery names).
     Raises SurveyError when a chart of ``lang`` is missing.
     """
     theme = theme or style.Theme()
@@ -316,7 +377,9 @@ def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = No
         _banner(slide, marker, lang)
 
     # key findings, as many slides as the text needs
-    findings = ["\u2022 " + text for text in key_findings(ordered, lang)]  # measured as drawn, bullet included
+    findings = ["\u2022 " + text  # measured as drawn, bullet included
+                for text in key_findings(ordered, lang, wave_names=wave_names, instruments=instruments,
+                                         texts=texts)]
     pages = paginate(findings, width, BODY_HEIGHT)
     heading = catalogue.text("deck_key_findings", lang)
     for k, page in enumerate(pages, 1):
@@ -344,10 +407,11 @@ def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = No
         slide = prs.slides.add_slide(prs.slide_layouts[5])
         _clear_placeholders(slide)
         _accent(slide, theme)
-        _title(slide, short_title(result, lang, instruments), lang, theme)
+        _title(slide, short_title(result, lang, instruments, wave_names, texts), lang, theme)
         _add_picture(slide, png, slide_alt_text(figures, result, lang, synthetic), result.id)
         notes = notes_text(result, lang, wave_label=wave_label, synthetic=synthetic,
-                           source=sources.get(result.dataset, ""))
+                           source=sources.get(result.dataset, ""), instruments=instruments,
+                           wave_names=wave_names)
         _fill(slide.notes_slide.notes_text_frame, notes.split("\n"), 12, lang)
         if marker:
             _banner(slide, marker, lang)
@@ -447,6 +511,15 @@ def slide_texts(prs) -> list[str]:
     return out
 
 
+def project_texts(project) -> dict:
+    """The project's own texts (``reports/_texts.yml``: key -> {lang: text}); empty when it has none."""
+    file = Path(project.paths.reports) / "_texts.yml"
+    if not file.is_file():
+        return {}
+    data = safe_yaml.load(file)[0]
+    return data if isinstance(data, dict) else {}
+
+
 def write_wave_decks(project, wave, results, folder: Path, *, figures: Path | None = None,
                      languages=None, theme=None) -> list[Path]:
     """Write the deck of each language (default: the project's) into ``folder``; return the paths.
@@ -457,6 +530,7 @@ def write_wave_decks(project, wave, results, folder: Path, *, figures: Path | No
     theme = theme if theme is not None else style.project_theme(project)
     figures = Path(figures) if figures is not None else Path(folder) / "figures"
     datasets = list(wave.datasets)
+    texts = project_texts(project)
     written = []
     for lang in languages or project.languages:
         if lang not in project.languages:
@@ -466,7 +540,8 @@ def write_wave_decks(project, wave, results, folder: Path, *, figures: Path | No
         sources = {d: project.dataset_title(d, lang) for d in {r.dataset for r in results}}
         prs = build_deck(results, figures, lang, first_lang=first, wave_label=wave.label_in(lang),
                          synthetic=wave.synthetic, organisation=project.organisation, theme=theme,
-                         datasets=datasets, sources=sources, instruments=project.instruments())
+                         datasets=datasets, sources=sources, instruments=project.instruments(),
+                         wave_names=wave_names_of(project.waves, lang), texts=texts)
         written.append(write_deck(prs, Path(folder) / deck_name(lang, first)))
     return written
 
