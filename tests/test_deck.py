@@ -221,7 +221,10 @@ def test_battery_slides_are_titled_by_the_battery_name_and_notes_hold_words_only
     assert deck.short_title(likert, "fi", demo_instruments(), texts=texts) == "Järjestöjen näkemykset yhteistyöstä"
     summary = Result(**{**likert.__dict__, "kind": "likert_summary"})
     title = deck.short_title(summary, "fi", demo_instruments(), texts=texts)
-    assert title == "Järjestöjen näkemykset yhteistyöstä: samaa mieltä" and len(title) <= deck.TITLE_CHARS
+    assert title == "Järjestöjen näkemykset yhteistyöstä: samaa mieltä olevien osuus"
+    longer = {"battery_associations_views": {"fi": "Järjestöjen näkemykset kaupungin ja järjestöjen yhteistyöstä"}}
+    assert deck.short_title(summary, "fi", demo_instruments(), texts=longer) == \
+        "Järjestöjen näkemykset kaupungin ja järjestöjen yhteistyöstä: samaa mieltä"
     assert deck.short_title(likert, "fi", demo_instruments()) == "Väittämät"  # no own name: never the instruction
     notes = deck.notes_text(likert, "fi", wave_label="Demoaineisto 2026", synthetic=True, source="Järjestökysely")
     assert "True" not in notes and "False" not in notes and "agree" not in notes

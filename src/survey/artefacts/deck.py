@@ -138,7 +138,7 @@ def on_slides(result) -> bool:
     return True
 
 
-TITLE_CHARS = 60  # a longer summary title takes the short suffix (": agreeing")
+TITLE_CHARS = 65  # "about 60": a longer summary title takes the short suffix (": agreeing")
 
 
 def battery_name(result, lang: str, instruments: dict | None = None, texts: dict | None = None) -> str:
