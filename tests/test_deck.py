@@ -168,9 +168,11 @@ def test_wave_comparison_title_names_both_waves():
                     title={"fi": "Avustukset"}, table=pd.DataFrame({"code": ["a"], "pct_before": [0.5],
                                                                     "pct_now": [0.6]}),
                     n={}, test={"previous_wave": "2024-demo", "wave": "2026-demo", "comparable": True})
-    names = {"2024-demo": "Demoaineisto 2024", "2026-demo": "Demoaineisto 2026"}
+    names = {"2024-demo": "Demo 2024", "2026-demo": "Demo 2026"}
     assert deck.short_title(result, "fi", demo_instruments(), names) == \
-        "Haettavissa olevat avustukset: Demoaineisto 2024 ja Demoaineisto 2026"
+        "Haettavissa olevat avustukset: Demo 2024 ja Demo 2026"
+    names = {"2024-demo": "Demoaineisto 2024", "2026-demo": "Demoaineisto 2026"}  # too long for a title
+    assert deck.short_title(result, "fi", demo_instruments(), names) == "Haettavissa olevat avustukset: muutos"
     carried = Result(**{**result.__dict__, "labels": {"waves": {"sv": {"2024-demo": "Demodata 2024",
                                                                         "2026-demo": "Demodata 2026"}}}})
     assert deck.short_title(carried, "sv", demo_instruments()).endswith(": Demodata 2024 och Demodata 2026")
@@ -221,10 +223,13 @@ def test_battery_slides_are_titled_by_the_battery_name_and_notes_hold_words_only
     assert deck.short_title(likert, "fi", demo_instruments(), texts=texts) == "Järjestöjen näkemykset yhteistyöstä"
     summary = Result(**{**likert.__dict__, "kind": "likert_summary"})
     title = deck.short_title(summary, "fi", demo_instruments(), texts=texts)
-    assert title == "Järjestöjen näkemykset yhteistyöstä: samaa mieltä olevien osuus"
-    longer = {"battery_associations_views": {"fi": "Järjestöjen näkemykset kaupungin ja järjestöjen yhteistyöstä"}}
-    assert deck.short_title(summary, "fi", demo_instruments(), texts=longer) == \
-        "Järjestöjen näkemykset kaupungin ja järjestöjen yhteistyöstä: samaa mieltä"
+    assert title == "Järjestöjen näkemykset yhteistyöstä: samaa mieltä"  # the long form has 63 characters
+    shorter = {"battery_associations_views": {"fi": "Järjestöjen näkemykset"}}
+    assert deck.short_title(summary, "fi", demo_instruments(), texts=shorter) == \
+        "Järjestöjen näkemykset: samaa mieltä olevien osuus"
+    other = Result(**{**summary.__dict__, "id": "associations-other-summary"})
+    titles = deck.slide_titles([summary, other], "fi", instruments=demo_instruments(), texts=texts)
+    assert set(titles.values()) == {"Järjestöjen näkemykset yhteistyöstä: samaa mieltä"}  # one form per deck
     assert deck.short_title(likert, "fi", demo_instruments()) == "Väittämät"  # no own name: never the instruction
     notes = deck.notes_text(likert, "fi", wave_label="Demoaineisto 2026", synthetic=True, source="Järjestökysely")
     assert "True" not in notes and "False" not in notes and "agree" not in notes

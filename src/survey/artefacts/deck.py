@@ -138,7 +138,7 @@ def on_slides(result) -> bool:
     return True
 
 
-TITLE_CHARS = 65  # "about 60": a longer summary title takes the short suffix (": agreeing")
+TITLE_CHARS = 60  # a slide title longer than this takes its kind's short form (": muutos", ": samaa mieltä")
 
 
 def battery_name(result, lang: str, instruments: dict | None = None, texts: dict | None = None) -> str:
@@ -171,20 +171,38 @@ def short_label(result, lang: str, instruments: dict | None = None, texts: dict 
 
 
 def short_title(result, lang: str, instruments: dict | None = None, wave_names: dict | None = None,
-                texts: dict | None = None) -> str:
-    """The slide title: the short label (comparisons name both waves by their labels)."""
+                texts: dict | None = None, short: bool | None = None) -> str:
+    """The slide title: the short label; a comparison names both waves by their labels, a summary says what it shows.
+
+    ``short``: True for the kind's short form (": change", ": agreeing"), False for the
+    long one; None (default) takes the long one when it fits :data:`TITLE_CHARS`.
+    :func:`build_deck` decides once per kind so that a deck's titles have one form.
+    """
     title = short_label(result, lang, instruments, texts)
     if result.kind in ("wave", "likert_summary"):
         title = title.rstrip(" .?!:")  # a suffix follows after a colon
     if result.kind == "wave":
         test = result.test or {}
-        return catalogue.text("deck_title_waves", lang, title=title,
+        long = catalogue.text("deck_title_waves", lang, title=title,
                               previous=wave_name(result, test.get("previous_wave"), lang, wave_names),
                               current=wave_name(result, test.get("wave") or result.wave, lang, wave_names))
-    if result.kind == "likert_summary":  # the battery's own slide comes first under the same question
+        brief = catalogue.text("deck_title_waves_short", lang, title=title)
+    elif result.kind == "likert_summary":  # the battery's own slide comes first under the same question
         long = catalogue.text("deck_title_summary", lang, title=title)
-        return long if len(long) <= TITLE_CHARS else catalogue.text("deck_title_summary_short", lang, title=title)
-    return title
+        brief = catalogue.text("deck_title_summary_short", lang, title=title)
+    else:
+        return title
+    if short is None:
+        short = len(long) > TITLE_CHARS
+    return brief if short else long
+
+
+def slide_titles(results, lang: str, **names) -> dict[str, str]:
+    """Each on-slide result's title (id -> title), one form per kind: short for all when any long one is too long."""
+    shown = [r for r in results if on_slides(r)]
+    short = {kind: any(len(short_title(r, lang, short=False, **names)) > TITLE_CHARS for r in shown if r.kind == kind)
+             for kind in ("wave", "likert_summary")}
+    return {r.id: short_title(r, lang, short=short.get(r.kind), **names) for r in shown}
 
 
 def key_findings(results, lang: str, limit: int = FINDINGS_LIMIT, wave_names: dict | None = None,
@@ -397,6 +415,7 @@ def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = No
             _banner(slide, marker, lang)
 
     # one chart per slide
+    titles = slide_titles(ordered, lang, instruments=instruments, wave_names=wave_names, texts=texts)
     for result in ordered:
         if not on_slides(result):
             continue
@@ -407,7 +426,7 @@ def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = No
         slide = prs.slides.add_slide(prs.slide_layouts[5])
         _clear_placeholders(slide)
         _accent(slide, theme)
-        _title(slide, short_title(result, lang, instruments, wave_names, texts), lang, theme)
+        _title(slide, titles[result.id], lang, theme)
         _add_picture(slide, png, slide_alt_text(figures, result, lang, synthetic), result.id)
         notes = notes_text(result, lang, wave_label=wave_label, synthetic=synthetic,
                            source=sources.get(result.dataset, ""), instruments=instruments,
