@@ -258,3 +258,19 @@ def test_key_findings_are_led_by_the_short_label(monkeypatch):
     texts = {"battery_associations_views": {"fi": "Järjestöjen näkemykset yhteistyöstä"}}
     (finding,) = deck.key_findings([likert], "fi", instruments=demo_instruments(), texts=texts)
     assert finding == "Järjestöjen näkemykset yhteistyöstä – Eniten samaa mieltä oltiin väitteestä X: 75 %."
+
+
+def make_cooccurrence(level: str, codes: int) -> Result:
+    names = [f"c{k}" for k in range(codes)]
+    table = pd.DataFrame([{"code_a": a, "code_b": b, "n_a": 5, "n_b": 5, "both": 3, "either": 7, "jaccard": 0.4}
+                          for a in names for b in names])
+    return Result(id=f"interviews-cooccurrence{'-themes' if level == 'theme' else ''}", kind="interview_cooccurrence",
+                  dataset="interviews", question=level, title={"fi": "Koodien yhteisesiintyminen haastatteluissa"},
+                  table=table, n={"codes": codes, "interviews": 12})
+
+
+def test_a_large_heatmap_stays_off_the_slides_and_the_small_one_says_where_it_is():
+    codes, themes = make_cooccurrence("code", 18), make_cooccurrence("theme", 6)
+    assert not deck.on_slides(codes) and deck.on_slides(themes)
+    assert deck.short_title(themes, "fi") == "Yhdessä mainitut teemat"  # not the codes' title twice
+    assert deck.short_title(codes, "sv") == "Koder som nämndes tillsammans"

@@ -33,6 +33,7 @@ from pptx.util import Emu, Pt
 
 from survey import catalogue
 from survey.artefacts.wording import cell_words, name_waves, result_wave_names, wave_name, wave_names_of
+from survey.catalogue import fmt
 from survey.errors import SurveyError
 from survey.kinds import charts, style, words
 from survey.kinds.findings import interpret
@@ -59,6 +60,7 @@ BANNER_COLOR = "9A1C1C"  # 8.9:1 on white
 LANG_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 FINDINGS_LIMIT = 8
 NOT_ON_SLIDES = {"breakdown", "interview_quotes"}  # the report and workbook show breakdowns in full
+SLIDE_MAX_CODES = 10  # a co-occurrence heatmap of more codes is unreadable at slide size: report and workbook only
 
 
 # -- text measurement -------------------------------------------------------------------
@@ -132,6 +134,8 @@ def on_slides(result) -> bool:
     """Whether a result gets a chart slide: charted, not a breakdown, comparable when a comparison."""
     if result.kind in NOT_ON_SLIDES or not charts.has_chart(result):
         return False
+    if result.kind == "interview_cooccurrence" and _codes(result) > SLIDE_MAX_CODES:
+        return False
     if result.kind == "wave":
         test = result.test or {}
         return bool(test.get("comparable", True)) and not result.table.empty
@@ -164,8 +168,18 @@ def battery_name(result, lang: str, instruments: dict | None = None, texts: dict
     return str(own).strip() if own else catalogue.text("deck_battery", lang)
 
 
+def _codes(result) -> int:
+    """How many codes a co-occurrence result crosses (its ``n["codes"]``, else the distinct codes of its table)."""
+    n = (result.n or {}).get("codes")
+    if isinstance(n, (int, float)) and n == n:
+        return int(n)
+    return len(set(result.table["code_a"])) if "code_a" in result.table.columns else 0
+
+
 def short_label(result, lang: str, instruments: dict | None = None, texts: dict | None = None) -> str:
-    """The result's short name: the question's short label, a battery's name, else its title."""
+    """The result's short name: the question's short label, a battery's name, what a heatmap crosses, else its title."""
+    if result.kind == "interview_cooccurrence" and str(result.question) in ("theme", "code"):
+        return catalogue.text(f"deck_cooccurrence_{result.question}", lang)
     return (words.question_label(result, lang, instruments) or battery_name(result, lang, instruments, texts)
             or charts.title_of(result, lang)).strip()
 
@@ -416,6 +430,7 @@ def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = No
 
     # one chart per slide
     titles = slide_titles(ordered, lang, instruments=instruments, wave_names=wave_names, texts=texts)
+    too_large = {r.dataset: _codes(r) for r in ordered if r.kind == "interview_cooccurrence" and not on_slides(r)}
     for result in ordered:
         if not on_slides(result):
             continue
@@ -431,6 +446,9 @@ def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = No
         notes = notes_text(result, lang, wave_label=wave_label, synthetic=synthetic,
                            source=sources.get(result.dataset, ""), instruments=instruments,
                            wave_names=wave_names)
+        if result.kind == "interview_cooccurrence" and result.dataset in too_large:  # say where the rest is
+            notes += "\n" + catalogue.text("deck_cooccurrence_more", lang,
+                                           k=fmt.format_count(too_large[result.dataset], lang))
         _fill(slide.notes_slide.notes_text_frame, notes.split("\n"), 12, lang)
         if marker:
             _banner(slide, marker, lang)
