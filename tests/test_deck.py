@@ -274,3 +274,24 @@ def test_a_large_heatmap_stays_off_the_slides_and_the_small_one_says_where_it_is
     assert not deck.on_slides(codes) and deck.on_slides(themes)
     assert deck.short_title(themes, "fi") == "Yhdessä mainitut teemat"  # not the codes' title twice
     assert deck.short_title(codes, "sv") == "Koder som nämndes tillsammans"
+
+
+def test_a_battery_and_its_summary_keep_their_order_however_the_results_are_listed():
+    likert = make_likert()
+    summary = Result(**{**likert.__dict__, "id": "associations-views-summary", "kind": "likert_summary"})
+    for listed in ([likert, summary], [summary, likert]):  # a run's order, results/*.json's (alphabetical) order
+        assert [r.kind for r in deck.order_results(listed, ["associations"], demo_instruments())] == \
+            ["likert", "likert_summary"]
+
+
+def test_group_notes_leave_out_the_whole_sample_count():
+    table = pd.DataFrame({"group": ["a", "b"], "code": ["t", "t"], "level": ["theme", "theme"], "parent": ["t", "t"],
+                          "interviews": [5, float("nan")], "n_group": [8, float("nan")], "pct": [0.625, float("nan")],
+                          "interviews_all": [13, 13], "suppressed": [False, True]})
+    result = Result(id="interviews-codes-by-division", kind="interview_codes_by", dataset="interviews",
+                    question="division", title={"fi": "Teemat toimialoittain"}, table=table, n={"interviews": 17},
+                    labels={"fi": {"t": "Avustukset"}, "groups": {"fi": {"a": "Sivistys", "b": "Kaupunkiympäristö"}}},
+                    suppression={"threshold": 5})
+    notes = deck.notes_text(result, "fi", wave_label="Demo", synthetic=False, source="Haastattelut")
+    numbers = notes.split("Luvut:", 1)[1].split("Haastattelujen määrä")[0]
+    assert "Kaupunkiympäristö – " in numbers and "13" not in numbers and "kaikkiaan" not in numbers

@@ -112,12 +112,13 @@ def order_results(results, datasets: list[str] | None = None, instruments: dict 
     datasets = list(datasets or [])
     instruments = instruments or {}
     rank = {"wave": 2, "triangulation": 3}
+    within = {"likert_summary": 1, "interview_codes": 0, "interview_codes_by": 1, "interview_cooccurrence": 2}
 
     def key(pair):
         index, result = pair
         dataset = datasets.index(result.dataset) if result.dataset in datasets else len(datasets)
         return (rank.get(result.kind, 0), dataset if rank.get(result.kind, 0) < 3 else 0,
-                _question_index(result, instruments), index)
+                _question_index(result, instruments), within.get(result.kind, 0), index)
 
     return [r for _, r in sorted(enumerate(results), key=lambda p: (key(p), p[1].id))]
 
@@ -270,6 +271,8 @@ def notes_text(result, lang: str, *, wave_label: str, synthetic: bool, source: s
     if finding:
         parts.append(finding)
     table = charts.data_table(result, lang)
+    # a whole-sample count (interviews_all) beside each group's row would read as that group's figure
+    whole = {charts.header_label(result, c, lang) for c in result.table.columns if str(c).endswith("_all")}
     if len(table):
         parts.append(catalogue.text("deck_notes_numbers", lang))
         for _, row in table.iterrows():
@@ -277,7 +280,7 @@ def notes_text(result, lang: str, *, wave_label: str, synthetic: bool, source: s
             head = cells[0]
             if head == str(result.question):  # a numeric question's one row is named by the question
                 head = words.question_label(result, lang, instruments) or charts.title_of(result, lang)
-            rest = "; ".join(f"{c}: {v}" for c, v in zip(table.columns[1:], cells[1:]) if v)
+            rest = "; ".join(f"{c}: {v}" for c, v in zip(table.columns[1:], cells[1:]) if v and c not in whole)
             parts.append(f"{head} – {rest}" if rest else head)
     parts += words.footer_lines(result, lang, wave_label=wave_label, synthetic=synthetic, source=source,
                                  intervals={"ci_low", "ci_high"} <= set(result.table.columns))
