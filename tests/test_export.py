@@ -402,3 +402,17 @@ def test_wave_tables_name_the_waves_and_covers_without_contact_say_so(tmp_path):
     assert "Kysymys: Demoaineisto 2024 ja Demoaineisto 2026" in text
     assert "Vaihtoehto lisättiin kierroksella Demoaineisto 2026." in text
     assert "Yhteystietoja ei ole annettu" in " ".join(str(c.value) for c in wb.worksheets[0]["A"] if c.value)
+
+
+def test_battery_sheets_are_titled_by_the_battery_name_with_the_question_below(tmp_path):
+    items = ["grants_clear", "grants_sufficient"]
+    table = pd.DataFrame({"item": items, "n": [10, 12], "agree_pct": [0.5, 0.25], "suppressed": [False, False]})
+    result = Result(id="associations-views-summary", kind="likert_summary", dataset="associations",
+                    question=",".join(items), title={"fi": "Arvioi seuraavia väittämiä."}, table=table,
+                    n={"respondents": 12}, labels={"fi": {i: i.replace("_", " ") for i in items}})
+    texts = {"battery_associations_views": {"fi": "Järjestöjen näkemykset yhteistyöstä"}}
+    wb = openpyxl.load_workbook(ex.write_tables_xlsx([result], tmp_path / "b.xlsx", lang="fi",
+                                                     instruments=demo_instruments(), texts=texts))
+    ws = wb.worksheets[-1]
+    assert ws["A1"].value == "Järjestöjen näkemykset yhteistyöstä: samaa mieltä olevien osuus"
+    assert "Kysymys: Arvioi seuraavia väittämiä." in [ws.cell(r, 1).value for r in range(2, header_row(ws))]

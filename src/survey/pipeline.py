@@ -20,9 +20,8 @@ import pandas as pd
 from survey import store
 from survey.analysis import interviews, plan
 from survey.analysis.disclosure import DisclosureRule
-from survey.artefacts import codebook, deck, figures, quotes, tables
+from survey.artefacts import codebook, deck, figures, quotes, tables, wording
 from survey.artefacts.open_answers import collect_open_answers, write_open_answers_xlsx
-from survey.artefacts.wording import with_wave_names
 from survey.errors import ConfigError, InputError, Problem, QuartoMissing, ValidationFailed, printable
 from survey.ingest import read
 from survey.kinds import style
@@ -233,10 +232,11 @@ def analyse_wave(project: Project, wave: Wave, ingested: Ingested,
         results += plan.analyse_dataset(frame, instrument, dataset=name, wave=wave.id, synthetic=wave.synthetic,
                                         rule=rule)
         if previous and name in previous and wave.compare_to:
-            results += with_wave_names(plan.compare_dataset(previous[name], frame, instrument, dataset=name,
-                                                            wave=wave.id, previous_wave=wave.compare_to,
-                                                            not_comparable=reworded_between(project, wave, name),
-                                                            synthetic=wave.synthetic, rule=rule), project.waves)
+            compared = plan.compare_dataset(previous[name], frame, instrument, dataset=name,
+                                            wave=wave.id, previous_wave=wave.compare_to,
+                                            not_comparable=reworded_between(project, wave, name),
+                                            synthetic=wave.synthetic, rule=rule)
+            results += wording.with_wave_names(compared, project.waves)  # labels["waves"]: names, not ids
     if ingested.interviews:
         codebook = interview_codebook(ingested)
         results += interviews.analyse_interviews(ingested.interviews, codebook=codebook, wave=wave.id,
@@ -301,14 +301,16 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
                      sources=figures.dataset_sources(project, languages))
     code = cache.chart_code_digest()
     contact = tables.project_contact(project)
+    texts = wording.project_texts(project)  # the project's own names (Likert batteries)
     for i, lang in enumerate(languages):
         name = tree.tables(lang, first=i == 0).name
         key = cache.workbook_key(results, lang, wave.label_in(lang), wave.synthetic,
-                                 code + to_json([project.organisation, contact, wave.population]))
+                                 code + to_json([project.organisation, contact, wave.population, texts]))
         if not cache.reuse_file(target / name, stage / name, key, stage / cache.WORKBOOK_CACHE):
             tables.write_tables_xlsx(results, stage / name, lang=lang, synthetic=wave.synthetic,
                                      wave_label=wave.label_in(lang), organisation=project.organisation,
-                                     contact=contact, population=wave.population, instruments=instruments)
+                                     contact=contact, population=wave.population, instruments=instruments,
+                                     texts=texts)
     codebook.write_codebook(ingested, tree.codebook, lang=languages[0], synthetic=wave.synthetic,
                             wave_label=wave.label, organisation=project.organisation, contact=contact,
                             rule=DisclosureRule.from_project(project))

@@ -32,14 +32,14 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Pt
 
 from survey import catalogue
-from survey.artefacts.wording import cell_words, name_waves, result_wave_names, wave_name, wave_names_of
+from survey.artefacts.wording import (battery_name, cell_words, name_waves, project_texts, result_wave_names,
+                                      wave_name, wave_names_of)
 from survey.catalogue import fmt
 from survey.errors import SurveyError
 from survey.kinds import charts, style, words
 from survey.kinds.findings import interpret
 from survey.kinds.findings import key_findings as choose
 from survey.model import Result
-from survey.project import safe_yaml
 from survey.store import files
 
 EMU_PER_INCH = 914400
@@ -144,29 +144,6 @@ def on_slides(result) -> bool:
 
 
 TITLE_CHARS = 60  # a slide title longer than this takes its kind's short form (": muutos", ": samaa mieltä")
-
-
-def battery_name(result, lang: str, instruments: dict | None = None, texts: dict | None = None) -> str:
-    """A Likert battery's short name ('' when the result is not a battery).
-
-    The project's own text ``battery_<dataset>_<battery>`` (reports/_texts.yml, as the
-    report names it), else the catalogue's generic "Statements"; never the battery's
-    common question or instruction.
-    """
-    ids = [q for q in str(result.question or "").split(",") if q]
-    instrument = (instruments or {}).get(result.dataset)
-    if instrument is None or len(ids) < 2:
-        return ""
-    try:
-        battery = instrument.question(ids[0]).battery
-    except KeyError:
-        return ""
-    if not battery:
-        return ""
-    own = (texts or {}).get(f"battery_{result.dataset}_{battery}")
-    if isinstance(own, dict):
-        own = own.get(lang) or own.get("fi")
-    return str(own).strip() if own else catalogue.text("deck_battery", lang)
 
 
 def _codes(result) -> int:
@@ -549,15 +526,6 @@ def slide_texts(prs) -> list[str]:
         if slide.has_notes_slide:
             out.append(slide.notes_slide.notes_text_frame.text)
     return out
-
-
-def project_texts(project) -> dict:
-    """The project's own texts (``reports/_texts.yml``: key -> {lang: text}); empty when it has none."""
-    file = Path(project.paths.reports) / "_texts.yml"
-    if not file.is_file():
-        return {}
-    data = safe_yaml.load(file)[0]
-    return data if isinstance(data, dict) else {}
 
 
 def write_wave_decks(project, wave, results, folder: Path, *, figures: Path | None = None,

@@ -13,7 +13,7 @@ from pathlib import Path
 from survey import catalogue
 from survey.artefacts.workbook import (FORMATS, INT_FORMAT, PERCENT_FORMAT, POINTS_FORMAT, SUPPRESSED, Book, Table,
                                        cover, dataset_name, fmt_count, plain)
-from survey.artefacts.wording import name_waves, result_wave_names, wave_name
+from survey.artefacts.wording import battery_name, name_waves, result_wave_names, wave_name
 from survey.kinds import charts, words
 
 NOT_TABLES = {"interview_quotes"}  # quotes go to the analyst's own workbook (survey.artefacts.quotes)
@@ -200,7 +200,8 @@ def project_contact(project) -> str:
 
 def write_tables_xlsx(results, path: Path, lang: str = "fi", synthetic: bool = False, wave_label: str = "",
                       *, organisation: str = "", contact: str = "", population: dict | None = None,
-                      instruments: dict | None = None, wave_names: dict | None = None) -> Path:
+                      instruments: dict | None = None, wave_names: dict | None = None,
+                      texts: dict | None = None) -> Path:
     """The published tables workbook of a wave, laid out as the Analysis Function guidance asks.
 
     Cover (title, source, wave, producer, contact, synthetic marker, symbols), contents
@@ -210,7 +211,9 @@ def write_tables_xlsx(results, path: Path, lang: str = "fi", synthetic: bool = F
     breakdowns as crosstabs (groups as columns), suppressed cells ``[c]``, missing
     ``[x]``. Interview quote candidates are left out (the analyst's own workbook). ``instruments``
     (dataset -> instrument) give the datasets' names and the questions' short labels;
-    ``wave_names`` (wave id -> label in ``lang``) name the waves where the results do not.
+    ``wave_names`` (wave id -> label in ``lang``) name the waves where the results do not;
+    ``texts`` (the project's ``reports/_texts.yml``) name the Likert batteries, whose sheets
+    are titled by that name with the battery's question as a line below.
     Covers without a ``contact`` say that none was given.
     """
     book = Book(lang=lang, title=catalogue.text("wb_tables_title", lang) + (f": {wave_label}" if wave_label else ""),
@@ -238,6 +241,10 @@ def write_tables_xlsx(results, path: Path, lang: str = "fi", synthetic: bool = F
         rows = [[name_waves(v, names) if isinstance(v, str) else v for v in row] for row in rows]
         source = dataset_name(result.dataset, lang, instruments)
         lines = [catalogue.text("wb_one_table", lang)]
+        battery = battery_name(result, lang, instruments, texts) if texts else ""
+        title = kind_title(result, lang, title=battery or None, wave_names=wave_names)
+        if battery:
+            lines.append(catalogue.text("wb_question_line", lang, question=charts.title_of(result, lang)))
         first = words.footer_lines(result, lang)
         if first:
             lines.append(name_waves(first[0], names))
@@ -247,7 +254,7 @@ def write_tables_xlsx(results, path: Path, lang: str = "fi", synthetic: bool = F
         respondents = words.respondents_of(result)
         if respondents is None:
             respondents = (result.n or {}).get("interviews")
-        book.add(Table(name=book.sheet_name(), title=kind_title(result, lang, wave_names=wave_names), lines=lines,
+        book.add(Table(name=book.sheet_name(), title=title, lines=lines,
                        headers=headers, rows=rows, formats=formats, notes=_table_notes(result, lang, wave_names),
                        contents=[source, int(respondents) if respondents is not None else None]))
     return book.save(Path(path))

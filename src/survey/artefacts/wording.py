@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 from survey import catalogue
+from survey.project import safe_yaml
 
 PLACEHOLDERS = {"", "–", "—", "-", "nan", "None", "<NA>"}
 
@@ -70,3 +72,35 @@ def with_wave_names(results, waves, languages=catalogue.LANGUAGES) -> list:
         names = {lang: {i: by_id[i].label_in(lang) for i in ids} for lang in languages}
         out.append(replace(result, labels={**(result.labels or {}), "waves": names}))
     return out
+
+
+def battery_name(result, lang: str, instruments: dict | None = None, texts: dict | None = None) -> str:
+    """A Likert battery's short name ('' when the result is not a battery).
+
+    The project's own text ``battery_<dataset>_<battery>`` (reports/_texts.yml, as the
+    report names it), else the catalogue's generic "Statements"; never the battery's
+    common question or instruction.
+    """
+    ids = [q for q in str(result.question or "").split(",") if q]
+    instrument = (instruments or {}).get(result.dataset)
+    if instrument is None or len(ids) < 2:
+        return ""
+    try:
+        battery = instrument.question(ids[0]).battery
+    except KeyError:
+        return ""
+    if not battery:
+        return ""
+    own = (texts or {}).get(f"battery_{result.dataset}_{battery}")
+    if isinstance(own, dict):
+        own = own.get(lang) or own.get("fi")
+    return str(own).strip() if own else catalogue.text("deck_battery", lang)
+
+
+def project_texts(project) -> dict:
+    """The project's own texts (``reports/_texts.yml``: key -> {lang: text}); empty when it has none."""
+    file = Path(project.paths.reports) / "_texts.yml"
+    if not file.is_file():
+        return {}
+    data = safe_yaml.load(file)[0]
+    return data if isinstance(data, dict) else {}
