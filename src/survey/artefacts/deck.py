@@ -37,8 +37,10 @@ from survey.artefacts.wording import (battery_name, cell_words, name_waves, proj
 from survey.catalogue import fmt
 from survey.errors import SurveyError
 from survey.kinds import charts, style, words
+from survey.kinds.drawing import title_of
 from survey.kinds.findings import interpret
 from survey.kinds.findings import key_findings as choose
+from survey.kinds.table import data_table, header_label
 from survey.model import Result
 from survey.store import files
 
@@ -159,7 +161,7 @@ def short_label(result, lang: str, instruments: dict | None = None, texts: dict 
     if result.kind == "interview_cooccurrence" and str(result.question) in ("theme", "code"):
         return catalogue.text(f"deck_cooccurrence_{result.question}", lang)
     return (words.question_label(result, lang, instruments) or battery_name(result, lang, instruments, texts)
-            or charts.title_of(result, lang)).strip()
+            or title_of(result, lang)).strip()
 
 
 def short_title(result, lang: str, instruments: dict | None = None, wave_names: dict | None = None,
@@ -247,16 +249,16 @@ def notes_text(result, lang: str, *, wave_label: str, synthetic: bool, source: s
     finding = interpret(result, lang)
     if finding:
         parts.append(finding)
-    table = charts.data_table(result, lang)
+    table = data_table(result, lang)
     # a whole-sample count (interviews_all) beside each group's row would read as that group's figure
-    whole = {charts.header_label(result, c, lang) for c in result.table.columns if str(c).endswith("_all")}
+    whole = {header_label(result, c, lang) for c in result.table.columns if str(c).endswith("_all")}
     if len(table):
         parts.append(catalogue.text("deck_notes_numbers", lang))
         for _, row in table.iterrows():
             cells = [cell_words(v, lang) for v in row.tolist()]
             head = cells[0]
             if head == str(result.question):  # a numeric question's one row is named by the question
-                head = words.question_label(result, lang, instruments) or charts.title_of(result, lang)
+                head = words.question_label(result, lang, instruments) or title_of(result, lang)
             rest = "; ".join(f"{c}: {v}" for c, v in zip(table.columns[1:], cells[1:]) if v and c not in whole)
             parts.append(f"{head} – {rest}" if rest else head)
     parts += words.footer_lines(result, lang, wave_label=wave_label, synthetic=synthetic, source=source,
