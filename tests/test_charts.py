@@ -634,3 +634,23 @@ def test_dense_breakdown_is_a_heatmap_in_the_report_only_when_too_tall_and_alt_t
                                                                 and r["item"] in ("i0", "i1")])})
     assert not breakdown.breakdown_is_heatmap(small, "report")
     assert charts.alt_text(small, "fi", size="report").startswith("Pistekuvio ryhmittäin")
+
+
+def test_an_ordered_question_keeps_its_option_order_in_chart_table_and_comparison():
+    from survey.analysis.frequencies import analyse_single
+    from survey.project.instruments import parse_instrument
+
+    instrument = parse_instrument({"dataset": "associations", "questions": [
+        {"id": "members", "type": "single", "ordered": True, "text": {"fi": "Jäsenmäärä"},
+         "options": [{"code": "small", "fi": "Alle 50"}, {"code": "mid", "fi": "50–199"},
+                     {"code": "big", "fi": "200 tai enemmän"}]}]})
+    frame = pd.DataFrame({"respondent_id": [str(i) for i in range(20)],
+                          "members": ["mid"] * 11 + ["small"] * 6 + ["big"] * 3})
+    result = analyse_single(frame, instrument.question("members"), dataset="associations")
+    assert result.ordered
+    fig = charts.draw(result, "fi")
+    assert fig.survey["codes"] == ["small", "mid", "big"]  # not by share (mid 55 % first)
+    assert list(data_table(result, "fi").iloc[:, 0]) == ["Alle 50", "50–199", "200 tai enemmän"]
+    unordered = Result(**{**result.__dict__, "ordered": False})
+    assert charts.draw(unordered, "fi").survey["codes"][0] == "mid"
+    assert Result.from_dict(result.to_dict()).ordered  # travels in results/<id>.json

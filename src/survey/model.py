@@ -163,6 +163,7 @@ class Result:
     notes: tuple[str, ...] = ()
     wave: str = ""
     synthetic: bool = False
+    ordered: bool = False  # the codes have a natural order (a size class, a frequency): shown in it, never sorted
 
     def to_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "table"}

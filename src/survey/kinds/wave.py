@@ -34,7 +34,7 @@ def wave_layout(result, lang: str) -> dict:
     table["_key"] = [as_float(v) for v in table[now_col]]
     table["_key"] = table["_key"].fillna(-1.0)
     table["_order"] = range(len(table))
-    if not numeric:
+    if not numeric and not getattr(result, "ordered", False):  # an ordered question keeps its options' order
         table = table.sort_values(["_key", "_order"], ascending=[False, True], kind="mergesort")
     rows = []
     for _, r in table.iterrows():
