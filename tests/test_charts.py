@@ -445,18 +445,30 @@ def test_wave_dumbbells_values_and_differences(lang):
     assert fig.survey["rows"] == [make_waves().labels[lang]["yes"], make_waves().labels[lang]["no"]]
     assert fig.survey["before"] == [pytest.approx(28 / 63), pytest.approx(30 / 63)]
     minus = "-" if lang == "en" else "\u2212"
-    assert fig.survey["diff_labels"] == [("+26.0" if lang == "en" else "+26,0"), f"{minus}23.7".replace(
-        ".", "." if lang == "en" else ",")]
+    assert fig.survey["diff_labels"] == ["+26", f"{minus}24"]  # 44 % → 70 %, 48 % → 24 %: the printed values' difference
     assert fig.get_supxlabel().split("\n")[0] == catalogue.text("footer_waves", lang, before="63", now="71",
                                                              previous="2024-demo", current="2026-demo")
     text = charts.alt_text(make_waves(), lang)
     assert "2024-demo" in text and "2026-demo" in text
 
 
+def test_wave_markers_of_equal_shares_do_not_hide_each_other():
+    result = make_waves()
+    table = result.table.copy()
+    table.loc[0, ["pct_before", "pct_now", "diff"]] = [0.561, 0.556, -0.005]
+    fig = charts.draw(Result(**{**result.__dict__, "table": table}), "fi")
+    assert fig.survey["diff_labels"][0] == "0"  # 56 % and 56 %
+    markers = [line for line in fig.axes[1].lines if line.get_marker() in ("s", "o")]
+    first = [line.get_ydata()[0] for line in markers[:2]]
+    assert abs(first[0] - first[1]) >= 0.3  # one above, one below the row: both visible
+    second = [line.get_ydata()[0] for line in markers[2:4]]
+    assert second[0] == second[1]  # far apart on the axis: on the row itself
+
+
 def test_wave_alt_text_exact_en_and_not_comparable():
     assert charts.alt_text(make_waves(), "en").startswith(
-        "Comparison chart: Contact known, 2024-demo and 2026-demo. Yes: 44% → 70% (+26.0 points); "
-        "No: 48% → 24% (-23.7 points). Chi-square test: p = 0.001.")
+        "Comparison chart: Contact known, 2024-demo and 2026-demo. Yes: 44% → 70% (+26 points); "
+        "No: 48% → 24% (-24 points). Chi-square test: p = 0.001.")
     fig = charts.draw(make_waves(comparable=False), "en")
     assert "the question was reworded" in [t.get_text() for t in fig.axes[1].texts]
     assert "the question was reworded" in charts.alt_text(make_waves(comparable=False), "en")
@@ -622,3 +634,23 @@ def test_dense_breakdown_is_a_heatmap_in_the_report_only_when_too_tall_and_alt_t
                                                                 and r["item"] in ("i0", "i1")])})
     assert not breakdown.breakdown_is_heatmap(small, "report")
     assert charts.alt_text(small, "fi", size="report").startswith("Pistekuvio ryhmittäin")
+
+
+def test_an_ordered_question_keeps_its_option_order_in_chart_table_and_comparison():
+    from survey.analysis.frequencies import analyse_single
+    from survey.project.instruments import parse_instrument
+
+    instrument = parse_instrument({"dataset": "associations", "questions": [
+        {"id": "members", "type": "single", "ordered": True, "text": {"fi": "Jäsenmäärä"},
+         "options": [{"code": "small", "fi": "Alle 50"}, {"code": "mid", "fi": "50–199"},
+                     {"code": "big", "fi": "200 tai enemmän"}]}]})
+    frame = pd.DataFrame({"respondent_id": [str(i) for i in range(20)],
+                          "members": ["mid"] * 11 + ["small"] * 6 + ["big"] * 3})
+    result = analyse_single(frame, instrument.question("members"), dataset="associations")
+    assert result.ordered
+    fig = charts.draw(result, "fi")
+    assert fig.survey["codes"] == ["small", "mid", "big"]  # not by share (mid 55 % first)
+    assert list(data_table(result, "fi").iloc[:, 0]) == ["Alle 50", "50–199", "200 tai enemmän"]
+    unordered = Result(**{**result.__dict__, "ordered": False})
+    assert charts.draw(unordered, "fi").survey["codes"][0] == "mid"
+    assert Result.from_dict(result.to_dict()).ordered  # travels in results/<id>.json

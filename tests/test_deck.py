@@ -36,6 +36,15 @@ def make_breakdown():
                   title={"fi": "Ryhmittäin"}, table=table, n={"respondents": 20}, labels={"fi": {"yes": "Kyllä"}})
 
 
+def demo_instruments() -> dict:
+    """The demo project's instruments: the deck takes the questions' short labels and order from them."""
+    from pathlib import Path
+
+    from survey.project.config import load_project
+
+    return load_project(Path(__file__).resolve().parents[1]).instruments()
+
+
 @pytest.fixture
 def figures(tmp_path):
     """Slide charts of two results in fi (no suffix) and sv, as the pipeline writes them."""
@@ -51,7 +60,8 @@ def figures(tmp_path):
 def build(figures, lang="fi", **kw):
     results = [make_multi(), make_multi("network-grants", "grants"), make_breakdown()]
     return deck.build_deck(results, figures, lang, first_lang="fi", wave_label="Demoaineisto 2026",
-                           synthetic=True, organisation="Demokaupunki", datasets=["network", "staff"], **kw)
+                           synthetic=True, organisation="Demokaupunki", datasets=["network", "staff"],
+                           instruments=demo_instruments(), **kw)
 
 
 def pictures(slide):
@@ -158,7 +168,14 @@ def test_wave_comparison_title_names_both_waves():
                     title={"fi": "Avustukset"}, table=pd.DataFrame({"code": ["a"], "pct_before": [0.5],
                                                                     "pct_now": [0.6]}),
                     n={}, test={"previous_wave": "2024-demo", "wave": "2026-demo", "comparable": True})
-    assert deck.short_title(result, "fi") == "Haettavissa olevat avustukset: 2024-demo ja 2026-demo"
+    names = {"2024-demo": "Demo 2024", "2026-demo": "Demo 2026"}
+    assert deck.short_title(result, "fi", demo_instruments(), names) == \
+        "Haettavissa olevat avustukset: Demo 2024 ja Demo 2026"
+    names = {"2024-demo": "Demoaineisto 2024", "2026-demo": "Demoaineisto 2026"}  # too long for a title
+    assert deck.short_title(result, "fi", demo_instruments(), names) == "Haettavissa olevat avustukset: muutos"
+    carried = Result(**{**result.__dict__, "labels": {"waves": {"sv": {"2024-demo": "Demodata 2024",
+                                                                        "2026-demo": "Demodata 2026"}}}})
+    assert deck.short_title(carried, "sv", demo_instruments()).endswith(": Demodata 2024 och Demodata 2026")
     assert deck.on_slides(result)
     not_comparable = Result(**{**result.__dict__, "test": {**result.test, "comparable": False}})
     assert not deck.on_slides(not_comparable)
@@ -185,3 +202,96 @@ def test_survey_run_writes_one_deck_per_language_and_survey_slides_rewrites_it_i
     assert main(["slides", "--wave", "2024-demo"]) == 0
     assert {lang: path.read_bytes() for lang, path in decks.items()} == before
     assert main(["slides", "--wave", "2024-demo", "--lang", "en"]) != 0  # no English charts were drawn
+
+
+def make_likert(dataset="associations"):
+    items = ["grants_clear", "grants_sufficient"]
+    table = pd.DataFrame({"item": [i for i in items for _ in (1, 2)], "code": [1, 4] * 2, "count": [3, 9, 4, 8],
+                          "pct": [0.2, 0.6, 0.25, 0.5], "pct_scale": [0.25, 0.75, 0.33, 0.67],
+                          "ci_low": [None, 0.3, 0.1, 0.3], "ci_high": [None, 0.8, 0.5, 0.7],
+                          "dont_know": [False] * 4, "agree": [False, True, False, True], "suppressed": [False] * 4})
+    return Result(id=f"{dataset}-views", kind="likert", dataset=dataset, question=",".join(items),
+                  title={"fi": "Kuinka samaa tai eri mieltä olette seuraavista väittämistä?"}, table=table,
+                  n={"respondents": 16}, labels={"fi": {1: "Täysin eri mieltä", 4: "Jokseenkin samaa mieltä",
+                                                        "grants_clear": "Hakeminen selkeää",
+                                                        "grants_sufficient": "Avustukset riittävät"}})
+
+
+def test_battery_slides_are_titled_by_the_battery_name_and_notes_hold_words_only():
+    texts = {"battery_associations_views": {"fi": "Järjestöjen näkemykset yhteistyöstä"}}
+    likert = make_likert()
+    assert deck.short_title(likert, "fi", demo_instruments(), texts=texts) == "Järjestöjen näkemykset yhteistyöstä"
+    summary = Result(**{**likert.__dict__, "kind": "likert_summary"})
+    title = deck.short_title(summary, "fi", demo_instruments(), texts=texts)
+    assert title == "Järjestöjen näkemykset yhteistyöstä: samaa mieltä"  # the long form has 63 characters
+    shorter = {"battery_associations_views": {"fi": "Järjestöjen näkemykset"}}
+    assert deck.short_title(summary, "fi", demo_instruments(), texts=shorter) == \
+        "Järjestöjen näkemykset: samaa mieltä olevien osuus"
+    other = Result(**{**summary.__dict__, "id": "associations-other-summary"})
+    titles = deck.slide_titles([summary, other], "fi", instruments=demo_instruments(), texts=texts)
+    assert set(titles.values()) == {"Järjestöjen näkemykset yhteistyöstä: samaa mieltä"}  # one form per deck
+    assert deck.short_title(likert, "fi", demo_instruments()) == "Väittämät"  # no own name: never the instruction
+    notes = deck.notes_text(likert, "fi", wave_label="Demoaineisto 2026", synthetic=True, source="Järjestökysely")
+    assert "True" not in notes and "False" not in notes and "agree" not in notes
+    assert "Lasketaan samaa mieltä oleviin: Kyllä" in notes
+    assert not re.search(r":\s*–", notes)  # no placeholder cells
+
+
+def test_numeric_wave_notes_name_the_question_and_the_waves():
+    table = pd.DataFrame({"code": ["volunteers"], "mean_before": [18.0], "mean_now": [20.0], "diff": [2.0],
+                          "n_before": [59], "n_now": [60], "comparable": [True]})
+    result = Result(id="associations-volunteers-waves", kind="wave", dataset="associations", question="volunteers",
+                    title={"fi": "Kuinka monta vapaaehtoista?"}, table=table,
+                    n={"respondents_before": 63, "respondents_now": 71},
+                    test={"previous_wave": "2024-demo", "wave": "2026-demo", "comparable": True},
+                    labels={"waves": {"fi": {"2024-demo": "Demoaineisto 2024", "2026-demo": "Demoaineisto 2026"}}})
+    notes = deck.notes_text(result, "fi", wave_label="Demoaineisto 2026", synthetic=False, source="Järjestökysely",
+                            instruments=demo_instruments())
+    assert "2024-demo" not in notes and "2026-demo" not in notes and "volunteers" not in notes
+    assert "Demoaineisto 2024" in notes
+
+
+def test_key_findings_are_led_by_the_short_label(monkeypatch):
+    likert = make_likert()
+    monkeypatch.setattr(deck, "choose", lambda results, lang, limit: [(likert, "ignored")])
+    monkeypatch.setattr(deck, "interpret", lambda result, lang: "Eniten samaa mieltä oltiin väitteestä X: 75 %.")
+    texts = {"battery_associations_views": {"fi": "Järjestöjen näkemykset yhteistyöstä"}}
+    (finding,) = deck.key_findings([likert], "fi", instruments=demo_instruments(), texts=texts)
+    assert finding == "Järjestöjen näkemykset yhteistyöstä – Eniten samaa mieltä oltiin väitteestä X: 75 %."
+
+
+def make_cooccurrence(level: str, codes: int) -> Result:
+    names = [f"c{k}" for k in range(codes)]
+    table = pd.DataFrame([{"code_a": a, "code_b": b, "n_a": 5, "n_b": 5, "both": 3, "either": 7, "jaccard": 0.4}
+                          for a in names for b in names])
+    return Result(id=f"interviews-cooccurrence{'-themes' if level == 'theme' else ''}", kind="interview_cooccurrence",
+                  dataset="interviews", question=level, title={"fi": "Koodien yhteisesiintyminen haastatteluissa"},
+                  table=table, n={"codes": codes, "interviews": 12})
+
+
+def test_a_large_heatmap_stays_off_the_slides_and_the_small_one_says_where_it_is():
+    codes, themes = make_cooccurrence("code", 18), make_cooccurrence("theme", 6)
+    assert not deck.on_slides(codes) and deck.on_slides(themes)
+    assert deck.short_title(themes, "fi") == "Yhdessä mainitut teemat"  # not the codes' title twice
+    assert deck.short_title(codes, "sv") == "Koder som nämndes tillsammans"
+
+
+def test_a_battery_and_its_summary_keep_their_order_however_the_results_are_listed():
+    likert = make_likert()
+    summary = Result(**{**likert.__dict__, "id": "associations-views-summary", "kind": "likert_summary"})
+    for listed in ([likert, summary], [summary, likert]):  # a run's order, results/*.json's (alphabetical) order
+        assert [r.kind for r in deck.order_results(listed, ["associations"], demo_instruments())] == \
+            ["likert", "likert_summary"]
+
+
+def test_group_notes_leave_out_the_whole_sample_count():
+    table = pd.DataFrame({"group": ["a", "b"], "code": ["t", "t"], "level": ["theme", "theme"], "parent": ["t", "t"],
+                          "interviews": [5, float("nan")], "n_group": [8, float("nan")], "pct": [0.625, float("nan")],
+                          "interviews_all": [13, 13], "suppressed": [False, True]})
+    result = Result(id="interviews-codes-by-division", kind="interview_codes_by", dataset="interviews",
+                    question="division", title={"fi": "Teemat toimialoittain"}, table=table, n={"interviews": 17},
+                    labels={"fi": {"t": "Avustukset"}, "groups": {"fi": {"a": "Sivistys", "b": "Kaupunkiympäristö"}}},
+                    suppression={"threshold": 5})
+    notes = deck.notes_text(result, "fi", wave_label="Demo", synthetic=False, source="Haastattelut")
+    numbers = notes.split("Luvut:", 1)[1].split("Haastattelujen määrä")[0]
+    assert "Kaupunkiympäristö – " in numbers and "13" not in numbers and "kaikkiaan" not in numbers

@@ -52,6 +52,15 @@ from survey.artefacts import quotes as quotes_xlsx  # noqa: E402
 from survey.artefacts import tables as ex  # noqa: E402
 
 
+def demo_instruments() -> dict:
+    """The demo project's instruments (dataset -> instrument): the workbooks take names and texts from them."""
+    from pathlib import Path
+
+    from survey.project.config import load_project
+
+    return load_project(Path(__file__).resolve().parents[1]).instruments()
+
+
 def make_breakdown():
     """Two groups; group 'b' is below the threshold and suppressed (numbers NaN)."""
     table = pd.DataFrame({
@@ -86,7 +95,8 @@ def test_tables_xlsx_numbers_formats_and_layout(tmp_path, lang, marker, pct_head
 
     path = ex.write_tables_xlsx([make_multi(), make_breakdown()], tmp_path / "tables.xlsx", lang=lang,
                                 synthetic=True, wave_label="Demo 2024", organisation="Demokaupunki",
-                                contact="tilastot@example.invalid", population={"network": 20, "staff": 26})
+                                contact="tilastot@example.invalid", population={"network": 20, "staff": 26},
+                                instruments=demo_instruments())
     wb = openpyxl.load_workbook(path)
     assert guidance_problems(wb, marker=marker, ids={"network-partnership-forms", "staff-q-by-division", "network",
                                                      "staff", "a", "b", "yes", "no", "q"}) == []
@@ -164,7 +174,8 @@ def test_codebook_lists_variables_texts_options_and_counts(tmp_path):
     frame = pd.DataFrame({"partnership_forms__answered": [True, True, False],
                           "partnership_forms__grants": pd.array([True, False, pd.NA], dtype="boolean")})
     wb = openpyxl.load_workbook(codebook_xlsx.write_codebook({"network": frame}, tmp_path / "cb.xlsx", lang="en",
-                                                  synthetic=True, contact="x@example.invalid"))
+                                                  synthetic=True, contact="x@example.invalid",
+                                                  instruments=demo_instruments()))
     assert guidance_problems(wb, marker="Synthetic demo data") == []
     ws = wb["Codebook"]
     head = header_row(ws)
@@ -226,12 +237,12 @@ def demo_2024():
     project = load_project(Path(__file__).resolve().parents[1])
     wave = project.wave("2024-demo")
     ingested = pipeline.ingest_wave(project, wave)
-    return wave, ingested, pipeline.analyse_wave(project, wave, ingested)
+    return wave, ingested, pipeline.analyse_wave(project, wave, ingested), project.instruments()
 
 
 @_pytest.mark.slow
 def test_all_2024_demo_charts_render_to_png_and_svg(tmp_path, demo_2024):
-    wave, _, results = demo_2024
+    wave, _, results, _ = demo_2024
     written = []
     for result in results:
         for size in ("report", "slide"):
@@ -252,11 +263,11 @@ def test_all_2024_demo_charts_render_to_png_and_svg(tmp_path, demo_2024):
 def test_demo_workbooks_follow_the_guidance_in_every_language(tmp_path, demo_2024, lang):
     from _guidance import guidance_problems
 
-    wave, ingested, results = demo_2024
+    wave, ingested, results, instruments = demo_2024
     path = ex.write_tables_xlsx(results, tmp_path / "tables.xlsx", lang=lang, synthetic=True, wave_label=wave.label,
-                                population=wave.population)
+                                population=wave.population, instruments=instruments)
     again = ex.write_tables_xlsx(results, tmp_path / "tables2.xlsx", lang=lang, synthetic=True,
-                                 wave_label=wave.label, population=wave.population)
+                                 wave_label=wave.label, population=wave.population, instruments=instruments)
     assert path.read_bytes() == again.read_bytes()
     wb = openpyxl.load_workbook(path)
     tables = [r for r in results if r.kind not in ex.NOT_TABLES]
@@ -266,7 +277,7 @@ def test_demo_workbooks_follow_the_guidance_in_every_language(tmp_path, demo_202
                                                                     for q in str(r.question).split(",")}
     assert guidance_problems(wb, marker=marker, ids=ids) == []
     for result, ws in zip(tables, wb.worksheets[4:]):
-        headers, rows, formats = ex.table_rows(result, lang)
+        headers, rows, formats = ex.table_rows(result, lang, instruments)
         head = header_row(ws)
         for j, number_format in enumerate(formats, 1):
             cells = [ws.cell(head + 1 + i, j) for i in range(len(rows))]
@@ -351,3 +362,57 @@ def test_svg_labels_are_real_text_and_reruns_are_identical(tmp_path):
     assert re.search(r"<text [^>]*>Ensimmäinen</text>", svg)
     assert 'id="DejaVuSans-' not in svg  # no glyph outlines: the words can be selected and edited
     assert export.figure_bytes(charts.draw(make_multi(), "fi", size="slide", synthetic=True), "svg").decode() == svg
+
+
+def test_whole_sample_counts_get_one_column_not_one_under_each_group(tmp_path):
+    table = pd.DataFrame({"group": ["a", "a", "b", "b"], "code": ["t", "c", "t", "c"],
+                          "level": ["theme", "code"] * 2, "parent": ["t", "t", "t", "t"],
+                          "interviews": [5, 3, math.nan, math.nan], "n_group": [8, 8, math.nan, math.nan],
+                          "pct": [0.625, 0.375, math.nan, math.nan], "interviews_all": [13, 10, 13, 10],
+                          "suppressed": [False, False, True, True]})
+    result = Result(id="interviews-codes-by-division", kind="interview_codes_by", dataset="interviews",
+                    question="division", title={"en": "Themes by division"}, table=table, n={"interviews": 17},
+                    labels={"en": {"t": "Grants", "c": "Application"},
+                            "groups": {"en": {"a": "Education", "b": "Environment"}}},
+                    suppression={"threshold": 5}, synthetic=True)
+    headers, rows, _ = ex.table_rows(result, "en")
+    overall = [h for h in headers if "Interviews in all" in h or "interviews_all" in h.lower()]
+    assert len(overall) == 1 and ":" not in overall[0], headers
+    assert not any(h.startswith("Environment:") and h.endswith(overall[0]) for h in headers)
+    j = headers.index(overall[0])
+    assert [row[j] for row in rows] == [13, 10]
+    hidden = [k for k, h in enumerate(headers) if h.startswith("Environment:")]
+    assert hidden and all(row[k] == "[c]" for row in rows for k in hidden)
+
+
+def test_wave_tables_name_the_waves_and_covers_without_contact_say_so(tmp_path):
+    table = pd.DataFrame({"code": ["yes"], "pct_before": [0.29], "pct_now": [0.45], "diff": [0.16],
+                          "ci_low": [0.01], "ci_high": [0.3], "p": [0.04], "p_adjusted": [0.2],
+                          "n_before": [60], "n_now": [70], "comparable": [True]})
+    result = Result(id="staff-q-waves", kind="wave", dataset="staff", question="q", title={"fi": "Kysymys"},
+                    table=table, n={"respondents_before": 60, "respondents_now": 70},
+                    labels={"fi": {"yes": "Kyllä"}},
+                    test={"previous_wave": "2024-demo", "wave": "2026-demo", "comparable": True},
+                    notes=[{"fi": "Vaihtoehto lisättiin kierroksella 2026-demo."}], synthetic=True)
+    names = {"2024-demo": "Demoaineisto 2024", "2026-demo": "Demoaineisto 2026"}
+    wb = openpyxl.load_workbook(ex.write_tables_xlsx([result], tmp_path / "w.xlsx", lang="fi", synthetic=True,
+                                                     wave_label="Demoaineisto 2026", wave_names=names))
+    text = " ".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
+    assert "2024-demo" not in text and "2026-demo" not in text
+    assert "Kysymys: Demoaineisto 2024 ja Demoaineisto 2026" in text
+    assert "Vaihtoehto lisättiin kierroksella Demoaineisto 2026." in text
+    assert "Yhteystietoja ei ole annettu" in " ".join(str(c.value) for c in wb.worksheets[0]["A"] if c.value)
+
+
+def test_battery_sheets_are_titled_by_the_battery_name_with_the_question_below(tmp_path):
+    items = ["grants_clear", "grants_sufficient"]
+    table = pd.DataFrame({"item": items, "n": [10, 12], "agree_pct": [0.5, 0.25], "suppressed": [False, False]})
+    result = Result(id="associations-views-summary", kind="likert_summary", dataset="associations",
+                    question=",".join(items), title={"fi": "Arvioi seuraavia väittämiä."}, table=table,
+                    n={"respondents": 12}, labels={"fi": {i: i.replace("_", " ") for i in items}})
+    texts = {"battery_associations_views": {"fi": "Järjestöjen näkemykset yhteistyöstä"}}
+    wb = openpyxl.load_workbook(ex.write_tables_xlsx([result], tmp_path / "b.xlsx", lang="fi",
+                                                     instruments=demo_instruments(), texts=texts))
+    ws = wb.worksheets[-1]
+    assert ws["A1"].value == "Järjestöjen näkemykset yhteistyöstä: samaa mieltä olevien osuus"
+    assert "Kysymys: Arvioi seuraavia väittämiä." in [ws.cell(r, 1).value for r in range(2, header_row(ws))]

@@ -422,7 +422,7 @@ def test_control_characters_in_an_open_answer_reach_neither_the_terminal_nor_bre
     assert cli.main(["run", "--no-render"]) == 0
     captured = capsys.readouterr()
     assert "\x1b" not in captured.out + captured.err and "\x07" not in captured.out + captured.err
-    answers = openpyxl.load_workbook(Paths(ran).tree(WAVE).open_answers).active
+    answers = openpyxl.load_workbook(Paths(ran).tree(WAVE).open_answers).worksheets[2]  # after cover, contents
     texts = [c.value for row in answers.iter_rows() for c in row if isinstance(c.value, str)]
     assert "Punainen \\x1b[31mvaroitus\\x1b[0m ja kello\\x07 ja\nrivi" in texts
 

@@ -169,6 +169,7 @@ class Result:
     notes: tuple[str, ...] = ()
     wave: str = ""
     synthetic: bool = False
+    ordered: bool = False  # the codes have a natural order (a size class, a frequency): shown in it, never sorted
 
     def __post_init__(self) -> None:
         """``kind`` becomes its :class:`ResultKind` (a name no module knows is kept as given: no chart, no finding)."""

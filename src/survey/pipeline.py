@@ -20,7 +20,7 @@ import pandas as pd
 from survey import store
 from survey.analysis import interviews, plan
 from survey.analysis.disclosure import DisclosureRule
-from survey.artefacts import codebook, deck, figures, quotes, tables
+from survey.artefacts import codebook, deck, figures, quotes, tables, wording
 from survey.artefacts.open_answers import collect_open_answers, write_open_answers_xlsx
 from survey.errors import ConfigError, InputError, Problem, QuartoMissing, ValidationFailed, printable
 from survey.ingest import read
@@ -193,9 +193,12 @@ def write_processed(project: Project, ingested: Ingested, tree: Tree, results: l
                                                   cleared=project.cleared_quotes, names=project.redact_names,
                                                   codebook=interview_codebook(ingested), wave=ingested.wave.id,
                                                   synthetic=ingested.wave.synthetic)]
-    write_open_answers(ingested, tree.open_answers, lang=lang, synthetic=ingested.wave.synthetic)
+    write_open_answers(ingested, tree.open_answers, lang=lang, synthetic=ingested.wave.synthetic,
+                       wave_label=ingested.wave.label_in(lang), organisation=project.organisation,
+                       contact=tables.project_contact(project))
     quotes.write_quotes_xlsx(candidates, tree.quotes, lang=lang, synthetic=ingested.wave.synthetic,
-                             wave_label=ingested.wave.label_in(lang), instruments=project.instruments())
+                             wave_label=ingested.wave.label_in(lang), instruments=project.instruments(),
+                             organisation=project.organisation, contact=tables.project_contact(project))
     for name, frame in ingested.frames.items():
         store.write_frame(tree.frame(name), frame)
         store.write_json(tree.meta(name), to_json(ingested.metas[name]))
@@ -229,10 +232,11 @@ def analyse_wave(project: Project, wave: Wave, ingested: Ingested,
         results += plan.analyse_dataset(frame, instrument, dataset=name, wave=wave.id, synthetic=wave.synthetic,
                                         rule=rule)
         if previous and name in previous and wave.compare_to:
-            results += plan.compare_dataset(previous[name], frame, instrument, dataset=name,
+            compared = plan.compare_dataset(previous[name], frame, instrument, dataset=name,
                                             wave=wave.id, previous_wave=wave.compare_to,
                                             not_comparable=reworded_between(project, wave, name),
                                             synthetic=wave.synthetic, rule=rule)
+            results += wording.with_wave_names(compared, project.waves)  # labels["waves"]: names, not ids
     if ingested.interviews:
         codebook = interview_codebook(ingested)
         results += interviews.analyse_interviews(ingested.interviews, codebook=codebook, wave=wave.id,
@@ -297,14 +301,16 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
                      sources=figures.dataset_sources(project, languages))
     code = cache.chart_code_digest()
     contact = tables.project_contact(project)
+    texts = wording.project_texts(project)  # the project's own names (Likert batteries)
     for i, lang in enumerate(languages):
         name = tree.tables(lang, first=i == 0).name
         key = cache.workbook_key(results, lang, wave.label_in(lang), wave.synthetic,
-                                 code + to_json([project.organisation, contact, wave.population]))
+                                 code + to_json([project.organisation, contact, wave.population, texts]))
         if not cache.reuse_file(target / name, stage / name, key, stage / cache.WORKBOOK_CACHE):
             tables.write_tables_xlsx(results, stage / name, lang=lang, synthetic=wave.synthetic,
                                      wave_label=wave.label_in(lang), organisation=project.organisation,
-                                     contact=contact, population=wave.population, instruments=instruments)
+                                     contact=contact, population=wave.population, instruments=instruments,
+                                     texts=texts)
     codebook.write_codebook(ingested, tree.codebook, lang=languages[0], synthetic=wave.synthetic,
                             wave_label=wave.label, organisation=project.organisation, contact=contact,
                             rule=DisclosureRule.from_project(project))
@@ -313,11 +319,13 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
     return target
 
 
-def write_open_answers(ingested: Ingested, path: Path, *, lang: str, synthetic: bool) -> Path:
+def write_open_answers(ingested: Ingested, path: Path, *, lang: str, synthetic: bool, wave_label: str = "",
+                       organisation: str = "", contact: str = "") -> Path:
     """The redacted open answers of every survey dataset in one workbook."""
     instruments = {name: ingested.instruments[name] for name in ingested.frames}
     table = collect_open_answers(ingested.frames, instruments, lang=lang)
-    return write_open_answers_xlsx(table, path, lang=lang, synthetic=synthetic)
+    return write_open_answers_xlsx(table, path, lang=lang, synthetic=synthetic, wave_label=wave_label,
+                                   organisation=organisation, contact=contact)
 
 
 @dataclass

@@ -116,7 +116,7 @@ def analyse_single(frame: pd.DataFrame, question, *, dataset: str, wave: str = "
                   title=question_title(question), table=table, n=n,
                   labels=labels, test=None,
                   suppression=suppression, notes=tuple(notes), wave=wave,
-                  synthetic=synthetic)
+                  synthetic=synthetic, ordered=bool(getattr(question, "ordered", False)))
 
 
 def _rule(rule, threshold, merge_small):

@@ -116,7 +116,7 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, question, *, da
                  "name": None, "p": None}
     kind_id = f"{dataset}-{question.slug}-waves"
     common = dict(id=kind_id, kind="wave", dataset=dataset, question=question.id, title=question_title(question),
-                  wave=wave, synthetic=synthetic)
+                  wave=wave, synthetic=synthetic, ordered=bool(getattr(question, "ordered", False)))
     has_before = _has(previous, question)
     has_now = _has(current, question)
     why = None

@@ -32,12 +32,15 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Pt
 
 from survey import catalogue
+from survey.artefacts.wording import (battery_name, cell_words, name_waves, project_texts, result_wave_names,
+                                      wave_name, wave_names_of)
+from survey.catalogue import fmt
 from survey.errors import SurveyError
 from survey.kinds import charts, style, words
 from survey.kinds.drawing import title_of
 from survey.kinds.findings import interpret
-from survey.kinds.table import data_table
 from survey.kinds.findings import key_findings as choose
+from survey.kinds.table import data_table, header_label
 from survey.model import Result
 from survey.store import files
 
@@ -59,6 +62,7 @@ BANNER_COLOR = "9A1C1C"  # 8.9:1 on white
 LANG_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 FINDINGS_LIMIT = 8
 NOT_ON_SLIDES = {"breakdown", "interview_quotes"}  # the report and workbook show breakdowns in full
+SLIDE_MAX_CODES = 10  # a co-occurrence heatmap of more codes is unreadable at slide size: report and workbook only
 
 
 # -- text measurement -------------------------------------------------------------------
@@ -110,12 +114,13 @@ def order_results(results, datasets: list[str] | None = None, instruments: dict 
     datasets = list(datasets or [])
     instruments = instruments or {}
     rank = {"wave": 2, "triangulation": 3}
+    within = {"likert_summary": 1, "interview_codes": 0, "interview_codes_by": 1, "interview_cooccurrence": 2}
 
     def key(pair):
         index, result = pair
         dataset = datasets.index(result.dataset) if result.dataset in datasets else len(datasets)
         return (rank.get(result.kind, 0), dataset if rank.get(result.kind, 0) < 3 else 0,
-                _question_index(result, instruments), index)
+                _question_index(result, instruments), within.get(result.kind, 0), index)
 
     return [r for _, r in sorted(enumerate(results), key=lambda p: (key(p), p[1].id))]
 
@@ -132,34 +137,89 @@ def on_slides(result) -> bool:
     """Whether a result gets a chart slide: charted, not a breakdown, comparable when a comparison."""
     if result.kind in NOT_ON_SLIDES or not charts.has_chart(result):
         return False
+    if result.kind == "interview_cooccurrence" and _codes(result) > SLIDE_MAX_CODES:
+        return False
     if result.kind == "wave":
         test = result.test or {}
         return bool(test.get("comparable", True)) and not result.table.empty
     return True
 
 
-def short_title(result, lang: str, instruments: dict | None = None) -> str:
-    """The slide title: the question's short label (comparisons name both waves)."""
-    title = words.question_label(result, lang, instruments) or title_of(result, lang)
+TITLE_CHARS = 60  # a slide title longer than this takes its kind's short form (": muutos", ": samaa mieltä")
+
+
+def _codes(result) -> int:
+    """How many codes a co-occurrence result crosses (its ``n["codes"]``, else the distinct codes of its table)."""
+    n = (result.n or {}).get("codes")
+    if isinstance(n, (int, float)) and n == n:
+        return int(n)
+    return len(set(result.table["code_a"])) if "code_a" in result.table.columns else 0
+
+
+def short_label(result, lang: str, instruments: dict | None = None, texts: dict | None = None) -> str:
+    """The result's short name: the question's short label, a battery's name, what a heatmap crosses, else its title."""
+    if result.kind == "interview_cooccurrence" and str(result.question) in ("theme", "code"):
+        return catalogue.text(f"deck_cooccurrence_{result.question}", lang)
+    return (words.question_label(result, lang, instruments) or battery_name(result, lang, instruments, texts)
+            or title_of(result, lang)).strip()
+
+
+def short_title(result, lang: str, instruments: dict | None = None, wave_names: dict | None = None,
+                texts: dict | None = None, short: bool | None = None) -> str:
+    """The slide title: the short label; a comparison names both waves by their labels, a summary says what it shows.
+
+    ``short``: True for the kind's short form (": change", ": agreeing"), False for the
+    long one; None (default) takes the long one when it fits :data:`TITLE_CHARS`.
+    :func:`build_deck` decides once per kind so that a deck's titles have one form.
+    """
+    title = short_label(result, lang, instruments, texts)
     if result.kind in ("wave", "likert_summary"):
         title = title.rstrip(" .?!:")  # a suffix follows after a colon
     if result.kind == "wave":
         test = result.test or {}
-        return catalogue.text("deck_title_waves", lang, title=title, previous=test.get("previous_wave") or "",
-                           current=test.get("wave") or result.wave or "")
-    if result.kind == "likert_summary":  # the battery's own slide comes first under the same question
-        return catalogue.text("deck_title_summary", lang, title=title)
-    return title
+        long = catalogue.text("deck_title_waves", lang, title=title,
+                              previous=wave_name(result, test.get("previous_wave"), lang, wave_names),
+                              current=wave_name(result, test.get("wave") or result.wave, lang, wave_names))
+        brief = catalogue.text("deck_title_waves_short", lang, title=title)
+    elif result.kind == "likert_summary":  # the battery's own slide comes first under the same question
+        long = catalogue.text("deck_title_summary", lang, title=title)
+        brief = catalogue.text("deck_title_summary_short", lang, title=title)
+    else:
+        return title
+    if short is None:
+        short = len(long) > TITLE_CHARS
+    return brief if short else long
 
 
-def key_findings(results, lang: str, limit: int = FINDINGS_LIMIT) -> list[str]:
-    """The analysis' key findings in ``lang``, each once."""
+def slide_titles(results, lang: str, **names) -> dict[str, str]:
+    """Each on-slide result's title (id -> title), one form per kind: short for all when any long one is too long."""
+    shown = [r for r in results if on_slides(r)]
+    short = {kind: any(len(short_title(r, lang, short=False, **names)) > TITLE_CHARS for r in shown if r.kind == kind)
+             for kind in ("wave", "likert_summary")}
+    return {r.id: short_title(r, lang, short=short.get(r.kind), **names) for r in shown}
+
+
+def key_findings(results, lang: str, limit: int = FINDINGS_LIMIT, wave_names: dict | None = None,
+                 instruments: dict | None = None, texts: dict | None = None) -> list[str]:
+    """The analysis' key findings in ``lang``, each once, led by the question's short label, waves named."""
+    names = dict(wave_names or {})
+    for result in results:
+        names = result_wave_names(result, lang, names)
     seen, out = set(), []
-    for _, text in choose([r for r in results if r.kind != "interview_quotes"], lang, limit * 2):
+    for result, _ in choose([r for r in results if r.kind != "interview_quotes"], lang, limit * 2):
+        text = name_waves(_with_label(result, interpret(result, lang), lang, instruments, texts), names)
         if text and text not in seen:
             seen.add(text)
             out.append(text)
     return out[:limit]
+
+
+def _with_label(result, text: str, lang: str, instruments: dict | None, texts: dict | None = None) -> str:
+    """A finding lifted out of its chapter, led by its question's short label (not the question or instruction)."""
+    if not text:
+        return text
+    label = short_label(result, lang, instruments, texts).rstrip(" .?!:")
+    return text if not label or label in text else f"{label} – {text}"
 
 
 def paginate(paragraphs: list[str], width_in: float, height_in: float, size: float = BODY_SIZE) -> list[list[str]]:
@@ -177,23 +237,33 @@ def paginate(paragraphs: list[str], width_in: float, height_in: float, size: flo
     return pages
 
 
-def notes_text(result, lang: str, *, wave_label: str, synthetic: bool, source: str) -> str:
-    """Speaker notes: the finding, the numbers (the chart's data table) and the footer lines."""
+def notes_text(result, lang: str, *, wave_label: str, synthetic: bool, source: str,
+               instruments: dict | None = None, wave_names: dict | None = None) -> str:
+    """Speaker notes: the finding, the numbers (the chart's data table) and the footer lines.
+
+    Words only: waves by their labels, yes/no instead of booleans, a numeric question's
+    row by its short label, and no placeholder cells.
+    """
+    names = result_wave_names(result, lang, wave_names)
     parts = []
     finding = interpret(result, lang)
     if finding:
         parts.append(finding)
     table = data_table(result, lang)
+    # a whole-sample count (interviews_all) beside each group's row would read as that group's figure
+    whole = {header_label(result, c, lang) for c in result.table.columns if str(c).endswith("_all")}
     if len(table):
         parts.append(catalogue.text("deck_notes_numbers", lang))
         for _, row in table.iterrows():
-            cells = [str(v) for v in row.tolist()]
+            cells = [cell_words(v, lang) for v in row.tolist()]
             head = cells[0]
-            rest = "; ".join(f"{c}: {v}" for c, v in zip(table.columns[1:], cells[1:]) if v)
+            if head == str(result.question):  # a numeric question's one row is named by the question
+                head = words.question_label(result, lang, instruments) or title_of(result, lang)
+            rest = "; ".join(f"{c}: {v}" for c, v in zip(table.columns[1:], cells[1:]) if v and c not in whole)
             parts.append(f"{head} – {rest}" if rest else head)
     parts += words.footer_lines(result, lang, wave_label=wave_label, synthetic=synthetic, source=source,
                                  intervals={"ci_low", "ci_high"} <= set(result.table.columns))
-    return "\n".join(parts)
+    return "\n".join(name_waves(part, names) for part in parts)
 
 
 # -- building the deck --------------------------------------------------------------------
@@ -281,13 +351,16 @@ def slide_alt_text(folder: Path, result, lang: str, synthetic: bool) -> str:
 
 def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = None, wave_label: str = "",
                synthetic: bool = False, organisation: str = "", theme: style.Theme | None = None,
-               datasets: list[str] | None = None, sources: dict | None = None, instruments: dict | None = None):
+               datasets: list[str] | None = None, sources: dict | None = None, instruments: dict | None = None,
+               wave_names: dict | None = None, texts: dict | None = None):
     """The deck of one wave in ``lang`` as a python-pptx ``Presentation``.
 
     ``figures`` is the folder of the run's charts (``<id>.slide[.<lang>].png`` and their
     alt-text sidecars); ``first_lang`` the project's first language (its charts carry no
     language suffix); ``sources`` maps dataset -> its name in ``lang`` for the notes;
-    ``instruments`` (dataset -> instrument) give the question order and short labels.
+    ``instruments`` (dataset -> instrument) give the question order and short labels;
+    ``wave_names`` (wave id -> label in ``lang``) name the waves where results do not;
+    ``texts`` are the project's own texts (``reports/_texts.yml``: battery names).
     Raises SurveyError when a chart of ``lang`` is missing.
     """
     theme = theme or style.Theme()
@@ -318,7 +391,9 @@ def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = No
         _banner(slide, marker, lang)
 
     # key findings, as many slides as the text needs
-    findings = ["\u2022 " + text for text in key_findings(ordered, lang)]  # measured as drawn, bullet included
+    findings = ["\u2022 " + text  # measured as drawn, bullet included
+                for text in key_findings(ordered, lang, wave_names=wave_names, instruments=instruments,
+                                         texts=texts)]
     pages = paginate(findings, width, BODY_HEIGHT)
     heading = catalogue.text("deck_key_findings", lang)
     for k, page in enumerate(pages, 1):
@@ -336,6 +411,8 @@ def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = No
             _banner(slide, marker, lang)
 
     # one chart per slide
+    titles = slide_titles(ordered, lang, instruments=instruments, wave_names=wave_names, texts=texts)
+    too_large = {r.dataset: _codes(r) for r in ordered if r.kind == "interview_cooccurrence" and not on_slides(r)}
     for result in ordered:
         if not on_slides(result):
             continue
@@ -346,10 +423,14 @@ def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = No
         slide = prs.slides.add_slide(prs.slide_layouts[5])
         _clear_placeholders(slide)
         _accent(slide, theme)
-        _title(slide, short_title(result, lang, instruments), lang, theme)
+        _title(slide, titles[result.id], lang, theme)
         _add_picture(slide, png, slide_alt_text(figures, result, lang, synthetic), result.id)
         notes = notes_text(result, lang, wave_label=wave_label, synthetic=synthetic,
-                           source=sources.get(result.dataset, ""))
+                           source=sources.get(result.dataset, ""), instruments=instruments,
+                           wave_names=wave_names)
+        if result.kind == "interview_cooccurrence" and result.dataset in too_large:  # say where the rest is
+            notes += "\n" + catalogue.text("deck_cooccurrence_more", lang,
+                                           k=fmt.format_count(too_large[result.dataset], lang))
         _fill(slide.notes_slide.notes_text_frame, notes.split("\n"), 12, lang)
         if marker:
             _banner(slide, marker, lang)
@@ -459,6 +540,7 @@ def write_wave_decks(project, wave, results, folder: Path, *, figures: Path | No
     theme = theme if theme is not None else style.project_theme(project)
     figures = Path(figures) if figures is not None else Path(folder) / "figures"
     datasets = list(wave.datasets)
+    texts = project_texts(project)
     written = []
     for lang in languages or project.languages:
         if lang not in project.languages:
@@ -468,7 +550,8 @@ def write_wave_decks(project, wave, results, folder: Path, *, figures: Path | No
         sources = {d: project.dataset_title(d, lang) for d in {r.dataset for r in results}}
         prs = build_deck(results, figures, lang, first_lang=first, wave_label=wave.label_in(lang),
                          synthetic=wave.synthetic, organisation=project.organisation, theme=theme,
-                         datasets=datasets, sources=sources, instruments=project.instruments())
+                         datasets=datasets, sources=sources, instruments=project.instruments(),
+                         wave_names=wave_names_of(project.waves, lang), texts=texts)
         written.append(write_deck(prs, Path(folder) / deck_name(lang, first)))
     return written
 

@@ -27,7 +27,8 @@ def quote_rows(quotes, lang: str) -> list[list]:
 
 
 def write_quotes_xlsx(results, path: Path, lang: str = "fi", synthetic: bool = False,
-                      wave_label: str = "", instruments: dict | None = None) -> Path | None:
+                      wave_label: str = "", instruments: dict | None = None, *, organisation: str = "",
+                      contact: str = "") -> Path | None:
     """The analyst's quotes workbook: every candidate quote with its clearance status (None: no quotes).
 
     A working file, written beside the processed data (not the published outputs):
@@ -39,7 +40,7 @@ def write_quotes_xlsx(results, path: Path, lang: str = "fi", synthetic: bool = F
     book = Book(lang=lang, title=catalogue.text("wb_quotes_title", lang) + (f": {wave_label}" if wave_label else ""),
                 synthetic=synthetic, contents_headers=[catalogue.text("col_n", lang)])
     cover(book, lang, about=catalogue.text("wb_about_quotes", lang), wave_label=wave_label,
-          sources=[dataset_name(quotes.dataset, lang, instruments)], organisation="", contact="",
+          sources=[dataset_name(quotes.dataset, lang, instruments)], organisation=organisation, contact=contact,
           threshold=(quotes.suppression or {}).get("threshold"))
     rows = quote_rows(quotes, lang)
     cleared = sum(1 for r in rows if r[-1])

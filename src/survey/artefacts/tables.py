@@ -13,6 +13,7 @@ from pathlib import Path
 from survey import catalogue
 from survey.artefacts.workbook import (FORMATS, INT_FORMAT, PERCENT_FORMAT, POINTS_FORMAT, SUPPRESSED, Book, Table,
                                        cover, dataset_name, fmt_count, plain)
+from survey.artefacts.wording import battery_name, name_waves, result_wave_names, wave_name
 from survey.kinds import words
 from survey.kinds.drawing import title_of
 from survey.kinds.table import column_kind, format_value, header_label
@@ -33,8 +34,11 @@ def table_columns(result) -> list[str]:
 CROSSTAB_KINDS = {"breakdown", "interview_codes_by"}  # groups become columns
 
 
-def kind_title(result, lang: str, title: str | None = None) -> str:
-    """A result's title marked by its kind: '… – by role', '…: share agreeing', '…: 2024 and 2026'."""
+def kind_title(result, lang: str, title: str | None = None, wave_names: dict | None = None) -> str:
+    """A result's title marked by its kind: '… – by role', '…: share agreeing', '…: 2024 and 2026'.
+
+    Waves are named by their labels (the result's ``labels["waves"]``, else ``wave_names``).
+    """
     title = title if title is not None else title_of(result, lang)
     if result.kind in ("wave", "likert_summary"):
         title = title.rstrip(" .?!:")  # a suffix follows after a colon
@@ -45,8 +49,9 @@ def kind_title(result, lang: str, title: str | None = None) -> str:
         return catalogue.text("deck_title_summary", lang, title=title)
     if result.kind == "wave":
         test = result.test or {}
-        return catalogue.text("deck_title_waves", lang, title=title, previous=test.get("previous_wave") or "",
-                           current=test.get("wave") or result.wave or "")
+        return catalogue.text("deck_title_waves", lang, title=title,
+                              previous=wave_name(result, test.get("previous_wave"), lang, wave_names),
+                              current=wave_name(result, test.get("wave") or result.wave, lang, wave_names))
     return title
 
 
@@ -87,7 +92,12 @@ def table_rows(result, lang: str, instruments: dict | None = None) -> tuple[list
 
 
 def _crosstab(result, lang: str) -> tuple[list[str], list[list], list]:
-    """Rows: the answer (and item); columns: each measure for each group, in group order."""
+    """Rows: the answer (and item); columns: each measure for each group, in group order.
+
+    A whole-sample measure (a column named ``*_all``, e.g. ``interviews_all``) is the same
+    for every group: it gets one column of its own after the row labels, never one under
+    each group's name (which would read as that group's, hidden or not, figure).
+    """
     table = result.table
     columns = table_columns(result)
     keys = [c for c in columns if column_kind(result, c) == "label" and c != "group"]
@@ -96,26 +106,35 @@ def _crosstab(result, lang: str) -> tuple[list[str], list[list], list]:
     if "code" in keys and {str(c) for c in table["code"]} == {"agree"}:
         keys.remove("code")
     measures = [c for c in columns if c not in keys and c != "group" and column_kind(result, c) != "label"]
+    overall = [c for c in measures if str(c).endswith("_all")]
+    measures = [c for c in measures if c not in overall]
     groups = list(dict.fromkeys(plain(g) for g in table["group"]))
     hidden = _suppressed_flags(table)
-    cells, order = {}, []
+    cells, order, whole = {}, [], {}
     for i, record in enumerate(table.to_dict(orient="records")):
         key = tuple(plain(record[k]) for k in keys)
         if key not in cells:
             cells[key] = {}
             order.append(key)
         cells[key][plain(record["group"])] = (record, hidden[i])
+        for column in overall:
+            if whole.get((key, column)) is None:
+                whole[(key, column)] = plain(record.get(column))
     headers = [header_label(result, k, lang) for k in keys]
-    formats = [None] * len(keys)
+    headers += [header_label(result, c, lang) for c in overall]
+    formats = [None] * len(keys) + [FORMATS.get(column_kind(result, c)) for c in overall]
     for measure in measures:
         kind = column_kind(result, measure)
         for group in groups:
             headers.append(catalogue.text("col_crosstab", lang, group=words.value_label(result, "group", group, lang),
-                                       measure=header_label(result, measure, lang)))
+                                          measure=header_label(result, measure, lang)))
             formats.append(FORMATS.get(kind))
     rows = []
     for key in order:
         row = [words.value_label(result, k, v, lang) or None for k, v in zip(keys, key)]
+        for column in overall:
+            kind = column_kind(result, column)
+            row.append(_cell_value(result, column, kind, FORMATS.get(kind), whole.get((key, column)), False, lang))
         for measure in measures:
             kind = column_kind(result, measure)
             for group in groups:
@@ -130,8 +149,9 @@ def _crosstab(result, lang: str) -> tuple[list[str], list[list], list]:
     return headers, rows, formats
 
 
-def _table_notes(result, lang: str) -> list[str]:
-    """The notes a table refers to: the test, intervals, suppression, reasons (in ``lang`` only)."""
+def _table_notes(result, lang: str, wave_names: dict | None = None) -> list[str]:
+    """The notes a table refers to: the test, intervals, suppression, reasons (in ``lang`` only, waves named)."""
+    names = result_wave_names(result, lang, wave_names)
     notes = []
     tested = words.test_line(result, lang)
     if tested:
@@ -144,7 +164,7 @@ def _table_notes(result, lang: str) -> list[str]:
     for note in result.notes:  # only notes that say which language they are in
         if isinstance(note, dict) and note.get(lang):
             notes.append(str(note[lang]))
-    return notes
+    return [name_waves(note, names) for note in notes]
 
 
 def respondents_by_dataset(results) -> dict[str, int]:
@@ -182,7 +202,8 @@ def project_contact(project) -> str:
 
 def write_tables_xlsx(results, path: Path, lang: str = "fi", synthetic: bool = False, wave_label: str = "",
                       *, organisation: str = "", contact: str = "", population: dict | None = None,
-                      instruments: dict | None = None) -> Path:
+                      instruments: dict | None = None, wave_names: dict | None = None,
+                      texts: dict | None = None) -> Path:
     """The published tables workbook of a wave, laid out as the Analysis Function guidance asks.
 
     Cover (title, source, wave, producer, contact, synthetic marker, symbols), contents
@@ -191,7 +212,11 @@ def write_tables_xlsx(results, path: Path, lang: str = "fi", synthetic: bool = F
     numbers stay numbers (fractions with a ``0.0%`` format, counts as integers),
     breakdowns as crosstabs (groups as columns), suppressed cells ``[c]``, missing
     ``[x]``. Interview quote candidates are left out (the analyst's own workbook). ``instruments``
-    (dataset -> instrument) give the datasets' names and the questions' short labels.
+    (dataset -> instrument) give the datasets' names and the questions' short labels;
+    ``wave_names`` (wave id -> label in ``lang``) name the waves where the results do not;
+    ``texts`` (the project's ``reports/_texts.yml``) name the Likert batteries, whose sheets
+    are titled by that name with the battery's question as a line below.
+    Covers without a ``contact`` say that none was given.
     """
     book = Book(lang=lang, title=catalogue.text("wb_tables_title", lang) + (f": {wave_label}" if wave_label else ""),
                 synthetic=synthetic, contents_headers=[catalogue.text("col_dataset", lang), catalogue.text("col_n", lang)])
@@ -213,18 +238,25 @@ def write_tables_xlsx(results, path: Path, lang: str = "fi", synthetic: bool = F
                        contents=[catalogue.text("wb_all_datasets", lang), ""]))
     for result in shown:
         headers, rows, formats = table_rows(result, lang, instruments)
+        names = result_wave_names(result, lang, wave_names)
+        headers = [name_waves(h, names) for h in headers]
+        rows = [[name_waves(v, names) if isinstance(v, str) else v for v in row] for row in rows]
         source = dataset_name(result.dataset, lang, instruments)
         lines = [catalogue.text("wb_one_table", lang)]
+        battery = battery_name(result, lang, instruments, texts) if texts else ""
+        title = kind_title(result, lang, title=battery or None, wave_names=wave_names)
+        if battery:
+            lines.append(catalogue.text("wb_question_line", lang, question=title_of(result, lang)))
         first = words.footer_lines(result, lang)
         if first:
-            lines.append(first[0])
+            lines.append(name_waves(first[0], names))
         lines.append(catalogue.text("footer_source", lang, source=source))
         if wave_label:
             lines.append(catalogue.text("footer_wave", lang, wave=wave_label))
         respondents = words.respondents_of(result)
         if respondents is None:
             respondents = (result.n or {}).get("interviews")
-        book.add(Table(name=book.sheet_name(), title=kind_title(result, lang), lines=lines, headers=headers,
-                       rows=rows, formats=formats, notes=_table_notes(result, lang),
+        book.add(Table(name=book.sheet_name(), title=title, lines=lines,
+                       headers=headers, rows=rows, formats=formats, notes=_table_notes(result, lang, wave_names),
                        contents=[source, int(respondents) if respondents is not None else None]))
     return book.save(Path(path))

@@ -151,7 +151,7 @@ class Book:
             cell.font = Font(color=LINK_COLOR, underline="single")
 
 
-def _display_name(name: str, fallback: str) -> str:
+def display_name(name: str, fallback: str) -> str:
     """An Excel table name: letters, digits and underscores, starting with a letter."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     cleaned = re.sub(r"[^A-Za-z0-9_]", "_", ascii_name).strip("_") or fallback
@@ -214,7 +214,7 @@ def _write_table(ws, table: Table, book: Book, key: str) -> int:
         for j in range(1, len(headers) + 1):
             files.set_cell(ws.cell(last_row, j), NOT_AVAILABLE)
     ref = f"A{header_row}:{get_column_letter(len(headers))}{last_row}"
-    excel = ExcelTable(displayName=_display_name(f"{key}_{table.name}", key), ref=ref)
+    excel = ExcelTable(displayName=display_name(f"{key}_{table.name}", key), ref=ref)
     excel.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
     excel.autoFilter = AutoFilter(ref=ref)
     ws.add_table(excel)
@@ -271,7 +271,11 @@ def dataset_name(dataset: str, lang: str, instruments: dict | None = None) -> st
 
 def cover(book, lang: str, *, about: str, wave_label: str, sources: list[str], organisation: str,
            contact: str, threshold) -> None:
+    """The cover's sections: about, source (wave, datasets, synthetic), symbols, producer and contact.
 
+    Every cover has the contact section: survey.yml ``organisation.contact``, or a line
+    saying that no contact was given (never a silent gap).
+    """
     t = book.t
     book.cover.append((t("wb_about_heading"), [about]))
     source_lines = [t("footer_wave", wave=wave_label)] if wave_label else []
@@ -282,6 +286,6 @@ def cover(book, lang: str, *, about: str, wave_label: str, sources: list[str], o
     symbols = [t("wb_symbol", symbol=SUPPRESSED, meaning=t("wb_symbol_c", threshold=fmt_count(threshold or 5, lang))),
                t("wb_symbol", symbol=NOT_AVAILABLE, meaning=t("wb_symbol_x")), t("wb_notes_pointer")]
     book.cover.append((t("wb_symbols_heading"), symbols))
-    who = [line for line in (organisation, t("wb_contact", contact=contact) if contact else "") if line]
-    if who:
-        book.cover.append((t("wb_contact_heading"), who))
+    who = [line for line in (organisation, t("wb_contact", contact=contact) if contact else t("wb_contact_missing"))
+           if line]
+    book.cover.append((t("wb_contact_heading"), who))

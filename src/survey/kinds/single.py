@@ -22,11 +22,16 @@ from survey.model import Result, ResultKind
 
 
 def bar_rows(result) -> pd.DataFrame:
-    """Rows of a single/multi result in chart order: largest share first, suppressed last."""
+    """Rows of a single/multi result in chart order: largest share first, suppressed last.
+
+    An ordered question (``result.ordered``: a size class, a frequency) keeps its options' order.
+    """
     table = result.table.copy()
     if "suppressed" not in table.columns:
         table["suppressed"] = False
     table["suppressed"] = table["suppressed"].fillna(False).astype(bool)
+    if getattr(result, "ordered", False):
+        return table.reset_index(drop=True)
     table["_order"] = range(len(table))
     table["_key"] = [(-1.0 if s else (as_float(p) if not math.isnan(as_float(p)) else -0.5))
                      for p, s in zip(table["pct"], table["suppressed"])]

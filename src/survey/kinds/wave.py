@@ -22,6 +22,10 @@ from survey.kinds.words import p_text, test_label
 from survey.model import Result, ResultKind
 
 
+COINCIDENT = 0.025  # markers nearer than this share of the axis overlap ...
+COINCIDENT_STEP = 0.17  # ... and are drawn this many rows above and below their line instead
+
+
 def wave_layout(result, lang: str) -> dict:
     """Rows of a wave comparison in chart order with before/now values, difference text and state."""
     table = result.table.copy()
@@ -30,7 +34,7 @@ def wave_layout(result, lang: str) -> dict:
     table["_key"] = [as_float(v) for v in table[now_col]]
     table["_key"] = table["_key"].fillna(-1.0)
     table["_order"] = range(len(table))
-    if not numeric:
+    if not numeric and not getattr(result, "ordered", False):  # an ordered question keeps its options' order
         table = table.sort_values(["_key", "_order"], ascending=[False, True], kind="mergesort")
     rows = []
     for _, r in table.iterrows():
@@ -43,7 +47,8 @@ def wave_layout(result, lang: str) -> dict:
             state = "not_compared"
         show = (lambda v: fmt.format_number(v, lang, 1)) if numeric else \
             (lambda v: fmt.format_percent(v, lang, digits=0))
-        diff_text = (fmt.format_number(diff, lang, 1) if numeric else fmt.format_points(diff, lang)) \
+        # the printed change is the difference of the printed values: whole percentages give whole points
+        diff_text = (fmt.format_number(diff, lang, 1) if numeric else shown_points(before, now, lang)) \
             if state == "ok" and not math.isnan(diff) else ""
         if numeric and diff_text and diff > 0:
             diff_text = "+" + diff_text
@@ -84,16 +89,19 @@ def draw(result, lang: str = "fi", size: str = "report", wave_label: str = "", s
                     color=style.MUTED_TEXT)
             continue
         b, n = r["before"] * scale, r["now"] * scale
-        ax.plot([b, n], [i, i], color=style.MUTED_TEXT, linewidth=1.2 if s.name == "report" else 2.2, zorder=1)
-        ax.plot([b], [i], marker=series[0][2], color=series[0][1], markersize=size_marker, linestyle="none",
+        # markers closer than about one marker width would hide each other: the two waves step apart vertically
+        apart = COINCIDENT_STEP if abs(b - n) < COINCIDENT * top * scale else 0.0
+        yb, yn = i - apart, i + apart
+        ax.plot([b, n], [yb, yn], color=style.MUTED_TEXT, linewidth=1.2 if s.name == "report" else 2.2, zorder=1)
+        ax.plot([b], [yb], marker=series[0][2], color=series[0][1], markersize=size_marker, linestyle="none",
                 markeredgecolor=style.BACKGROUND, zorder=3)
-        ax.plot([n], [i], marker=series[1][2], color=series[1][1], markersize=size_marker, linestyle="none",
+        ax.plot([n], [yn], marker=series[1][2], color=series[1][1], markersize=size_marker, linestyle="none",
                 markeredgecolor=style.BACKGROUND, zorder=3)
         pad = 0.015 * top * scale
         left_is_before = b <= n
-        ax.text((b - pad) if left_is_before else (b + pad), i, r["before_text"], va="center",
+        ax.text((b - pad) if left_is_before else (b + pad), yb, r["before_text"], va="center",
                 ha="right" if left_is_before else "left", fontsize=font * 0.8, color=style.TEXT)
-        ax.text((n + pad) if left_is_before else (n - pad), i, r["now_text"], va="center",
+        ax.text((n + pad) if left_is_before else (n - pad), yn, r["now_text"], va="center",
                 ha="left" if left_is_before else "right", fontsize=font * 0.8, color=style.TEXT, fontweight="bold")
     if not rows:  # nothing comparable: say why instead of an empty frame
         reason = words.test_line(result, lang) or catalogue.text("not_compared", lang)

@@ -111,6 +111,8 @@ class InstrumentQuestion(Strict):
                                             description="Option code -> the wave it first appeared in (the same "
                                                         "as the option's added_in).")
     chart: Literal["auto", "none"] = Field("auto", description="auto: the chart of its type; none: a table only.")
+    ordered: StrictBool = Field(False, description="(single) the options have a natural order (a size class, a "
+                                                   "frequency): charts and tables keep it instead of sorting by share.")
 
     @model_validator(mode="before")
     @classmethod
