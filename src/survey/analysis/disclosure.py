@@ -193,47 +193,186 @@ def determined(total: int, lows: dict, highs: dict, threshold: int | None = None
     return out
 
 
-def _safe(members: dict, threshold: int, lows: dict, highs: dict) -> bool:
-    """A hidden union is safe: two non-empty members, ``threshold`` people, nothing pinned."""
-    nonempty = [g for g, n in members.items() if n > 0]
-    if len(nonempty) < 2 or sum(members.values()) < threshold:
-        return False
-    total = int(sum(members.values()))
-    return not determined(total, {g: lows[g] for g in members}, {g: highs[g] for g in members}, threshold)
+class AuditTooLarge(Exception):
+    """The attacker's enumeration would take too long: the caller hides more (or everything)."""
+
+
+AUDIT_BUDGET = 200_000  # size vectors the attacker may try per partition before the plan gives up and hides all
+
+
+class _Plan:
+    """The partner choice of :func:`protect` and the attacker who knows it and reproduces it.
+
+    The plan: ``given`` members (hidden already), then every ``0 < value < threshold``
+    (primary), then ``always`` members, then the smallest of the rest (ties: the
+    earlier member) until the hidden union is :meth:`safe`. The attacker sees every
+    value outside the union exactly, the union's total, the public bounds (``lows``,
+    ``highs``, ``joint``: ``(members, bound)`` on a sum) and the rule. :meth:`safe`
+    lists every vector of values for the union that fits all of that *and* makes the
+    plan hide exactly this union (:meth:`hides`), then asks that no member's value,
+    under either supposition (it is the small one / it is not), nor the multiset of
+    values, is the same in all of them.
+    """
+
+    def __init__(self, members: list, threshold: int, given, always, lows: dict, highs: dict, joint=()):
+        self.members = list(members)
+        self.index = {g: i for i, g in enumerate(self.members)}
+        self.t = int(threshold)
+        self.given = [g for g in given if g in self.index]
+        self.always = [g for g in always if g in self.index]
+        self.fixed = set(self.given) | set(self.always)
+        self.lows, self.highs = lows, highs
+        self.joint = [(frozenset(m), int(b)) for m, b in joint]
+        self.memo: dict = {}
+        self.tried = 0
+
+    def hidden(self, values: dict, target: frozenset | None = None):
+        """The members the plan hides for ``values`` (in the order hidden); with ``target`` stop (None)
+        as soon as the plan leaves it.
+
+        Partners come in a fixed order that does not depend on their size: the members
+        that follow the first hidden one in the partition's order, wrapping round. (The
+        smallest-first choice would tell that every partner is at most the smallest
+        shown group, which pins sizes.)
+        """
+        out = list(self.given)
+        out += [g for g in self.members if 0 < values[g] < self.t and g not in out]
+        if not out:
+            return [] if target is None or not target else None
+        out += [g for g in self.always if g not in out]
+        if target is not None and not set(out) <= target:
+            return None
+        first = min(self.index[g] for g in out)
+        turn = self.members[first + 1:] + self.members[:first + 1]
+        rest = [g for g in turn if values[g] > 0 and g not in out]
+        while not self.safe(frozenset(out), values):
+            if not rest:
+                break
+            nxt = rest.pop(0)
+            if target is not None and nxt not in target:
+                return None
+            out.append(nxt)
+        return out
+
+    def basic(self, union: frozenset, values: dict) -> bool:
+        """Two non-empty members, ``threshold`` people, nothing pinned by the bounds alone."""
+        nonempty = [g for g in union if values[g] > 0]
+        total = sum(values[g] for g in union)
+        if len(nonempty) < 2 or total < self.t:
+            return False
+        return not determined(total, {g: self.lows[g] for g in union}, {g: self.highs[g] for g in union}, self.t)
+
+    def safe(self, union: frozenset, values: dict) -> bool:
+        if not self.basic(union, values):
+            return False
+        outside = tuple(None if g in union else values[g] for g in self.members)
+        key = (union, outside)
+        if key not in self.memo:
+            self.memo[key] = True  # the plan that reaches this union stops here: what is being judged
+            self.memo[key] = self._spread(union, self.feasible(union, values))
+        return self.memo[key]
+
+    def feasible(self, union: frozenset, values: dict) -> list[dict]:
+        """Every vector of the union's values that fits the public figures and reproduces the plan."""
+        total = sum(values[g] for g in union)
+        found = []
+        for vector in self._vectors(union, total, values):
+            self.tried += 1
+            if self.tried > AUDIT_BUDGET:
+                raise AuditTooLarge
+            trial = {**values, **vector}
+            got = self.hidden(trial, target=union)
+            if got is not None and set(got) == union:
+                found.append(vector)
+        return found
+
+    def _bounds(self, g, union: frozenset, total: int) -> tuple[int, int]:
+        low = self.lows[g] if g in self.fixed else max(self.lows[g], 1)  # a primary or a partner exists
+        high = total if self.highs[g] is None else min(total, self.highs[g])
+        return low, high
+
+    def _vectors(self, union: frozenset, total: int, values: dict):
+        names = sorted(union, key=self.index.get)
+        bounds = [self._bounds(g, union, total) for g in names]
+        joint = [(m & union, b - sum(values[g] for g in m - union)) for m, b in self.joint if m & union]
+
+        def fill(i, left, chosen):
+            if i == len(names) - 1:
+                low, high = bounds[i]
+                if low <= left <= high:
+                    vector = dict(zip(names, [*chosen, left]))
+                    if all(sum(vector[g] for g in m) <= b for m, b in joint):
+                        yield vector
+                return
+            room = sum(b[1] for b in bounds[i + 1:])
+            need = sum(b[0] for b in bounds[i + 1:])
+            low, high = bounds[i]
+            for v in range(max(low, left - room), min(high, left - need) + 1):
+                yield from fill(i + 1, left - v, [*chosen, v])
+
+        if names:
+            yield from fill(0, total, [])
+
+    def _spread(self, union: frozenset, vectors: list[dict]) -> bool:
+        if not vectors:
+            return True  # nothing fits but the truth is among the vectors: cannot happen; be safe in kind
+        for g in union:
+            seen = {v[g] for v in vectors}
+            small = {x for x in seen if x < self.t}
+            large = seen - small
+            if len(seen) < 2 or (len(small) == 1 and self.t > 2) or len(large) == 1:
+                return False
+        return len(union) < 2 or len({tuple(sorted(v.values())) for v in vectors}) >= 2
+
+    def ranges(self, union: frozenset, values: dict) -> dict:
+        """``{member: (smallest, largest)}`` feasible value for the attacker (the union as hidden)."""
+        vectors = self.feasible(union, values) if union else []
+        return {g: (min(v[g] for v in vectors), max(v[g] for v in vectors)) for g in union} if vectors else {}
 
 
 def protect(values: dict, threshold: int, *, hidden=(), always=(), public: dict | None = None,
-            known_nonempty=()) -> dict:
+            known_nonempty=(), joint=()) -> dict:
     """Which members of a partition to hide: ``{code: "primary" | "secondary" | "given"}``.
 
-    ``values`` maps every member (incl. :data:`MISSING_GROUP`) to its count.
-    Primary: ``0 < value < threshold``. ``hidden``: members already hidden (e.g. for
-    the whole question), ``always``: members never shown (the missing group);
-    both join any hidden union. Secondary: members in ``always`` first, then the
-    smallest non-empty ones, until the hidden union is safe (see :func:`_safe`).
-    ``public`` maps members to public upper bounds (sizes shown elsewhere);
-    ``known_nonempty`` members are known to be at least 1.
+    ``values`` maps every member (incl. :data:`MISSING_GROUP`) to its count, in the
+    order that breaks ties. Primary: ``0 < value < threshold``. ``hidden``: members
+    already hidden (e.g. for the whole question), ``always``: members never shown
+    (the missing group); both join any hidden union. Secondary: the smallest
+    non-empty other members, one by one, until the hidden union is safe against an
+    attacker who knows every shown value, the union's total, the bounds and this
+    rule, and reproduces the plan (see :class:`_Plan`). ``public`` maps members to
+    public upper bounds (sizes shown elsewhere); ``known_nonempty`` members are known
+    to be at least 1; ``joint`` is ``[(members, bound)]``: public upper bounds of
+    sums (the size of a union hidden elsewhere bounds its members' answers). When
+    the attack would take too long, every non-empty member is hidden.
     """
     public = public or {}
-    out = {g: "given" for g in hidden if g in values}
-    for g, n in values.items():
-        if 0 < n < threshold and g not in out:
-            out[g] = "primary"
-    if not any(v in ("primary", "given") for v in out.values()):
-        return {}
-    for g in always:
-        if g in values and g not in out:
-            out[g] = "given"
     lows = {g: (1 if g in known_nonempty and values[g] > 0 else 0) for g in values}
     highs = {g: public.get(g) for g in values}
-    order = [g for g in always if g in values] + [g for _, _, g in sorted(
-        (n, i, g) for i, (g, n) in enumerate(values.items()) if n > 0 and g not in always)]
-    while not _safe({g: values[g] for g in out}, threshold, lows, highs):
-        rest = [g for g in order if g not in out and values[g] > 0]
-        if not rest:
-            break
-        out[rest[0]] = "secondary"
+    plan = _Plan(list(values), threshold, [g for g in hidden if g in values], always, lows, highs, joint)
+    values = {g: int(n) for g, n in values.items()}
+    try:
+        chosen = plan.hidden(values)
+    except AuditTooLarge:
+        chosen = [*plan.given, *[g for g in values if values[g] > 0 and g not in plan.given]]
+    out = {}
+    for g in chosen:
+        out[g] = ("given" if g in plan.given or g in plan.always else
+                  "primary" if 0 < values[g] < threshold else "secondary")
     return out
+
+
+def attacker_ranges(values: dict, threshold: int, hidden_members, *, given=(), always=(), public=None,
+                    known_nonempty=(), joint=()) -> dict:
+    """What the attacker of :func:`protect` can say of each hidden member: ``{member: (low, high)}``."""
+    public = public or {}
+    lows = {g: (1 if g in known_nonempty and values[g] > 0 else 0) for g in values}
+    highs = {g: public.get(g) for g in values}
+    plan = _Plan(list(values), threshold, given, always, lows, highs, joint)
+    try:
+        return plan.ranges(frozenset(hidden_members), {g: int(n) for g, n in values.items()})
+    except AuditTooLarge:
+        return {}
 
 
 def protect_groups(sizes: dict, threshold: int, prefer=()) -> dict:
@@ -257,6 +396,15 @@ class GroupPlan:
     merged: list
     hidden: dict  # code -> "primary" | "secondary"
     rule: DisclosureRule
+    bounds: dict = dataclasses.field(default_factory=dict)  # hidden code -> (low, high) an attacker can tell
+
+    def joint(self) -> list:
+        """``[(hidden codes, their total)]``: the public size of the hidden union (whole minus shown)."""
+        return [(frozenset(self.hidden), sum(self.sizes[g] for g in self.hidden))] if self.hidden else []
+
+    def upper_bounds(self) -> dict:
+        """What bounds each group's answers to one question: shown sizes, and the attacker's bound of hidden ones."""
+        return {**self.public_sizes(), **{g: high for g, (_, high) in self.bounds.items()}}
 
     @property
     def missing(self) -> int:
@@ -292,20 +440,25 @@ def plan_groups(sizes: dict, missing: int, rule) -> GroupPlan:
     full = dict(sizes)
     if missing:
         full[MISSING_GROUP] = int(missing)
-    hidden = protect_groups({g: n for g, n in full.items() if n > 0}, t, prefer=[MISSING_GROUP])
-    return GroupPlan(sizes=full, merged=merged, hidden=hidden, rule=rule)
+    present = {g: n for g, n in full.items() if n > 0}
+    hidden = protect_groups(present, t, prefer=[MISSING_GROUP])
+    bounds = attacker_ranges(present, t, hidden, always=[MISSING_GROUP], known_nonempty=list(present))
+    return GroupPlan(sizes=full, merged=merged, hidden=hidden, rule=rule, bounds=bounds)
 
 
 def protect_bases(bases: dict, threshold: int, hidden=(), public: dict | None = None,
-                  always=()) -> set:
+                  always=(), joint=()) -> set:
     """Members to hide for one question: ``hidden`` ones, bases below the threshold, and partners.
 
     ``bases`` maps every member (the missing group included) to its answers to the
-    question; ``public`` their published sizes (upper bounds of the bases);
-    ``always`` members never shown (the missing group).
+    question; ``public`` upper bounds of the bases (published sizes, and what an
+    attacker can tell of hidden sizes: :attr:`GroupPlan.bounds`); ``always`` members
+    never shown (the missing group); ``joint`` bounds of sums (the size of the union
+    hidden for the whole partition, :meth:`GroupPlan.joint`: its members' answers
+    cannot add up to more).
     """
     out = protect(bases, threshold, hidden=[g for g in hidden if g in bases], always=always,
-                  public=public)
+                  public=public, joint=joint)
     return set(out) | {g for g in hidden}
 
 
