@@ -208,3 +208,27 @@ def test_pinned_cells_finds_a_lone_hidden_cell():
     counts = np.array([[3, 9], [7, 8]])
     mask = np.array([[True, True], [False, False]])  # row 0 hidden: its column totals give both cells
     assert sorted(pinned_cells(counts, mask)) == [(0, 0), (0, 1)]
+
+
+def test_results_with_hidden_values_are_found_from_the_results_themselves():
+    from survey.analysis import analyse_breakdown, analyse_single
+    from survey.analysis import interviews as iv
+    from survey.analysis.disclosure import hides_values, results_with_hidden_values
+    from survey.project.instruments import parse_instrument
+
+    inst = parse_instrument({"dataset": "d", "questions": [
+        {"id": "kind", "type": "single", "background": True, "text": {"fi": "Tyyppi"},
+         "options": [{"code": c, "fi": c.upper()} for c in "abc"]},
+        {"id": "yes", "type": "single", "text": {"fi": "K"}, "options": [{"code": 1, "fi": "K"}, {"code": 0, "fi": "E"}]}]})
+    kind, yes = inst.questions
+    frame = pd.DataFrame({"kind": ["a"] * 20 + ["b"] * 12 + ["c"] * 3, "yes": [1, 0] * 17 + [1]})
+    big = pd.DataFrame({"kind": ["a"] * 20 + ["b"] * 12 + ["c"] * 9, "yes": [1, 0] * 20 + [1]})
+    cases = pd.DataFrame({"interview": [f"H{i}" for i in range(1, 9)],
+                          "division": ["x"] * 5 + ["y"] * 2 + ["z"]}).astype("string")
+    codings = pd.DataFrame({"interview": ["H1", "H6"], "code": ["k", "k"], "parent": ["t", "t"],
+                            "text": ["a" * 40, "b" * 40]}).astype("string")
+    results = [analyse_single(frame, yes, dataset="d"), analyse_single(frame, kind, dataset="d"),
+               analyse_breakdown(frame, yes, kind, dataset="d"), analyse_breakdown(big, yes, kind, dataset="d"),
+               iv.count_codes_by(codings, cases, "division", threshold=3)]
+    assert [hides_values(r) for r in results] == [False, True, True, False, True]
+    assert results_with_hidden_values(results) == [results[1], results[2], results[4]]

@@ -571,6 +571,38 @@ def pinned_cells(counts, mask) -> list[tuple[int, int]]:
     return pinned
 
 
+# ---------------------------------------------------------------- what was hidden
+
+
+def hides_values(result) -> bool:
+    """Whether the rule hid any value of a result (a row or cell ``suppressed``, a hidden group, a withheld test).
+
+    Read from the result itself, whatever its kind: a table ``suppressed`` column
+    with any true value, ``suppression`` naming hidden groups (``suppressed_groups``
+    or ``suppressed``) or counting hidden cells, or a test withheld because of
+    hidden cells. Merging into "muut" hides no value (the merged group is shown).
+    """
+    table = getattr(result, "table", None)
+    if table is not None and "suppressed" in getattr(table, "columns", ()):
+        if bool(table["suppressed"].astype("boolean").fillna(False).any()):
+            return True
+    suppression = getattr(result, "suppression", None) or {}
+    for key in ("suppressed_groups", "suppressed"):
+        value = suppression.get(key)
+        if value is True or (isinstance(value, (list, tuple, set)) and len(value) > 0):
+            return True
+    if int(suppression.get("suppressed_cells") or 0) > 0:
+        return True
+    test = getattr(result, "test", None) or {}
+    items = [test, *(test.get("items") or [])] if isinstance(test, dict) else []
+    return any(isinstance(item, dict) and item.get("reason_key") == "cells_hidden" for item in items)
+
+
+def results_with_hidden_values(results) -> list:
+    """The results (in their order) of which the rule hid something: the methods chapter's complete list."""
+    return [r for r in results if hides_values(r)]
+
+
 # ---------------------------------------------------------------- words
 
 

@@ -225,7 +225,8 @@ def count_codes_by(codings: pd.DataFrame, cases: pd.DataFrame, group: str = "div
                   question=group, title=title, table=table,
                   n={"interviews": int(len(membership)), **{f"group:{g}": int(plan.sizes[g]) for g in shown}},
                   labels=labels, wave=wave, synthetic=synthetic,
-                  suppression={"threshold": threshold, "method": "merge" if merge_small else "suppress",
+                  suppression={"applied": bool(plan.hidden or plan.merged), "threshold": threshold,
+                               "method": "merge" if merge_small else "suppress",
                                "secondary": True, "suppressed": [g for g in order if g in plan.hidden],
                                "merged_groups": list(plan.merged)})
 
