@@ -41,7 +41,7 @@ from survey.analysis._common import (code_key, copy_tree, factorize_keys, first_
                                      option_labels, question_title, require_columns, require_type)
 from survey.analysis.disclosure import MISSING_GROUP, DisclosureRule, other_labels, plan_groups
 from survey.analysis.disclosure import protect_bases as _protect_bases
-from survey.analysis.disclosure import rule_with, suppress_cells
+from survey.analysis.disclosure import rule_with, suppress_cells, with_bounds
 from survey.analysis.frequencies import answered_mask, classify_single, multi_columns, offered_options
 from survey.analysis.likert import cached, item_labels, item_parts
 from survey.analysis.numeric import describe_numbers, numeric_values
@@ -233,7 +233,7 @@ def prepare_groups(frame: pd.DataFrame, by, rule: DisclosureRule) -> _Groups:
     per_value = list(zip(uniques, np.bincount(codes[codes >= 0], minlength=len(uniques)).tolist()))
     raw = {g: int(sum(count for value, count in per_value if value == g)) for g in order}
     missing = int((codes < 0).sum())
-    plan = plan_groups(raw, missing, rule)
+    plan = with_bounds(plan_groups(raw, missing, rule))
     merged = list(plan.merged)
     if merged:
         series = series.astype(object).where(~series.isin(merged), rule.other_code)

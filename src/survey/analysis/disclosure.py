@@ -55,6 +55,7 @@ to them (the missing group becomes a row of its own).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -193,11 +194,7 @@ def determined(total: int, lows: dict, highs: dict, threshold: int | None = None
     return out
 
 
-class AuditTooLarge(Exception):
-    """The attacker's enumeration would take too long: the caller hides more (or everything)."""
-
-
-AUDIT_BUDGET = 200_000  # size vectors the attacker may try per partition before the plan gives up and hides all
+AUDIT_BUDGET = 20_000  # size vectors the attacker's enumeration of one union may try; beyond it the union is unsafe
 
 
 class _Plan:
@@ -219,12 +216,12 @@ class _Plan:
         self.index = {g: i for i, g in enumerate(self.members)}
         self.t = int(threshold)
         self.given = [g for g in given if g in self.index]
-        self.always = [g for g in always if g in self.index]
+        # a member known to be empty (public bound 0: nobody lacks the value) joins no union
+        self.always = [g for g in always if g in self.index and highs.get(g) != 0]
         self.fixed = set(self.given) | set(self.always)
         self.lows, self.highs = lows, highs
         self.joint = [(frozenset(m), int(b)) for m, b in joint]
         self.memo: dict = {}
-        self.tried = 0
 
     def hidden(self, values: dict, target: frozenset | None = None):
         """The members the plan hides for ``values`` (in the order hidden); with ``target`` stop (None)
@@ -269,65 +266,130 @@ class _Plan:
         key = (union, outside)
         if key not in self.memo:
             self.memo[key] = True  # the plan that reaches this union stops here: what is being judged
-            self.memo[key] = self._spread(union, self.feasible(union, values))
+            self.memo[key] = self._judge(union, values)
         return self.memo[key]
+
+    def _judge(self, union: frozenset, values: dict) -> bool:
+        """Whether the attacker's vectors leave every member (and the multiset) open.
+
+        Likely witnesses first (the true vector, moves of a few people between two
+        members, each member made small), then every vector; it stops as soon as the
+        vectors found are enough. A union whose full list would exceed
+        :data:`AUDIT_BUDGET` vectors without that is judged unsafe (a deterministic
+        rule, so an attacker reproducing the plan gains nothing from it).
+        """
+        spread = _Spread(union, self.t)
+        seen: set = set()
+        total = sum(values[g] for g in union)
+        bounds = {g: self._bounds(g, union, total) for g in union}
+        joint = [(m & union, b - sum(values[g] for g in m - union)) for m, b in self.joint if m & union]
+        tried = 0
+        for vector in itertools.chain(self._witnesses(union, values, bounds), self._vectors(union, total, bounds)):
+            key = tuple(sorted(vector.items(), key=lambda kv: self.index[kv[0]]))
+            if key in seen or not all(bounds[g][0] <= v <= bounds[g][1] for g, v in vector.items()) \
+                    or not all(sum(vector[g] for g in m) <= b for m, b in joint):
+                continue
+            seen.add(key)
+            tried += 1
+            if tried > AUDIT_BUDGET:
+                return False
+            if self.reproduces(union, values, vector):
+                spread.add(vector)
+                if spread.enough():
+                    return True
+        return spread.final()
+
+    def reproduces(self, union: frozenset, values: dict, vector: dict) -> bool:
+        got = self.hidden({**values, **vector}, target=union)
+        return got is not None and set(got) == union
 
     def feasible(self, union: frozenset, values: dict) -> list[dict]:
         """Every vector of the union's values that fits the public figures and reproduces the plan."""
         total = sum(values[g] for g in union)
+        bounds = {g: self._bounds(g, union, total) for g in union}
+        joint = [(m & union, b - sum(values[g] for g in m - union)) for m, b in self.joint if m & union]
         found = []
-        for vector in self._vectors(union, total, values):
-            self.tried += 1
-            if self.tried > AUDIT_BUDGET:
-                raise AuditTooLarge
-            trial = {**values, **vector}
-            got = self.hidden(trial, target=union)
-            if got is not None and set(got) == union:
+        for tried, vector in enumerate(self._vectors(union, total, bounds)):
+            if tried > AUDIT_BUDGET:
+                return []
+            if all(sum(vector[g] for g in m) <= b for m, b in joint) and self.reproduces(union, values, vector):
                 found.append(vector)
         return found
+
+    def _witnesses(self, union: frozenset, values: dict, bounds: dict):
+        names = sorted(union, key=self.index.get)
+        truth = {g: values[g] for g in names}
+        yield dict(truth)
+        for step in (1, 2, 3, self.t - 1, self.t):
+            for g in names:
+                for h in names:
+                    if g != h:
+                        yield {**truth, g: truth[g] - step, h: truth[h] + step}
+        for g in names:
+            for small in range(1, self.t):
+                for h in names:
+                    if h != g:
+                        yield {**truth, g: small, h: truth[h] + truth[g] - small}
 
     def _bounds(self, g, union: frozenset, total: int) -> tuple[int, int]:
         low = self.lows[g] if g in self.fixed else max(self.lows[g], 1)  # a primary or a partner exists
         high = total if self.highs[g] is None else min(total, self.highs[g])
         return low, high
 
-    def _vectors(self, union: frozenset, total: int, values: dict):
+    def _vectors(self, union: frozenset, total: int, bounds: dict):
         names = sorted(union, key=self.index.get)
-        bounds = [self._bounds(g, union, total) for g in names]
-        joint = [(m & union, b - sum(values[g] for g in m - union)) for m, b in self.joint if m & union]
+        lows = [bounds[g][0] for g in names]
+        highs = [bounds[g][1] for g in names]
 
         def fill(i, left, chosen):
             if i == len(names) - 1:
-                low, high = bounds[i]
-                if low <= left <= high:
-                    vector = dict(zip(names, [*chosen, left]))
-                    if all(sum(vector[g] for g in m) <= b for m, b in joint):
-                        yield vector
+                if lows[i] <= left <= highs[i]:
+                    yield dict(zip(names, [*chosen, left]))
                 return
-            room = sum(b[1] for b in bounds[i + 1:])
-            need = sum(b[0] for b in bounds[i + 1:])
-            low, high = bounds[i]
-            for v in range(max(low, left - room), min(high, left - need) + 1):
+            room, need = sum(highs[i + 1:]), sum(lows[i + 1:])
+            for v in range(max(lows[i], left - room), min(highs[i], left - need) + 1):
                 yield from fill(i + 1, left - v, [*chosen, v])
 
         if names:
             yield from fill(0, total, [])
 
-    def _spread(self, union: frozenset, vectors: list[dict]) -> bool:
-        if not vectors:
-            return True  # nothing fits but the truth is among the vectors: cannot happen; be safe in kind
-        for g in union:
-            seen = {v[g] for v in vectors}
-            small = {x for x in seen if x < self.t}
-            large = seen - small
-            if len(seen) < 2 or (len(small) == 1 and self.t > 2) or len(large) == 1:
-                return False
-        return len(union) < 2 or len({tuple(sorted(v.values())) for v in vectors}) >= 2
-
     def ranges(self, union: frozenset, values: dict) -> dict:
         """``{member: (smallest, largest)}`` feasible value for the attacker (the union as hidden)."""
         vectors = self.feasible(union, values) if union else []
         return {g: (min(v[g] for v in vectors), max(v[g] for v in vectors)) for g in union} if vectors else {}
+
+
+class _Spread:
+    """What the attacker's vectors leave open: each member's values (also when supposed small) and the multiset."""
+
+    def __init__(self, union: frozenset, threshold: int):
+        self.union, self.t = union, threshold
+        self.values = {g: set() for g in union}
+        self.multisets: set = set()
+
+    def add(self, vector: dict) -> None:
+        for g, v in vector.items():
+            self.values[g].add(v)
+        self.multisets.add(tuple(sorted(vector.values())))
+
+    def _members_open(self, final: bool) -> bool:
+        for seen in self.values.values():
+            small = {x for x in seen if x < self.t}
+            if len(seen) < 2:
+                return False
+            if self.t > 2 and (len(small) == 1 if final else len(small) < 2):
+                return False
+        return True
+
+    def _multiset_open(self) -> bool:
+        return len(self.union) < 2 or len(self.multisets) >= 2
+
+    def enough(self) -> bool:
+        """Open for sure, whatever vectors are still to come."""
+        return self._members_open(final=False) and self._multiset_open()
+
+    def final(self) -> bool:
+        return self._members_open(final=True) and self._multiset_open()
 
 
 def protect(values: dict, threshold: int, *, hidden=(), always=(), public: dict | None = None,
@@ -343,18 +405,14 @@ def protect(values: dict, threshold: int, *, hidden=(), always=(), public: dict 
     rule, and reproduces the plan (see :class:`_Plan`). ``public`` maps members to
     public upper bounds (sizes shown elsewhere); ``known_nonempty`` members are known
     to be at least 1; ``joint`` is ``[(members, bound)]``: public upper bounds of
-    sums (the size of a union hidden elsewhere bounds its members' answers). When
-    the attack would take too long, every non-empty member is hidden.
+    sums (the size of a union hidden elsewhere bounds its members' answers).
     """
     public = public or {}
     lows = {g: (1 if g in known_nonempty and values[g] > 0 else 0) for g in values}
     highs = {g: public.get(g) for g in values}
     plan = _Plan(list(values), threshold, [g for g in hidden if g in values], always, lows, highs, joint)
     values = {g: int(n) for g, n in values.items()}
-    try:
-        chosen = plan.hidden(values)
-    except AuditTooLarge:
-        chosen = [*plan.given, *[g for g in values if values[g] > 0 and g not in plan.given]]
+    chosen = plan.hidden(values)
     out = {}
     for g in chosen:
         out[g] = ("given" if g in plan.given or g in plan.always else
@@ -369,10 +427,7 @@ def attacker_ranges(values: dict, threshold: int, hidden_members, *, given=(), a
     lows = {g: (1 if g in known_nonempty and values[g] > 0 else 0) for g in values}
     highs = {g: public.get(g) for g in values}
     plan = _Plan(list(values), threshold, given, always, lows, highs, joint)
-    try:
-        return plan.ranges(frozenset(hidden_members), {g: int(n) for g, n in values.items()})
-    except AuditTooLarge:
-        return {}
+    return plan.ranges(frozenset(hidden_members), {g: int(n) for g, n in values.items()})
 
 
 def protect_groups(sizes: dict, threshold: int, prefer=()) -> dict:
@@ -403,8 +458,9 @@ class GroupPlan:
         return [(frozenset(self.hidden), sum(self.sizes[g] for g in self.hidden))] if self.hidden else []
 
     def upper_bounds(self) -> dict:
-        """What bounds each group's answers to one question: shown sizes, and the attacker's bound of hidden ones."""
-        return {**self.public_sizes(), **{g: high for g, (_, high) in self.bounds.items()}}
+        """What bounds each group's answers to one question: shown sizes, the attacker's bound of hidden ones
+        (and 0 for the missing group when everyone has a value: that is public too)."""
+        return {MISSING_GROUP: 0, **self.public_sizes(), **{g: high for g, (_, high) in self.bounds.items()}}
 
     @property
     def missing(self) -> int:
@@ -440,10 +496,17 @@ def plan_groups(sizes: dict, missing: int, rule) -> GroupPlan:
     full = dict(sizes)
     if missing:
         full[MISSING_GROUP] = int(missing)
-    present = {g: n for g, n in full.items() if n > 0}
-    hidden = protect_groups(present, t, prefer=[MISSING_GROUP])
-    bounds = attacker_ranges(present, t, hidden, always=[MISSING_GROUP], known_nonempty=list(present))
-    return GroupPlan(sizes=full, merged=merged, hidden=hidden, rule=rule, bounds=bounds)
+    hidden = protect_groups({g: n for g, n in full.items() if n > 0}, t, prefer=[MISSING_GROUP])
+    return GroupPlan(sizes=full, merged=merged, hidden=hidden, rule=rule)
+
+
+def with_bounds(plan: GroupPlan) -> GroupPlan:
+    """``plan`` with :attr:`GroupPlan.bounds`: the smallest and largest size of each hidden group an attacker
+    who reproduces the plan can find (for protecting one question's answers, :func:`protect_bases`)."""
+    present = {g: n for g, n in plan.sizes.items() if n > 0}
+    bounds = attacker_ranges(present, plan.rule.min_group_size, plan.hidden, always=[MISSING_GROUP],
+                             known_nonempty=list(present))
+    return dataclasses.replace(plan, bounds=bounds)
 
 
 def protect_bases(bases: dict, threshold: int, hidden=(), public: dict | None = None,
