@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,13 +16,13 @@ from survey.ingest.coding_sheet import read_coding_sheet
 from survey.ingest.qdpx import read_qdpx
 from survey.model import Result, to_json
 from survey.prepare.interviews import load_interviews
-from survey.project.config import project_root
-from survey.project.instruments import Codebook, read_instrument
+from survey.project.config import load_project
+from survey.project.instruments import Codebook
 
-# the repository's own codebook (instruments/interviews.yml): labels, aliases, default triangulation
-BOOK = Codebook.of(read_instrument(project_root() / "instruments" / "interviews.yml", dataset="interviews"))
-_INSTRUMENTS = {name: read_instrument(project_root() / "instruments" / f"{name}.yml", dataset=name)
-                for name in ("associations", "staff")}
+# The demo project's interview codebook (instruments/interviews.yml): ids, labels, aliases, triangulation.
+PROJECT = load_project(Path(__file__).resolve().parents[1])
+BOOK = Codebook.of(PROJECT.instrument("interviews"))
+INSTRUMENTS = {d: PROJECT.instrument(d) for d in ("associations", "staff")}
 
 
 def _codings(rows):
@@ -172,7 +173,7 @@ def test_triangulation_uses_survey_counts_and_interview_k():
                           "interviews": "avustukset"},
                "volunteering": {"associations": {"question": "volunteering_city", "codes": ["yes"]},
                                 "interviews": "vapaaehtoisuus"}}
-    result = iv.triangulate([staff, single, assoc], counts, mapping, instruments=_INSTRUMENTS)
+    result = iv.triangulate([staff, single, assoc], counts, mapping, codebook=BOOK, instruments=INSTRUMENTS)
     table = result.table
     a = _row(table, theme="grants", source="associations")
     assert (a["count"], a["n"]) == (30, 50)  # agree = 4 + 5; "En osaa sanoa" (9) is not in the denominator
@@ -204,7 +205,7 @@ def test_triangulation_mapping_defaults_and_overrides():
     assert list(mapping)[:2] == ["grants", "premises"]
     assert mapping["grants"]["staff"] == {"question": "other"}
     assert mapping["grants"]["interviews"] == "avustukset"
-    result = iv.triangulate([], iv.count_codes(CODINGS, CASES), mapping)
+    result = iv.triangulate([], iv.count_codes(CODINGS, CASES), mapping, codebook=BOOK)
     assert set(result.table["source"]) == {"associations", "staff", "interviews"}
     assert result.table.loc[result.table["source"] != "interviews", "pct"].isna().all()
 
@@ -256,8 +257,8 @@ def test_demo_counts_equal_truth_from_both_formats(demo_2024):
 
 def test_demo_qdpx_positions_recover_the_sheet_quotes(demo_2024):
     folder, _ = demo_2024
-    a = read_qdpx(folder / demo.QDPX_FILE).codings
-    b = read_coding_sheet(folder / demo.SHEET_FILE).codings
+    a = read_qdpx(folder / demo.QDPX_FILE, BOOK).codings
+    b = read_coding_sheet(folder / demo.SHEET_FILE, BOOK).codings
     cols = ["interview", "code", "parent", "text"]
     pd.testing.assert_frame_equal(a[cols].reset_index(drop=True), b[cols].reset_index(drop=True))
 
@@ -282,8 +283,8 @@ def test_no_planted_personal_data_in_any_output(demo_2024):
         frames = load_interviews(folder / file, names=demo.PLANTED_NAMES, codebook=BOOK)
         everything = [frames["codings"].to_json(), frames["cases"].to_json(), frames["codes"].to_json()]
         cleared = [f"H{i:02d}-{c}-1" for i in range(1, 18) for c in demo.PREVALENCE]  # clear every quote
-        results = iv.analyse_interviews(frames, wave="2024-demo", synthetic=True, threshold=5, cleared=cleared,
-                                        names=demo.PLANTED_NAMES, codebook=BOOK)
+        results = iv.analyse_interviews(frames, codebook=BOOK, wave="2024-demo", synthetic=True, threshold=5, cleared=cleared,
+                                        names=demo.PLANTED_NAMES)
         everything += [to_json(r.to_dict()) for r in results]
         text = "\n".join(everything)
         for planted in demo.PLANTED_PERSONAL_DATA:
@@ -299,7 +300,7 @@ def test_no_planted_personal_data_in_any_output(demo_2024):
 def test_analyse_interviews_gives_report_results(demo_2024):
     folder, truth = demo_2024
     frames = load_interviews(folder / demo.QDPX_FILE, codebook=BOOK)
-    results = iv.analyse_interviews(frames, wave="2024-demo", synthetic=True, codebook=BOOK)
+    results = iv.analyse_interviews(frames, codebook=BOOK, wave="2024-demo", synthetic=True)
     assert [r.id for r in results] == ["interviews-codes", "interviews-codes-by-division", "interviews-codes-by-role",
                                        "interviews-cooccurrence", "interviews-cooccurrence-themes",
                                        "interviews-quotes-cleared"]

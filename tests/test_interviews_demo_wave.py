@@ -12,7 +12,7 @@ from survey.project.config import Paths, load_project, project_root
 from survey.demo import interviews as demo
 from survey.model import to_json
 from survey.prepare.interviews import load_interviews
-from survey.project.instruments import Codebook, read_instrument
+from survey.project.instruments import Codebook
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_committed_demo_files_give_the_committed_truth():
         if not (folder / demo.QDPX_FILE).is_file():
             pytest.skip("demo files not generated")
         truth = load_truth(wave)["interviews"]
-        book = Codebook.of(read_instrument(project_root() / "instruments" / "interviews.yml", dataset="interviews"))
+        book = Codebook.of(load_project(project_root()).instrument("interviews"))
         frames = load_interviews(folder / demo.QDPX_FILE, codebook=book)
         table = iv.count_codes(frames["codings"], frames["cases"], codebook=book).table
         assert table[table["level"] == "code"].set_index("code")["interviews"].to_dict() == truth["codes"]
