@@ -316,3 +316,36 @@ def test_analyse_interviews_gives_report_results(demo_2024):
     for result in results:
         again = Result.from_dict(json.loads(to_json(result.to_dict())))
         assert again.id == result.id and len(again.table) == len(result.table)
+
+
+def test_triangulation_sources_come_from_the_projects_datasets_and_their_titles():
+    from dataclasses import replace as _replace
+
+    from survey.project.instruments import parse_instrument
+
+    def survey(dataset, title, qid):
+        return parse_instrument({"dataset": dataset, "title": title, "questions": [
+            {"id": qid, "type": "single", "text": {"fi": "K"},
+             "options": [{"code": "yes", "fi": "Kyllä"}, {"code": "no", "fi": "Ei"}]}]})
+
+    instruments = {"henkilokunta": survey("henkilokunta", {"fi": "Henkilökunnan kysely", "sv": "Personalenkät"}, "p"),
+                   "yhdistykset": survey("yhdistykset", {"fi": "Yhdistyskysely"}, "q"),
+                   "haast": parse_instrument({"dataset": "haast", "title": {"fi": "Haastattelut 2025"}})}
+    book = _replace(BOOK, dataset="haast")
+    results = [Result(id=f"{d}-{q}", kind="single", dataset=d, question=q, title={"fi": "x"},
+                      table=pd.DataFrame({"code": ["yes", "no"], "count": [c, 10 - c]}),
+                      n={"respondents": 12, "answering": 10}) for d, q, c in (("yhdistykset", "q", 7),
+                                                                             ("henkilokunta", "p", 4))]
+    mapping = {"grants": {"yhdistykset": {"question": "q", "codes": ["yes"]},
+                          "henkilokunta": {"question": "p", "codes": ["yes"]}, "haast": "avustukset"}}
+    result = iv.triangulate(results, iv.count_codes(CODINGS, CASES, codebook=book), mapping, codebook=book,
+                            instruments=instruments)
+    table = result.table
+    assert list(table["source"]) == ["henkilokunta", "yhdistykset", "haast"]  # the project's order
+    assert (_row(table, source="yhdistykset")["count"], _row(table, source="henkilokunta")["count"]) == (7, 4)
+    assert _row(table, source="haast")["count"] == 3
+    assert result.labels["fi"]["henkilokunta"] == "Henkilökunnan kysely"
+    assert result.labels["sv"]["henkilokunta"] == "Personalenkät"
+    assert result.labels["sv"]["yhdistykset"] == "Yhdistyskysely"  # Finnish when the title has no Swedish
+    assert result.labels["fi"]["haast"] == "Haastattelut 2025"
+    assert result.n["respondents:yhdistykset"] == 12 and result.n["interviews"] == 4
