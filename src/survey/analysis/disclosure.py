@@ -178,11 +178,14 @@ def determined(total: int, lows: dict, highs: dict, threshold: int | None = None
     """
     members = list(lows)
     out = set()
+    unbounded = sum(1 for g in members if highs[g] is None)
+    all_high = sum(highs[g] for g in members if highs[g] is not None)
+    all_low = sum(lows[g] for g in members)
     for g in members:
-        others_high = [highs[h] for h in members if h != g]
-        room = None if any(h is None for h in others_high) else sum(others_high)
+        others_unbounded = unbounded - (highs[g] is None)
+        room = None if others_unbounded else all_high - (highs[g] or 0)
         low = max(lows[g], total - room) if room is not None else lows[g]
-        high = total - sum(lows[h] for h in members if h != g)
+        high = total - (all_low - lows[g])
         high = high if highs[g] is None else min(highs[g], high)
         if low == high:
             out.add(g)
@@ -195,6 +198,10 @@ def determined(total: int, lows: dict, highs: dict, threshold: int | None = None
 
 
 AUDIT_BUDGET = 20_000  # size vectors the attacker's enumeration of one union may try; beyond it the union is unsafe
+
+
+class _TooMany(Exception):
+    """The enumeration of one union passed :data:`AUDIT_BUDGET`."""
 
 
 class _Plan:
@@ -262,8 +269,13 @@ class _Plan:
     def safe(self, union: frozenset, values: dict) -> bool:
         if not self.basic(union, values):
             return False
-        outside = tuple(None if g in union else values[g] for g in self.members)
-        key = (union, outside)
+        # what the judgement depends on: the union and its total, which members outside it are
+        # empty (the others are at least the threshold: every primary is inside), and the room
+        # left under each joint bound
+        total = sum(values[g] for g in union)
+        empty = frozenset(g for g in self.members if g not in union and values[g] == 0)
+        joint = tuple(b - sum(values[g] for g in m - union) for m, b in self.joint)
+        key = (union, total, empty, joint)
         if key not in self.memo:
             self.memo[key] = True  # the plan that reaches this union stops here: what is being judged
             self.memo[key] = self._judge(union, values)
@@ -278,21 +290,32 @@ class _Plan:
         :data:`AUDIT_BUDGET` vectors without that is judged unsafe (a deterministic
         rule, so an attacker reproducing the plan gains nothing from it).
         """
-        spread = _Spread(union, self.t)
         seen: set = set()
         total = sum(values[g] for g in union)
         bounds = {g: self._bounds(g, union, total) for g in union}
+        room = sum(high for _, high in bounds.values())
+        never_small = {g for g, (low, high) in bounds.items() if max(low, total - (room - high)) >= self.t}
+        spread = _Spread(union, self.t, never_small)
         joint = [(m & union, b - sum(values[g] for g in m - union)) for m, b in self.joint if m & union]
-        tried = 0
-        for vector in itertools.chain(self._witnesses(union, values, bounds), self._vectors(union, total, bounds)):
+        def every():
+            for tried, vector in enumerate(self._vectors(union, total, bounds)):
+                if tried >= AUDIT_BUDGET:
+                    raise _TooMany
+                yield vector
+
+        try:
+            return self._scan(union, values, bounds, joint, spread, seen,
+                              itertools.chain(self._witnesses(union, values, bounds), every()))
+        except _TooMany:
+            return False
+
+    def _scan(self, union, values, bounds, joint, spread, seen, vectors) -> bool:
+        for vector in vectors:
             key = tuple(sorted(vector.items(), key=lambda kv: self.index[kv[0]]))
             if key in seen or not all(bounds[g][0] <= v <= bounds[g][1] for g, v in vector.items()) \
                     or not all(sum(vector[g] for g in m) <= b for m, b in joint):
                 continue
             seen.add(key)
-            tried += 1
-            if tried > AUDIT_BUDGET:
-                return False
             if self.reproduces(union, values, vector):
                 spread.add(vector)
                 if spread.enough():
@@ -320,13 +343,13 @@ class _Plan:
         names = sorted(union, key=self.index.get)
         truth = {g: values[g] for g in names}
         yield dict(truth)
-        for step in (1, 2, 3, self.t - 1, self.t):
+        for step in (1, 2):
             for g in names:
                 for h in names:
                     if g != h:
                         yield {**truth, g: truth[g] - step, h: truth[h] + step}
-        for g in names:
-            for small in range(1, self.t):
+        for small in sorted({self.t - 1, self.t - 2, 1} - {0}, reverse=True):
+            for g in names:
                 for h in names:
                     if h != g:
                         yield {**truth, g: small, h: truth[h] + truth[g] - small}
@@ -362,8 +385,8 @@ class _Plan:
 class _Spread:
     """What the attacker's vectors leave open: each member's values (also when supposed small) and the multiset."""
 
-    def __init__(self, union: frozenset, threshold: int):
-        self.union, self.t = union, threshold
+    def __init__(self, union: frozenset, threshold: int, never_small=frozenset()):
+        self.union, self.t, self.never_small = union, threshold, set(never_small)
         self.values = {g: set() for g in union}
         self.multisets: set = set()
 
@@ -373,11 +396,11 @@ class _Spread:
         self.multisets.add(tuple(sorted(vector.values())))
 
     def _members_open(self, final: bool) -> bool:
-        for seen in self.values.values():
+        for g, seen in self.values.items():
             small = {x for x in seen if x < self.t}
             if len(seen) < 2:
                 return False
-            if self.t > 2 and (len(small) == 1 if final else len(small) < 2):
+            if self.t > 2 and g not in self.never_small and (len(small) == 1 if final else len(small) < 2):
                 return False
         return True
 
