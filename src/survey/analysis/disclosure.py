@@ -28,17 +28,25 @@ How:
   groups is its answers, so a small missing group needs a partner too.
 * **Groups** (:func:`plan_groups`): primary suppression of groups with
   ``0 < size < t``; secondary suppression adds groups (the missing group first:
-  it is never shown anyway, then the smallest) until at least two non-empty
-  groups are hidden, they hold at least ``t`` people, and no hidden size is
-  determined by the public figures (:func:`determined`). Merging
-  (``merge_small_groups: true``) first merges small groups into "muut"; the
-  same protection then runs on the merged partition.
+  it is never shown anyway, then the groups that follow the first hidden one in
+  the partition's order, wrapping round, whatever their size) until at least two
+  non-empty groups are hidden, they hold at least ``t`` people, and the audit
+  passes. "The smallest partner" is not used: it tells that every hidden group is
+  at most the smallest shown one, which pins sizes (review-2 §1).
+* **The audit** (:class:`_Plan`): an attacker knows every shown value, the hidden
+  union's total, the public bounds and this rule, and reproduces the plan: every
+  vector of the hidden values that fits and makes the plan hide exactly this
+  union is possible. The union is safe when in those vectors no member has one
+  value only, none has one value only once supposed to be the small one (< ``t``),
+  and the multiset of values is not fixed. Merging (``merge_small_groups: true``)
+  first merges small groups into "muut"; the same protection then runs on the
+  merged partition.
 * **Answers to one question** (:func:`protect_bases`): the base of every shown
   percentage is at least ``t``. A group with fewer answers is hidden for that
-  question, with partners chosen as above; the sizes of shown groups are public
-  bounds, and an attacker who knows the rule knows a primary base is below ``t``,
-  so partners are added until neither the plain bounds nor that knowledge pins a
-  hidden base.
+  question, with partners chosen as above; the public bounds are the shown groups'
+  sizes, what the audit leaves of the hidden groups' sizes (:func:`with_bounds`) and
+  the public size of the union hidden for the whole partition, a bound of its
+  members' answers together (review-2 §2).
 * **Small counts** (``small_counts=True``, :func:`suppress_cells`): every count of
   1 to ``t - 1`` is hidden too, and in every row and column holding a hidden cell
   further cells are hidden until it holds at least two whose sum reaches ``t``.
@@ -208,8 +216,8 @@ class _Plan:
     """The partner choice of :func:`protect` and the attacker who knows it and reproduces it.
 
     The plan: ``given`` members (hidden already), then every ``0 < value < threshold``
-    (primary), then ``always`` members, then the smallest of the rest (ties: the
-    earlier member) until the hidden union is :meth:`safe`. The attacker sees every
+    (primary), then ``always`` members, then the members after the first hidden one in
+    the partition's order, wrapping round, until the hidden union is :meth:`safe`. The attacker sees every
     value outside the union exactly, the union's total, the public bounds (``lows``,
     ``highs``, ``joint``: ``(members, bound)`` on a sum) and the rule. :meth:`safe`
     lists every vector of values for the union that fits all of that *and* makes the
@@ -422,8 +430,9 @@ def protect(values: dict, threshold: int, *, hidden=(), always=(), public: dict 
     ``values`` maps every member (incl. :data:`MISSING_GROUP`) to its count, in the
     order that breaks ties. Primary: ``0 < value < threshold``. ``hidden``: members
     already hidden (e.g. for the whole question), ``always``: members never shown
-    (the missing group); both join any hidden union. Secondary: the smallest
-    non-empty other members, one by one, until the hidden union is safe against an
+    (the missing group); both join any hidden union. Secondary: the non-empty
+    members after the first hidden one in ``values``' order (wrapping round,
+    whatever their size), one by one, until the hidden union is safe against an
     attacker who knows every shown value, the union's total, the bounds and this
     rule, and reproduces the plan (see :class:`_Plan`). ``public`` maps members to
     public upper bounds (sizes shown elsewhere); ``known_nonempty`` members are known
@@ -457,9 +466,10 @@ def protect_groups(sizes: dict, threshold: int, prefer=()) -> dict:
     """Which groups to hide, from their sizes alone: ``{code: "primary" | "secondary"}``.
 
     Primary: ``0 < size < threshold``. Secondary: ``prefer`` codes first, then the
-    next smallest non-empty groups, until at least two groups are hidden, their
-    sizes add up to the threshold and no hidden size is pinned by the others
-    (hidden sizes are never published; each hidden group is known to exist).
+    non-empty groups after the first hidden one in order (see :func:`protect`), until
+    at least two groups are hidden, their sizes add up to the threshold and an
+    attacker who reproduces the plan pins no hidden size (hidden sizes are never
+    published; each hidden group is known to exist).
     """
     hidden = protect(sizes, threshold, always=[g for g in prefer if sizes.get(g, 0) > 0],
                      known_nonempty=list(sizes))
