@@ -10,14 +10,16 @@ from survey.analysis.disclosure import DisclosureRule, as_rule, merge_small_grou
 
 
 def test_primary_and_secondary_group_suppression():
+    # the partner is the group after the small one in the questionnaire's order, whatever its size:
+    # "the smallest" would tell an attacker that every hidden group is at most the smallest shown one
     hidden = protect_groups({"a": 20, "b": 3, "c": 9, "d": 7}, 5)
-    assert hidden == {"b": "primary", "d": "secondary"}
+    assert hidden == {"b": "primary", "c": "secondary"}
 
 
 def test_secondary_suppression_reaches_the_threshold_together():
     # 1 + 2 = 3 < 5: a third group is needed so the hidden sum is not itself small.
     hidden = protect_groups({"a": 1, "b": 2, "c": 30, "d": 6}, 5)
-    assert set(hidden) == {"a", "b", "d"}
+    assert set(hidden) == {"a", "b", "c"}
 
 
 def test_no_small_group_no_suppression():
@@ -135,8 +137,8 @@ def test_missing_group_is_the_preferred_partner_and_a_group_of_its_own():
     assert plan.hidden == {"b": "primary", MISSING_GROUP: "secondary"}
     # a missing group of one needs a partner although every real group is large
     plan = plan_groups({"a": 20, "b": 12, "c": 9}, 1, 5)
-    assert set(plan.hidden) == {MISSING_GROUP, "c"}
-    assert plan.public_sizes() == {"a": 20, "b": 12}
+    assert set(plan.hidden) == {MISSING_GROUP, "a"}  # the missing group is last: its partner wraps round to a
+    assert plan.public_sizes() == {"b": 12, "c": 9}
     assert plan_groups({"a": 20, "b": 12}, 0, 5).hidden == {}
 
 
@@ -145,7 +147,7 @@ def test_merge_then_protect_the_missing_group():
 
     plan = plan_groups({"a": 20, "b": 2, "c": 4, "d": 9}, 2, DisclosureRule(min_group_size=5, merge_small_groups=True))
     assert plan.merged == ["b", "c"] and plan.sizes["muut"] == 6
-    assert set(plan.hidden) == {MISSING_GROUP, "muut"}  # the missing two need a partner: the smallest group
+    assert set(plan.hidden) == {MISSING_GROUP, "a"}  # the missing two need a partner: the next group in order
 
 
 def test_background_frequencies_hide_the_same_groups_as_breakdowns():
@@ -162,13 +164,14 @@ def test_background_frequencies_hide_the_same_groups_as_breakdowns():
     one_way = analyse_single(frame, kind, dataset="d")
     table = one_way.table.set_index("code")
     assert list(table.index) == ["a", "b", "c", "d", MISSING_GROUP]
-    assert table.loc[[MISSING_GROUP, "d"], "suppressed"].all() and table.loc[[MISSING_GROUP, "d"], "count"].isna().all()
+    # the missing one's partner is the next group in order, wrapping round: a
+    assert table.loc[[MISSING_GROUP, "a"], "suppressed"].all() and table.loc[[MISSING_GROUP, "a"], "count"].isna().all()
     assert one_way.n == {"respondents": 43}  # answering would give the missing group's size away
-    assert table.loc["a", "pct"] == pytest.approx(14 / 43)  # shares of all respondents
+    assert table.loc["b", "pct"] == pytest.approx(9 / 43)  # shares of all respondents
     breakdown = analyse_breakdown(frame, yes, kind, dataset="d")
-    assert breakdown.suppression["suppressed_groups"] == ["d"]
+    assert breakdown.suppression["suppressed_groups"] == ["a"]
     assert "group_missing" not in breakdown.n and "grouped" not in breakdown.n
-    hidden = breakdown.table[breakdown.table["group"] == "d"]
+    hidden = breakdown.table[breakdown.table["group"] == "a"]
     assert hidden["suppressed"].all() and hidden[["count", "n_group", "pct"]].isna().all().all()
 
 
@@ -205,3 +208,27 @@ def test_pinned_cells_finds_a_lone_hidden_cell():
     counts = np.array([[3, 9], [7, 8]])
     mask = np.array([[True, True], [False, False]])  # row 0 hidden: its column totals give both cells
     assert sorted(pinned_cells(counts, mask)) == [(0, 0), (0, 1)]
+
+
+def test_results_with_hidden_values_are_found_from_the_results_themselves():
+    from survey.analysis import analyse_breakdown, analyse_single
+    from survey.analysis import interviews as iv
+    from survey.analysis.disclosure import hides_values, results_with_hidden_values
+    from survey.project.instruments import parse_instrument
+
+    inst = parse_instrument({"dataset": "d", "questions": [
+        {"id": "kind", "type": "single", "background": True, "text": {"fi": "Tyyppi"},
+         "options": [{"code": c, "fi": c.upper()} for c in "abc"]},
+        {"id": "yes", "type": "single", "text": {"fi": "K"}, "options": [{"code": 1, "fi": "K"}, {"code": 0, "fi": "E"}]}]})
+    kind, yes = inst.questions
+    frame = pd.DataFrame({"kind": ["a"] * 20 + ["b"] * 12 + ["c"] * 3, "yes": [1, 0] * 17 + [1]})
+    big = pd.DataFrame({"kind": ["a"] * 20 + ["b"] * 12 + ["c"] * 9, "yes": [1, 0] * 20 + [1]})
+    cases = pd.DataFrame({"interview": [f"H{i}" for i in range(1, 9)],
+                          "division": ["x"] * 5 + ["y"] * 2 + ["z"]}).astype("string")
+    codings = pd.DataFrame({"interview": ["H1", "H6"], "code": ["k", "k"], "parent": ["t", "t"],
+                            "text": ["a" * 40, "b" * 40]}).astype("string")
+    results = [analyse_single(frame, yes, dataset="d"), analyse_single(frame, kind, dataset="d"),
+               analyse_breakdown(frame, yes, kind, dataset="d"), analyse_breakdown(big, yes, kind, dataset="d"),
+               iv.count_codes_by(codings, cases, "division", threshold=3)]
+    assert [hides_values(r) for r in results] == [False, True, True, False, True]
+    assert results_with_hidden_values(results) == [results[1], results[2], results[4]]

@@ -37,14 +37,18 @@ def test_distribution_keeps_dont_know_apart():
     assert result.title["en"] == "What do you think?"
     q1 = result.table[result.table["item"] == "q1"].set_index("code")
     assert q1["count"].to_dict() == {1: 1, 2: 1, 3: 1, 4: 3, 5: 2, 9: 2}
-    # pct of all 10 answering (8 scale + 2 don't know); pct_scale of the 8 scale answers.
-    assert q1.loc[4, "pct"] == pytest.approx(3 / 10)
-    assert q1.loc[4, "pct_scale"] == pytest.approx(3 / 8)
-    assert np.isnan(q1.loc[9, "pct_scale"])
+    # one base (review-2 §5): a scale code's pct is of the 8 scale answers, like "% agree" (5 / 8);
+    # the don't-know row's pct is of all 10 answering (8 scale + 2 don't know)
+    assert q1.loc[4, "pct"] == q1.loc[4, "pct_scale"] == pytest.approx(3 / 8)
+    assert q1.loc[[4, 5], "pct"].sum() == pytest.approx(5 / 8)
+    assert q1.drop(index=9)["pct"].sum() == pytest.approx(1)
+    assert q1.loc[9, "pct"] == pytest.approx(2 / 10) and np.isnan(q1.loc[9, "pct_scale"])
     assert q1.loc[9, "dont_know"] and not q1.loc[5, "dont_know"]
     assert q1.loc[5, "agree"] and q1.loc[4, "agree"] and not q1.loc[3, "agree"]
-    low, high = proportion_confint(3, 10, method="wilson")
+    low, high = proportion_confint(3, 8, method="wilson")
     assert (q1.loc[4, "ci_low"], q1.loc[4, "ci_high"]) == pytest.approx((low, high))
+    low, high = proportion_confint(2, 10, method="wilson")
+    assert (q1.loc[9, "ci_low"], q1.loc[9, "ci_high"]) == pytest.approx((low, high))
     assert result.n == {"respondents": 12, "items": 2, "answering_min": 10, "answering_max": 10}
     assert result.labels["fi"]["q1"] == "V1"
     json.dumps(result.to_dict(), allow_nan=False)

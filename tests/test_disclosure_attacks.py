@@ -339,7 +339,8 @@ def _item_equations(attack, results, result, item, members, sizes, size_var):
     if not bases:
         return []
     targets = []
-    union = {"members": len(bases), "base": base - shown_base}
+    # "all": no group is shown for this item; then only whole-sample figures speak (public by design)
+    union = {"members": len(bases), "base": base - shown_base, "all": len(bases) == len(members)}
     totals = dict(counts)
     if is_multi:
         totals["_not"] = base - counts[codes[0]]
@@ -395,8 +396,12 @@ def _assert_nothing_pinned(attack: Attack, targets, size_var, where: str):
         if value is not None and union_level(value, union):
             continue
         assert value is None, f"{where}: {name} recovered as {value}"
-    # knowing the rule: suppose each hidden group in turn is the small one
-    for i, name, _ in targets:
+    # knowing the rule: suppose each hidden group in turn is the small one (when no group is shown for
+    # an item, that supposition works on the whole-sample base and the published group sizes alone, which
+    # are published whatever the breakdown hides)
+    for i, name, union in targets:
+        if union and union.get("all"):
+            continue
         if name[0] == "size":
             value = attack.pinned(i, extra={i: T - 1})
             assert value is None, f"{where}: supposing {name[1]} small pins its size at {value}"
@@ -780,3 +785,185 @@ def test_quote_attributions_are_at_one_level_for_everyone(truth):
         assert with_division.all() or not with_division.any()
         # a division is hidden in both demo waves: so no quote names one
         assert not with_division.any() and quotes["division"].isna().all()
+
+
+# ---------------------------------------------------------------- the attacker who reproduces the plan
+#
+# review-2 §1: someone who knows the published rule runs the package's own plan_groups on every size
+# vector of the hidden groups that fits what is published (shown sizes, the total, which groups are
+# hidden) and keeps those that give the same hidden set. No hidden size may be the same in all of them,
+# nor the multiset of
+# the hidden sizes ("one is 4 and one is 8").
+
+
+def _compositions(total: int, parts: int, low: int = 1):
+    if parts == 0:
+        if total == 0:
+            yield ()
+        return
+    for first in range(low, total - low * (parts - 1) + 1):
+        for rest in _compositions(total - first, parts - 1, low):
+            yield (first, *rest)
+
+
+def plan_attack(order: list, shown: dict, hidden: set, total: int, threshold: int) -> list[dict]:
+    """Every size vector of the ``hidden`` members that fits and makes ``plan_groups`` hide exactly them.
+
+    ``order``: the partition's members as published (the missing group last when it is a row);
+    ``shown``: the published sizes; ``total``: everyone in the partition.
+    """
+    from survey.analysis.disclosure import DisclosureRule, plan_groups
+
+    unknown = [g for g in order if g in hidden]
+    rest = total - sum(shown.values())
+    rule = DisclosureRule(min_group_size=threshold)
+    fits = []
+    for combo in _compositions(rest, len(unknown)):
+        sizes = {**shown, **dict(zip(unknown, combo))}
+        plan = plan_groups({g: sizes[g] for g in order if g != MISSING_GROUP}, sizes.get(MISSING_GROUP, 0), rule)
+        if set(plan.hidden) == set(hidden):
+            fits.append(dict(zip(unknown, combo)))
+    return fits
+
+
+def assert_plan_attack_fails(fits: list[dict], threshold: int, where: str, truth: dict | None = None):
+    assert fits, f"{where}: not even the published plan fits (the attacker's model is wrong)"
+    if truth is not None:
+        assert {g: truth[g] for g in fits[0]} in fits, f"{where}: the true sizes do not fit"
+    for g in fits[0]:
+        seen = {f[g] for f in fits}
+        small = {v for v in seen if v < threshold}
+        assert len(seen) >= 2, f"{where}: {g} recovered as {seen}"
+        assert len(small) != 1 or threshold <= 2, f"{where}: supposing {g} is the small one gives {small}"
+    if len(fits[0]) >= 2:
+        multisets = {tuple(sorted(f.values())) for f in fits}
+        assert len(multisets) >= 2, f"{where}: the hidden sizes are {multisets.pop()} in some order"
+
+
+def _partitions_published(results: dict):
+    """``(where, order, shown, hidden, total)`` of every published partition with hidden members."""
+    for result in results.values():
+        suppression = result.get("suppression") or {}
+        if result["kind"] == "single" and suppression.get("background") and suppression.get("suppressed_groups") \
+                and not suppression.get("merged_groups"):
+            order = [r["code"] for r in result["table"]]
+            hidden = set(suppression["suppressed_groups"])
+            shown = {r["code"]: int(r["count"]) for r in result["table"] if r["code"] not in hidden}
+            if MISSING_GROUP not in order:  # nobody without a value, or the missing ones shown as 'answering'
+                shown[MISSING_GROUP] = int(result["n"]["respondents"]) - int(result["n"].get("answering",
+                                                                                            result["n"]["respondents"]))
+                order.append(MISSING_GROUP)
+            yield result["id"], order, shown, hidden, int(result["n"]["respondents"])
+        if result["kind"] == "interview_codes_by" and suppression.get("suppressed") \
+                and not suppression.get("merged_groups"):
+            order = list(dict.fromkeys(r["group"] for r in result["table"]))
+            hidden = set(suppression["suppressed"])
+            shown = {g: int(result["n"][f"group:{g}"]) for g in order if g not in hidden}
+            if MISSING_GROUP not in order:
+                shown[MISSING_GROUP] = 0
+                order.append(MISSING_GROUP)
+            yield result["id"], order, shown, hidden, int(result["n"]["interviews"])
+
+
+def _threshold(project) -> int:
+    return int(project.min_group_size)
+
+
+@pytest.mark.parametrize("wave", WAVES)
+def test_an_attacker_who_reproduces_the_plan_pins_no_hidden_size(published, wave):
+    t = _threshold(published[wave]["project"])
+    attacked = 0
+    for where, order, shown, hidden, total in _partitions_published(published[wave]["results"]):
+        assert_plan_attack_fails(plan_attack(order, shown, hidden, total, t), t, f"{wave} {where}")
+        attacked += 1
+    assert attacked >= 2
+
+
+def test_the_plan_attack_fails_on_random_partitions():
+    """Other groupings, thresholds 3-10, several small groups, a missing group: sizes stay unknown."""
+    from survey.analysis.disclosure import DisclosureRule, plan_groups
+
+    rng = np.random.default_rng(2026)
+    attacked = 0
+    while attacked < 30:
+        t = int(rng.integers(3, 11))
+        k = int(rng.integers(2, 7))
+        sizes = {f"g{i}": int(rng.choice([rng.integers(1, t), rng.integers(t, 3 * t)])) for i in range(k)}
+        missing = int(rng.choice([0, 0, rng.integers(1, t), rng.integers(t, 2 * t)]))
+        plan = plan_groups(sizes, missing, DisclosureRule(min_group_size=t))
+        full = {**sizes, MISSING_GROUP: missing}
+        if not plan.hidden:
+            assert all(n == 0 or n >= t for n in full.values())
+            continue
+        hidden = set(plan.hidden)
+        rest = sum(full[g] for g in hidden)
+        assert len(hidden) >= 2 and (rest >= t or all(g in hidden for g, n in full.items() if n))
+        if all(g in hidden for g, n in full.items() if n):
+            continue  # nothing about any group is shown: the attacker has the whole sample's size only
+        if math.comb(rest - 1, len(hidden) - 1) > 3000:
+            continue  # the brute-force attacker below would take minutes
+        shown = {g: n for g, n in full.items() if g not in hidden}
+        fits = plan_attack(list(full), shown, hidden, sum(full.values()), t)
+        assert_plan_attack_fails(fits, t, f"{full} t={t} hidden {sorted(hidden)}", truth=full)
+        attacked += 1
+
+
+def test_the_review_tie_case_leaves_both_sizes_open():
+    # review-2 §1: youth 4 is small, culture 8 and village 8 tie; "the smallest partner, the earlier at a
+    # tie" hid culture and so told culture = 8, youth = 4
+    sizes = {"sports": 16, "culture": 8, "village": 8, "social_health": 17, "youth": 4, "pensioners": 9, "other": 9}
+    from survey.analysis.disclosure import DisclosureRule, plan_groups
+
+    plan = plan_groups(sizes, 0, DisclosureRule(min_group_size=5))
+    hidden = set(plan.hidden)
+    assert "youth" in hidden and len(hidden) == 2
+    shown = {g: n for g, n in sizes.items() if g not in hidden}
+    fits = plan_attack([*sizes, MISSING_GROUP], {**shown, MISSING_GROUP: 0}, hidden, sum(sizes.values()), 5)
+    assert_plan_attack_fails(fits, 5, f"tie case, hidden {sorted(hidden)}", truth=sizes)
+
+
+# ---------------------------------------------------------------- the crafted wave (review-2 §1, §2)
+
+
+@pytest.fixture(scope="module")
+def crafted(tmp_path_factory):
+    """Results of a synthetic wave built to attack the plan: see tests/_attack_wave.py."""
+    from _attack_wave import attack_results
+
+    return attack_results(tmp_path_factory.mktemp("attack"))
+
+
+def test_crafted_wave_hides_what_it_was_made_to_hide(crafted):
+    results, project, frames = crafted
+    kinds = frames["associations"]["assoc_type"].value_counts().to_dict()
+    assert (kinds["culture"], kinds["village"], kinds["youth"]) == (8, 8, 4)
+    assert frames["associations"]["members"].isna().sum() >= 3
+    assert "youth" in results["associations-assoc-type"]["suppression"]["suppressed_groups"]
+
+
+def test_crafted_wave_plan_attack_pins_no_size(crafted):
+    results, project, frames = crafted
+    t = _threshold(project)
+    attacked = 0
+    for where, order, shown, hidden, total in _partitions_published(results):
+        truth = None
+        if where.startswith("associations-"):
+            qid = results[where]["question"]
+            column = frames["associations"][qid]
+            truth = {**column.value_counts().to_dict(), MISSING_GROUP: int(column.isna().sum())}
+        assert_plan_attack_fails(plan_attack(order, shown, hidden, total, t), t, f"crafted {where}", truth=truth)
+        attacked += 1
+    assert attacked >= 3
+
+
+def test_crafted_wave_no_hidden_base_is_pinned_by_the_hidden_union_size(crafted):
+    """review-2 §2: 'other' hidden for premises_booking only; culture + youth's public total bounds their answers."""
+    results = crafted[0]
+    by_variable: dict = {}
+    for result in results.values():
+        if result["kind"] in ("breakdown", "breakdown_numeric"):
+            by_variable.setdefault((result["dataset"], result["test"]["by"]), []).append(result)
+    assert ("associations", "assoc_type") in by_variable
+    for (dataset, by), chosen in by_variable.items():
+        attack, targets, size_var = breakdown_attack(results, chosen)
+        _assert_nothing_pinned(attack, targets, size_var, f"crafted {dataset} by {by}")

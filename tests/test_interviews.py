@@ -76,15 +76,16 @@ BIG_CASES = pd.DataFrame({"interview": [f"H{i:02d}" for i in range(1, 12)],
 def test_count_codes_by_division_hides_small_groups_with_a_partner():
     result = iv.count_codes_by(CODINGS, BIG_CASES, "division", threshold=3)
     table = result.table
-    row = _row(table, group="sivistys", code="avustukset_haku")
-    assert (row["interviews"], row["n_group"], row["pct"]) == (2, 6, pytest.approx(2 / 6))
+    row = _row(table, group="elinvoima", code="avustukset_haku")
+    assert (row["interviews"], row["n_group"], row["pct"]) == (0, 4, 0)
     assert row["interviews_all"] == 2
-    # the group of 1 is hidden, and so is the next smallest: all minus sivistys is the two together
-    assert result.suppression["suppressed"] == ["elinvoima", "kaupunkiymparisto"]
-    hidden = table[table["group"].isin(["elinvoima", "kaupunkiymparisto"])]
+    # the group of 1 is hidden, and so is the next group in order (no codebook: alphabetical; wrapping
+    # round, whatever its size): all minus elinvoima is the two together
+    assert result.suppression["suppressed"] == ["kaupunkiymparisto", "sivistys"]
+    hidden = table[table["group"].isin(["sivistys", "kaupunkiymparisto"])]
     assert hidden["suppressed"].all()
     assert hidden[["interviews", "n_group", "pct"]].isna().all().all()
-    assert result.n == {"interviews": 11, "group:sivistys": 6}
+    assert result.n == {"interviews": 11, "group:elinvoima": 4}
     merged = iv.count_codes_by(CODINGS, CASES, "division", threshold=1, merge_small=True)
     assert not merged.table["suppressed"].any()
 
@@ -308,10 +309,43 @@ def test_analyse_interviews_gives_report_results(demo_2024):
     assert by_division.loc[by_division["group"] == "kaupunkiymparisto", "suppressed"].all()
     assert by_division["suppressed"].any() and by_division.groupby("group")["suppressed"].all().sum() >= 2
     assert "group:kaupunkiymparisto" not in results[1].n
-    clearance = iv.quote_clearance(frames)
+    clearance = iv.quote_clearance(frames, codebook=BOOK)
     assert list(clearance.columns) == iv.CLEARANCE_COLUMNS and len(clearance) and not clearance["cleared"].any()
-    row = _row(by_division, group="sivistys", code="avustukset_haku")
-    assert row["interviews"] == truth["codes_by_division"]["sivistys"]["avustukset_haku"]
+    row = _row(by_division, group="elinvoima", code="avustukset_haku")
+    assert row["interviews"] == truth["codes_by_division"]["elinvoima"]["avustukset_haku"]
     for result in results:
         again = Result.from_dict(json.loads(to_json(result.to_dict())))
         assert again.id == result.id and len(again.table) == len(result.table)
+
+
+def test_triangulation_sources_come_from_the_projects_datasets_and_their_titles():
+    from dataclasses import replace as _replace
+
+    from survey.project.instruments import parse_instrument
+
+    def survey(dataset, title, qid):
+        return parse_instrument({"dataset": dataset, "title": title, "questions": [
+            {"id": qid, "type": "single", "text": {"fi": "K"},
+             "options": [{"code": "yes", "fi": "Kyllä"}, {"code": "no", "fi": "Ei"}]}]})
+
+    instruments = {"henkilokunta": survey("henkilokunta", {"fi": "Henkilökunnan kysely", "sv": "Personalenkät"}, "p"),
+                   "yhdistykset": survey("yhdistykset", {"fi": "Yhdistyskysely"}, "q"),
+                   "haast": parse_instrument({"dataset": "haast", "title": {"fi": "Haastattelut 2025"}})}
+    book = _replace(BOOK, dataset="haast")
+    results = [Result(id=f"{d}-{q}", kind="single", dataset=d, question=q, title={"fi": "x"},
+                      table=pd.DataFrame({"code": ["yes", "no"], "count": [c, 10 - c]}),
+                      n={"respondents": 12, "answering": 10}) for d, q, c in (("yhdistykset", "q", 7),
+                                                                             ("henkilokunta", "p", 4))]
+    mapping = {"grants": {"yhdistykset": {"question": "q", "codes": ["yes"]},
+                          "henkilokunta": {"question": "p", "codes": ["yes"]}, "haast": "avustukset"}}
+    result = iv.triangulate(results, iv.count_codes(CODINGS, CASES, codebook=book), mapping, codebook=book,
+                            instruments=instruments)
+    table = result.table
+    assert list(table["source"]) == ["henkilokunta", "yhdistykset", "haast"]  # the project's order
+    assert (_row(table, source="yhdistykset")["count"], _row(table, source="henkilokunta")["count"]) == (7, 4)
+    assert _row(table, source="haast")["count"] == 3
+    assert result.labels["fi"]["henkilokunta"] == "Henkilökunnan kysely"
+    assert result.labels["sv"]["henkilokunta"] == "Personalenkät"
+    assert result.labels["sv"]["yhdistykset"] == "Yhdistyskysely"  # Finnish when the title has no Swedish
+    assert result.labels["fi"]["haast"] == "Haastattelut 2025"
+    assert result.n["respondents:yhdistykset"] == 12 and result.n["interviews"] == 4

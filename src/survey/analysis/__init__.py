@@ -24,8 +24,9 @@ Result kinds and table columns
     who answered the question, ``pct_selections`` of all selections.
 ``likert`` -- :func:`analyse_likert` (one item or a battery)
     ``item, code, count, pct, pct_scale, ci_low, ci_high, dont_know, agree, suppressed``
-    (item x code; ``pct`` of all item answers incl. *En osaa sanoa*, ``pct_scale`` of
-    scale answers only); ``n = {respondents, items, answering_min, answering_max}``.
+    (item x code; a scale code's ``pct`` is of the scale answers, *En osaa sanoa* left
+    out, as "% agree"; the dont-know row's ``pct`` of all item answers; ``pct_scale``
+    repeats the scale share); ``n = {respondents, items, answering_min, answering_max}``.
 ``likert_summary`` -- :func:`summarise_likert` (id ends ``-summary``)
     ``item, n, n_scale, n_dont_know, n_user_missing, n_skipped, agree_count, agree_pct,
     agree_ci_low, agree_ci_high, mean, mean_ci_low, mean_ci_high, median, suppressed``;

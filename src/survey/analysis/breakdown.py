@@ -41,7 +41,7 @@ from survey.analysis._common import (code_key, copy_tree, factorize_keys, first_
                                      option_labels, question_title, require_columns, require_type)
 from survey.analysis.disclosure import MISSING_GROUP, DisclosureRule, other_labels, plan_groups
 from survey.analysis.disclosure import protect_bases as _protect_bases
-from survey.analysis.disclosure import rule_with, suppress_cells
+from survey.analysis.disclosure import rule_with, suppress_cells, with_bounds
 from survey.analysis.frequencies import answered_mask, classify_single, multi_columns, offered_options
 from survey.analysis.likert import cached, item_labels, item_parts
 from survey.analysis.numeric import describe_numbers, numeric_values
@@ -146,14 +146,15 @@ def group_labels(by, order, other_code: str | None = None) -> dict:
     return labels
 
 
-def protect_bases(bases: dict, threshold: int, hidden: set, public: dict | None = None) -> set:
+def protect_bases(bases: dict, threshold: int, hidden: set, public: dict | None = None, joint=()) -> set:
     """Groups to hide for one item: already hidden ones, bases below the threshold, and partners.
 
     ``bases`` may hold the missing group (:data:`MISSING_GROUP`): it is never shown
-    and joins any hidden union; ``public`` are the published group sizes. See
+    and joins any hidden union; ``public`` are upper bounds of the bases (published
+    group sizes), ``joint`` bounds of sums (the hidden union's public size). See
     :func:`survey.analysis.disclosure.protect_bases`.
     """
-    return _protect_bases(bases, threshold, hidden=hidden, public=public, always=[MISSING_GROUP])
+    return _protect_bases(bases, threshold, hidden=hidden, public=public, always=[MISSING_GROUP], joint=joint)
 
 
 @dataclasses.dataclass
@@ -166,6 +167,7 @@ class _Groups:
     rule: DisclosureRule
     missing: int = 0
     public: dict = dataclasses.field(default_factory=dict)
+    joint: list = dataclasses.field(default_factory=list)
 
     @functools.cached_property
     def index(self) -> np.ndarray:
@@ -185,7 +187,8 @@ class _Groups:
 
     def protect(self, counts: list[int], missing: int) -> set:
         """The shown groups hidden for one item (the missing group is never shown anyway)."""
-        hidden = protect_bases(self.bases(counts, missing), self.rule.min_group_size, self.hidden, self.public)
+        hidden = protect_bases(self.bases(counts, missing), self.rule.min_group_size, self.hidden, self.public,
+                               self.joint)
         return {g for g in hidden if g != MISSING_GROUP}
 
 
@@ -230,7 +233,7 @@ def prepare_groups(frame: pd.DataFrame, by, rule: DisclosureRule) -> _Groups:
     per_value = list(zip(uniques, np.bincount(codes[codes >= 0], minlength=len(uniques)).tolist()))
     raw = {g: int(sum(count for value, count in per_value if value == g)) for g in order}
     missing = int((codes < 0).sum())
-    plan = plan_groups(raw, missing, rule)
+    plan = with_bounds(plan_groups(raw, missing, rule))
     merged = list(plan.merged)
     if merged:
         series = series.astype(object).where(~series.isin(merged), rule.other_code)
@@ -239,7 +242,7 @@ def prepare_groups(frame: pd.DataFrame, by, rule: DisclosureRule) -> _Groups:
     order = [g for g in order if sizes[g] > 0]
     sizes = {g: sizes[g] for g in order}
     return _Groups(series=series, order=order, sizes=sizes, hidden=set(plan.hidden), merged=merged, rule=rule,
-                   missing=missing, public=plan.public_sizes())
+                   missing=missing, public=plan.upper_bounds(), joint=plan.joint())
 
 
 # ---------------------------------------------------------------- items
@@ -394,7 +397,7 @@ def _likert_item(frame, question, groups, cache=None):
     values_by_group = _split_by_group(scale_values, index[is_scale], G)
     hidden = groups.protect(n_scale, missing_count(index, is_scale))
     hidden = protect_bases(groups.bases(n_all, missing_count(index, is_all)), t, hidden | groups.hidden,
-                           groups.public) - {MISSING_GROUP}
+                           groups.public, groups.joint) - {MISSING_GROUP}
     mask = None
     if groups.rule.small_counts:
         mask = suppress_cells(matrix, t, hidden_rows=np.array([g in hidden for g in groups.order]))

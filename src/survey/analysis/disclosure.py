@@ -28,17 +28,25 @@ How:
   groups is its answers, so a small missing group needs a partner too.
 * **Groups** (:func:`plan_groups`): primary suppression of groups with
   ``0 < size < t``; secondary suppression adds groups (the missing group first:
-  it is never shown anyway, then the smallest) until at least two non-empty
-  groups are hidden, they hold at least ``t`` people, and no hidden size is
-  determined by the public figures (:func:`determined`). Merging
-  (``merge_small_groups: true``) first merges small groups into "muut"; the
-  same protection then runs on the merged partition.
+  it is never shown anyway, then the groups that follow the first hidden one in
+  the partition's order, wrapping round, whatever their size) until at least two
+  non-empty groups are hidden, they hold at least ``t`` people, and the audit
+  passes. "The smallest partner" is not used: it tells that every hidden group is
+  at most the smallest shown one, which pins sizes (review-2 §1).
+* **The audit** (:class:`_Plan`): an attacker knows every shown value, the hidden
+  union's total, the public bounds and this rule, and reproduces the plan: every
+  vector of the hidden values that fits and makes the plan hide exactly this
+  union is possible. The union is safe when in those vectors no member has one
+  value only, none has one value only once supposed to be the small one (< ``t``),
+  and the multiset of values is not fixed. Merging (``merge_small_groups: true``)
+  first merges small groups into "muut"; the same protection then runs on the
+  merged partition.
 * **Answers to one question** (:func:`protect_bases`): the base of every shown
   percentage is at least ``t``. A group with fewer answers is hidden for that
-  question, with partners chosen as above; the sizes of shown groups are public
-  bounds, and an attacker who knows the rule knows a primary base is below ``t``,
-  so partners are added until neither the plain bounds nor that knowledge pins a
-  hidden base.
+  question, with partners chosen as above; the public bounds are the shown groups'
+  sizes, what the audit leaves of the hidden groups' sizes (:func:`with_bounds`) and
+  the public size of the union hidden for the whole partition, a bound of its
+  members' answers together (review-2 §2).
 * **Small counts** (``small_counts=True``, :func:`suppress_cells`): every count of
   1 to ``t - 1`` is hidden too, and in every row and column holding a hidden cell
   further cells are hidden until it holds at least two whose sum reaches ``t``.
@@ -55,6 +63,7 @@ to them (the missing group becomes a row of its own).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -177,11 +186,14 @@ def determined(total: int, lows: dict, highs: dict, threshold: int | None = None
     """
     members = list(lows)
     out = set()
+    unbounded = sum(1 for g in members if highs[g] is None)
+    all_high = sum(highs[g] for g in members if highs[g] is not None)
+    all_low = sum(lows[g] for g in members)
     for g in members:
-        others_high = [highs[h] for h in members if h != g]
-        room = None if any(h is None for h in others_high) else sum(others_high)
+        others_unbounded = unbounded - (highs[g] is None)
+        room = None if others_unbounded else all_high - (highs[g] or 0)
         low = max(lows[g], total - room) if room is not None else lows[g]
-        high = total - sum(lows[h] for h in members if h != g)
+        high = total - (all_low - lows[g])
         high = high if highs[g] is None else min(highs[g], high)
         if low == high:
             out.add(g)
@@ -193,56 +205,271 @@ def determined(total: int, lows: dict, highs: dict, threshold: int | None = None
     return out
 
 
-def _safe(members: dict, threshold: int, lows: dict, highs: dict) -> bool:
-    """A hidden union is safe: two non-empty members, ``threshold`` people, nothing pinned."""
-    nonempty = [g for g, n in members.items() if n > 0]
-    if len(nonempty) < 2 or sum(members.values()) < threshold:
-        return False
-    total = int(sum(members.values()))
-    return not determined(total, {g: lows[g] for g in members}, {g: highs[g] for g in members}, threshold)
+AUDIT_BUDGET = 20_000  # size vectors the attacker's enumeration of one union may try; beyond it the union is unsafe
+
+
+class _TooMany(Exception):
+    """The enumeration of one union passed :data:`AUDIT_BUDGET`."""
+
+
+class _Plan:
+    """The partner choice of :func:`protect` and the attacker who knows it and reproduces it.
+
+    The plan: ``given`` members (hidden already), then every ``0 < value < threshold``
+    (primary), then ``always`` members, then the members after the first hidden one in
+    the partition's order, wrapping round, until the hidden union is :meth:`safe`. The attacker sees every
+    value outside the union exactly, the union's total, the public bounds (``lows``,
+    ``highs``, ``joint``: ``(members, bound)`` on a sum) and the rule. :meth:`safe`
+    lists every vector of values for the union that fits all of that *and* makes the
+    plan hide exactly this union (:meth:`hides`), then asks that no member's value,
+    under either supposition (it is the small one / it is not), nor the multiset of
+    values, is the same in all of them.
+    """
+
+    def __init__(self, members: list, threshold: int, given, always, lows: dict, highs: dict, joint=()):
+        self.members = list(members)
+        self.index = {g: i for i, g in enumerate(self.members)}
+        self.t = int(threshold)
+        self.given = [g for g in given if g in self.index]
+        # a member known to be empty (public bound 0: nobody lacks the value) joins no union
+        self.always = [g for g in always if g in self.index and highs.get(g) != 0]
+        self.fixed = set(self.given) | set(self.always)
+        self.lows, self.highs = lows, highs
+        self.joint = [(frozenset(m), int(b)) for m, b in joint]
+        self.memo: dict = {}
+
+    def hidden(self, values: dict, target: frozenset | None = None):
+        """The members the plan hides for ``values`` (in the order hidden); with ``target`` stop (None)
+        as soon as the plan leaves it.
+
+        Partners come in a fixed order that does not depend on their size: the members
+        that follow the first hidden one in the partition's order, wrapping round. (The
+        smallest-first choice would tell that every partner is at most the smallest
+        shown group, which pins sizes.)
+        """
+        out = list(self.given)
+        out += [g for g in self.members if 0 < values[g] < self.t and g not in out]
+        if not out:
+            return [] if target is None or not target else None
+        out += [g for g in self.always if g not in out]
+        if target is not None and not set(out) <= target:
+            return None
+        first = min(self.index[g] for g in out)
+        turn = self.members[first + 1:] + self.members[:first + 1]
+        rest = [g for g in turn if values[g] > 0 and g not in out]
+        while not self.safe(frozenset(out), values):
+            if not rest:
+                break
+            nxt = rest.pop(0)
+            if target is not None and nxt not in target:
+                return None
+            out.append(nxt)
+        return out
+
+    def basic(self, union: frozenset, values: dict) -> bool:
+        """Two non-empty members, ``threshold`` people, nothing pinned by the bounds alone."""
+        nonempty = [g for g in union if values[g] > 0]
+        total = sum(values[g] for g in union)
+        if len(nonempty) < 2 or total < self.t:
+            return False
+        return not determined(total, {g: self.lows[g] for g in union}, {g: self.highs[g] for g in union}, self.t)
+
+    def safe(self, union: frozenset, values: dict) -> bool:
+        if not self.basic(union, values):
+            return False
+        # what the judgement depends on: the union and its total, which members outside it are
+        # empty (the others are at least the threshold: every primary is inside), and the room
+        # left under each joint bound
+        total = sum(values[g] for g in union)
+        empty = frozenset(g for g in self.members if g not in union and values[g] == 0)
+        joint = tuple(b - sum(values[g] for g in m - union) for m, b in self.joint)
+        key = (union, total, empty, joint)
+        if key not in self.memo:
+            self.memo[key] = True  # the plan that reaches this union stops here: what is being judged
+            self.memo[key] = self._judge(union, values)
+        return self.memo[key]
+
+    def _judge(self, union: frozenset, values: dict) -> bool:
+        """Whether the attacker's vectors leave every member (and the multiset) open.
+
+        Likely witnesses first (the true vector, moves of a few people between two
+        members, each member made small), then every vector; it stops as soon as the
+        vectors found are enough. A union whose full list would exceed
+        :data:`AUDIT_BUDGET` vectors without that is judged unsafe (a deterministic
+        rule, so an attacker reproducing the plan gains nothing from it).
+        """
+        seen: set = set()
+        total = sum(values[g] for g in union)
+        bounds = {g: self._bounds(g, union, total) for g in union}
+        room = sum(high for _, high in bounds.values())
+        never_small = {g for g, (low, high) in bounds.items() if max(low, total - (room - high)) >= self.t}
+        spread = _Spread(union, self.t, never_small)
+        joint = [(m & union, b - sum(values[g] for g in m - union)) for m, b in self.joint if m & union]
+        def every():
+            for tried, vector in enumerate(self._vectors(union, total, bounds)):
+                if tried >= AUDIT_BUDGET:
+                    raise _TooMany
+                yield vector
+
+        try:
+            return self._scan(union, values, bounds, joint, spread, seen,
+                              itertools.chain(self._witnesses(union, values, bounds), every()))
+        except _TooMany:
+            return False
+
+    def _scan(self, union, values, bounds, joint, spread, seen, vectors) -> bool:
+        for vector in vectors:
+            key = tuple(sorted(vector.items(), key=lambda kv: self.index[kv[0]]))
+            if key in seen or not all(bounds[g][0] <= v <= bounds[g][1] for g, v in vector.items()) \
+                    or not all(sum(vector[g] for g in m) <= b for m, b in joint):
+                continue
+            seen.add(key)
+            if self.reproduces(union, values, vector):
+                spread.add(vector)
+                if spread.enough():
+                    return True
+        return spread.final()
+
+    def reproduces(self, union: frozenset, values: dict, vector: dict) -> bool:
+        got = self.hidden({**values, **vector}, target=union)
+        return got is not None and set(got) == union
+
+    def feasible(self, union: frozenset, values: dict) -> list[dict]:
+        """Every vector of the union's values that fits the public figures and reproduces the plan."""
+        total = sum(values[g] for g in union)
+        bounds = {g: self._bounds(g, union, total) for g in union}
+        joint = [(m & union, b - sum(values[g] for g in m - union)) for m, b in self.joint if m & union]
+        found = []
+        for tried, vector in enumerate(self._vectors(union, total, bounds)):
+            if tried > AUDIT_BUDGET:
+                return []
+            if all(sum(vector[g] for g in m) <= b for m, b in joint) and self.reproduces(union, values, vector):
+                found.append(vector)
+        return found
+
+    def _witnesses(self, union: frozenset, values: dict, bounds: dict):
+        names = sorted(union, key=self.index.get)
+        truth = {g: values[g] for g in names}
+        yield dict(truth)
+        for step in (1, 2):
+            for g in names:
+                for h in names:
+                    if g != h:
+                        yield {**truth, g: truth[g] - step, h: truth[h] + step}
+        for small in sorted({self.t - 1, self.t - 2, 1} - {0}, reverse=True):
+            for g in names:
+                for h in names:
+                    if h != g:
+                        yield {**truth, g: small, h: truth[h] + truth[g] - small}
+
+    def _bounds(self, g, union: frozenset, total: int) -> tuple[int, int]:
+        low = self.lows[g] if g in self.fixed else max(self.lows[g], 1)  # a primary or a partner exists
+        high = total if self.highs[g] is None else min(total, self.highs[g])
+        return low, high
+
+    def _vectors(self, union: frozenset, total: int, bounds: dict):
+        names = sorted(union, key=self.index.get)
+        lows = [bounds[g][0] for g in names]
+        highs = [bounds[g][1] for g in names]
+
+        def fill(i, left, chosen):
+            if i == len(names) - 1:
+                if lows[i] <= left <= highs[i]:
+                    yield dict(zip(names, [*chosen, left]))
+                return
+            room, need = sum(highs[i + 1:]), sum(lows[i + 1:])
+            for v in range(max(lows[i], left - room), min(highs[i], left - need) + 1):
+                yield from fill(i + 1, left - v, [*chosen, v])
+
+        if names:
+            yield from fill(0, total, [])
+
+    def ranges(self, union: frozenset, values: dict) -> dict:
+        """``{member: (smallest, largest)}`` feasible value for the attacker (the union as hidden)."""
+        vectors = self.feasible(union, values) if union else []
+        return {g: (min(v[g] for v in vectors), max(v[g] for v in vectors)) for g in union} if vectors else {}
+
+
+class _Spread:
+    """What the attacker's vectors leave open: each member's values (also when supposed small) and the multiset."""
+
+    def __init__(self, union: frozenset, threshold: int, never_small=frozenset()):
+        self.union, self.t, self.never_small = union, threshold, set(never_small)
+        self.values = {g: set() for g in union}
+        self.multisets: set = set()
+
+    def add(self, vector: dict) -> None:
+        for g, v in vector.items():
+            self.values[g].add(v)
+        self.multisets.add(tuple(sorted(vector.values())))
+
+    def _members_open(self, final: bool) -> bool:
+        for g, seen in self.values.items():
+            small = {x for x in seen if x < self.t}
+            if len(seen) < 2:
+                return False
+            if self.t > 2 and g not in self.never_small and (len(small) == 1 if final else len(small) < 2):
+                return False
+        return True
+
+    def _multiset_open(self) -> bool:
+        return len(self.union) < 2 or len(self.multisets) >= 2
+
+    def enough(self) -> bool:
+        """Open for sure, whatever vectors are still to come."""
+        return self._members_open(final=False) and self._multiset_open()
+
+    def final(self) -> bool:
+        return self._members_open(final=True) and self._multiset_open()
 
 
 def protect(values: dict, threshold: int, *, hidden=(), always=(), public: dict | None = None,
-            known_nonempty=()) -> dict:
+            known_nonempty=(), joint=()) -> dict:
     """Which members of a partition to hide: ``{code: "primary" | "secondary" | "given"}``.
 
-    ``values`` maps every member (incl. :data:`MISSING_GROUP`) to its count.
-    Primary: ``0 < value < threshold``. ``hidden``: members already hidden (e.g. for
-    the whole question), ``always``: members never shown (the missing group);
-    both join any hidden union. Secondary: members in ``always`` first, then the
-    smallest non-empty ones, until the hidden union is safe (see :func:`_safe`).
-    ``public`` maps members to public upper bounds (sizes shown elsewhere);
-    ``known_nonempty`` members are known to be at least 1.
+    ``values`` maps every member (incl. :data:`MISSING_GROUP`) to its count, in the
+    order that breaks ties. Primary: ``0 < value < threshold``. ``hidden``: members
+    already hidden (e.g. for the whole question), ``always``: members never shown
+    (the missing group); both join any hidden union. Secondary: the non-empty
+    members after the first hidden one in ``values``' order (wrapping round,
+    whatever their size), one by one, until the hidden union is safe against an
+    attacker who knows every shown value, the union's total, the bounds and this
+    rule, and reproduces the plan (see :class:`_Plan`). ``public`` maps members to
+    public upper bounds (sizes shown elsewhere); ``known_nonempty`` members are known
+    to be at least 1; ``joint`` is ``[(members, bound)]``: public upper bounds of
+    sums (the size of a union hidden elsewhere bounds its members' answers).
     """
     public = public or {}
-    out = {g: "given" for g in hidden if g in values}
-    for g, n in values.items():
-        if 0 < n < threshold and g not in out:
-            out[g] = "primary"
-    if not any(v in ("primary", "given") for v in out.values()):
-        return {}
-    for g in always:
-        if g in values and g not in out:
-            out[g] = "given"
     lows = {g: (1 if g in known_nonempty and values[g] > 0 else 0) for g in values}
     highs = {g: public.get(g) for g in values}
-    order = [g for g in always if g in values] + [g for _, _, g in sorted(
-        (n, i, g) for i, (g, n) in enumerate(values.items()) if n > 0 and g not in always)]
-    while not _safe({g: values[g] for g in out}, threshold, lows, highs):
-        rest = [g for g in order if g not in out and values[g] > 0]
-        if not rest:
-            break
-        out[rest[0]] = "secondary"
+    plan = _Plan(list(values), threshold, [g for g in hidden if g in values], always, lows, highs, joint)
+    values = {g: int(n) for g, n in values.items()}
+    chosen = plan.hidden(values)
+    out = {}
+    for g in chosen:
+        out[g] = ("given" if g in plan.given or g in plan.always else
+                  "primary" if 0 < values[g] < threshold else "secondary")
     return out
+
+
+def attacker_ranges(values: dict, threshold: int, hidden_members, *, given=(), always=(), public=None,
+                    known_nonempty=(), joint=()) -> dict:
+    """What the attacker of :func:`protect` can say of each hidden member: ``{member: (low, high)}``."""
+    public = public or {}
+    lows = {g: (1 if g in known_nonempty and values[g] > 0 else 0) for g in values}
+    highs = {g: public.get(g) for g in values}
+    plan = _Plan(list(values), threshold, given, always, lows, highs, joint)
+    return plan.ranges(frozenset(hidden_members), {g: int(n) for g, n in values.items()})
 
 
 def protect_groups(sizes: dict, threshold: int, prefer=()) -> dict:
     """Which groups to hide, from their sizes alone: ``{code: "primary" | "secondary"}``.
 
     Primary: ``0 < size < threshold``. Secondary: ``prefer`` codes first, then the
-    next smallest non-empty groups, until at least two groups are hidden, their
-    sizes add up to the threshold and no hidden size is pinned by the others
-    (hidden sizes are never published; each hidden group is known to exist).
+    non-empty groups after the first hidden one in order (see :func:`protect`), until
+    at least two groups are hidden, their sizes add up to the threshold and an
+    attacker who reproduces the plan pins no hidden size (hidden sizes are never
+    published; each hidden group is known to exist).
     """
     hidden = protect(sizes, threshold, always=[g for g in prefer if sizes.get(g, 0) > 0],
                      known_nonempty=list(sizes))
@@ -257,6 +484,16 @@ class GroupPlan:
     merged: list
     hidden: dict  # code -> "primary" | "secondary"
     rule: DisclosureRule
+    bounds: dict = dataclasses.field(default_factory=dict)  # hidden code -> (low, high) an attacker can tell
+
+    def joint(self) -> list:
+        """``[(hidden codes, their total)]``: the public size of the hidden union (whole minus shown)."""
+        return [(frozenset(self.hidden), sum(self.sizes[g] for g in self.hidden))] if self.hidden else []
+
+    def upper_bounds(self) -> dict:
+        """What bounds each group's answers to one question: shown sizes, the attacker's bound of hidden ones
+        (and 0 for the missing group when everyone has a value: that is public too)."""
+        return {MISSING_GROUP: 0, **self.public_sizes(), **{g: high for g, (_, high) in self.bounds.items()}}
 
     @property
     def missing(self) -> int:
@@ -296,16 +533,28 @@ def plan_groups(sizes: dict, missing: int, rule) -> GroupPlan:
     return GroupPlan(sizes=full, merged=merged, hidden=hidden, rule=rule)
 
 
+def with_bounds(plan: GroupPlan) -> GroupPlan:
+    """``plan`` with :attr:`GroupPlan.bounds`: the smallest and largest size of each hidden group an attacker
+    who reproduces the plan can find (for protecting one question's answers, :func:`protect_bases`)."""
+    present = {g: n for g, n in plan.sizes.items() if n > 0}
+    bounds = attacker_ranges(present, plan.rule.min_group_size, plan.hidden, always=[MISSING_GROUP],
+                             known_nonempty=list(present))
+    return dataclasses.replace(plan, bounds=bounds)
+
+
 def protect_bases(bases: dict, threshold: int, hidden=(), public: dict | None = None,
-                  always=()) -> set:
+                  always=(), joint=()) -> set:
     """Members to hide for one question: ``hidden`` ones, bases below the threshold, and partners.
 
     ``bases`` maps every member (the missing group included) to its answers to the
-    question; ``public`` their published sizes (upper bounds of the bases);
-    ``always`` members never shown (the missing group).
+    question; ``public`` upper bounds of the bases (published sizes, and what an
+    attacker can tell of hidden sizes: :attr:`GroupPlan.bounds`); ``always`` members
+    never shown (the missing group); ``joint`` bounds of sums (the size of the union
+    hidden for the whole partition, :meth:`GroupPlan.joint`: its members' answers
+    cannot add up to more).
     """
     out = protect(bases, threshold, hidden=[g for g in hidden if g in bases], always=always,
-                  public=public)
+                  public=public, joint=joint)
     return set(out) | {g for g in hidden}
 
 
@@ -416,6 +665,38 @@ def pinned_cells(counts, mask) -> list[tuple[int, int]]:
         if None not in ends and int(np.ceil(ends[0] - 1e-6)) == int(np.floor(ends[1] + 1e-6)):
             pinned.append(cell)
     return pinned
+
+
+# ---------------------------------------------------------------- what was hidden
+
+
+def hides_values(result) -> bool:
+    """Whether the rule hid any value of a result (a row or cell ``suppressed``, a hidden group, a withheld test).
+
+    Read from the result itself, whatever its kind: a table ``suppressed`` column
+    with any true value, ``suppression`` naming hidden groups (``suppressed_groups``
+    or ``suppressed``) or counting hidden cells, or a test withheld because of
+    hidden cells. Merging into "muut" hides no value (the merged group is shown).
+    """
+    table = getattr(result, "table", None)
+    if table is not None and "suppressed" in getattr(table, "columns", ()):
+        if bool(table["suppressed"].astype("boolean").fillna(False).any()):
+            return True
+    suppression = getattr(result, "suppression", None) or {}
+    for key in ("suppressed_groups", "suppressed"):
+        value = suppression.get(key)
+        if value is True or (isinstance(value, (list, tuple, set)) and len(value) > 0):
+            return True
+    if int(suppression.get("suppressed_cells") or 0) > 0:
+        return True
+    test = getattr(result, "test", None) or {}
+    items = [test, *(test.get("items") or [])] if isinstance(test, dict) else []
+    return any(isinstance(item, dict) and item.get("reason_key") == "cells_hidden" for item in items)
+
+
+def results_with_hidden_values(results) -> list:
+    """The results (in their order) of which the rule hid something: the methods chapter's complete list."""
+    return [r for r in results if hides_values(r)]
 
 
 # ---------------------------------------------------------------- words

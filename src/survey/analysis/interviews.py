@@ -37,7 +37,8 @@ Result kinds and table columns
     of every candidate is :func:`quote_clearance`.
 ``triangulation`` (:func:`triangulate`)
     ``theme, source, dataset, question, count, n, pct, ci_low, ci_high``: one row per
-    development-plan theme and source (``associations``, ``staff``, ``interviews``),
+    development-plan theme and source (every survey dataset the mapping names, in the
+    project's order, then the interview dataset; named by their instruments' titles),
     in plan order; survey rows give the share with the positive view and its 95 %
     Wilson interval, interview rows the interviews mentioning the theme (k of N,
     no interval).
@@ -77,9 +78,6 @@ _TITLES = {
 }
 _GROUP_TITLES = {"division": {"fi": "toimialoittain", "sv": "per sektor", "en": "by division"},
                  "role": {"fi": "rooleittain", "sv": "per roll", "en": "by role"}}
-_SOURCES = {"associations": {"fi": "Järjestöt", "sv": "Organisationer", "en": "Associations"},
-            "staff": {"fi": "Henkilöstö", "sv": "Personal", "en": "Staff"},
-            "interviews": {"fi": "Haastattelut", "sv": "Intervjuer", "en": "Interviews"}}
 
 
 # --- codebook labels ----------------------------------------------------------------------------
@@ -225,7 +223,8 @@ def count_codes_by(codings: pd.DataFrame, cases: pd.DataFrame, group: str = "div
                   question=group, title=title, table=table,
                   n={"interviews": int(len(membership)), **{f"group:{g}": int(plan.sizes[g]) for g in shown}},
                   labels=labels, wave=wave, synthetic=synthetic,
-                  suppression={"threshold": threshold, "method": "merge" if merge_small else "suppress",
+                  suppression={"applied": bool(plan.hidden or plan.merged), "threshold": threshold,
+                               "method": "merge" if merge_small else "suppress",
                                "secondary": True, "suppressed": [g for g in order if g in plan.hidden],
                                "merged_groups": list(plan.merged)})
 
@@ -469,25 +468,53 @@ def _positive(result: Result, qid: str, spec: dict, instruments: dict[str, Instr
     return {"count": count, "n": n, "pct": count / n, "ci_low": low, "ci_high": high}
 
 
+def _sources(mapping: dict, codebook: Codebook, instruments: dict) -> list[str]:
+    """The survey datasets the mapping names, in the project's order (then the mapping's)."""
+    named = [d for spec in mapping.values() for d in (spec or {}) if d not in ("interviews", codebook.dataset)]
+    named = list(dict.fromkeys(named))
+    return [d for d in instruments if d in named] + [d for d in named if d not in instruments]
+
+
+def _source_labels(sources: list[str], codebook: Codebook, instruments: dict) -> dict:
+    """``{lang: {dataset: name}}``: each source's name is its instrument's (chapter) title, else its id."""
+    out = {lang: {} for lang in LANGUAGES}
+    for dataset in [*sources, codebook.dataset]:
+        instrument = instruments.get(dataset)
+        title = (instrument.chapter_title or instrument.title) if instrument is not None else {}
+        for lang in LANGUAGES:
+            out[lang][dataset] = title.get(lang) or title.get("fi") or dataset
+    return out
+
+
 def triangulate(survey_results: Iterable[Result], interview_counts: Result, mapping: dict, *,
                 codebook: Codebook = NO_CODEBOOK, instruments: dict[str, Instrument] | None = None, wave: str = "",
                 synthetic: bool = False) -> Result:
-    """Each development-plan theme seen by associations, staff and interviews, side by side.
+    """Each development-plan theme seen by every survey dataset the mapping names and by the interviews.
 
     ``survey_results``: already computed survey results (any order; matched by
     ``dataset`` and question id, a battery's items included; a ``likert_summary``
     is preferred, then ``likert``, ``single``, ``multi``). ``interview_counts``: :func:`count_codes`'s result.
-    ``mapping``: plan theme -> ``{"associations": {"question", "codes"}, "staff": {...},
-    "interviews": <theme code>}`` (see :func:`triangulation_mapping`). Survey shares
-    use the result's own counts; the interval is the 95 % Wilson interval. Themes or
-    sources without data get NA rows, never invented numbers. ``instruments`` (dataset ->
-    instrument) give a Likert question's scale and ``agree`` codes.
+    ``mapping``: plan theme -> ``{<survey dataset id>: {"question", "codes"}, ...,
+    <interview dataset id> (or "interviews"): <theme code>}`` (see :func:`triangulation_mapping`).
+    The sources are the dataset ids the mapping names, in the order of ``instruments``
+    (dataset -> instrument, the project's order), then the interviews (source = the
+    codebook's dataset id); their names (``labels[lang][dataset]``) are the
+    instruments' titles. Survey shares use the result's own counts; the interval is
+    the 95 % Wilson interval. Themes or sources without data get NA rows, never
+    invented numbers. ``instruments`` also give a Likert question's scale and
+    ``agree`` codes. ``n`` holds ``interviews``, ``respondents:<dataset>`` of each
+    source with results and ``<source>:<theme>`` bases; the table lists the sources
+    in order.
     """
     instruments = instruments or {}
+    sources = _sources(mapping, codebook, instruments)
     rank = {"likert_summary": 0, "likert": 1, "single": 2, "multi": 3}
     by_key: dict = {}
+    respondents: dict = {}
     for result in survey_results:
-        if result.dataset in ("associations", "staff") and result.kind in rank:
+        if result.dataset in sources and result.kind in rank:
+            if (result.n or {}).get("respondents") is not None:
+                respondents[result.dataset] = max(respondents.get(result.dataset, 0), int(result.n["respondents"]))
             for qid in str(result.question).split(","):
                 key = (result.dataset, qid.strip())
                 by_key.setdefault(key, []).append(result)
@@ -500,7 +527,7 @@ def triangulate(survey_results: Iterable[Result], interview_counts: Result, mapp
     rows, notes = [], []
     for theme in order:
         spec = mapping[theme] or {}
-        for dataset in ("associations", "staff"):
+        for dataset in sources:
             side = spec.get(dataset) or {}
             if isinstance(side, str):
                 side = {"question": side}
@@ -514,23 +541,24 @@ def triangulate(survey_results: Iterable[Result], interview_counts: Result, mapp
             elif question:
                 notes.append(f"{theme}: no {dataset} result for question '{question}'")
             rows.append(row)
-        theme_code = spec.get("interviews")
+        theme_code = spec.get(codebook.dataset, spec.get("interviews"))
         hit = counts[(counts["code"] == theme_code) & (counts["level"] == "theme")] if theme_code else counts[:0]
         k = int(hit["interviews"].iloc[0]) if len(hit) else (0 if theme_code else pd.NA)
-        rows.append({"theme": theme, "source": "interviews", "dataset": codebook.dataset, "question": theme_code,
-                     "count": k, "n": total if theme_code else pd.NA,
+        rows.append({"theme": theme, "source": codebook.dataset, "dataset": codebook.dataset,
+                     "question": theme_code, "count": k, "n": total if theme_code else pd.NA,
                      "pct": (k / total if total and theme_code else pd.NA), "ci_low": pd.NA, "ci_high": pd.NA})
     table = pd.DataFrame(rows, columns=["theme", "source", "dataset", "question", "count", "n", "pct", "ci_low",
                                         "ci_high"])
     table = table.astype({"count": "Int64", "n": "Int64", "pct": "Float64", "ci_low": "Float64",
                           "ci_high": "Float64"})
     labels = _all_labels(codebook)
+    names = _source_labels(sources, codebook, instruments)
     for lang in LANGUAGES:
-        labels[lang].update({k: v[lang] for k, v in _SOURCES.items()})
+        labels[lang].update(names[lang])
     return Result(id="triangulation", kind="triangulation", dataset=codebook.dataset, question="themes",
                   title=dict(_TITLES["tri"]), table=table,
-                  n={"interviews": total, **{f"{r['source']}:{r['theme']}": (None if pd.isna(r["n"]) else int(r["n"]))
-                                             for r in rows}},
+                  n={"interviews": total, **{f"respondents:{d}": respondents[d] for d in sources if d in respondents},
+                     **{f"{r['source']}:{r['theme']}": (None if pd.isna(r["n"]) else int(r["n"])) for r in rows}},
                   labels=labels, wave=wave, synthetic=synthetic, notes=tuple(notes))
 
 

@@ -160,9 +160,13 @@ def analyse_likert(frame: pd.DataFrame, questions, *, dataset: str, wave: str = 
     Table, one row per item x code (scale codes in order, then the dont-know code):
     ``item, code, count, pct, pct_scale, ci_low, ci_high, dont_know, agree,
     suppressed`` (``agree``: the code counts towards "% agree").
-    ``pct`` is of all who answered the item (scale + dont-know; sums to 1 per item);
-    ``pct_scale`` is of scale answers only (``nan`` on the dont-know row), and
-    ``ci_*`` is the Wilson interval of ``pct``. ``n = {respondents, items,
+    One base everywhere (review-2 §5): a scale code's ``pct`` is of the item's scale
+    answers, *En osaa sanoa* left out, the base of "% agree" in the summary, the
+    findings and the methods text, so the chart, its alt text and the words give the
+    same share; the scale rows sum to 1 per item. The dont-know row's ``pct`` is its
+    share of all who answered the item (scale + dont-know), shown beside the scale.
+    ``pct_scale`` repeats the scale share (``nan`` on the dont-know row); ``ci_*`` is
+    the Wilson interval of ``pct`` on its base. ``n = {respondents, items,
     answering_min, answering_max}``. The per-item "% agree", mean and median are in
     :func:`summarise_likert`. ``labels[lang]`` holds scale codes and item ids.
     ``cache`` (optional, one dict per frame) reuses each item's split across calls.
@@ -183,9 +187,10 @@ def analyse_likert(frame: pd.DataFrame, questions, *, dataset: str, wave: str = 
         agree_keys = {code_key(c) for c in spec["agree"]}
         for code in spec["scale"]:
             count = int(parts["key_counts"].get(code_key(code), 0))
-            low, high = wilson_interval(count, n_all)
-            rows.append({"item": q.id, "code": code, "count": count, "pct": count / n_all if n_all else math.nan,
-                         "pct_scale": count / n_scale if n_scale else math.nan, "ci_low": low, "ci_high": high,
+            low, high = wilson_interval(count, n_scale)
+            share = count / n_scale if n_scale else math.nan
+            rows.append({"item": q.id, "code": code, "count": count, "pct": share,
+                         "pct_scale": share, "ci_low": low, "ci_high": high,
                          "dont_know": False, "agree": code_key(code) in agree_keys, "suppressed": False})
         if spec["dont_know"] is not None:
             low, high = wilson_interval(n_dk, n_all)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from survey import catalogue
+from survey.catalogue import fmt
 from survey.kinds import style, words
 from survey.kinds.drawing import (wrap, title_sentence, new_figure, decorate, font_for, dots_axes, draw_dots, cell_of,
                                   series_of, dot_rows)
@@ -12,10 +13,22 @@ from survey.kinds.kind import Kind
 from survey.model import ResultKind
 
 
+def sources_line(result, lang: str) -> str:
+    """Every source of the chart with its n: ``Järjestökysely (n = 63), …, Haastattelut (n = 12)``."""
+    n = result.n or {}
+    parts = []
+    for x in dict.fromkeys(result.table["source"]):
+        count = n.get("interviews") if x == result.dataset else n.get(f"respondents:{x}")
+        label = words.value_label(result, "source", x, lang)
+        parts.append(f"{label} (n = {fmt.format_count(count, lang)})" if count is not None else label)
+    return ", ".join(parts)
+
+
 def draw(result, lang: str = "fi", size: str = "report", wave_label: str = "",
          synthetic: bool = False, source: str = "", theme: style.Theme | None = None) -> Figure:
     """Each plan theme seen by the sources side by side (share with the positive view / interviews mentioning)."""
     theme = theme or style.Theme()
+    source = sources_line(result, lang) or source  # the footer names every source, not the interviews only
     table = result.table
     themes = list(dict.fromkeys(table["theme"]))
     sources = list(dict.fromkeys(table["source"]))
