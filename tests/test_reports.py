@@ -377,3 +377,79 @@ def test_the_documented_own_chapter_executes(project, tmp_path):
     assert chapters.index("sec-own-grants") == chapters.index("sec-network") + 1
     assert set(c["citationId"] for e in walk(ast["blocks"]) if e.get("t") == "Cite" for c in e["c"][0]) <= \
         _targets(ast)
+
+
+# ---------------------------------------------------------------- words of the methods chapter and the slides
+def _plain_wave_data(tmp_path, lang, **fields):
+    from types import SimpleNamespace
+
+    from survey.project.paths import Paths
+    from survey.report.data import WaveData
+
+    project = SimpleNamespace(paths=Paths(tmp_path), language="fi", waves=[], datasets=None)
+    wave = SimpleNamespace(id="w", label_in=lambda lang: "Demo", datasets={}, synthetic=False)
+    return WaveData(project=project, wave=wave, lang=lang, results={}, **fields)
+
+
+def _problem(rule, severity="handled"):
+    return {"rule": rule, "severity": severity, "row": 2, "file": "f.xlsx", "column": "c", "message": "m"}
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("fi", "Tarkistuksessa ei löytynyt virheitä eikä varoituksia. Neljä kohtaa käsiteltiin selvitykselle sovittujen "
+           "sääntöjen mukaan: kaksi kahteen kertaan tallentunutta vastausta poistettiin ja kaksi "
+           "vastausvaihtoehtoihin kuulumatonta arvoa jätettiin tyhjiksi."),
+    ("sv", "Granskningen hittade inga fel eller varningar. Fyra avvikelser hanterades enligt de regler som gäller för "
+           "utredningen: två svar som registrerats två gånger togs bort och två värden som inte hör till "
+           "svarsalternativen lämnades tomma."),
+    ("en", "Validation found no errors or warnings. Four issues were handled by the rules agreed for the study: two "
+           "responses recorded twice were removed and two values that are not among the options were left blank."),
+])
+def test_validation_is_told_in_words_a_council_member_reads(tmp_path, lang, expected):
+    problems = [_problem("field_uniqueness"), _problem("known code"), _problem("known code"),
+                _problem("field_uniqueness")]
+    summary = {"errors": 0, "warnings": 0, "handled": 4, "by_rule": {"field_uniqueness": 2, "known code": 2}}
+    W = _plain_wave_data(tmp_path, lang, validation={"problems": problems, "summary": summary})
+    assert W.validation_text() == expected
+
+
+def test_validation_of_one_and_of_many(tmp_path):
+    problems = [_problem("field_uniqueness"), _problem("known code", "warning")]
+    summary = {"errors": 0, "warnings": 1, "handled": 1}
+    W = _plain_wave_data(tmp_path, "fi", validation={"problems": problems, "summary": summary})
+    assert W.validation_text() == ("Tarkistuksessa löytyi yksi varoitus. Yksi kohta käsiteltiin selvitykselle "
+                                   "sovittujen sääntöjen mukaan: kahteen kertaan tallentunut vastaus poistettiin.")
+    many = [_problem("within range")] * 12
+    W = _plain_wave_data(tmp_path, "sv", validation={"problems": many, "summary": {"errors": 0, "warnings": 3,
+                                                                                   "handled": 12}})
+    assert W.validation_text() == ("Granskningen hittade tre varningar. 12 avvikelser hanterades enligt de regler som "
+                                   "gäller för utredningen: 12 värden som inte hör till svarsalternativen lämnades "
+                                   "tomma.")
+    for lang in ("fi", "sv", "en"):
+        assert "survey.yml" not in _plain_wave_data(tmp_path, lang).t("rate_note")
+
+
+def test_key_findings_slides_are_split_by_length():
+    from survey.report.markdown import SLIDE_TEXT, pack_findings
+
+    def items(*sizes):
+        return [(i, "x" * size) for i, size in enumerate(sizes)]
+
+    pages = pack_findings(items(350, 340, 120, 100, 90, 500))
+    assert [[i for i, _ in page] for page in pages] == [[0], [1], [2, 3], [4], [5]]  # at most two, ≤ budget
+    assert all(len(page) == 1 or sum(len(t) for _, t in page) <= SLIDE_TEXT for page in pages)
+    assert pack_findings([]) == []
+
+
+def test_cleared_quotes_are_published_as_quotes_without_a_candidate_count():
+    import pandas as pd
+
+    from survey.analysis import interviews as iv
+    from survey.model import Result
+
+    candidates = Result(id="interviews-quotes", kind="interview_quotes", dataset="interviews", question="quotes",
+                        title={"fi": "Sitaattiehdokkaat"}, n={"interviews": 12, "candidates": 2},
+                        table=pd.DataFrame({"quote_id": ["a", "b"], "text": ["x", "y"], "cleared": [True, False]}))
+    cleared = iv.select_cleared(candidates)
+    assert cleared.title == {"fi": "Haastattelusitaatit", "sv": "Intervjucitat", "en": "Interview quotes"}
+    assert cleared.n == {"interviews": 12, "cleared": 1}
