@@ -383,11 +383,15 @@ def test_the_documented_own_chapter_executes(project, tmp_path):
 def _plain_wave_data(tmp_path, lang, **fields):
     from types import SimpleNamespace
 
+    from survey.errors import ConfigError
+
     from survey.project.paths import Paths
     from survey.report.data import WaveData
 
-    project = SimpleNamespace(paths=Paths(tmp_path), language="fi", waves=[], datasets=None)
-    wave = SimpleNamespace(id="w", label_in=lambda lang: "Demo", datasets={}, synthetic=False)
+    project = SimpleNamespace(paths=Paths(tmp_path), language="fi", waves=[], datasets=None, digest="plain",
+                              min_group_size=5, merge_small_groups=False, small_counts=False,
+                              instrument=lambda dataset: (_ for _ in ()).throw(ConfigError("no instrument")))
+    wave = SimpleNamespace(id="w", label_in=lambda lang: "Demo", datasets={"clubs": 1, "talks": 2}, synthetic=False)
     return WaveData(project=project, wave=wave, lang=lang, results={}, **fields)
 
 
@@ -453,3 +457,48 @@ def test_cleared_quotes_are_published_as_quotes_without_a_candidate_count():
     cleared = iv.select_cleared(candidates)
     assert cleared.title == {"fi": "Haastattelusitaatit", "sv": "Intervjucitat", "en": "Interview quotes"}
     assert cleared.n == {"interviews": 12, "cleared": 1}
+
+
+def _result(rid, kind, dataset, title, table=None, **fields):
+    import pandas as pd
+
+    from survey.model import Result
+
+    table = pd.DataFrame({"code": ["a"], "suppressed": [False]}) if table is None else table
+    return Result(id=rid, kind=kind, dataset=dataset, question=rid, title={"fi": title}, table=table,
+                  n={"respondents": 40}, **fields)
+
+
+def test_the_methods_chapter_lists_every_result_with_hidden_values(tmp_path):
+    import pandas as pd
+
+    hidden = pd.DataFrame({"code": ["a", "b"], "suppressed": [False, True]})
+    results = {r.id: r for r in [
+        _result("clubs-type", "single", "clubs", "Seuran tyyppi", hidden),
+        _result("clubs-size", "single", "clubs", "Koko"),
+        _result("clubs-a-by-type", "breakdown", "clubs", "Kysymys A", labels={"by": {"fi": "Seuran tyyppi"}},
+                suppression={"suppressed_groups": ["pieni"]}),
+        _result("clubs-b-by-type", "breakdown", "clubs", "Kysymys B", labels={"by": {"fi": "Seuran tyyppi"}},
+                suppression={"suppressed_cells": 2}),
+        _result("clubs-c-by-size", "breakdown", "clubs", "Kysymys C", labels={"by": {"fi": "Koko"}},
+                suppression={"suppressed": ["x"]}),
+        _result("clubs-d-by-size", "breakdown", "clubs", "Kysymys D", labels={"by": {"fi": "Koko"}}),
+        _result("talks-by-role", "interview_codes_by", "talks", "Teemat rooleittain", hidden),
+    ]}
+    W = _plain_wave_data(tmp_path, "fi")
+    W.results = results
+    assert [r.id for r in W.suppressed_results()] == ["clubs-a-by-type", "clubs-b-by-type", "clubs-c-by-size",
+                                                      "clubs-type", "talks-by-role"]
+    assert W.disclosure_text().endswith(
+        "Sääntö piilotti arvoja seuraavista tuloksista: Seuran tyyppi; Teemat rooleittain; kaksi ryhmittäistä "
+        "tulosta (ryhmittely: Seuran tyyppi); yksi ryhmittäinen tulos (ryhmittely: Koko).")
+
+
+@pytest.mark.parametrize("lang, caption", [("fi", "Hyväksytyt haastattelusitaatit"),
+                                           ("sv", "Godkända intervjucitat (citat på finska)"),
+                                           ("en", "Cleared interview quotes (quotes in Finnish)")])
+def test_cleared_quotes_table_is_titled_as_quotes_in_their_language(tmp_path, lang, caption):
+    W = _plain_wave_data(tmp_path, lang)
+    quotes = _result("talks-quotes-cleared", "interview_quotes", "talks", "Sitaattiehdokkaat")
+    assert W.caption(quotes) == caption
+    assert W.name(quotes) == {"fi": "Haastattelusitaatit", "sv": "Intervjucitat", "en": "Interview quotes"}[lang]

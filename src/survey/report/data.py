@@ -719,10 +719,14 @@ def is_comparable(result: Result) -> bool:
 
 
 def _has_suppression(result: Result) -> bool:
+    """Whether the disclosure rule hid any value of ``result``: a hidden row or cell, a hidden group
+    (also one hidden for a single question), hidden crosstab cells."""
     table = result.table
     if "suppressed" in getattr(table, "columns", ()) and bool(table["suppressed"].fillna(False).astype(bool).any()):
         return True
-    return bool((result.suppression or {}).get("suppressed"))
+    suppression = result.suppression or {}
+    return bool(suppression.get("suppressed") or suppression.get("suppressed_groups")
+                or (suppression.get("suppressed_cells") or 0) > 0)
 
 
 def _uncleared_quotes(result: Result) -> bool:
