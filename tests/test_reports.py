@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from survey.report.markdown import SLIDE_TEXT  # characters of findings one pptx slide holds
+
 from _report_outputs import (blocks_of, outputs_root, pandoc_ast, stage_and_execute, stringify, typst_pages,
                              walk, without_html_only)
 
@@ -278,6 +280,8 @@ def test_slides_fit(executed):
         items = [b for b in slide["blocks"] if b.get("t") == "BulletList"]
         if items:
             assert len(items[0]["c"]) <= 2 and "smaller" in slide["classes"], slide["title"]
+            texts = [stringify(item) for item in items[0]["c"]]  # pptx has no autofit: split by length
+            assert len(texts) == 1 or sum(len(t) for t in texts) <= SLIDE_TEXT, (slide["title"], texts)
         for image in images:
             assert ".slide.png" in image["c"][2][0]
     assert sum(1 for s in slides if s["title"].startswith(W.t("slide_key_findings"))) >= 2
