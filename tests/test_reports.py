@@ -304,13 +304,16 @@ def test_chapter_title_and_intro_come_from_the_project():
 
     from survey.report.data import chapter_texts
 
-    instrument = SimpleNamespace(title={"fi": "Kysely", "sv": "Enkät"}, extra={
-        "chapter": {"title": {"fi": "Yhdistykset", "sv": "Föreningarna"}, "intro": {"fi": "Johdanto."}}})
-    paths = SimpleNamespace(root=Path("/nonexistent/clubs"))
-    project = SimpleNamespace(instrument=lambda dataset: instrument, paths=paths, digest="with-chapter")
+    from survey.project.instruments import Chapter, Instrument
+
+    def project_with(instrument, root):  # what chapter_texts reads of a Project
+        return SimpleNamespace(instrument=lambda dataset: instrument, paths=SimpleNamespace(root=root), digest=root)
+
+    instrument = Instrument(title={"fi": "Kysely", "sv": "Enkät"}, chapter=Chapter(
+        title={"fi": "Yhdistykset", "sv": "Föreningarna"}, intro={"fi": "Johdanto."}))
+    project = project_with(instrument, "chapter")
     assert chapter_texts(project, "clubs", "sv", {}) == ("Föreningarna", "Johdanto.")
-    bare = SimpleNamespace(instrument=lambda dataset: SimpleNamespace(title={"fi": "Kysely"}, extra={}), paths=paths,
-                           digest="bare")  # instruments are read once per project root, digest and dataset
+    bare = project_with(Instrument(title={"fi": "Kysely"}), "bare")
     assert chapter_texts(bare, "clubs", "fi", {"intro_clubs": "Oma johdanto."}) == ("Kysely", "Oma johdanto.")
     assert chapter_texts(bare, "clubs", "fi", {"ch_clubs": "Seurat"})[0] == "Seurat"
 
