@@ -26,7 +26,7 @@ lang = "fi"  # fi, sv or en
 import pandas as pd
 from IPython.display import Markdown, display
 
-from survey.kinds import charts
+from survey.kinds import charts, table
 from survey.report import load_wave_results
 
 W = load_wave_results(wave, lang=lang)
@@ -52,7 +52,7 @@ display(Markdown(W.finding(result) or "(no finding for this kind of result)"))
 result.table.head(10)
 
 # %%
-charts.data_table(result, lang)
+table.data_table(result, lang)
 
 # %% [markdown]
 # ## Draw the chart, report and slide size
