@@ -509,3 +509,14 @@ def test_cleared_quotes_table_is_titled_as_quotes_in_their_language(tmp_path, la
     quotes = _result("talks-quotes-cleared", "interview_quotes", "talks", "Sitaattiehdokkaat")
     assert W.caption(quotes) == caption
     assert W.name(quotes) == {"fi": "Haastattelusitaatit", "sv": "Intervjucitat", "en": "Interview quotes"}[lang]
+
+
+def test_breakdown_alt_text_names_the_grouping(project):
+    from survey.kinds import charts
+    from survey.report.data import read_results
+    from survey.project.paths import Paths
+
+    result = read_results(Paths(project), "2024-demo")["associations-contact-known-by-paid-staff"]
+    alt = charts.alt_text(result, "fi")
+    assert "Ryhmät (Palkattu henkilöstö): Kyllä / Ei. ”Kyllä”: Kyllä " in alt
+    assert "Grupper (Avlönad personal): Ja / Nej. ”Ja”: Ja " in charts.alt_text(result, "sv")
