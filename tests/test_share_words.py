@@ -73,3 +73,14 @@ def test_a_finding_describes_36_percent_as_a_third_not_half():
                                             "ulottuu puoleen asti.")
     assert single.finding(result, "sv").endswith("alltså drygt en tredjedel; intervallet når upp till hälften.")
     assert "noin puolet" not in single.finding(result, "fi")
+
+
+def test_median_and_quartiles_of_counts_are_whole_numbers():
+    from survey.kinds import numeric
+
+    table = pd.DataFrame([{"n": 59, "median": 14.0, "q1": 7.5, "q3": 25.0, "mean": 20.44, "ci_low": 14.41,
+                           "ci_high": 26.47, "sd": 10.0, "min": 0.0, "max": 80.0}])
+    result = Result(id="associations-volunteers", kind="numeric", dataset="associations", question="volunteers",
+                    title={"fi": "Vapaaehtoisia"}, table=table, n={"answering": 59, "respondents": 63})
+    assert numeric.finding(result, "fi").startswith("Mediaani oli 14 (puolet vastauksista välillä 7,5–25); "
+                                                    "keskiarvo 20,4 (95 %:n luottamusväli 14,4–26,5)")

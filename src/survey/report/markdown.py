@@ -277,7 +277,7 @@ class WaveReport(WaveData):
         kind = dataset_kind(self.project, dataset, results)
         if count is not None:
             _emit(self.t("lead_interviews" if kind == "interviews" else "lead_survey",
-                         respondents=fmt.format_count(count, self.lang)))
+                         respondents=fmt.format_count_words(count, self.lang)))
         for result in shown:
             if not result.kind.startswith("breakdown"):
                 self.block(result)
