@@ -429,8 +429,9 @@ class WaveData:
             if len(pairs):
                 top = pairs.sort_values("both", ascending=False, kind="stable").iloc[0]
                 a, b = (lower_first(self.code_label(result, top[k])) for k in ("code_a", "code_b"))
-                return self.t("finding_interview_pairs", a=a, A=upper_first(a), b=b,
-                              count=fmt.format_count(top["both"], self.lang), n=fmt.format_count(interviews, self.lang))
+                return upper_first(self.t("finding_interview_pairs", a=a, b=b,
+                                          count=fmt.format_count(top["both"], self.lang),
+                                          n=fmt.format_count(interviews, self.lang)))
         if {"code", "pct"} <= set(table.columns) and len(table):
             shown = table[~table["suppressed"].fillna(False).astype(bool)] if "suppressed" in table else table
             shown = shown.dropna(subset=["pct"]).sort_values("pct", ascending=False, kind="stable")
