@@ -17,18 +17,15 @@ from babel import Locale
 from babel.numbers import format_decimal, format_percent as _babel_percent, get_minus_sign_symbol
 
 from survey import catalogue
-
-LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 MISSING = "\u2013"  # en dash: shown for a value that does not exist
 DASH = "\u2013"  # range separator
 
 
 def locale_of(lang: str) -> str:
-    """The Babel locale used for a report language (fi -> fi_FI, sv -> sv_FI, en -> en_GB)."""
-    try:
-        return LOCALES[lang]
-    except KeyError:
-        raise ValueError(f"unknown report language '{lang}' (use fi, sv or en)") from None
+    """The Babel locale of a report language: its catalogue's ``locale`` (fi -> fi_FI, sv -> sv_FI, en -> en_GB)."""
+    if lang not in catalogue.LANGUAGES:
+        raise ValueError(catalogue.unknown_language(lang))
+    return catalogue.load(lang)["locale"]
 
 
 def _decimal(x) -> decimal.Decimal:
@@ -116,11 +113,11 @@ def format_count_words(n, lang: str = "fi", form: str = "") -> str:
     """A count in running prose: under ten as a word ('neljä', 'fyra', 'four'), else as :func:`format_count`.
 
     ``form`` picks another list of the catalogue (``count_words_<form>``, e.g. Finnish
-    ``genitive``: 'kahden'); a language without that list uses its plain words.
+    ``genitive``: 'kahden'); a language without that list uses its plain words, and one without
+    words at all its digits.
     """
     if _is_missing(n) or float(n) != int(float(n)) or not 0 <= int(float(n)) < 10:
         return format_count(n, lang)
     strings = catalogue.load(lang)
-    words = strings.get(f"count_words_{form}") if form else None
-    words = words or strings.get("count_words") or catalogue.load(catalogue.FALLBACK)["count_words"]
-    return str(words[int(float(n))])
+    words = (strings.get(f"count_words_{form}") if form else None) or strings.get("count_words")
+    return str(words[int(float(n))]) if words else format_count(n, lang)

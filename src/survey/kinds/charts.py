@@ -37,7 +37,7 @@ def draw(result, lang: str = "fi", size: str = "report", wave_label: str = "", s
     SurveyError for an unknown kind, language or size.
     """
     if lang not in catalogue.LANGUAGES:
-        raise SurveyError(f"unknown report language '{lang}' (use fi, sv or en)")
+        raise SurveyError(catalogue.unknown_language(lang))
     if size not in style.SIZES:
         raise SurveyError(f"unknown chart size '{size}' (use report or slide)")
     kind = kind_of(result)
