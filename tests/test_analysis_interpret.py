@@ -39,7 +39,7 @@ def test_share_words_follow_the_interval(count, n, word):
 def test_clear_majority_only_when_lower_bound_above_half():
     # 11/16 = 69 % but the interval reaches below 50 %: no majority claim.
     text = interpret(single(11, 5), "fi")
-    assert "selvä enemmistö" not in text and "noin puolet" in text
+    assert "selvä enemmistö" not in text and "luottamusväli ulottuu alle puolen" in text  # 69 %: not "half"
     assert "suuntaa antava" in text  # n = 16 < 30
     text = interpret(single(45, 10), "fi")
     assert "selvä enemmistö" in text

@@ -35,7 +35,8 @@ from pathlib import Path
 
 log = Path(os.environ["FAKE_QUARTO_LOG"])
 with log.open("a", encoding="utf-8") as handle:
-    handle.write(json.dumps({{"argv": sys.argv[1:], "cwd": os.getcwd()}}) + "\n")
+    handle.write(json.dumps({{"argv": sys.argv[1:], "cwd": os.getcwd(), "QUARTO_PYTHON": os.environ.get("QUARTO_PYTHON"),
+                              "PATH": os.environ.get("PATH")}}) + "\n")
 args = sys.argv[1:]
 doc, fmt = Path(args[1]), args[args.index("--to") + 1]
 here = Path.cwd()
@@ -167,6 +168,34 @@ def test_quarto_missing_says_how_to_install_and_where_outputs_are(monkeypatch, t
     assert info.value.exit_code == EXIT_NO_QUARTO == 3
 
 
+def test_quarto_installed_in_the_venv_is_found_without_activating_it(monkeypatch, tmp_path):
+    """`.venv/bin/python -m pip install quarto-cli` puts quarto beside the venv's python, not on PATH."""
+    venv_bin = tmp_path / "venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    quarto = venv_bin / "quarto"
+    quarto.write_text("#!/bin/sh\n", encoding="utf-8")
+    quarto.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.delenv("QUARTO_PATH", raising=False)
+    monkeypatch.setattr(sys, "executable", str(venv_bin / "python"))
+    assert render.find_quarto() == quarto
+    on_path = tmp_path / "elsewhere" / "quarto"  # a Quarto on PATH (e.g. system-wide) is used first
+    on_path.parent.mkdir()
+    on_path.write_text("#!/bin/sh\n", encoding="utf-8")
+    on_path.chmod(0o755)
+    monkeypatch.setenv("PATH", str(on_path.parent))
+    assert render.find_quarto() == on_path
+
+
+def test_render_environment_pins_the_kernel_to_this_python(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", os.pathsep.join(["/usr/bin", str(Path(sys.executable).parent), "/bin"]))
+    monkeypatch.setenv("QUARTO_PYTHON", "/usr/bin/python3")  # a Python without survey must not be used
+    env = render.render_env(Paths(tmp_path))
+    assert env["QUARTO_PYTHON"] == sys.executable
+    assert env["PATH"].split(os.pathsep) == [str(Path(sys.executable).parent), "/usr/bin", "/bin"]
+    assert env["SURVEY_PROJECT"] == str(tmp_path) and env["MPLBACKEND"] == "Agg"
+
+
 def test_unknown_format_is_a_usage_error():
     from survey.errors import ConfigError
     with pytest.raises(ConfigError, match="unknown output format 'odt'"):
@@ -219,6 +248,8 @@ def test_render_every_format_in_a_staging_project_and_move_the_files(rendered_pr
                 ["render", "slides.qmd", "--to", "revealjs", "--metadata-file", "_meta-slides.yml"],
                 ["render", "slides.qmd", "--to", "pptx", "--metadata-file", "_meta-slides.yml"]]
     assert [c["argv"] for c in calls] == expected  # no --output, no -P (papermill), no -M footer
+    assert all(c["QUARTO_PYTHON"] == sys.executable for c in calls)  # the kernel has survey and Jupyter
+    assert all(c["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent) for c in calls)
     for call in calls:
         cwd = Path(call["cwd"])
         assert cwd.parent == paths.output("2024-demo").resolve() and cwd.name.startswith("render-staging-sv-")

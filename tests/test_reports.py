@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from survey.report.markdown import SLIDE_TEXT  # characters of findings one pptx slide holds
+
 from _report_outputs import (blocks_of, outputs_root, pandoc_ast, stage_and_execute, stringify, typst_pages,
                              walk, without_html_only)
 
@@ -278,6 +280,8 @@ def test_slides_fit(executed):
         items = [b for b in slide["blocks"] if b.get("t") == "BulletList"]
         if items:
             assert len(items[0]["c"]) <= 2 and "smaller" in slide["classes"], slide["title"]
+            texts = [stringify(item) for item in items[0]["c"]]  # pptx has no autofit: split by length
+            assert len(texts) == 1 or sum(len(t) for t in texts) <= SLIDE_TEXT, (slide["title"], texts)
         for image in images:
             assert ".slide.png" in image["c"][2][0]
     assert sum(1 for s in slides if s["title"].startswith(W.t("slide_key_findings"))) >= 2
@@ -298,7 +302,7 @@ def test_dataset_order_follows_the_project():
 def test_chapter_title_and_intro_come_from_the_project():
     from types import SimpleNamespace
 
-    from survey.report.markdown import chapter_texts
+    from survey.report.data import chapter_texts
 
     from survey.project.instruments import Chapter, Instrument
 
@@ -380,3 +384,139 @@ def test_the_documented_own_chapter_executes(project, tmp_path):
     assert chapters.index("sec-own-grants") == chapters.index("sec-network") + 1
     assert set(c["citationId"] for e in walk(ast["blocks"]) if e.get("t") == "Cite" for c in e["c"][0]) <= \
         _targets(ast)
+
+
+# ---------------------------------------------------------------- words of the methods chapter and the slides
+def _plain_wave_data(tmp_path, lang, **fields):
+    from types import SimpleNamespace
+
+    from survey.errors import ConfigError
+
+    from survey.project.paths import Paths
+    from survey.report.data import WaveData
+
+    project = SimpleNamespace(paths=Paths(tmp_path), language="fi", waves=[], datasets=None, digest="plain",
+                              min_group_size=5, merge_small_groups=False, small_counts=False,
+                              instrument=lambda dataset: (_ for _ in ()).throw(ConfigError("no instrument")))
+    wave = SimpleNamespace(id="w", label_in=lambda lang: "Demo", datasets={"clubs": 1, "talks": 2}, synthetic=False)
+    return WaveData(project=project, wave=wave, lang=lang, results={}, **fields)
+
+
+def _problem(rule, severity="handled"):
+    return {"rule": rule, "severity": severity, "row": 2, "file": "f.xlsx", "column": "c", "message": "m"}
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("fi", "Tarkistuksessa ei löytynyt virheitä eikä varoituksia. Neljä kohtaa käsiteltiin selvitykselle sovittujen "
+           "sääntöjen mukaan: kaksi kahteen kertaan tallentunutta vastausta poistettiin ja kaksi "
+           "vastausvaihtoehtoihin kuulumatonta arvoa jätettiin tyhjiksi."),
+    ("sv", "Granskningen hittade inga fel eller varningar. Fyra avvikelser hanterades enligt de regler som gäller för "
+           "utredningen: två svar som registrerats två gånger togs bort och två värden som inte hör till "
+           "svarsalternativen lämnades tomma."),
+    ("en", "Validation found no errors or warnings. Four issues were handled by the rules agreed for the study: two "
+           "responses recorded twice were removed and two values that are not among the options were left blank."),
+])
+def test_validation_is_told_in_words_a_council_member_reads(tmp_path, lang, expected):
+    problems = [_problem("field_uniqueness"), _problem("known code"), _problem("known code"),
+                _problem("field_uniqueness")]
+    summary = {"errors": 0, "warnings": 0, "handled": 4, "by_rule": {"field_uniqueness": 2, "known code": 2}}
+    W = _plain_wave_data(tmp_path, lang, validation={"problems": problems, "summary": summary})
+    assert W.validation_text() == expected
+
+
+def test_validation_of_one_and_of_many(tmp_path):
+    problems = [_problem("field_uniqueness"), _problem("known code", "warning")]
+    summary = {"errors": 0, "warnings": 1, "handled": 1}
+    W = _plain_wave_data(tmp_path, "fi", validation={"problems": problems, "summary": summary})
+    assert W.validation_text() == ("Tarkistuksessa löytyi yksi varoitus. Yksi kohta käsiteltiin selvitykselle "
+                                   "sovittujen sääntöjen mukaan: kahteen kertaan tallentunut vastaus poistettiin.")
+    many = [_problem("within range")] * 12
+    W = _plain_wave_data(tmp_path, "sv", validation={"problems": many, "summary": {"errors": 0, "warnings": 3,
+                                                                                   "handled": 12}})
+    assert W.validation_text() == ("Granskningen hittade tre varningar. 12 avvikelser hanterades enligt de regler som "
+                                   "gäller för utredningen: 12 värden som inte hör till svarsalternativen lämnades "
+                                   "tomma.")
+    for lang in ("fi", "sv", "en"):
+        assert "survey.yml" not in _plain_wave_data(tmp_path, lang).t("rate_note")
+
+
+def test_key_findings_slides_are_split_by_length():
+    from survey.report.markdown import SLIDE_TEXT, pack_findings
+
+    def items(*sizes):
+        return [(i, "x" * size) for i, size in enumerate(sizes)]
+
+    pages = pack_findings(items(350, 340, 120, 100, 90, 500))
+    assert [[i for i, _ in page] for page in pages] == [[0], [1], [2, 3], [4], [5]]  # at most two, ≤ budget
+    assert all(len(page) == 1 or sum(len(t) for _, t in page) <= SLIDE_TEXT for page in pages)
+    assert pack_findings([]) == []
+
+
+def test_cleared_quotes_are_published_as_quotes_without_a_candidate_count():
+    import pandas as pd
+
+    from survey.analysis import interviews as iv
+    from survey.model import Result
+
+    candidates = Result(id="interviews-quotes", kind="interview_quotes", dataset="interviews", question="quotes",
+                        title={"fi": "Sitaattiehdokkaat"}, n={"interviews": 12, "candidates": 2},
+                        table=pd.DataFrame({"quote_id": ["a", "b"], "text": ["x", "y"], "cleared": [True, False]}))
+    cleared = iv.select_cleared(candidates)
+    assert cleared.title == {"fi": "Haastattelusitaatit", "sv": "Intervjucitat", "en": "Interview quotes"}
+    assert cleared.n == {"interviews": 12, "cleared": 1}
+
+
+def _result(rid, kind, dataset, title, table=None, **fields):
+    import pandas as pd
+
+    from survey.model import Result
+
+    table = pd.DataFrame({"code": ["a"], "suppressed": [False]}) if table is None else table
+    return Result(id=rid, kind=kind, dataset=dataset, question=rid, title={"fi": title}, table=table,
+                  n={"respondents": 40}, **fields)
+
+
+def test_the_methods_chapter_lists_every_result_with_hidden_values(tmp_path):
+    import pandas as pd
+
+    hidden = pd.DataFrame({"code": ["a", "b"], "suppressed": [False, True]})
+    results = {r.id: r for r in [
+        _result("clubs-type", "single", "clubs", "Seuran tyyppi", hidden),
+        _result("clubs-size", "single", "clubs", "Koko"),
+        _result("clubs-a-by-type", "breakdown", "clubs", "Kysymys A", labels={"by": {"fi": "Seuran tyyppi"}},
+                suppression={"suppressed_groups": ["pieni"]}),
+        _result("clubs-b-by-type", "breakdown", "clubs", "Kysymys B", labels={"by": {"fi": "Seuran tyyppi"}},
+                suppression={"suppressed_cells": 2}),
+        _result("clubs-c-by-size", "breakdown", "clubs", "Kysymys C", labels={"by": {"fi": "Koko"}},
+                suppression={"suppressed": ["x"]}),
+        _result("clubs-d-by-size", "breakdown", "clubs", "Kysymys D", labels={"by": {"fi": "Koko"}}),
+        _result("talks-by-role", "interview_codes_by", "talks", "Teemat rooleittain", hidden),
+    ]}
+    W = _plain_wave_data(tmp_path, "fi")
+    W.results = results
+    assert [r.id for r in W.suppressed_results()] == ["clubs-a-by-type", "clubs-b-by-type", "clubs-c-by-size",
+                                                      "clubs-type", "talks-by-role"]
+    assert W.disclosure_text().endswith(
+        "Sääntö piilotti arvoja seuraavista tuloksista: Seuran tyyppi; Teemat rooleittain; kaksi ryhmittäistä "
+        "tulosta (ryhmittely: Seuran tyyppi); yksi ryhmittäinen tulos (ryhmittely: Koko).")
+
+
+@pytest.mark.parametrize("lang, caption", [("fi", "Hyväksytyt haastattelusitaatit"),
+                                           ("sv", "Godkända intervjucitat (citat på finska)"),
+                                           ("en", "Cleared interview quotes (quotes in Finnish)")])
+def test_cleared_quotes_table_is_titled_as_quotes_in_their_language(tmp_path, lang, caption):
+    W = _plain_wave_data(tmp_path, lang)
+    quotes = _result("talks-quotes-cleared", "interview_quotes", "talks", "Sitaattiehdokkaat")
+    assert W.caption(quotes) == caption
+    assert W.name(quotes) == {"fi": "Haastattelusitaatit", "sv": "Intervjucitat", "en": "Interview quotes"}[lang]
+
+
+def test_breakdown_alt_text_names_the_grouping(project):
+    from survey.kinds import charts
+    from survey.report.data import read_results
+    from survey.project.paths import Paths
+
+    result = read_results(Paths(project), "2024-demo")["associations-contact-known-by-paid-staff"]
+    alt = charts.alt_text(result, "fi")
+    assert "Ryhmät (Palkattu henkilöstö): Kyllä / Ei. ”Kyllä”: Kyllä " in alt
+    assert "Grupper (Avlönad personal): Ja / Nej. ”Ja”: Ja " in charts.alt_text(result, "sv")

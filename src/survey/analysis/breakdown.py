@@ -62,8 +62,8 @@ def agree_labels() -> dict:
 
 REASONS = {
     "groups_left_out": {
-        "fi": "Ryhmät, joissa on alle {t} vastaajaa, eivät ole mukana testissä (ja niiden suojaamiseksi "
-              "piilotetut ryhmät).",
+        "fi": "Testissä eivät ole mukana alle {t} vastaajan ryhmät eivätkä ryhmät, jotka on piilotettu niiden "
+              "suojaamiseksi.",
         "sv": "Grupper med färre än {t} svarande ingår inte i testet (inte heller grupper som dolts för att "
               "skydda dem).",
         "en": "Groups with fewer than {t} respondents are left out of the test (as are groups hidden to "

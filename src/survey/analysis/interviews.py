@@ -73,6 +73,7 @@ _TITLES = {
     "cooc": {"fi": "Koodien yhteisesiintyminen haastatteluissa", "sv": "Koders samförekomst i intervjuerna",
              "en": "Co-occurrence of codes in the interviews"},
     "quotes": {"fi": "Sitaattiehdokkaat", "sv": "Citatkandidater", "en": "Candidate quotes"},
+    "quotes_cleared": {"fi": "Haastattelusitaatit", "sv": "Intervjucitat", "en": "Interview quotes"},
     "tri": {"fi": "Kehittämisteemat eri aineistoissa", "sv": "Utvecklingsteman i olika material",
             "en": "Development themes across the data sources"},
 }
@@ -400,7 +401,9 @@ def quote_clearance(frames: dict, *, threshold: int = 5, cleared: Iterable[str] 
 def select_cleared(quotes: Result) -> Result:
     """A copy of a quotes result holding only the cleared quotes (what a report may show)."""
     table = quotes.table[quotes.table["cleared"].astype(bool)].reset_index(drop=True)
-    return replace(quotes, id=f"{quotes.id}-cleared", table=table, n={**quotes.n, "candidates": int(len(table))})
+    n = {k: v for k, v in quotes.n.items() if k != "candidates"}  # the candidates are the analyst's, not published
+    return replace(quotes, id=f"{quotes.id}-cleared", table=table, n={**n, "cleared": int(len(table))},
+                   title=dict(_TITLES["quotes_cleared"]))
 
 
 # --- triangulation ----------------------------------------------------------------------------

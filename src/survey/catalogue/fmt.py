@@ -107,3 +107,17 @@ def format_interval(lo, hi, lang: str = "fi", digits: int = 1) -> str:
     upper = format_percent(hi, lang, digits)
     lower = format_number(_decimal(lo) * 100, lang, digits)
     return f"{lower}{DASH}{upper}"
+
+
+def format_count_words(n, lang: str = "fi", form: str = "") -> str:
+    """A count in running prose: under ten as a word ('neljä', 'fyra', 'four'), else as :func:`format_count`.
+
+    ``form`` picks another list of the catalogue (``count_words_<form>``, e.g. Finnish
+    ``genitive``: 'kahden'); a language without that list uses its plain words, and one without
+    words at all its digits.
+    """
+    if _is_missing(n) or float(n) != int(float(n)) or not 0 <= int(float(n)) < 10:
+        return format_count(n, lang)
+    strings = catalogue.load(lang)
+    words = (strings.get(f"count_words_{form}") if form else None) or strings.get("count_words")
+    return str(words[int(float(n))]) if words else format_count(n, lang)

@@ -117,7 +117,8 @@ def alt_text(result, lang: str, size: str = "report") -> str:
     layout = breakdown_layout(result, lang)
     groups = [group_label(result, g, lang) for g in layout["groups"]]
     key = "alt_breakdown_heatmap" if breakdown_is_heatmap(result, size, lang) else "alt_breakdown"
-    text = dots_alt(result, lang, layout["rows"], groups, layout["cells"], key)
+    by = catalogue.pick((result.labels or {}).get("by"), lang, "")
+    text = dots_alt(result, lang, layout["rows"], groups, layout["cells"], key, by=by)
     tested = words.test_line(result, lang)
     return f"{text} {tested.rstrip('.')}." if tested else text
 

@@ -330,10 +330,16 @@ def draw_heatmap(fig, ax, s, font, row_names, col_names, values, texts, states, 
         side.set_visible(False)
 
 
-def dots_alt(result, lang: str, rows, groups, cells, key: str = "alt_breakdown") -> str:
+def dots_alt(result, lang: str, rows, groups, cells, key: str = "alt_breakdown", by: str = "") -> str:
+    """Alt text of a chart by group; with ``by`` (the grouping's name) the groups are named as its
+    values ("Ryhmät (Palkattu henkilöstö): Kyllä / Ei") and the answers quoted ("”Kyllä”: Kyllä 33 %, Ei 49 %"),
+    so bare yes/no groups read as what they are."""
     parts = []
     for name, row in zip(rows, cells):
         values = ", ".join(f"{g} {c[4]}" for g, c in zip(groups, row))
-        parts.append(catalogue.text("alt_dots_row", lang, row=name, values=values))
+        parts.append(catalogue.text("alt_dots_row_by" if by else "alt_dots_row", lang, row=name, values=values))
+    if by:
+        return catalogue.text(f"{key}_by", lang, title=title_sentence(result, lang), by=by, groups=" / ".join(groups),
+                              leading="; ".join(parts))
     return catalogue.text(key, lang, title=title_sentence(result, lang), groups=", ".join(groups),
                        leading="; ".join(parts))

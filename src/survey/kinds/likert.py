@@ -16,7 +16,7 @@ from survey.kinds import style, words
 from survey.kinds.drawing import (wrap, title_sentence, as_float, new_figure, decorate, legend_grid, place_legend,
                                   clean_axes, font_for)
 from survey.kinds.kind import Kind
-from survey.kinds.phrases import (phrase, missing, complete, share_word, share_phrase, label_of, pct_text, ci_text,
+from survey.kinds.phrases import (phrase, missing, complete, share_word, share_words, label_of, pct_text, ci_text,
                                   small_n_note, rows_where)
 from survey.model import Result, ResultKind
 
@@ -200,11 +200,12 @@ def finding_of(result: Result, agree: list[dict], lang: str) -> str:
         return phrase("no_answers", lang) if len(result.table) else ""
     top = max(items, key=lambda i: i["pct"])
     text = phrase("likert_top", lang, label=label_of(result, top["item"], lang), pct=pct_text(top["pct"], lang),
-              ci=ci_text(top["low"], top["high"], lang), word=share_phrase(top["low"], top["high"], lang))
+              ci=ci_text(top["low"], top["high"], lang), word=share_words(top["pct"], top["low"], top["high"], lang))
     if len(items) > 1:
         low = min(items, key=lambda i: i["pct"])
         text += " " + phrase("likert_low", lang, label=label_of(result, low["item"], lang), pct=pct_text(low["pct"], lang),
-                         ci=ci_text(low["low"], low["high"], lang), word=share_phrase(low["low"], low["high"], lang))
+                         ci=ci_text(low["low"], low["high"], lang),
+                         word=share_words(low["pct"], low["low"], low["high"], lang))
     return text + small_n_note(min(i["n"] for i in items), lang)
 
 

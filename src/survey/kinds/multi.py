@@ -14,7 +14,9 @@ def _majorities(result: Result, rows: list[dict], lang: str) -> str:
     text = ""
     majorities = sum(share_word(r["ci_low"], r["ci_high"]) in ("majority", "great_majority") for r in rows)
     if majorities > 1:
-        text += " " + phrase("majorities", lang, count=fmt.format_count(majorities, lang))
+        sentence = phrase("majorities", lang, count=fmt.format_count_words(majorities, lang),
+                          count_genitive=fmt.format_count_words(majorities, lang, "genitive"))
+        text += " " + sentence[:1].upper() + sentence[1:]  # "Kahden vaihtoehdon …" / "Två alternativ …"
     per = (result.n or {}).get("per_respondent")
     if complete(per):
         text += " " + phrase("per_respondent", lang, value=fmt.format_number(per, lang, digits=1))

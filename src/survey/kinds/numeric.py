@@ -94,7 +94,9 @@ def finding(result: Result, lang: str = "fi") -> str:
     if not complete(*needed):
         return ""
     num = lambda x: fmt.format_number(x, lang, digits=1)  # noqa: E731
-    return phrase("numeric", lang, median=num(row["median"]), q1=num(row["q1"]), q3=num(row["q3"]),
+    # the median and quartiles of counts are whole numbers: "15", not "15,0" (a half stays: "7,5")
+    whole = lambda x: fmt.format_number(x, lang, digits=0 if float(x).is_integer() else 1)  # noqa: E731
+    return phrase("numeric", lang, median=whole(row["median"]), q1=whole(row["q1"]), q3=whole(row["q3"]),
               mean=num(row["mean"]), low=num(row["ci_low"]), high=num(row["ci_high"]),
               n=fmt.format_count(row["n"], lang)) + small_n_note(row["n"], lang)
 

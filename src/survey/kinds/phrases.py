@@ -12,7 +12,9 @@ majority
 *vähemmistö* / minority       upper bound below 50 %
 *harva* / few                 upper bound below 25 %
 *noin puolet* / about half    the interval contains 50 % ("cannot tell whether more or
-                              less than half")
+                              less than half"); the point estimate is said first in words
+                              (:func:`share_words`: "runsas kolmannes; luottamusväli ulottuu
+                              puoleen asti")
 *selvä ero* / clear           the p-value adjusted over the declared testing family
 difference, *selvä muutos*    (survey.yml ``statistics``, recorded in ``test["family"]``)
 / clear change                is below alpha (``test["alpha"]``, default 0.05) **and**
@@ -86,6 +88,54 @@ def share_word(low: float, high: float) -> str:
 def share_phrase(low: float, high: float, lang: str = "fi") -> str:
     """The words for a share with interval ``(low, high)``: "selvä enemmistö" only when ``low > 0.5``."""
     return catalogue.text(f"share_{share_word(low, high)}", lang)
+
+
+# A share in words says the point estimate first, as a reader says it ("runsas kolmannes" for 36 %), then what
+# its interval allows: a firm claim ("selvä enemmistö") or, when the interval reaches across one half, that it does.
+FRACTIONS = (("tenth", 1 / 10), ("fifth", 1 / 5), ("quarter", 1 / 4), ("third", 1 / 3), ("two_fifths", 2 / 5),
+             ("half", 1 / 2), ("three_fifths", 3 / 5), ("two_thirds", 2 / 3), ("three_quarters", 3 / 4),
+             ("four_fifths", 4 / 5), ("nine_tenths", 9 / 10))
+ABOUT = 0.015  # within 1.5 points of a fraction: "noin" (about); further: "runsas" / "vajaa" (just over / under)
+NEAR_HALF = 0.07  # 43–57 % is said against one half ("vajaa puolet"), the mark a reader weighs a share against
+
+
+def point_words(pct: float, lang: str = "fi") -> str:
+    """A share as a reader says it: 36 % "runsas kolmannes", 49 % "noin puolet", 61 % "noin kolme viidesosaa".
+
+    The whole percentage printed beside the words is what is described.
+    """
+    shown = round(float(pct) * 100) / 100
+    if shown >= 1:
+        return catalogue.text("share_everyone", lang)
+    if shown >= 0.95:
+        return catalogue.text("share_point_nearly_all", lang)
+    if shown < 0.05:
+        return catalogue.text("share_point_tiny", lang)
+    name, value = ("half", 0.5) if abs(shown - 0.5) <= NEAR_HALF else min(FRACTIONS, key=lambda f: abs(shown - f[1]))
+    how = "about" if abs(shown - value) <= ABOUT + 1e-9 else ("over" if shown > value else "under")
+    return catalogue.text(f"share_point_{how}", lang, fraction=catalogue.text(f"share_fraction_{name}", lang))
+
+
+def share_words(pct: float, low: float, high: float, lang: str = "fi") -> str:
+    """A share described: the point estimate in words, then what its 95 % interval allows.
+
+    A firm claim follows the point ("vajaa kolme neljäsosaa, selvä enemmistö"); when the
+    interval contains one half it says the interval reaches half ("runsas kolmannes;
+    luottamusväli ulottuu puoleen asti"), unless the point already is about half.
+    """
+    if missing(pct):
+        return share_phrase(low, high, lang)
+    point = point_words(pct, lang)
+    shown = round(float(pct) * 100)
+    if shown >= 100 or shown >= 95 and share_word(low, high) == "great_majority" or shown < 5 and share_word(
+            low, high) == "few":  # "lähes kaikki" / "hyvin pieni osa" say what the claim would
+        return point
+    if share_word(low, high) != "about_half":
+        return catalogue.text("share_with_claim", lang, point=point, claim=share_phrase(low, high, lang))
+    if point == point_words(0.5, lang):  # "noin puolet" says it already
+        return point
+    below = pct > 0.5 and not missing(low) and low < 0.5  # a share over half whose interval dips under it
+    return catalogue.text("share_reaches_below_half" if below else "share_reaches_half", lang, point=point)
 
 
 def difference_is_clear(low: float, high: float, p_adjusted=None, alpha: float = DEFAULT_ALPHA) -> bool:

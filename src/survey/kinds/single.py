@@ -16,7 +16,7 @@ from survey.kinds import style, words
 from survey.kinds.drawing import (wrap, title_sentence, as_float, new_figure, decorate, share_bars, draw_hbars,
                                   font_for, LEADING)
 from survey.kinds.kind import Kind
-from survey.kinds.phrases import (phrase, share_word, share_phrase, label_of, pct_text, ci_text, small_n_note,
+from survey.kinds.phrases import (phrase, share_word, share_words, label_of, pct_text, ci_text, small_n_note,
                                   rows_where, shown_rows)
 from survey.model import Result, ResultKind
 
@@ -107,9 +107,7 @@ def top_choice(result: Result, lang: str, key: str = "top_choice", more=None) ->
     if not rows:
         return ""
     top = max(rows, key=lambda r: r["pct"])
-    word = share_phrase(top["ci_low"], top["ci_high"], lang)
-    if top["pct"] >= 1:  # 100 %: "valtaosa" (most) would understate it
-        word = catalogue.text("share_everyone", lang)
+    word = share_words(top["pct"], top["ci_low"], top["ci_high"], lang)  # 100 %: "kaikki vastanneet"
     text = phrase(key, lang, label=label_of(result, top["code"], lang), pct=pct_text(top["pct"], lang),
               ci=ci_text(top["ci_low"], top["ci_high"], lang), word=word)
     if more is not None:

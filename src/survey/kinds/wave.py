@@ -59,8 +59,9 @@ def wave_layout(result, lang: str) -> dict:
                      "now_text": show(now) if state == "ok" else "", "diff_text": diff_text,
                      "p": as_float(r.get("p_adjusted", r.get("p")))})
     test = result.test or {}
-    return {"rows": rows, "numeric": numeric, "previous": test.get("previous_wave") or "",
-            "current": test.get("wave") or result.wave or "", "comparable": test.get("comparable", True)}
+    previous, current = words.wave_names(result, lang)
+    return {"rows": rows, "numeric": numeric, "previous": previous, "current": current,
+            "comparable": test.get("comparable", True)}
 
 
 def draw(result, lang: str = "fi", size: str = "report", wave_label: str = "", synthetic: bool = False,
@@ -194,7 +195,7 @@ def finding(result: Result, lang: str = "fi") -> str:
     rows = [r for r in _wave_rows(result) if complete(r.get("p_adjusted"))]
     if not rows:
         return ""
-    w0, w1 = test.get("previous_wave", ""), test.get("wave", result.wave)
+    w0, w1 = words.wave_names(result, lang)
     clear = [r for r in rows if _row_clear(result, r)]
     pick = max(clear or rows, key=lambda r: abs(r["diff"]))
     verdict = phrase("clear_change" if clear else "no_clear_change", lang)

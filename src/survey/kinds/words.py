@@ -24,6 +24,23 @@ def code_label(result, code, lang: str = "fi") -> str:
     return str(code)
 
 
+def wave_name(result, wave_id: str, lang: str = "fi") -> str:
+    """A wave's name as readers know it (survey.yml ``label``), from the result's ``labels["waves"]``
+    (``{lang: {wave_id: label}}``, written by the pipeline on wave comparisons); the id when it has none."""
+    names = (result.labels or {}).get("waves") or {}
+    for key in (lang, "fi"):
+        if isinstance(names.get(key), dict) and names[key].get(wave_id):
+            return str(names[key][wave_id])
+    return str(wave_id or "")
+
+
+def wave_names(result, lang: str = "fi") -> tuple[str, str]:
+    """The names of a wave comparison's previous and current wave."""
+    test = result.test or {}
+    return (wave_name(result, test.get("previous_wave") or "", lang),
+            wave_name(result, test.get("wave") or result.wave or "", lang))
+
+
 def respondents_of(result) -> int | None:
     """The respondents a question's percentages rest on: those answering, else all."""
     n = result.n or {}
@@ -70,10 +87,10 @@ def footer_lines(result, lang: str = "fi", wave_label: str = "", synthetic: bool
 def _n_line(result, lang: str) -> str:
     n = result.n or {}
     if "respondents_now" in n:
-        test = result.test or {}
+        previous, current = wave_names(result, lang)
         return text("footer_waves", lang, before=fmt.format_count(n.get("answering_before", n.get("respondents_before")), lang),
                     now=fmt.format_count(n.get("answering_now", n["respondents_now"]), lang),
-                    previous=test.get("previous_wave") or "", current=test.get("wave") or result.wave)
+                    previous=previous, current=current)
     respondents = respondents_of(result)
     if respondents is None:
         interviews = (result.n or {}).get("interviews")

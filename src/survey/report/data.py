@@ -348,7 +348,17 @@ class WaveData:
         return catalogue.pick((result.labels or {}).get("by"), self.lang, "")
 
     def caption(self, result: Result) -> str:
-        """A result's figure or table caption: the question text (with the grouping or the waves)."""
+        """A result's figure or table caption: the question text (with the grouping or the waves).
+
+        The cleared quotes' table says they are the cleared quotes, and in which language
+        they are when the report is in another one (quotes are never translated).
+        """
+        if result.kind.startswith("interview_quotes"):
+            caption = self.t("caption_quotes")
+            source = self.project.language
+            if source != self.lang and self.has_text(f"quotes_in_{source}"):
+                caption = self.t("caption_quotes_language", caption=caption, note=self.t(f"quotes_in_{source}"))
+            return caption
         text = self.question_text(result)
         if result.kind.startswith("breakdown") and self._by(result):
             return self.t("caption_breakdown", title=text, by=self._by(result))
@@ -410,16 +420,18 @@ class WaveData:
         if result.kind == "interview_codes" and {"interviews", "code"} <= set(table.columns) and len(table):
             rows = table[table["level"] == "theme"] if "level" in table.columns else table
             top = rows[rows["interviews"] == rows["interviews"].max()]
-            return self.t("finding_interview_codes", labels=self.join([self.code_label(result, c) for c in top["code"]]),
+            return self.t("finding_interview_codes",
+                          labels=self.join([lower_first(self.code_label(result, c)) for c in top["code"]]),
                           count=fmt.format_count(top["interviews"].iloc[0], self.lang),
                           n=fmt.format_count(interviews, self.lang))
         if result.kind == "interview_cooccurrence" and {"code_a", "code_b", "both"} <= set(table.columns):
             pairs = table[table["code_a"] != table["code_b"]]
             if len(pairs):
                 top = pairs.sort_values("both", ascending=False, kind="stable").iloc[0]
-                return self.t("finding_interview_pairs", a=self.code_label(result, top["code_a"]),
-                              b=self.code_label(result, top["code_b"]),
-                              count=fmt.format_count(top["both"], self.lang), n=fmt.format_count(interviews, self.lang))
+                a, b = (lower_first(self.code_label(result, top[k])) for k in ("code_a", "code_b"))
+                return upper_first(self.t("finding_interview_pairs", a=a, b=b,
+                                          count=fmt.format_count(top["both"], self.lang),
+                                          n=fmt.format_count(interviews, self.lang)))
         if {"code", "pct"} <= set(table.columns) and len(table):
             shown = table[~table["suppressed"].fillna(False).astype(bool)] if "suppressed" in table else table
             shown = shown.dropna(subset=["pct"]).sort_values("pct", ascending=False, kind="stable")
@@ -549,18 +561,57 @@ class WaveData:
         return (result.kind == "wave" and is_comparable(result) and _strength(result) >= 3
                 and self.figure_path(result.id) is not None)
 
+    def counted(self, key: str, count: int, **values) -> str:
+        """The text ``key`` for ``count`` things: ``<key>_one`` for one, else ``<key>`` with the count
+        (under ten as a word); a sentence that starts with the count starts with a capital."""
+        if count == 1 and self.has_text(f"{key}_one"):
+            return self.t(f"{key}_one", **values)
+        text = self.t(key, count=fmt.format_count_words(count, self.lang), **values)
+        return upper_first(text) if self.t(key).startswith("{count}") and text.endswith(".") else text
+
     def validation_text(self) -> str:
-        summary = (self.validation or {}).get("summary")
+        """What the validation found and how the cleaning rules handled it, in plain words."""
+        validation = self.validation or {}
+        summary = validation.get("summary")
         if not summary:
             return self.t("validation_none")
-        return self.t("validation_summary", errors=fmt.format_count(summary.get("errors", 0), self.lang),
-                      warnings=fmt.format_count(summary.get("warnings", 0), self.lang),
-                      handled=fmt.format_count(summary.get("handled", 0), self.lang))
+        found = [self.counted(f"validation_{key}", int(summary.get(key, 0) or 0)) for key in ("errors", "warnings")
+                 if summary.get(key)]
+        parts = [self.t("validation_found", items=self.join(found)) if found else self.t("validation_clean")]
+        handled = [p for p in validation.get("problems") or [] if p.get("severity") == "handled"]
+        count = len(handled) or int(summary.get("handled", 0) or 0)
+        if count:
+            kinds: dict[str, int] = {}
+            for problem in handled:
+                kind = _handled_kind(str(problem.get("rule", "")))
+                kinds[kind] = kinds.get(kind, 0) + 1
+            if count > len(handled):
+                kinds["other"] = kinds.get("other", 0) + count - len(handled)
+            details = self.join([self.counted(f"validation_{kind}", k) for kind, k in kinds.items()])
+            parts.append(self.counted("validation_handled", count, details=details))
+        return " ".join(parts)
+
+    def suppressed_results(self) -> list[Result]:
+        """Every published result with a hidden value, in chapter order (breakdowns and interview tables too)."""
+        ordered = [r for d in self.datasets() for r in self.of(d)] + self.comparisons() + self.triangulation()
+        seen, out = set(), []
+        for result in ordered:
+            if result.id not in seen and not result.kind.startswith("interview_quotes") and _has_suppression(result):
+                seen.add(result.id)
+                out.append(result)
+        return out
 
     def disclosure_text(self) -> str:
-        """The disclosure rule in the analysis' own words (the rule exactly as applied) and what it hid."""
-        hit = [self.title(r) for r in self.body_results() if _has_suppression(r)]
-        detail = self.t("disclosure_suppressed", items="; ".join(hit)) if hit else self.t("disclosure_nothing")
+        """The disclosure rule in the analysis' own words (the rule exactly as applied) and every result
+        whose values it hid: each by its title, the results by group summed up per grouping."""
+        hit = self.suppressed_results()
+        grouped = [r for r in hit if r.kind.startswith("breakdown") and self._by(r)]
+        items = [self.title(r) for r in hit if r not in grouped]
+        by_grouping: dict[str, int] = {}
+        for result in grouped:
+            by_grouping[self._by(result)] = by_grouping.get(self._by(result), 0) + 1
+        items += [self.counted("disclosure_breakdowns", k, by=by) for by, k in by_grouping.items()]
+        detail = self.t("disclosure_suppressed", items="; ".join(items)) if items else self.t("disclosure_nothing")
         return f"{promise_text(self.lang, self.project)} {detail}"
 
     def methods_text(self) -> str:
@@ -623,6 +674,32 @@ def _num(value, default=math.nan) -> float:
     return default if math.isnan(value) else value
 
 
+def lower_first(text: str) -> str:
+    """A label inside a sentence: its first letter in lower case, unless it is an acronym ("EU-hanke")."""
+    text = str(text)
+    return text[:1].lower() + text[1:] if text[1:2] and not text[1:2].isupper() else text
+
+
+def upper_first(text: str) -> str:
+    """A sentence that starts with a label or a number word: its first letter in upper case."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+_INVALID_RULES = ("known code", "0/1 selection", "a number")
+
+
+def _handled_kind(rule: str) -> str:
+    """Which cleaning rule handled a validation problem (survey.prepare.validate.clean)."""
+    if rule == "field_uniqueness":
+        return "duplicates"
+    if rule in _INVALID_RULES or rule.startswith("within"):
+        return "invalid"
+    if rule == "user-missing":
+        return "declared_missing"
+    return "other"
+
+
 def shown_change(before, now, lang: str) -> str:
     """The change in percentage points between two shares as shown rounded (44 % → 70 %: +26)."""
     a, b = _whole_percent(before), _whole_percent(now)
@@ -643,10 +720,14 @@ def is_comparable(result: Result) -> bool:
 
 
 def _has_suppression(result: Result) -> bool:
+    """Whether the disclosure rule hid any value of ``result``: a hidden row or cell, a hidden group
+    (also one hidden for a single question), hidden crosstab cells."""
     table = result.table
     if "suppressed" in getattr(table, "columns", ()) and bool(table["suppressed"].fillna(False).astype(bool).any()):
         return True
-    return bool((result.suppression or {}).get("suppressed"))
+    suppression = result.suppression or {}
+    return bool(suppression.get("suppressed") or suppression.get("suppressed_groups")
+                or (suppression.get("suppressed_cells") or 0) > 0)
 
 
 def _uncleared_quotes(result: Result) -> bool:

@@ -277,14 +277,14 @@ class WaveReport(WaveData):
         kind = dataset_kind(self.project, dataset, results)
         if count is not None:
             _emit(self.t("lead_interviews" if kind == "interviews" else "lead_survey",
-                         respondents=fmt.format_count(count, self.lang)))
+                         respondents=fmt.format_count_words(count, self.lang)))
         for result in shown:
             if not result.kind.startswith("breakdown"):
                 self.block(result)
         clear = [r for r in shown if r.kind.startswith("breakdown")]
         tested = [r for r in results if r.kind.startswith("breakdown")]
         if tested:
-            _emit(self.t("groups_clear" if clear else "groups_none", tested=fmt.format_count(len(tested), self.lang),
+            _emit(self.t("groups_clear" if clear else "groups_none", tested=fmt.format_count_words(len(tested), self.lang),
                          ref=""))
             for result in clear:
                 self.block(result, level=3)
@@ -305,7 +305,7 @@ class WaveReport(WaveData):
         clear = [r for r in comparisons if self.change_is_shown(r)]
         comparable = [r for r in comparisons if is_comparable(r) and len(r.table)]
         _emit(self.t("changes_clear" if clear else "changes_no_clear",
-                     compared=fmt.format_count(len(comparable), self.lang),
+                     compared=fmt.format_count_words(len(comparable), self.lang),
                      ref=""))
         texts = load_texts(self.lang, self.paths)
         for dataset in self.datasets():
@@ -397,9 +397,10 @@ class WaveReport(WaveData):
 
     # ---- slides
     def show_slides(self, per_slide: int = 2, limit: int = 6) -> None:
-        """Key findings (a few per slide), then one chart per slide titled with the short label."""
+        """Key findings (as many per slide as fit, see :func:`pack_findings`), then one chart per
+        slide titled with the short label."""
         findings = self.key_findings(limit)
-        pages = [findings[i:i + per_slide] for i in range(0, len(findings), per_slide)]
+        pages = pack_findings(findings, most=per_slide)
         for number, page in enumerate(pages, 1):
             title = self.t("slide_key_findings")
             if len(pages) > 1:
@@ -435,7 +436,29 @@ class WaveReport(WaveData):
 
 
 # --------------------------------------------------------------------------- helpers
-# --------------------------------------------------------------------------- helpers
+SLIDE_TEXT = 420  # characters of findings one slide holds (pandoc's pptx body has no autofit)
+
+
+def pack_findings(findings: list, most: int = 2, budget: int = SLIDE_TEXT) -> list[list]:
+    """Findings ``(result, text)`` in order, split into slides by length, not by count.
+
+    A slide takes the next finding while its text stays within ``budget`` characters
+    and it has fewer than ``most`` findings; a longer finding has a slide of its own
+    (PowerPoint does not shrink text to fit, and revealjs' ``.smaller`` does not reach it).
+    """
+    pages: list[list] = []
+    used = 0
+    for item in findings:
+        size = len(" ".join(str(item[1]).split()))
+        if pages and len(pages[-1]) < most and used + size <= budget:
+            pages[-1].append(item)
+            used += size
+        else:
+            pages.append([item])
+            used = size
+    return pages
+
+
 def _typst(text: str) -> str:
     """Text made safe inside a Typst content block ``[...]``."""
     return re.sub(r"([\\\[\]#*_`$<>@])", r"\\\1", str(text))

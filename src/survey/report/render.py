@@ -34,6 +34,7 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -82,13 +83,40 @@ class RenderFailed(SurveyError):
     exit_code = EXIT_RENDER
 
 
+def python_bin() -> Path:
+    """The folder of the Python running survey (a venv's ``bin``, where ``pip install quarto-cli`` puts ``quarto``).
+
+    ``sys.executable`` is not resolved: in a venv it is a link whose folder is the venv's.
+    """
+    return Path(sys.executable).parent
+
+
 def find_quarto() -> Path | None:
-    """The ``quarto`` executable on ``PATH`` (or ``$QUARTO_PATH``), or ``None``."""
+    """The ``quarto`` executable, or ``None``.
+
+    In order: ``$QUARTO_PATH``, ``quarto`` on ``PATH``, then ``quarto`` beside the
+    running Python (``.venv/bin/python -m pip install quarto-cli`` without the venv
+    activated, as the README says).
+    """
     explicit = os.environ.get("QUARTO_PATH")
     if explicit and Path(explicit).is_file():
         return Path(explicit)
-    found = shutil.which("quarto")
+    found = shutil.which("quarto") or shutil.which("quarto", path=str(python_bin()))
     return Path(found) if found else None
+
+
+def render_env(paths: Paths) -> dict[str, str]:
+    """The environment ``quarto render`` runs in: the documents' kernel is the Python running survey.
+
+    Quarto's Jupyter engine starts ``$QUARTO_PYTHON``, else the first ``python3`` on
+    ``PATH``; both are pinned to this Python (and its folder put first on ``PATH``), so a
+    ``.venv/bin/survey`` run without activating the venv still gets a kernel that has
+    ``survey`` and Jupyter.
+    """
+    search = [str(python_bin())] + [p for p in os.environ.get("PATH", "").split(os.pathsep)
+                                    if p and p != str(python_bin())]
+    return dict(os.environ, SURVEY_PROJECT=str(paths.root), MPLBACKEND="Agg", QUARTO_PYTHON=sys.executable,
+                PATH=os.pathsep.join(search))
 
 
 def render_dir(paths: Paths, wave: str) -> Path:
@@ -103,7 +131,8 @@ def output_name(document: str, lang: str, ext: str) -> str:
 
 def quarto_missing_message(paths: Paths, wave: str) -> str:
     """The one sentence shown when Quarto is not installed."""
-    return (f"Quarto is not installed (no `quarto` on PATH), so the report and slides were not rendered; "
+    return (f"Quarto is not installed (no `quarto` on PATH or in {python_bin()}), so the report and slides were "
+            f"not rendered; "
             f"{INSTALL_HINT} and rerun `survey render`; the charts, tables and results are already in "
             f"{paths.output(wave)}.")
 
@@ -475,7 +504,7 @@ def render(project: "Project | Path | None" = None, wave: str | None = None, to:
     banner = banner_text(lang, paths) if wave_obj.synthetic else ""
     out_dir = render_dir(paths, wave_obj.id)
     folder = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{lang}-", dir=paths.output(wave_obj.id)))
-    env = dict(os.environ, SURVEY_PROJECT=str(paths.root), MPLBACKEND="Agg")
+    env = render_env(paths)
     written: list[Path] = []
     try:
         staged = stage(proj, wave_obj.id, lang, folder, compare=compare, formats=formats, progress=progress)
