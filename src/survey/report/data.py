@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 
 from survey import catalogue
-from survey.analysis.disclosure import DisclosureRule, promise_text
+from survey.analysis.disclosure import DisclosureRule, hides_values, promise_text
 from survey.catalogue import fmt
 from survey.errors import ConfigError
 from survey.kinds import findings, phrases, words
@@ -596,7 +596,7 @@ class WaveData:
         ordered = [r for d in self.datasets() for r in self.of(d)] + self.comparisons() + self.triangulation()
         seen, out = set(), []
         for result in ordered:
-            if result.id not in seen and not result.kind.startswith("interview_quotes") and _has_suppression(result):
+            if result.id not in seen and not result.kind.startswith("interview_quotes") and hides_values(result):
                 seen.add(result.id)
                 out.append(result)
         return out
@@ -717,17 +717,6 @@ def is_comparable(result: Result) -> bool:
     if "comparable" in getattr(table, "columns", ()):
         return bool(table["comparable"].fillna(False).astype(bool).all())
     return True
-
-
-def _has_suppression(result: Result) -> bool:
-    """Whether the disclosure rule hid any value of ``result``: a hidden row or cell, a hidden group
-    (also one hidden for a single question), hidden crosstab cells."""
-    table = result.table
-    if "suppressed" in getattr(table, "columns", ()) and bool(table["suppressed"].fillna(False).astype(bool).any()):
-        return True
-    suppression = result.suppression or {}
-    return bool(suppression.get("suppressed") or suppression.get("suppressed_groups")
-                or (suppression.get("suppressed_cells") or 0) > 0)
 
 
 def _uncleared_quotes(result: Result) -> bool:
