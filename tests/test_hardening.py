@@ -85,7 +85,7 @@ def _with_file(project, file: str):
 
 def _cli(argv, project, monkeypatch, capsys) -> tuple[int, str]:
     """Run the CLI on a crafted Project (as if survey.yml had held it)."""
-    monkeypatch.setattr("survey.project.config.load_project", lambda root=None: project)
+    monkeypatch.setattr("survey.cli.load_project", lambda root=None: project)
     capsys.readouterr()
     code = cli.main(argv)
     captured = capsys.readouterr()
@@ -351,14 +351,14 @@ def test_chart_workers_die_when_the_run_is_sigkilled(prctl):
     """Nothing waiting on the run's output pipe may hang after ``kill -9`` of the main process."""
     script = textwrap.dedent(f"""
         import os, sys, time
-        from survey import pipeline
+        from survey import processes
         if not {prctl}:
-            pipeline.PR_SET_PDEATHSIG = 0     # prctl(0, ...) fails: only the watchdog is left
+            processes.PR_SET_PDEATHSIG = 0    # prctl(0, ...) fails: only the watchdog is left
         def slow(x):
             time.sleep(120)
             return x
         print(os.getpid(), flush=True)
-        for done in pipeline.map_in_workers(slow, list(range(4)), 2):
+        for done in processes.map_in_workers(slow, list(range(4)), 2):
             print(done, flush=True)
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -390,10 +390,10 @@ def _fail_on_one(x):
 
 
 def test_a_worker_error_reaches_the_run_and_stops_the_pool():
-    from survey import pipeline
+    from survey import processes
 
     with pytest.raises(ValueError, match="chart failed"):
-        list(pipeline.map_in_workers(_fail_on_one, list(range(8)), 2))
+        list(processes.map_in_workers(_fail_on_one, list(range(8)), 2))
     assert [w for w in _children(os.getpid()) if _alive(w)] == []
 
 
@@ -487,8 +487,8 @@ def test_qda_case_variables_are_redacted_before_they_are_stored(monkeypatch):
     """interviews_cases.parquet held case variables exactly as typed (an e-mail, a phone, a name)."""
     import pandas as pd
 
-    from survey.analysis import interviews
     from survey.ingest.qdpx import QdaProject
+    from survey.prepare import interviews
 
     cases = pd.DataFrame({"interview": ["H01", "H02"],
                           "contact": ["liisa.virtanen@kunta.fi", "soita 040 123 4567"],
@@ -496,7 +496,7 @@ def test_qda_case_variables_are_redacted_before_they_are_stored(monkeypatch):
                           "age": [41, 52]})
     codings = pd.DataFrame({"interview": ["H01"], "code": ["c"], "parent": ["c"], "text": ["Matti kertoi"]})
     project = QdaProject(codings=codings, cases=cases, codes=pd.DataFrame(), sources=pd.DataFrame())
-    monkeypatch.setattr(interviews, "read_interviews", lambda path: project)
+    monkeypatch.setattr(interviews, "read_interviews", lambda path, codebook=None: project)
     frames = interviews.load_interviews(Path("x.qdpx"), names=["Matti Meikäläinen"])
     stored = frames["cases"]
     assert stored["contact"].tolist() == ["[sähköposti]", "soita [puhelin]"]
