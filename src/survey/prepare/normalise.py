@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -20,6 +19,7 @@ import pandas as pd
 
 from survey.project.config import DatasetSpec, escape
 from survey.errors import Problem
+from survey.ingest.grid import visible_text
 from survey.ingest.identifiers import IDENTIFIER_HEADERS
 from survey.project.instruments import Instrument, InstrumentQuestion
 from survey.model import Dataset, Question
@@ -43,13 +43,7 @@ class Normalised:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-# zero-width spaces and joiners, word joiner, soft hyphen, BOM, directional marks
-INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-
-
-def clean_header(text: object) -> str:
-    """NFC form without invisible characters (zero-width, BOM, directional marks): what a reader sees."""
-    return INVISIBLE.sub("", unicodedata.normalize("NFC", str(text or "")))
+clean_header = visible_text  # NFC, invisible characters removed: what a reader sees
 
 
 def normalise_text(text: object) -> str:

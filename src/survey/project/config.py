@@ -352,6 +352,10 @@ def parse_project(data: Any, paths: Paths, digest: str = "", located: safe_yaml.
     """Build a :class:`Project` from parsed YAML, checking every key and value."""
     file = str(paths.config_file)
     located = located or safe_yaml.Located(None)
+    if data is None or data == {}:   # validate and run refuse it alike (exit 2), with the same sentence
+        raise ConfigError(f"{CONFIG_FILE} is empty: it names no organisation, languages, datasets or waves, so "
+                          "there is nothing to validate or run; write it with `survey init DIR` (see "
+                          "docs/CONFIG.md)", file=file)
     config: SurveyConfig = parse_model(SurveyConfig, data, located, file)
     datasets = _declared_datasets(config, paths, located, file)
     waves = []
@@ -416,13 +420,14 @@ def _declared_datasets(config: SurveyConfig, paths: Paths, located: safe_yaml.Lo
     """
     if config.datasets:
         return {name: DatasetDecl(id=name, kind=entry.kind,
-                                  instrument_file=paths.root / (entry.instrument or f"instruments/{name}.yml"))
+                                  instrument_file=paths.project_file(entry.instrument or f"instruments/{name}.yml",
+                                                                     "instrument"))
                 for name, entry in config.datasets.items()}
     out: dict[str, DatasetDecl] = {}
     for i, wave in enumerate(config.waves):
         for name in wave.datasets:
             if name not in out:
-                instrument = paths.root / "instruments" / f"{name}.yml"
+                instrument = paths.project_file(f"instruments/{name}.yml", "instrument")
                 if not instrument.is_file():
                     line = located.line(("waves", i, "datasets", name))
                     raise ConfigError(f"{'line %d: ' % line if line else ''}wave '{wave.id}' uses dataset '{name}', "
