@@ -253,10 +253,13 @@ def test_a_wave_before_added_in_that_has_the_column_is_an_error():
     assert "first asked in wave 2026, which comes after this wave (2024)" in problems[0].message
 
 
-def test_an_added_in_that_is_no_wave_is_an_error():
-    problems = _added("2024", with_hours=False, order=("2024", "2025")).problems
-    assert [(p.file, p.rule, p.value) for p in problems] == [("instruments/demo.yml", "added-in", "2026")]
-    assert "(waves, oldest first: 2024, 2025)" in problems[0].message
+def test_an_added_in_that_is_no_wave_yet_is_a_wave_to_come_with_a_warning():
+    """An instrument prepared for the next round before it is declared: earlier waves need not have it."""
+    normal = _added("2024", with_hours=False, order=("2024", "2025"))
+    assert [(p.file, p.rule, p.value, p.severity) for p in normal.problems] == [
+        ("instruments/demo.yml", "added-in", "2026", "warning")]
+    assert "(waves, oldest first: 2024, 2025); it is read as a wave still to come" in normal.problems[0].message
+    assert normal.absent_questions == ("hours",)
 
 
 def test_survey_yml_gives_every_dataset_the_order_of_the_waves():
@@ -266,3 +269,16 @@ def test_survey_yml_gives_every_dataset_the_order_of_the_waves():
     for wave in project.waves:
         for spec in wave.datasets.values():
             assert spec.wave_order == tuple(w.id for w in project.waves)
+
+
+def test_an_answer_with_an_option_added_in_a_later_wave_is_an_error():
+    instrument = parse_instrument({"dataset": "demo", "questions": [
+        {"id": "kind", "type": "single", "text": {"fi": "Yhdistyksen tyyppi"},
+         "options": [{"code": 1, "fi": "Urheiluseura"}, {"code": 2, "fi": "Kyläyhdistys", "added_in": "2026"}]}]})
+    raw = _raw(["Urheiluseura", "Kyläyhdistys", "Kyläyhdistys"])
+    for wave, expected in (("2024", [("added-in", 4, "Kyläyhdistys")]), ("2026", [])):
+        spec = DatasetSpec(name="demo", file="x.csv", wave_order=("2024", "2026"))
+        problems = normalise(raw, instrument, spec, wave=wave).problems
+        assert [(p.rule, p.row, p.value) for p in problems] == expected
+        if expected:
+            assert problems[0].message.startswith("2 respondent(s) (rows 4, 5) chose option '2' of 'kind'")

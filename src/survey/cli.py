@@ -107,8 +107,11 @@ def cmd_validate(args) -> int:
     counts = ", ".join([f"{name} {len(frame)}" for name, frame in ingested.frames.items()] +
                        ([f"{ingested.interviews_dataset} {ingested.interviews['cases']['interview'].nunique()}"]
                         if ingested.interviews_dataset and "cases" in ingested.interviews else []))
-    print(f"Wave {ingested.wave.id} is valid: {counts} respondents"
-          + (f"; {len(others)} problems handled by cleaning rules." if others else "."))
+    handled = sum(p.severity == "handled" for p in others)
+    warned = len(others) - handled
+    notes = ([f"{handled} problems handled by cleaning rules"] if handled else []) + \
+        ([f"{warned} warning{'s' if warned > 1 else ''}"] if warned else [])
+    print(f"Wave {ingested.wave.id} is valid: {counts} respondents" + (f"; {', '.join(notes)}." if notes else "."))
     return EXIT_OK
 
 

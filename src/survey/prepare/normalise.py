@@ -315,6 +315,8 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
             out[q.id] = _blank_file_missing(out[q.id], rq, codes, problems, file)
             out[q.id] = _new_answers(out[q.id], q, rq, codes, raw_labels, mapping.options.get(q.id) or {},
                                      rows, problems, file, wave, instrument.dataset)
+            _answers_before_added_in(out[q.id], q, rq, rows, problems, file, wave, tuple(spec.wave_order),
+                                     instrument.dataset)
             headers[q.id] = rq.text
         elif q.type == "numeric":
             out[q.id] = _map_column(frame[rq.columns[0]], _to_number)
@@ -341,7 +343,7 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
                             f"already, set added_in: to the first wave that asked it in {where}; if this column "
                             f"is something else, list its header under mapping: ignore: for wave {wave}"))
             continue
-        if q.id in dropped or later or later is None or (q.added_in and not order and q.added_in != wave):
+        if q.id in dropped or later or (q.added_in and not order and q.added_in != wave):
             absent.append(q.id)
             continue
         problems.append(Problem(file=file, rule="missing-column", column=q.text["fi"],
@@ -409,23 +411,48 @@ def _new_answers(column, q: InstrumentQuestion, rq: Question, codes: list, raw_l
     return [pd.NA if hit else v for v, hit in zip(_as_list(column), blank)]
 
 
-def added_later(added_in: str | None, wave: str, order: tuple, problems: list, where: str, what: str) -> bool | None:
+def added_later(added_in: str | None, wave: str, order: tuple, problems: list, where: str, what: str) -> bool:
     """True when ``wave`` comes before ``added_in`` in survey.yml's wave order (the thing was not asked yet).
 
-    An ``added_in`` naming no wave of survey.yml is an error in ``problems`` (a typo would
-    otherwise make a question optional in every wave) and gives None: that error is the
-    one to fix, no missing column is reported besides. Without a known order (a
-    normaliser called on its own) nothing is later.
+    An ``added_in`` naming no wave of survey.yml is read as a wave still to come (an
+    instrument prepared for the next round before it is declared), so it is later than
+    every declared wave; a warning in ``problems`` names it, as a typo would otherwise
+    make the question optional unseen. Without a known order (a normaliser called on its
+    own) nothing is later.
     """
     if not added_in or not order or wave not in order:
         return False
     if added_in not in order:
-        problems.append(Problem(file=where, rule="added-in", value=added_in,
+        problems.append(Problem(file=where, rule="added-in", value=added_in, severity="warning",
                                 message=f"{what} says added_in: {escape(added_in)}, which is not a wave of survey.yml "
-                                        f"(waves, oldest first: {', '.join(order)}); name the wave it first appeared "
-                                        "in"))
-        return None
+                                        f"(waves, oldest first: {', '.join(order)}); it is read as a wave still to "
+                                        f"come, so {wave} need not have it. If that is a typo, name the wave it "
+                                        "first appeared in"))
+        return True
     return order.index(wave) < order.index(added_in)
+
+
+def option_added_in(q: InstrumentQuestion, option) -> str | None:
+    """The wave an option first appeared in: its own ``added_in``, else the question's ``added_options``."""
+    return option.added_in or q.added_options.get(str(option.code))
+
+
+def _answers_before_added_in(column, q: InstrumentQuestion, rq: Question, rows: list, problems: list, file: str,
+                             wave: str, order: tuple, dataset: str) -> None:
+    """An answer in a wave before its option's ``added_in`` is an error: the option was not offered yet."""
+    late = {str(o.code): o for o in q.options if added_later(option_added_in(q, o), wave, order, [], "", "")}
+    if not late:
+        return
+    values = [_cell(v) for v in _as_list(column)]
+    for code, option in late.items():
+        hits = [int(rows[i]) if i < len(rows) else i + 2 for i, v in enumerate(values) if v == code]
+        if hits:
+            problems.append(Problem(
+                file=file, rule="added-in", row=hits[0], column=escape(rq.text, limit=300), value=option.label("fi"),
+                message=f"{len(hits)} respondent(s) ({_rows_text(hits)}) chose option '{option.code}' of '{q.id}', "
+                        f"which the instrument says first appeared in wave {option_added_in(q, option)}, after this "
+                        f"wave ({wave}). If {wave} offered it already, set its added_in: to the first wave that "
+                        f"offered it in instruments/{dataset or '<dataset>'}.yml"))
 
 
 def _rows_text(rows: list[int], limit: int = 10) -> str:
@@ -560,18 +587,18 @@ def _normalise_multi(rq: Question, q: InstrumentQuestion, frame: pd.DataFrame, r
         if option.code in found:
             out[col] = _map_column(frame[found[option.code]], to_flag)
             headers[col] = f"{rq.text} / {option.label('fi')}"
-            if added_later(option.added_in, wave, spec_order, [], "", ""):
+            if added_later(option_added_in(q, option), wave, spec_order, [], "", ""):
                 problems.append(Problem(
                     file=raw.meta.source, rule="added-in", column=headers[col],
                     message=f"the instrument says option '{option.code}' of '{q.id}' first appeared in wave "
-                            f"{option.added_in}, which comes after this wave ({wave}), but the export has its "
+                            f"{option_added_in(q, option)}, which comes after this wave ({wave}), but the export has its "
                             f"column. If {wave} offered it already, set its added_in: to the first wave that "
                             f"offered it in instruments/{dataset or '<dataset>'}.yml"))
         else:
-            added_in = option.added_in
+            added_in = option_added_in(q, option)
             later = added_later(added_in, wave, tuple(spec_order), problems,
                                 f"instruments/{dataset or '<dataset>'}.yml", f"option '{option.code}' of '{q.id}'")
-            if not (later or later is None or (added_in and not spec_order and added_in != wave)):
+            if not (later or (added_in and not spec_order and added_in != wave)):
                 problems.append(Problem(file=raw.meta.source, rule="missing-option",
                                         column=f"{rq.text} / {option.label('fi')}",
                                         message=f"the option column of '{option.code}' is missing from the file"))
