@@ -220,8 +220,8 @@ def test_a_renamed_code_label_makes_the_export_code_an_error_with_the_ways_out(f
     assert [(p.rule, p.file, p.value, p.severity) for p in problems] == [
         ("new-code", "data/raw/w/fixture.qdpx", "Avustusten hakuprosessi", "error")]
     message = problems[0].message
-    assert message.startswith("3 coding(s) in 2 interview(s) use the code 'Avustusten hakuprosessi', which the "
-                              "codebook does not have.")
+    assert message.startswith("3 coding(s) in 2 interview(s) (H01, H03) use the code 'Avustusten hakuprosessi', "
+                              "which the codebook does not have.")
     assert "under the codes: of its theme" in message
     assert 'mapping: codes: {"Avustusten hakuprosessi": <code>}' in message
     assert "The closest known code is 'avustukset_haku'" in message

@@ -119,10 +119,11 @@ def check_codes(frames: dict, codebook: Codebook, *, file: str, wave: str, codes
         if code in known or code in wrong:   # a wrong mapping target is reported once, above
             continue
         shown = printable(str(code), 80)
-        interviews = group["interview"].nunique()
+        ids = sorted(str(i) for i in group["interview"].dropna().unique())
+        where = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
         problems.append(Problem(
             file=file, rule="new-code", value=str(code),
-            message=f"{len(group)} coding(s) in {interviews} interview(s) use the code '{shown}', which the "
+            message=f"{len(group)} coding(s) in {len(ids)} interview(s) ({where}) use the code '{shown}', which the "
                     f"codebook does not have. Either add it to instruments/{dataset}.yml under the codes: of its "
                     f"theme (code: <id>, fi: {shown}), or map it onto an existing code in "
                     f"survey.yml: mapping: codes: {{\"{shown}\": <code>}} for this wave's {dataset}"

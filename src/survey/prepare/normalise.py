@@ -379,7 +379,7 @@ def _new_answers(column, q: InstrumentQuestion, rq: Question, codes: list, raw_l
     blanking the cells only keeps validation from reporting each of them again.
     """
     known = {str(c) for c in codes}
-    targets = {str(c) for c in mapped.values()} - known
+    targets = {str(c) for c in mapped.values() if c is not None} - known
     try:
         values = np.array(column, dtype=object) if isinstance(column, list) else column
         index, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -591,8 +591,8 @@ def _normalise_multi(rq: Question, q: InstrumentQuestion, frame: pd.DataFrame, r
                 problems.append(Problem(
                     file=raw.meta.source, rule="added-in", column=headers[col],
                     message=f"the instrument says option '{option.code}' of '{q.id}' first appeared in wave "
-                            f"{option_added_in(q, option)}, which comes after this wave ({wave}), but the export has its "
-                            f"column. If {wave} offered it already, set its added_in: to the first wave that "
+                            f"{option_added_in(q, option)}, which comes after this wave ({wave}), but the export "
+                            f"has its column. If {wave} offered it already, set its added_in: to the first wave that "
                             f"offered it in instruments/{dataset or '<dataset>'}.yml"))
         else:
             added_in = option_added_in(q, option)
