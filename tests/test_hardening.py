@@ -358,7 +358,7 @@ def test_chart_workers_die_when_the_run_is_sigkilled(prctl):
         import os, sys, time
         from survey import processes
         if not {prctl}:
-            processes.PR_SET_PDEATHSIG = 0    # prctl(0, ...) fails: only the watchdog is left
+            processes.PR_SET_PDEATHSIG = 0     # prctl(0, ...) fails: only the watchdog is left
         def slow(x):
             time.sleep(120)
             return x

@@ -58,21 +58,23 @@ def test_cache_keys_cover_code_versions_and_printed_texts():
 
     import pandas as pd
 
-    from survey import pipeline
+    from survey.artefacts.figures import dataset_sources
     from survey.model import Result
+    from survey.store import cache
 
     result = Result(id="x", kind="single", dataset="network", question="q", title={"fi": "Kysymys"},
                     table=pd.DataFrame({"code": [1], "count": [3], "pct": [1.0]}), n={"respondents": 3})
-    code = pipeline.chart_code_digest()
-    texts = pipeline.chart_texts(result, ("fi", "sv"))
+    code = cache.chart_code_digest()
+    project = load_project(Path(__file__).resolve().parents[1])
+    texts = cache.chart_texts(result, ("fi", "sv"), dataset_sources(project, ("fi", "sv")))
     assert texts["source"]["fi"]  # the network instrument's title, as the footer prints it
-    key = pipeline.figure_key(result, ("fi", "sv"), "W", True, code, texts)
-    assert key == pipeline.figure_key(result, ("fi", "sv"), "W", True, code, texts)
-    assert key != pipeline.figure_key(result, ("fi", "sv"), "W", True, code,
+    key = cache.figure_key(result, ("fi", "sv"), "W", True, code, texts)
+    assert key == cache.figure_key(result, ("fi", "sv"), "W", True, code, texts)
+    assert key != cache.figure_key(result, ("fi", "sv"), "W", True, code,
                                       {"source": {**texts["source"], "sv": "annan"}})
-    assert key != pipeline.figure_key(dataclasses.replace(result, title={"fi": "Toinen"}), ("fi", "sv"), "W", True,
+    assert key != cache.figure_key(dataclasses.replace(result, title={"fi": "Toinen"}), ("fi", "sv"), "W", True,
                                       code, texts)
-    versions = pipeline.package_versions()
+    versions = cache.package_versions()
     assert versions["matplotlib"] and versions["openpyxl"] and versions["babel"]
-    assert pipeline.workbook_key([result], "fi", "W", True, code) != \
-        pipeline.workbook_key([result], "fi", "W", True, code, {"contact": "x"})
+    assert cache.workbook_key([result], "fi", "W", True, code) != \
+        cache.workbook_key([result], "fi", "W", True, code, {"contact": "x"})

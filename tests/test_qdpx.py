@@ -11,9 +11,12 @@ import pytest
 from survey.errors import InputError
 from survey.ingest import qdpx
 from survey.ingest.qdpx import inspect_qdpx, read_qdpx
-from survey.project.instruments import Codebook, read_instrument
+from survey.project.config import load_project
+from survey.project.instruments import Codebook
 
-REPO = Path(__file__).resolve().parents[1]
+# The demo project's interview codebook: the reader gives its ids to the export's code names.
+BOOK = Codebook.of(load_project(Path(__file__).resolve().parents[1]).instrument("interviews"))
+
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 ATLAS = REALWORLD / "qda_atlasti_refi-qda" / "TestProject.qdpx"
 
@@ -97,13 +100,8 @@ def test_fixture_is_independent_of_the_reader():
     assert units[2 * 15:2 * 42].decode("utf-16-le") != SELECTIONS_A[1][2]
 
 
-def _demo_codebook() -> Codebook:
-    """The demo project's interview codebook: the ids and aliases the fixture's names map onto."""
-    return Codebook.of(read_instrument(REPO / "instruments" / "interviews.yml", "interviews"))
-
-
 def test_hierarchy_cases_pseudonyms_and_missing_sources(fixture_qdpx):
-    project = read_qdpx(fixture_qdpx, _demo_codebook())
+    project = read_qdpx(fixture_qdpx, BOOK)
     codings = project.codings
     assert set(codings["code"]) == {"avustukset_haku", "tilat_maksuttomat", "avustukset"}
     assert dict(zip(codings["code"], codings["parent"])) == {
@@ -118,7 +116,7 @@ def test_hierarchy_cases_pseudonyms_and_missing_sources(fixture_qdpx):
 
 
 def test_inspect_reports_format_counts_and_codes(fixture_qdpx):
-    info = inspect_qdpx(fixture_qdpx, _demo_codebook())
+    info = inspect_qdpx(fixture_qdpx, BOOK)
     assert info["format"] == "refi-qda"
     assert (info["respondents"], info["codes"], info["codings"]) == (3, 4, 5)
     assert info["missing_sources"] == ["sources/missing.txt"]
@@ -212,7 +210,7 @@ def test_interviewee_names_from_source_names_are_masked(tmp_path):
 def test_a_renamed_code_label_makes_the_export_code_an_error_with_the_ways_out(fixture_qdpx):
     from survey.prepare.interviews import check_codes, load_interviews
 
-    book = _demo_codebook()
+    book = BOOK
     renamed = dataclasses.replace(book, aliases={**book.aliases, "code": {
         k: v for k, v in book.aliases["code"].items() if k != "avustusten hakuprosessi"}})
     frames = load_interviews(fixture_qdpx, codebook=renamed)

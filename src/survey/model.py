@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
@@ -118,6 +119,24 @@ def to_json(value: Any) -> str:
     if dataclasses.is_dataclass(value):
         value = dataclasses.asdict(value)
     return json.dumps(_to_plain(value), ensure_ascii=False, indent=2, sort_keys=True)
+
+
+class ResultKind(StrEnum):
+    """What a :class:`Result` holds; each kind has one module in ``survey.kinds`` (its chart, table, words)."""
+
+    SINGLE = "single"
+    MULTI = "multi"
+    LIKERT = "likert"
+    LIKERT_SUMMARY = "likert_summary"
+    NUMERIC = "numeric"
+    BREAKDOWN = "breakdown"
+    BREAKDOWN_NUMERIC = "breakdown_numeric"
+    WAVE = "wave"
+    INTERVIEW_CODES = "interview_codes"
+    INTERVIEW_CODES_BY = "interview_codes_by"
+    INTERVIEW_COOCCURRENCE = "interview_cooccurrence"
+    INTERVIEW_QUOTES = "interview_quotes"
+    TRIANGULATION = "triangulation"
 
 
 @dataclass(frozen=True)
