@@ -513,7 +513,6 @@ def test_qda_case_variables_are_redacted_before_they_are_stored(monkeypatch):
 # --- 7. round 3: what the replayed hostile inputs still got through ---------------------------------
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pikkukunta"
-EXAMPLE_WAVE = "2025-esimerkki"
 
 
 @pytest.fixture

@@ -66,17 +66,15 @@ def test_without_cleaning_rules_problems_stay_errors():
 
 # --- review-2 §19: a category the instrument lacks is a new option, never an invalid value ----------
 
-import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-import pytest  # noqa: E402
+from test_hardening import small  # noqa: E402,F401  (the fixture: a copy of examples/pikkukunta)
 
 from survey import cli  # noqa: E402
 from survey.model import Dataset, Meta, Question  # noqa: E402
 from survey.prepare.normalise import normalise  # noqa: E402
 from survey.project.config import DatasetSpec, Mapping  # noqa: E402
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pikkukunta"
 KIND = parse_instrument({"dataset": "demo", "questions": [
     {"id": "kind", "type": "single", "text": {"fi": "Yhdistyksen tyyppi"},
      "options": [{"code": 1, "fi": "Urheiluseura"}, {"code": 2, "fi": "Kyläyhdistys"}]}]})
@@ -140,16 +138,9 @@ def test_a_mapping_onto_a_code_the_instrument_lacks_is_a_new_option():
     assert "maps answers onto code '3'" in problems[0].message
 
 
-@pytest.fixture
-def example(tmp_path, monkeypatch):
-    root = tmp_path / "pieni"
-    shutil.copytree(EXAMPLE, root)
-    monkeypatch.setenv("SURVEY_PROJECT", str(root))
-    return root
-
-
-def test_editing_an_option_label_stops_validation_instead_of_moving_answers_to_missing(example, capsys):
+def test_editing_an_option_label_stops_validation_instead_of_moving_answers_to_missing(small, capsys):
     """review-2 §19: a renamed label used to turn every such answer into 'missing' under invalid_values."""
+    example = small
     instrument = example / "instruments" / "yhdistykset.yml"
     text = instrument.read_text(encoding="utf-8")
     instrument.write_text(text.replace("fi: Liikunta ja urheilu}", "fi: Liikunta ja urheilutoiminta}"),
