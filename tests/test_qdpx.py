@@ -252,3 +252,19 @@ def test_the_run_records_the_position_convention_of_the_interviews(tmp_path):
         assert meta["positions"] == convention
         assert "selections after an emoji" in meta["positions_evidence"]
         assert (meta["interviews"], meta["codings"], meta["format"]) == (2, 5, "refi-qda")
+
+
+def test_a_division_the_codebook_does_not_know_is_an_error_and_can_be_mapped(fixture_qdpx):
+    from survey.prepare.interviews import check_codes, load_interviews
+
+    known = {k: v for k, v in BOOK.aliases["division"].items() if v != "elinvoima"}
+    renamed = dataclasses.replace(BOOK, aliases={**BOOK.aliases, "division": known})
+    frames = load_interviews(fixture_qdpx, codebook=renamed)
+    raw = frames["cases"]["division"].tolist()[0]
+    problems = check_codes(frames, renamed, file="x.qdpx", wave="w")
+    assert [(p.rule, p.column, p.value) for p in problems] == [("new-code", "division", raw)]
+    assert problems[0].message.startswith(f"1 interview(s) have the division '{raw}', which the codebook does not")
+    assert f'mapping: codes: {{"{raw}": <division>}}' in problems[0].message
+    frames = load_interviews(fixture_qdpx, codebook=renamed, codes={raw: "elinvoima"})
+    assert frames["cases"]["division"].tolist()[0] == "elinvoima"
+    assert check_codes(frames, renamed, file="x.qdpx", wave="w", codes={raw: "elinvoima"}) == []

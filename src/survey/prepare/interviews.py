@@ -58,12 +58,21 @@ def redact_codings(codings: pd.DataFrame, names: Iterable[str] = ()) -> pd.DataF
     return out
 
 
+_GROUPS = {"division": "divisions", "role": "roles"}
+
+
 def with_wave_codes(codebook: Codebook | None, codes: dict | None) -> Codebook | None:
-    """``codebook`` whose code aliases also hold the wave's ``mapping: codes:`` (export name -> code id)."""
+    """``codebook`` whose aliases also hold the wave's ``mapping: codes:`` (export name -> id).
+
+    A line whose id is a division or a role of the codebook maps that case value;
+    any other maps a code or theme name.
+    """
     if codebook is None or not codes:
         return codebook
-    aliases = dict(codebook.aliases)
-    aliases["code"] = {**aliases.get("code", {}), **{str(k).strip().casefold(): v for k, v in codes.items()}}
+    aliases = {key: dict(value) for key, value in codebook.aliases.items()}
+    for name, target in codes.items():
+        kind = next((k for k, group in _GROUPS.items() if target in codebook.groups.get(group, ())), "code")
+        aliases.setdefault(kind, {})[str(name).strip().casefold()] = target
     return replace(codebook, aliases=aliases)
 
 
@@ -103,13 +112,15 @@ def check_codes(frames: dict, codebook: Codebook, *, file: str, wave: str, codes
         return []
     dataset = codebook.dataset or "interviews"
     problems = []
-    wrong = {target for target in (codes or {}).values() if target not in known}
+    groups = {c for group in _GROUPS.values() for c in codebook.groups.get(group, ())}
+    wrong = {target for target in (codes or {}).values() if target not in known | groups}
     for name, target in (codes or {}).items():
         if target in wrong:
             problems.append(Problem(file=config_file, rule="new-code", value=str(target),
                                     message=f"wave '{wave}' maps the export's code '{printable(name, 80)}' onto code "
                                             f"'{printable(target, 80)}', which instruments/{dataset}.yml does not "
                                             f"have{_closest_code(str(target), codebook)}"))
+    problems += _unknown_case_values(frames.get("cases"), codebook, file=file, wave=wave, dataset=dataset)
     codings = frames.get("codings")
     if codings is None or not len(codings):
         return problems
@@ -128,6 +139,32 @@ def check_codes(frames: dict, codebook: Codebook, *, file: str, wave: str, codes
                     f"theme (code: <id>, fi: {shown}), or map it onto an existing code in "
                     f"survey.yml: mapping: codes: {{\"{shown}\": <code>}} for this wave's {dataset}"
                     + _closest_code(str(code), codebook, labels)))
+    return problems
+
+
+def _unknown_case_values(cases, codebook: Codebook, *, file: str, wave: str, dataset: str) -> list[Problem]:
+    """A division or role of the cases that the codebook does not know (when it declares some): an error,
+    since a renamed label would otherwise make its interviews a group of their own."""
+    problems = []
+    if cases is None or not len(cases):
+        return problems
+    for column, group in _GROUPS.items():
+        declared = list(codebook.groups.get(group, ()))
+        if not declared or column not in cases:
+            continue
+        values = cases[column].astype(object)
+        for value in sorted({str(v) for v in values.dropna()} - set(declared)):
+            count = int((values.astype(str) == value).sum())
+            shown = printable(value, 80)
+            match = difflib.get_close_matches(value, declared + [codebook.labels.get("fi", {}).get(c, c)
+                                                                 for c in declared], n=1, cutoff=0.5)
+            hint = f". The closest known one is '{printable(match[0], 80)}'" if match else ""
+            problems.append(Problem(
+                file=file, rule="new-code", column=column, value=value,
+                message=f"{count} interview(s) have the {column} '{shown}', which the codebook does not have. "
+                        f"Either add it to instruments/{dataset}.yml under {group}: (code: <id>, fi: {shown}), or "
+                        f"map it onto an existing one in survey.yml: mapping: codes: {{\"{shown}\": <{column}>}} "
+                        f"for this wave's {dataset}{hint}"))
     return problems
 
 

@@ -163,8 +163,9 @@ class Mapping(Strict):
     dropped: list[QuestionId] = Field(default_factory=list,
                                       description="Questions of the instrument this wave did not ask.")
     codes: dict[Text, Name] = Field(
-        default_factory=dict, description="(interviews) The export's code or theme name -> the codebook's code, "
-                                          "for codes this wave's QDA project names differently.")
+        default_factory=dict, description="(interviews) The export's name of a code, theme, division or role -> "
+                                          "the codebook's id, for names this wave's QDA project writes "
+                                          "differently.")
     ignore: list[Text] = Field(default_factory=list,
                                description="Raw headers of this wave's export that are not analysed.")
     reworded: Annotated[dict[QuestionId, dict[Lang, Text]], BeforeValidator(_reworded)] = Field(
