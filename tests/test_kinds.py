@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import importlib
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from survey.kinds import charts, findings, registry, table
 from survey.kinds.kind import Kind
-from survey.model import Result, ResultKind
+from survey.model import GROUP_COMPARISONS, INTERVIEW_KINDS, Result, ResultKind
 
 KINDS_DIR = Path(__file__).resolve().parents[1] / "src" / "survey" / "kinds"
 
@@ -52,3 +53,14 @@ def test_an_unknown_kind_has_no_chart_finding_or_special_table():
     assert list(table.data_table(odd, "en").columns) == ["Option", "Count"]
     with pytest.raises(Exception, match="no chart"):
         charts.draw(odd)
+
+
+def test_a_result_kind_is_typed_and_round_trips_as_its_plain_name():
+    result = Result(id="x", kind="likert_summary", dataset="d", question="q", title={}, n={},
+                    table=pd.DataFrame({"item": ["a"]}))
+    assert result.kind is ResultKind.LIKERT_SUMMARY and result.kind == "likert_summary"
+    data = result.to_dict()
+    assert data["kind"] == "likert_summary" and '"kind": "likert_summary"' in json.dumps(data)
+    assert Result.from_dict(json.loads(json.dumps(data))).kind is ResultKind.LIKERT_SUMMARY
+    assert ResultKind.BREAKDOWN in GROUP_COMPARISONS and ResultKind.WAVE not in GROUP_COMPARISONS
+    assert {k for k in ResultKind if k.value.startswith("interview")} == INTERVIEW_KINDS

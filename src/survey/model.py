@@ -139,6 +139,12 @@ class ResultKind(StrEnum):
     TRIANGULATION = "triangulation"
 
 
+# kinds read together (use these, not substrings of the kind's name)
+GROUP_COMPARISONS = frozenset({ResultKind.BREAKDOWN, ResultKind.BREAKDOWN_NUMERIC})
+INTERVIEW_KINDS = frozenset({ResultKind.INTERVIEW_CODES, ResultKind.INTERVIEW_CODES_BY,
+                             ResultKind.INTERVIEW_COOCCURRENCE, ResultKind.INTERVIEW_QUOTES})
+
+
 @dataclass(frozen=True)
 class Result:
     """One analysed question: the single object that charts, tables, xlsx and prose read.
@@ -151,7 +157,7 @@ class Result:
     """
 
     id: str
-    kind: str
+    kind: ResultKind | str
     dataset: str
     question: str
     title: dict
@@ -163,6 +169,13 @@ class Result:
     notes: tuple[str, ...] = ()
     wave: str = ""
     synthetic: bool = False
+
+    def __post_init__(self) -> None:
+        """``kind`` becomes its :class:`ResultKind` (a name no module knows is kept as given: no chart, no finding)."""
+        try:
+            object.__setattr__(self, "kind", ResultKind(self.kind))
+        except ValueError:
+            pass
 
     def to_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "table"}
