@@ -298,3 +298,20 @@ def test_the_schemas_check_the_bundled_projects():
         for file in (root / "instruments").glob("*.yml"):
             jsonschema.validate(json.loads(json.dumps(yaml.safe_load(file.read_text(encoding="utf-8")),
                                                       default=str)), instrument_schema())
+
+
+def test_the_min_group_size_description_promises_what_the_report_promises():
+    """Schema, CONFIG.md and the report's methods text say the same: groups hidden, small cells shown."""
+    from survey import catalogue
+
+    described = config_schema()["$defs"]["Disclosure"]["properties"]["min_group_size"]["description"]
+    assert "is shown only when it has at least this many respondents and at least this many of them answered" \
+        in described
+    assert "a smaller group is hidden everywhere" in described
+    assert "Inside a shown group a count below it is shown (cells 1–4 with the default 5" in described
+    assert "suppressed everywhere" not in described     # the old text promised hidden cells too
+    promise = catalogue.text("promise_suppress", "en", t=5) + " " + catalogue.text("promise_cells_shown", "en", t=5)
+    assert "shown only when it has at least 5 respondents and at least 5 of them answered" in promise
+    assert "Within a shown group a single count can be below 5" in promise
+    docs = (REPO / "docs" / "CONFIG.md").read_text(encoding="utf-8")
+    assert "**Inside a shown group a count below it is shown** (cells 1–4 with the default 5" in docs

@@ -85,7 +85,7 @@ def _with_file(project, file: str):
 
 def _cli(argv, project, monkeypatch, capsys) -> tuple[int, str]:
     """Run the CLI on a crafted Project (as if survey.yml had held it)."""
-    monkeypatch.setattr("survey.project.config.load_project", lambda root=None: project)
+    monkeypatch.setattr("survey.cli.load_project", lambda root=None: project)
     capsys.readouterr()
     code = cli.main(argv)
     captured = capsys.readouterr()
@@ -218,6 +218,11 @@ def test_a_logo_that_is_not_a_png_is_one_sentence(ran, capsys):
     err = capsys.readouterr().err
     assert "logo" in err and "PNG" in err and "Traceback" not in err and "unexpected" not in err
     assert _hashes(Paths(ran).output(WAVE)) == before
+    # validate checks what run checks: it used to say "valid" here (issue 19, round 3)
+    assert cli.main(["validate"]) == EXIT_USAGE
+    out = capsys.readouterr()
+    said = [line for line in err.splitlines() if line.startswith("survey:")]
+    assert out.err.splitlines() == said and len(said) == 1 and "is valid" not in out.out
 
 
 # --- 4. a full disk, a read-only folder, a file size limit ------------------------------------------
@@ -503,6 +508,167 @@ def test_qda_case_variables_are_redacted_before_they_are_stored(monkeypatch):
     assert stored["notes"].tolist()[0] == "[nimi] [nimi] haastattelu" and pd.isna(stored["notes"].tolist()[1])
     assert stored["interview"].tolist() == ["H01", "H02"] and stored["age"].tolist() == [41, 52]
     assert cases["contact"].tolist()[0] == "liisa.virtanen@kunta.fi"    # the reader's frame is not changed
+
+
+# --- 7. round 3: what the replayed hostile inputs still got through ---------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pikkukunta"
+
+
+@pytest.fixture
+def small(tmp_path, monkeypatch):
+    """A copy of the small bundled example project (one xlsx export, no outputs); the current project."""
+    import shutil
+
+    root = tmp_path / "pieni"
+    shutil.copytree(EXAMPLE, root)
+    monkeypatch.setenv("SURVEY_PROJECT", str(root))
+    return root
+
+
+def _main(argv, capsys) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = cli.main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_an_instrument_linked_from_outside_the_project_is_refused_unread(small, tmp_path, capsys):
+    outside = tmp_path / "outside.yml"
+    outside.write_text((small / "instruments" / "yhdistykset.yml").read_text(encoding="utf-8")
+                       + "\n# SECRET-OUTSIDE-LINE\n", encoding="utf-8")
+    (small / "instruments" / "yhdistykset.yml").unlink()
+    (small / "instruments" / "yhdistykset.yml").symlink_to(outside)
+    before = _everything(small)
+    for argv in (["validate"], ["run", "--no-render"]):
+        code, out, err = _main(argv, capsys)
+        assert code == EXIT_BAD_INPUT, out + err
+        assert err.startswith("survey: instruments/yhdistykset.yml: this instrument leads outside the project")
+        assert "SECRET" not in out + err and "is valid" not in out
+    assert _everything(small) == before and not (small / "output").exists()
+
+
+def _config_line(root: Path, old: str, new: str) -> None:
+    text = (root / "survey.yml").read_text(encoding="utf-8")
+    assert old in text
+    (root / "survey.yml").write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(path: Path, needle: str, nth: int = 1) -> int:
+    lines = [i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line]
+    return lines[nth - 1]
+
+
+@pytest.mark.parametrize("case", ["min_group_size twice", "disclosure twice", "instrument key twice"])
+def test_a_key_written_twice_is_refused_with_both_lines(small, case, capsys):
+    """YAML keeps the last of two equal keys: a second ``min_group_size: 1`` switched suppression off unseen."""
+    config = small / "survey.yml"
+    if case == "min_group_size twice":
+        _config_line(small, "  min_group_size: 5\n", "  min_group_size: 5\n  min_group_size: 1\n")
+        file, key, lines = config, "min_group_size", (_line_of(config, "min_group_size"),
+                                                      _line_of(config, "min_group_size", 2))
+        place = " under disclosure"
+    elif case == "disclosure twice":
+        config.write_text(config.read_text(encoding="utf-8") + "\ndisclosure:\n  min_group_size: 1\n",
+                          encoding="utf-8")
+        file, key, lines = config, "disclosure", (_line_of(config, "disclosure:"), _line_of(config, "disclosure:", 2))
+        place = ""
+    else:
+        file = small / "instruments" / "yhdistykset.yml"
+        text = file.read_text(encoding="utf-8")
+        file.write_text(text.replace("title:", "title: {fi: Vanha otsikko}\ntitle:", 1), encoding="utf-8")
+        key, lines, place = "title", (_line_of(file, "title:"), _line_of(file, "title:", 2)), ""
+    for argv in (["validate"], ["run", "--no-render"]):
+        code, out, err = _main(argv, capsys)
+        assert code == EXIT_USAGE, out + err
+        assert (f"{file}: line {lines[1]}: the key '{key}'{place} is written twice (lines {lines[0]} and "
+                f"{lines[1]})") in err
+    assert not (small / "output").exists()
+
+
+def test_merge_keys_and_equal_keys_in_different_mappings_are_not_duplicates():
+    from survey.project import safe_yaml
+
+    data, _ = safe_yaml.loads("base: &b {k: 1}\nx:\n  <<: *b\n  k: 2\ny: {k: 3}\n")
+    assert data == {"base": {"k": 1}, "x": {"k": 2}, "y": {"k": 3}}
+    with pytest.raises(ConfigError, match=r"line 3: the key 'id' under waves\[0\] is written twice \(lines 2 and 3\)"):
+        safe_yaml.loads("waves:\n  - id: a\n    id: b\n")
+
+
+def _qdpx_with_source(path: Path, plain_text_path: str) -> Path:
+    import zipfile
+
+    ns = "urn:QDA-XML:project:1.0"
+    xml = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="{ns}" name="x"><CodeBook><Codes><Code guid="K1" name="Avustukset" isCodable="true"/></Codes></CodeBook>
+<Sources><TextSource guid="S1" name="H1" plainTextPath="{plain_text_path}">
+<PlainTextSelection guid="P1" startPosition="0" endPosition="4"><Coding guid="C1"><CodeRef targetGUID="K1"/></Coding>
+</PlainTextSelection></TextSource></Sources></Project>"""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", xml)
+        archive.writestr("sources/s1.txt", "root:x:0:0:inside")
+    return path
+
+
+@pytest.mark.parametrize("ref", ["file:///etc/passwd", "absolute:///etc/passwd", "relative://../../etc/passwd",
+                                 "internal://../../etc/passwd", "/etc/passwd", "C:\\Windows\\win.ini"])
+def test_a_qdpx_source_outside_the_archive_is_refused_unread(tmp_path, ref, monkeypatch, capsys):
+    from survey.ingest.qdpx import read_qdpx
+
+    path = _qdpx_with_source(tmp_path / "haastattelut.qdpx", ref)
+    opened = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda f, *a, **k: opened.append(str(f)) or real_open(f, *a, **k))
+    with pytest.raises(InputError) as info:
+        read_qdpx(path)
+    assert info.value.exit_code == EXIT_BAD_INPUT
+    assert "points outside the archive" in info.value.describe() and "export the project again" in info.value.describe()
+    assert not any("passwd" in f or "win.ini" in f for f in opened)
+    code, out, err = _main(["inspect", str(path)], capsys)
+    assert code == EXIT_BAD_INPUT and "outside the archive" in err and not PASSWD_LINE.search(out + err)
+
+
+def test_a_qdpx_source_inside_the_archive_is_still_read(tmp_path):
+    from survey.ingest.qdpx import read_qdpx
+
+    project = read_qdpx(_qdpx_with_source(tmp_path / "ok.qdpx", "internal://s1.txt"))
+    assert project.codings["text"].tolist() == ["root"]
+
+
+def test_slides_and_render_in_a_language_not_drawn_are_usage_errors(small, capsys):
+    for argv in (["slides", "--lang", "de"], ["slides", "--lang", "sv"], ["render", "--lang", "de"]):
+        code, out, err = _main(argv, capsys)
+        assert code == EXIT_USAGE, (argv, err)
+        assert "add it to `languages:` in survey.yml" in err and "(drawn: fi)" in err
+    code, out, err = _main(["slides"], capsys)   # nothing run yet
+    assert code == EXIT_USAGE and "run `survey run --wave 2025-esimerkki` first" in err
+
+
+@pytest.mark.parametrize("prefix", ["\ufeff", "\u200b", "\ufeff\u200d", "\u2060"])
+def test_a_header_behind_a_second_bom_or_invisible_characters_is_the_plain_header(prefix):
+    from survey.ingest.dialects import _norm, _text
+
+    assert _text(prefix + "Vastaajan tunnus") == "Vastaajan tunnus"
+    assert _norm(prefix + "Vastaajan tunnus") == "vastaajan tunnus"
+    assert _text("Jäsenmäärä") == "Jäsenmäärä"   # NFD (macOS) is NFC
+
+
+def test_a_csv_with_a_doubled_bom_validates(ran, capsys):
+    _as_csv(ran, lambda rows: None)
+    csv_file = ran / "data" / "raw" / WAVE / "network.csv"
+    csv_file.write_bytes(b"\xef\xbb\xbf" + csv_file.read_bytes())    # _as_csv wrote one BOM already
+    assert csv_file.read_bytes().startswith(b"\xef\xbb\xbf\xef\xbb\xbf")
+    code, out, err = _main(["validate"], capsys)
+    assert code == 0, out + err
+    assert "network 16 respondents" in out
+
+
+def test_an_empty_survey_yml_is_refused_alike_by_validate_and_run(small, capsys):
+    (small / "survey.yml").write_text("# nothing here yet\n", encoding="utf-8")
+    answers = [_main(argv, capsys) for argv in (["validate"], ["run", "--no-render"])]
+    assert [code for code, _, _ in answers] == [EXIT_USAGE, EXIT_USAGE]
+    assert answers[0][2] == answers[1][2] and "survey.yml is empty" in answers[0][2]
+    assert "is valid" not in answers[0][1]
 
 
 def test_no_bad_input_ends_in_the_internal_error_code(tmp_path, capsys):

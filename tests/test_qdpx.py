@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from pathlib import Path
 
@@ -202,3 +203,68 @@ def test_interviewee_names_from_source_names_are_masked(tmp_path):
     frames = load_interviews(path)
     assert "Maija" not in frames["codings"]["text"].iloc[0]
     assert "Esimerkki" not in frames["codings"].to_json() + frames["cases"].to_json()
+
+
+# --- review-2 §19: a code the codebook does not know is an error, never a silent raw name -----------
+
+def test_a_renamed_code_label_makes_the_export_code_an_error_with_the_ways_out(fixture_qdpx):
+    from survey.prepare.interviews import check_codes, load_interviews
+
+    book = BOOK
+    renamed = dataclasses.replace(book, aliases={**book.aliases, "code": {
+        k: v for k, v in book.aliases["code"].items() if k != "avustusten hakuprosessi"}})
+    frames = load_interviews(fixture_qdpx, codebook=renamed)
+    problems = check_codes(frames, renamed, file="data/raw/w/fixture.qdpx", wave="w")
+    assert [(p.rule, p.file, p.value, p.severity) for p in problems] == [
+        ("new-code", "data/raw/w/fixture.qdpx", "Avustusten hakuprosessi", "error")]
+    message = problems[0].message
+    assert message.startswith("3 coding(s) in 2 interview(s) (H01, H03) use the code 'Avustusten hakuprosessi', "
+                              "which the codebook does not have.")
+    assert "under the codes: of its theme" in message
+    assert 'mapping: codes: {"Avustusten hakuprosessi": <code>}' in message
+    assert "The closest known code is 'avustukset_haku'" in message
+    # the second way out: the wave maps the export's name onto the code
+    codes = {"Avustusten hakuprosessi": "avustukset_haku"}
+    frames = load_interviews(fixture_qdpx, codebook=renamed, codes=codes)
+    assert check_codes(frames, renamed, file="x", wave="w", codes=codes) == []
+    assert "avustukset_haku" in set(frames["codings"]["code"])
+    wrong = check_codes(frames, renamed, file="x", wave="w", codes={"Avustusten hakuprosessi": "avustus"})
+    assert [(p.rule, p.file, p.value) for p in wrong] == [("new-code", "survey.yml", "avustus")]
+
+
+def test_a_codebook_without_codes_checks_nothing(fixture_qdpx):
+    from survey.prepare.interviews import check_codes, load_interviews
+
+    frames = load_interviews(fixture_qdpx)
+    assert check_codes(frames, Codebook(), file="x", wave="w") == []
+
+
+def test_the_run_records_the_position_convention_of_the_interviews(tmp_path):
+    from test_qdpx_positions import TEXTS, _project
+
+    from survey.prepare.interviews import interviews_meta, load_interviews
+
+    for convention, origin in (("utf-16", "NVivo 14"), ("code-points", "ATLAS.ti 23")):
+        path = _write_qdpx(tmp_path / f"{convention}.qdpx", {
+            "project.qde": _project(convention, origin), **{f"sources/{k}": v for k, v in TEXTS.items()}})
+        meta = interviews_meta(load_interviews(path), dataset="interviews", source=path.name, sha256="0" * 64,
+                               wave="w", synthetic=True)
+        assert meta["positions"] == convention
+        assert "selections after an emoji" in meta["positions_evidence"]
+        assert (meta["interviews"], meta["codings"], meta["format"]) == (2, 5, "refi-qda")
+
+
+def test_a_division_the_codebook_does_not_know_is_an_error_and_can_be_mapped(fixture_qdpx):
+    from survey.prepare.interviews import check_codes, load_interviews
+
+    known = {k: v for k, v in BOOK.aliases["division"].items() if v != "elinvoima"}
+    renamed = dataclasses.replace(BOOK, aliases={**BOOK.aliases, "division": known})
+    frames = load_interviews(fixture_qdpx, codebook=renamed)
+    raw = frames["cases"]["division"].tolist()[0]
+    problems = check_codes(frames, renamed, file="x.qdpx", wave="w")
+    assert [(p.rule, p.column, p.value) for p in problems] == [("new-code", "division", raw)]
+    assert problems[0].message.startswith(f"1 interview(s) have the division '{raw}', which the codebook does not")
+    assert f'mapping: codes: {{"{raw}": <division>}}' in problems[0].message
+    frames = load_interviews(fixture_qdpx, codebook=renamed, codes={raw: "elinvoima"})
+    assert frames["cases"]["division"].tolist()[0] == "elinvoima"
+    assert check_codes(frames, renamed, file="x.qdpx", wave="w", codes={raw: "elinvoima"}) == []

@@ -20,8 +20,9 @@ from survey import __version__
 from survey.artefacts.deck import write_slides
 from survey.demo import demo_waves, generate_demo
 from survey.errors import (EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, ConfigError, InputError,
-                           SurveyError, ValidationFailed, os_failure, printable)
+                           SurveyError, UsageError, ValidationFailed, os_failure, printable)
 from survey.ingest.inspect import format_inspection, inspect_file
+from survey.kinds.style import project_theme
 from survey.pipeline import check_wave, print_progress, run_wave, write_failed_validation
 from survey.project.config import CONFIG_FILE, load_project, use_project
 from survey.project.draft import draft_instrument
@@ -87,6 +88,7 @@ def cmd_run(args) -> int:
 
 def cmd_validate(args) -> int:
     project = _project(args)
+    project_theme(project)  # the logo is read as `survey run` reads it: a bad one fails here too (exit 2)
     if not project.waves and not args.wave:
         print(f"{project.paths.config_file} is valid: {len(project.datasets)} datasets, no waves yet "
               "(nothing to validate).")
@@ -105,8 +107,11 @@ def cmd_validate(args) -> int:
     counts = ", ".join([f"{name} {len(frame)}" for name, frame in ingested.frames.items()] +
                        ([f"{ingested.interviews_dataset} {ingested.interviews['cases']['interview'].nunique()}"]
                         if ingested.interviews_dataset and "cases" in ingested.interviews else []))
-    print(f"Wave {ingested.wave.id} is valid: {counts} respondents"
-          + (f"; {len(others)} problems handled by cleaning rules." if others else "."))
+    handled = sum(p.severity == "handled" for p in others)
+    warned = len(others) - handled
+    notes = ([f"{handled} problems handled by cleaning rules"] if handled else []) + \
+        ([f"{warned} warning{'s' if warned > 1 else ''}"] if warned else [])
+    print(f"Wave {ingested.wave.id} is valid: {counts} respondents" + (f"; {', '.join(notes)}." if notes else "."))
     return EXIT_OK
 
 
@@ -122,9 +127,25 @@ def cmd_inspect(args) -> int:
     return EXIT_OK
 
 
+def _check_language(project, lang: str | None) -> None:
+    """``--lang`` must be one of survey.yml's languages: only those have charts and texts drawn (exit 2)."""
+    if lang is not None and lang not in project.languages:
+        raise ConfigError(f"no charts were drawn in '{printable(lang, 20)}': add it to `languages:` in survey.yml "
+                          f"and rerun `survey run` (drawn: {', '.join(project.languages)})",
+                          file=str(project.paths.config_file))
+
+
+def _check_results(project, wave) -> None:
+    """``survey render``/``slides`` read what ``survey run`` saved: none yet is a usage error (exit 2)."""
+    folder = project.paths.results(wave.id)
+    if not folder.is_dir() or not any(folder.glob("*.json")):
+        raise UsageError(f"no results for wave '{wave.id}' yet; run `survey run --wave {wave.id}` first")
+
+
 def cmd_render(args) -> int:
     project = _project(args)
     wave = project.wave(args.wave)
+    _check_language(project, args.lang)
     outputs = render(project, wave.id, to=args.to, compare=args.compare or wave.compare_to, lang=args.lang)
     for path in outputs:
         print(f"rendered: {path}")
@@ -132,7 +153,10 @@ def cmd_render(args) -> int:
 
 
 def cmd_slides(args) -> int:
-    for path in write_slides(_project(args), args.wave, args.lang):
+    project = _project(args)
+    _check_language(project, args.lang)
+    _check_results(project, project.wave(args.wave))
+    for path in write_slides(project, args.wave, args.lang):
         print(f"slides: {path}")
     return EXIT_OK
 

@@ -26,7 +26,7 @@ from survey.errors import ConfigError, InputError, Problem, QuartoMissing, Valid
 from survey.ingest import read
 from survey.kinds import style
 from survey.model import Result, to_json
-from survey.prepare.interviews import load_interviews
+from survey.prepare.interviews import check_codes, interviews_meta, load_interviews
 from survey.prepare.normalise import explain_unknown_values, normalise
 from survey.prepare.redact import redact_frame_text, redact_text
 from survey.prepare.validate import clean, summarise, validate_frame
@@ -147,9 +147,17 @@ def ingest_wave(project: Project, wave: Wave, progress: Progress = _quiet) -> In
             if result.interviews_dataset:
                 raise ConfigError(f"wave '{wave.id}' declares two interview datasets ({result.interviews_dataset}, "
                                   f"{name}); one wave has at most one", file=str(project.paths.config_file))
-            result.inputs[name] = raw_file(project, wave, spec)
+            path = result.inputs[name] = raw_file(project, wave, spec)
             result.interviews = ingest_interviews(project, wave, spec, instrument)
             result.interviews_dataset = name
+            codebook = Codebook.of(instrument, dataset=name)
+            result.problems += safe_problems(check_codes(result.interviews, codebook, file=str(path), wave=wave.id,
+                                                         codes=spec.mapping.codes,
+                                                         config_file=str(project.paths.config_file)),
+                                             project.paths, list(project.redact_names))
+            result.metas[name] = interviews_meta(result.interviews, dataset=name, source=spec.file,
+                                                 sha256=files.sha256_file(path), wave=wave.id,
+                                                 synthetic=wave.synthetic)
             continue
         frame, meta, problems = ingest_dataset(project, wave, spec, instrument)
         result.inputs[name] = raw_file(project, wave, spec)
@@ -163,7 +171,7 @@ def ingest_interviews(project: Project, wave: Wave, spec: DatasetSpec, instrumen
     """Read a REFI-QDA project or coding spreadsheet into codings and cases frames (the dataset's codebook)."""
     path = raw_file(project, wave, spec)
     codebook = Codebook.of(instrument or project.instrument(spec.name), dataset=spec.name)
-    return load_interviews(path, names=list(project.redact_names), codebook=codebook)
+    return load_interviews(path, names=list(project.redact_names), codebook=codebook, codes=spec.mapping.codes)
 
 
 def interview_codebook(ingested: Ingested) -> Codebook:
@@ -201,7 +209,8 @@ def write_processed(project: Project, ingested: Ingested, tree: Tree, results: l
                              organisation=project.organisation, contact=tables.project_contact(project))
     for name, frame in ingested.frames.items():
         store.write_frame(tree.frame(name), frame)
-        store.write_json(tree.meta(name), to_json(ingested.metas[name]))
+    for name, meta in ingested.metas.items():   # the interview dataset's too (its position convention)
+        store.write_json(tree.meta(name), to_json(meta))
     for name, frame in ingested.interviews.items():
         if isinstance(frame, pd.DataFrame):
             store.write_frame(stage / f"{ingested.interviews_dataset}_{name}.parquet", frame)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from survey.ingest.grid import Grid
+from survey.ingest.grid import Grid, visible_text
 from survey.ingest.identifiers import is_identifier_header
 
 DIALECTS = ("webropol", "msforms", "googleforms", "limesurvey", "surveymonkey", "qualtrics", "nettskjema",
@@ -51,7 +51,7 @@ def _norm(value) -> str:
     """A cell for comparison: ``<br>`` and every run of white space (NBSP too) one space, lower case."""
     if value is None:
         return ""
-    text = str(value)
+    text = visible_text(value)
     if "<" in text:
         text = _BREAK.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip().lower()
@@ -63,13 +63,14 @@ def _compact(value) -> str:
 
 
 def _text(value) -> str:
-    """A header cell as text, whitespace-trimmed (numbers written as the user sees them); the line breaks
-    tools write as ``<br>`` and non-breaking spaces become plain spaces."""
+    """A header cell as text, whitespace-trimmed (numbers written as the user sees them), in NFC with
+    invisible characters removed; the line breaks tools write as ``<br>`` and non-breaking spaces
+    become plain spaces."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value)
+    text = visible_text(value)
     if "<" in text:
         text = _BREAK.sub(" ", text)
     return re.sub(r"[ \t\u00a0\u2007\u202f]+", " ", text).strip()

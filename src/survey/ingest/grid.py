@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import warnings
 import zipfile
 import zlib
@@ -30,6 +31,17 @@ from survey.errors import InputError
 from survey.ingest.archive import damaged_member
 
 MAX_CELL_CHARS = 32767  # Excel's own limit per cell
+# zero-width spaces and joiners, word joiner, soft hyphen, BOM, directional marks
+INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def visible_text(text: object) -> str:
+    """NFC form without invisible characters (zero-width, BOM, directional marks): what a reader sees.
+
+    Header cells pass through this, so a macOS (NFD) header, one with a zero-width space,
+    or one starting with a second byte-order mark names the same question as the plain one.
+    """
+    return INVISIBLE.sub("", unicodedata.normalize("NFC", str(text or "")))
 MAX_COLUMNS = 5000
 DELIMITERS = (",", ";", "\t", "|")
 
@@ -285,8 +297,8 @@ def _decode_utf16(data: bytes, codec: str, path: Path) -> str:
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     """Decode an export's bytes: BOMs first, UTF-16 without a BOM, then strict UTF-8, then cp1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith(b"\xef\xbb\xbf"):   # a doubled BOM (a tool adding its own to one already there) too
+        return data[3:].decode("utf-8", errors="replace").lstrip("\ufeff"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode_utf16(data, "utf-16", path), "utf-16"
     bare = utf16_without_bom(data)

@@ -19,6 +19,12 @@ the text), converts UTF-16 positions to code points, and records the convention 
 ``start``/``end`` in the normal form are always code points and ``text[start:end]`` is
 the coded text.
 
+Sources: only a text stored inside the archive (``plainTextPath="internal://…"``) is
+read. A text source that names a file elsewhere (``file://``, ``relative://``,
+``absolute://``, or an internal name climbing out with ``..``) is refused with one
+sentence, exit 4, and the outside file is never opened. (Audio and video sources'
+``path`` is never read at all.)
+
 Safety: the archive's sizes are checked from its directory before anything is
 decompressed (total size, compression ratio, member count), and the XML is parsed
 with :mod:`defusedxml`, which refuses entity declarations (billion laughs) and
@@ -43,7 +49,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from survey.errors import InputError
+from survey.errors import InputError, printable
 from survey.ingest.archive import ZipLimits, check_zip
 from survey.ingest.detect import check_zip_methods, read_member
 from survey.ingest.qda_codebook import match_codebook
@@ -191,6 +197,13 @@ def _internal_name(path: str | None) -> str | None:
     return None
 
 
+def _plain_member(name: str) -> bool:
+    """True for a member name that stays inside the archive (relative, no ``..``, no drive)."""
+    text = name.replace("\\", "/")
+    return bool(text) and not text.startswith("/") and ".." not in PurePosixPath(text).parts \
+        and not re.match(r"^[A-Za-z]:", text) and "\x00" not in text
+
+
 def _member_index(archive: zipfile.ZipFile) -> dict:
     """Lower-case file name inside a sources folder (or the root) -> ZipInfo."""
     index = {}
@@ -306,9 +319,14 @@ def _read_qdpx(path: Path, codebook: Codebook) -> QdaProject:
         missing: list[str] = []
 
         def load(ref: str | None) -> str | None:
-            name = _internal_name(ref)
-            if name is None:
+            if not ref:
                 return None
+            name = _internal_name(ref)
+            if name is None or not _plain_member(name):
+                raise InputError(f"a text source of the project points outside the archive (plainTextPath "
+                                 f"'{printable(ref, 80)}'); survey reads only sources stored inside the project "
+                                 "file and never opens a file it names elsewhere: export the project again with "
+                                 "its sources included", file=file)
             if name in texts:
                 return texts[name]
             member = index.get(name.lower()) or index.get(("root", name.lower()))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -20,6 +19,7 @@ import pandas as pd
 
 from survey.project.config import DatasetSpec, escape
 from survey.errors import Problem
+from survey.ingest.grid import visible_text
 from survey.ingest.identifiers import IDENTIFIER_HEADERS
 from survey.project.instruments import Instrument, InstrumentQuestion
 from survey.model import Dataset, Question
@@ -43,13 +43,7 @@ class Normalised:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-# zero-width spaces and joiners, word joiner, soft hyphen, BOM, directional marks
-INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-
-
-def clean_header(text: object) -> str:
-    """NFC form without invisible characters (zero-width, BOM, directional marks): what a reader sees."""
-    return INVISIBLE.sub("", unicodedata.normalize("NFC", str(text or "")))
+clean_header = visible_text  # NFC, invisible characters removed: what a reader sees
 
 
 def normalise_text(text: object) -> str:
@@ -212,8 +206,8 @@ def _option_lookup(q: InstrumentQuestion, mapping: dict) -> dict:
             lookup[normalise_text(label)] = option.code
         lookup[normalise_text(option.code)] = option.code
     by_text = {str(o.code): o.code for o in q.options}
-    for raw_label, code in (mapping.get(q.id) or {}).items():
-        lookup[normalise_text(raw_label)] = by_text.get(str(code), code)
+    for raw_label, code in (mapping.get(q.id) or {}).items():   # null: read this answer as missing
+        lookup[normalise_text(raw_label)] = None if code is None else by_text.get(str(code), code)
     return lookup
 
 
@@ -225,7 +219,8 @@ def _map_value(value: object, lookup: dict, codes: list, raw_labels: dict) -> ob
     label = raw_labels.get(value, raw_labels.get(text))
     for candidate in (label, text):
         if candidate is not None and normalise_text(candidate) in lookup:
-            return lookup[normalise_text(candidate)]
+            code = lookup[normalise_text(candidate)]
+            return pd.NA if code is None else code   # None: the wave maps this answer to missing
     for code in codes:
         if str(code) == text:
             return code
@@ -306,7 +301,8 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
             continue
         seen.add(q.id)
         if q.type == "multi":
-            _normalise_multi(rq, q, frame, raw, mapping, out, headers, problems, wave, instrument.dataset, rows)
+            _normalise_multi(rq, q, frame, raw, mapping, out, headers, problems, wave, instrument.dataset, rows,
+                             tuple(spec.wave_order))
         elif q.type in ("single", "likert"):
             lookup = _option_lookup(q, mapping.options)
             codes = [o.code for o in q.options] + list(q.missing)
@@ -314,8 +310,13 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
                 codes.append(q.dont_know)
             raw_labels = {o.code: o.label for o in rq.options}
             col = rq.columns[0]
+            _note_mapped_missing(frame[col], q, rq, lookup, raw_labels, rows, problems, file)
             out[q.id] = _map_column(frame[col], lambda v: _map_value(v, lookup, codes, raw_labels))
             out[q.id] = _blank_file_missing(out[q.id], rq, codes, problems, file)
+            out[q.id] = _new_answers(out[q.id], q, rq, codes, raw_labels, mapping.options.get(q.id) or {},
+                                     rows, problems, file, wave, instrument.dataset)
+            _answers_before_added_in(out[q.id], q, rq, rows, problems, file, wave, tuple(spec.wave_order),
+                                     instrument.dataset)
             headers[q.id] = rq.text
         elif q.type == "numeric":
             out[q.id] = _map_column(frame[rq.columns[0]], _to_number)
@@ -329,10 +330,20 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
             headers[q.id] = rq.text
 
     absent = []
+    order = tuple(spec.wave_order)
+    where = f"instruments/{instrument.dataset or '<dataset>'}.yml"
     for q in instrument.questions:
+        later = added_later(q.added_in, wave, order, problems, where, f"question '{q.id}'")
         if q.id in seen:
+            if later:
+                problems.append(Problem(
+                    file=file, rule="added-in", column=escape(headers.get(q.id) or q.text["fi"], limit=300),
+                    message=f"the instrument says question '{q.id}' was first asked in wave {q.added_in}, which "
+                            f"comes after this wave ({wave}), but the export has its column. If {wave} asked it "
+                            f"already, set added_in: to the first wave that asked it in {where}; if this column "
+                            f"is something else, list its header under mapping: ignore: for wave {wave}"))
             continue
-        if q.id in dropped or (q.added_in and q.added_in != wave):
+        if q.id in dropped or later or (q.added_in and not order and q.added_in != wave):
             absent.append(q.id)
             continue
         problems.append(Problem(file=file, rule="missing-column", column=q.text["fi"],
@@ -342,6 +353,137 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
     return Normalised(frame=result, headers=headers, problems=tuple(problems),
                       dropped_identifiers=tuple(identifiers), identifier_values=tuple(sorted(set(identifier_values))),
                       absent_questions=tuple(absent), notes=tuple(notes))
+
+
+def _number_like(value: object) -> bool:
+    """A number, or a text that reads as one (``7``, ``2,5``): a code, never an answer label."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+        return True
+    try:
+        float(_cell(value).replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+def _new_answers(column, q: InstrumentQuestion, rq: Question, codes: list, raw_labels: dict, mapped: dict,
+                 rows: list, problems: list, file: str, wave: str, dataset: str):
+    """``column`` with the answers that name a category the instrument lacks set to NA, each reported.
+
+    Such an answer is a label the instrument does not have (a text, or a code the file
+    itself labels), or a code the wave's mapping names but the instrument lacks: a new
+    category or a renamed one. It is a ``new-option`` error with the two ways out, one
+    per distinct answer at its first row, and never a cleaning matter (``invalid_values:
+    missing`` does not cover it). An unlabelled number outside the codes stays in the
+    column for validation to report as an invalid value. The run stops on the error, so
+    blanking the cells only keeps validation from reporting each of them again.
+    """
+    known = {str(c) for c in codes}
+    targets = {str(c) for c in mapped.values() if c is not None} - known
+    try:
+        values = np.array(column, dtype=object) if isinstance(column, list) else column
+        index, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:
+        return column
+    found: dict[int, tuple[object, bool]] = {}
+    for k, value in enumerate(uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)):
+        text = _cell(value)
+        if not text or text in known:
+            continue
+        label = raw_labels.get(value, raw_labels.get(text))
+        if text in targets:
+            found[k] = (text, True)
+        elif label is not None and _cell(label) != text:   # a code the file labels (SPSS value labels)
+            found[k] = (label, False)
+        elif not _number_like(value):
+            found[k] = (value, False)
+    if not found:
+        return column
+    labels = [o.label("fi") for o in q.options]
+    for k, (label, is_target) in found.items():
+        hits = [int(rows[i]) if i < len(rows) else i + 2 for i in np.flatnonzero(index == k)]
+        how = f" (the wave's mapping: options: maps answers onto code '{escape(label)}')" if is_target else ""
+        problems.append(Problem(
+            file=file, rule="new-option", row=hits[0], column=escape(rq.text, limit=300), value=str(label),
+            message=f"{len(hits)} respondent(s) gave this answer{how} ({_rows_text(hits)}): "
+                    f"{ways_out(q, label, wave, dataset)}." + ("" if is_target else _closest(str(label), labels))))
+    blank = np.isin(index, list(found))
+    return [pd.NA if hit else v for v, hit in zip(_as_list(column), blank)]
+
+
+def added_later(added_in: str | None, wave: str, order: tuple, problems: list, where: str, what: str) -> bool:
+    """True when ``wave`` comes before ``added_in`` in survey.yml's wave order (the thing was not asked yet).
+
+    An ``added_in`` naming no wave of survey.yml is read as a wave still to come (an
+    instrument prepared for the next round before it is declared), so it is later than
+    every declared wave; a warning in ``problems`` names it, as a typo would otherwise
+    make the question optional unseen. Without a known order (a normaliser called on its
+    own) nothing is later.
+    """
+    if not added_in or not order or wave not in order:
+        return False
+    if added_in not in order:
+        problems.append(Problem(file=where, rule="added-in", value=added_in, severity="warning",
+                                message=f"{what} says added_in: {escape(added_in)}, which is not a wave of survey.yml "
+                                        f"(waves, oldest first: {', '.join(order)}); it is read as a wave still to "
+                                        f"come, so {wave} need not have it. If that is a typo, name the wave it "
+                                        "first appeared in"))
+        return True
+    return order.index(wave) < order.index(added_in)
+
+
+def option_added_in(q: InstrumentQuestion, option) -> str | None:
+    """The wave an option first appeared in: its own ``added_in``, else the question's ``added_options``."""
+    return option.added_in or q.added_options.get(str(option.code))
+
+
+def _answers_before_added_in(column, q: InstrumentQuestion, rq: Question, rows: list, problems: list, file: str,
+                             wave: str, order: tuple, dataset: str) -> None:
+    """An answer in a wave before its option's ``added_in`` is an error: the option was not offered yet."""
+    late = {str(o.code): o for o in q.options if added_later(option_added_in(q, o), wave, order, [], "", "")}
+    if not late:
+        return
+    values = [_cell(v) for v in _as_list(column)]
+    for code, option in late.items():
+        hits = [int(rows[i]) if i < len(rows) else i + 2 for i, v in enumerate(values) if v == code]
+        if hits:
+            problems.append(Problem(
+                file=file, rule="added-in", row=hits[0], column=escape(rq.text, limit=300), value=option.label("fi"),
+                message=f"{len(hits)} respondent(s) ({_rows_text(hits)}) chose option '{option.code}' of '{q.id}', "
+                        f"which the instrument says first appeared in wave {option_added_in(q, option)}, after this "
+                        f"wave ({wave}). If {wave} offered it already, set its added_in: to the first wave that "
+                        f"offered it in instruments/{dataset or '<dataset>'}.yml"))
+
+
+def _rows_text(rows: list[int], limit: int = 10) -> str:
+    """'row 4' / 'rows 4, 7, 9' / 'rows 4, 7, … (12 rows)' for a message."""
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    shown = ", ".join(str(r) for r in rows[:limit])
+    return f"rows {shown}" + (f", … ({len(rows)} rows)" if len(rows) > limit else "")
+
+
+def _note_mapped_missing(series: pd.Series, q: InstrumentQuestion, rq: Question, lookup: dict, raw_labels: dict,
+                         rows: list, problems: list, file: str) -> None:
+    """A handled note per answer label that the wave's ``mapping: options:`` reads as missing (``null``)."""
+    nulls = {key for key, code in lookup.items() if code is None}
+    if not nulls:
+        return
+    try:
+        index, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    except TypeError:
+        return
+    for k, value in enumerate(list(uniques)):
+        text = _cell(value)
+        label = raw_labels.get(value, raw_labels.get(text))
+        if not text or not ({normalise_text(text), normalise_text(label or "")} & nulls):
+            continue
+        hits = [int(rows[i]) if i < len(rows) else i + 2 for i in np.flatnonzero(index == k)]
+        problems.append(Problem(file=file, rule="mapped-missing", row=hits[0], column=escape(rq.text, limit=300),
+                                value=text, severity="handled",
+                                message=f"{len(hits)} answer(s) ({_rows_text(hits)}) read as missing, as survey.yml "
+                                        f"says for this wave (mapping: options: {q.id}: "
+                                        f"{{\"{escape(text, 60)}\": null}})"))
 
 
 def ways_out(q: InstrumentQuestion, value: object, wave: str, dataset: str) -> str:
@@ -410,7 +552,7 @@ def _to_number(value: object) -> object:
 
 def _normalise_multi(rq: Question, q: InstrumentQuestion, frame: pd.DataFrame, raw: Dataset, mapping,
                      out: dict, headers: dict, problems: list, wave: str, dataset: str = "",
-                     rows: list | None = None) -> None:
+                     rows: list | None = None, spec_order: tuple = ()) -> None:
     """Fill ``out`` with one flag column per option and the answered flag of ``q``.
 
     An option column the instrument does not know (unmapped, or mapped onto a code
@@ -421,6 +563,12 @@ def _normalise_multi(rq: Question, q: InstrumentQuestion, frame: pd.DataFrame, r
     found: dict = {}
     for option in rq.options:
         code = lookup.get(normalise_text(option.label))
+        if code is None and normalise_text(option.label) in lookup:   # mapping: options: {label: null}
+            problems.append(Problem(file=raw.meta.source, rule="mapped-missing", severity="handled",
+                                    column=f"{rq.text} / {option.label}", value=option.label,
+                                    message=f"this option column is left out, as survey.yml says for this wave "
+                                            f"(mapping: options: {q.id}: {{\"{escape(option.label, 60)}\": null}})"))
+            continue
         if code is None or str(code) not in codes:
             selected = [i for i, v in enumerate(frame[option.column].map(to_flag).tolist()) if v is True]
             row = int(rows[selected[0]]) if rows and selected else None
@@ -439,9 +587,18 @@ def _normalise_multi(rq: Question, q: InstrumentQuestion, frame: pd.DataFrame, r
         if option.code in found:
             out[col] = _map_column(frame[found[option.code]], to_flag)
             headers[col] = f"{rq.text} / {option.label('fi')}"
+            if added_later(option_added_in(q, option), wave, spec_order, [], "", ""):
+                problems.append(Problem(
+                    file=raw.meta.source, rule="added-in", column=headers[col],
+                    message=f"the instrument says option '{option.code}' of '{q.id}' first appeared in wave "
+                            f"{option_added_in(q, option)}, which comes after this wave ({wave}), but the export "
+                            f"has its column. If {wave} offered it already, set its added_in: to the first wave that "
+                            f"offered it in instruments/{dataset or '<dataset>'}.yml"))
         else:
-            added_in = option.added_in
-            if not added_in or added_in == wave:
+            added_in = option_added_in(q, option)
+            later = added_later(added_in, wave, tuple(spec_order), problems,
+                                f"instruments/{dataset or '<dataset>'}.yml", f"option '{option.code}' of '{q.id}'")
+            if not (later or (added_in and not spec_order and added_in != wave)):
                 problems.append(Problem(file=raw.meta.source, rule="missing-option",
                                         column=f"{rq.text} / {option.label('fi')}",
                                         message=f"the option column of '{option.code}' is missing from the file"))

@@ -14,6 +14,7 @@ import difflib
 import numbers
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -117,12 +118,65 @@ def validate_frame(frame: pd.DataFrame, instrument: Instrument, *, file: str, he
     one mapping line away.
     """
     schema = build_schema(instrument, list(frame.columns), dict(frame.dtypes))
+    problems: list[Problem] = []
     try:
         schema.validate(frame, lazy=True)
     except SchemaErrors as exc:
         problems = _problems_from(exc.failure_cases, frame, file=file, headers=headers)
-        return [_with_closest_label(p, instrument, headers) for p in problems]
-    return []
+        problems = [_with_closest_label(p, instrument, headers) for p in problems]
+    return problems + choice_problems(frame, instrument, file=file, headers=headers)
+
+
+def choice_problems(frame: pd.DataFrame, instrument: Instrument, *, file: str, headers: dict) -> list[Problem]:
+    """Multi-select answers that break the question's ``exclusive`` or ``max_choices`` rule, one per row.
+
+    An exclusive option ("Ei mitään näistä", "En osaa sanoa") chosen together with
+    another, or more options than ``max_choices`` allows: the export's tool should have
+    prevented it, so the answer is an invalid value (row, question, the options chosen);
+    ``cleaning: invalid_values: missing`` sets the respondent's answer to that question
+    to missing.
+    """
+    problems = []
+    rows = frame["source_row"].tolist() if "source_row" in frame else list(range(len(frame)))
+    for q in instrument.questions:
+        if q.type != "multi" or not (q.exclusive or q.max_choices):
+            continue
+        unknown = sorted({str(c) for c in q.exclusive} - {str(o.code) for o in q.options})
+        if unknown:
+            problems.append(Problem(file=f"instruments/{instrument.dataset or '<dataset>'}.yml", rule="exclusive",
+                                    column=q.id, value=", ".join(unknown),
+                                    message=f"exclusive: names code {', '.join(unknown)}, which is not an option "
+                                            f"of '{q.id}'; use one of its option codes"))
+        present = [(o, q.option_column(o.code)) for o in q.options if q.option_column(o.code) in frame]
+        if not present:
+            continue
+        chosen = pd.DataFrame({col: frame[col].map(lambda v: isinstance(v, (bool, np.bool_)) and bool(v))
+                               for _, col in present}, index=frame.index).astype(bool)
+        count = chosen.sum(axis=1).to_numpy()
+        column = headers.get(q.answered_column, q.text.get("fi", q.id))
+        exclusive = [(o, col) for o, col in present if str(o.code) in {str(c) for c in q.exclusive}]
+        matrix = chosen.to_numpy()
+        alone_any = chosen[[col for _, col in exclusive]].to_numpy().any(axis=1) if exclusive else \
+            np.zeros(len(frame), dtype=bool)
+        bad = (alone_any & (count > 1)) | ((count > q.max_choices) if q.max_choices else False)
+        for i in np.flatnonzero(bad):
+            picked = [o for j, (o, _) in enumerate(present) if matrix[i, j]]
+            shown = ", ".join(o.label("fi") for o in picked)
+            alone = [o for o in picked if any(o is e for e, _ in exclusive)]
+            if alone and count[i] > 1:
+                others = ", ".join(f"'{o.label('fi')}'" for o in picked if o not in alone[:1])
+                problems.append(Problem(
+                    file=file, rule="exclusive", row=int(rows[i]), column=column, value=shown,
+                    message=f"'{alone[0].label('fi')}' excludes the other options of '{q.id}', but {others} "
+                            "was chosen too; correct the export (or record cleaning: invalid_values: missing to "
+                            "read this answer as missing)"))
+            elif q.max_choices and count[i] > q.max_choices:
+                problems.append(Problem(
+                    file=file, rule="max-choices", row=int(rows[i]), column=column, value=shown,
+                    message=f"{int(count[i])} options chosen, but '{q.id}' allows at most {q.max_choices}; correct "
+                            "the export (or record cleaning: invalid_values: missing to read this answer as "
+                            "missing)"))
+    return problems
 
 
 def _with_closest_label(problem: Problem, instrument: Instrument, headers: dict) -> Problem:
@@ -179,6 +233,19 @@ def clean(frame: pd.DataFrame, instrument: Instrument, problems: list[Problem], 
         if p.rule == "field_uniqueness" and rules["duplicates"] == "keep-first":
             out.append(replace(p, severity="handled", message=p.message.split(";")[0] +
                                "; the first row with this id is kept (cleaning: duplicates: keep-first)"))
+        elif p.rule in ("exclusive", "max-choices") and rules["invalid_values"] == "missing":
+            column = reverse.get(p.column, p.column)
+            qid = column[: -len("__answered")] if column.endswith("__answered") else column
+            if p.row is not None:
+                mask = frame["source_row"] == p.row
+                for col in [c for c in frame.columns if c.startswith(f"{qid}__") and not c.endswith("__text")]:
+                    if col.endswith("__answered"):
+                        frame[col] = frame[col].where(~mask, False)
+                    else:
+                        frame[col] = frame[col].astype(object)
+                        frame.loc[mask, col] = pd.NA
+            out.append(replace(p, severity="handled", message=p.message.split(";")[0] +
+                               "; the answer is read as missing (cleaning: invalid_values: missing)"))
         elif (p.rule in invalid_rules or p.rule.startswith("within")) and rules["invalid_values"] == "missing":
             column = reverse.get(p.column, p.column)
             if column in frame.columns and p.row is not None:

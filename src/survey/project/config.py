@@ -86,8 +86,13 @@ class Organisation(Strict):
 class Disclosure(Strict):
     """The disclosure-control rule: small groups are never shown."""
 
-    min_group_size: StrictInt = Field(5, ge=1, description="Cells and groups with fewer respondents are "
-                                                          "suppressed everywhere (a whole number, at least 1).")
+    min_group_size: StrictInt = Field(5, ge=1, description=(
+        "A group (a background group of a breakdown, respondents without a background value, an interview "
+        "division or role) is shown only when it has at least this many respondents and at least this many of "
+        "them answered the question; a smaller group is hidden everywhere, together with enough others that its "
+        "size and answers cannot be worked out (or merged into 'Muut' with merge_small_groups). Inside a shown "
+        "group a count below it is shown (cells 1–4 with the default 5, for example 2 of 12): a percentage "
+        "always rests on at least this many answers. A whole number, at least 1."))
     merge_small_groups: StrictBool = Field(False, description="true: merge small groups into 'muut' (other) "
                                                               "instead of suppressing them.")
 
@@ -151,11 +156,16 @@ class Mapping(Strict):
     columns: dict[Text, QuestionId] = Field(
         default_factory=dict, description="Raw header -> question id, for headers that differ from the "
                                           "instrument's text.")
-    options: dict[QuestionId, dict[Text, Union[StrictInt, Text]]] = Field(
+    options: dict[QuestionId, dict[Text, Union[StrictInt, Text, None]]] = Field(
         default_factory=dict, description="Question id -> {raw answer label: instrument code}, for answers "
-                                          "written differently in this wave.")
+                                          "written differently in this wave; null reads that answer as missing "
+                                          "(reported, row by row).")
     dropped: list[QuestionId] = Field(default_factory=list,
                                       description="Questions of the instrument this wave did not ask.")
+    codes: dict[Text, Name] = Field(
+        default_factory=dict, description="(interviews) The export's name of a code, theme, division or role -> "
+                                          "the codebook's id, for names this wave's QDA project writes "
+                                          "differently.")
     ignore: list[Text] = Field(default_factory=list,
                                description="Raw headers of this wave's export that are not analysed.")
     reworded: Annotated[dict[QuestionId, dict[Lang, Text]], BeforeValidator(_reworded)] = Field(
@@ -190,7 +200,12 @@ class Cleaning(Strict):
     duplicates: Literal["error", "keep-first"] = Field(
         "error", description="Duplicated respondent ids: error, or keep-first (report the rest).")
     invalid_values: Literal["error", "missing"] = Field(
-        "error", description="Values outside the instrument's codes: error, or missing (reported).")
+        "error", description=(
+            "Values that cannot be an answer (an unlabelled number outside a question's codes, a number outside "
+            "min..max, a text in a numeric question, a multi-select cell other than 1/blank, a multi-select answer "
+            "breaking exclusive or max_choices): error, or missing (reported row by row). An answer label the "
+            "instrument does not have is never covered: it is a new option (add it with added_in:, or map it with "
+            "mapping: options:, null to read it as missing)."))
 
 
 class WaveEntry(Strict):
@@ -236,9 +251,14 @@ class SurveyConfig(Strict):
 # --- runtime objects -----------------------------------------------------------------------------
 
 class DatasetSpec(WaveDataset):
-    """One dataset file of one wave, and how its raw columns map onto the instrument."""
+    """One dataset file of one wave, and how its raw columns map onto the instrument.
+
+    ``wave_order`` is every wave id of survey.yml, oldest first, so that the normaliser
+    knows whether this wave comes before a question's or option's ``added_in``.
+    """
 
     name: Text = ""
+    wave_order: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -352,10 +372,15 @@ def parse_project(data: Any, paths: Paths, digest: str = "", located: safe_yaml.
     """Build a :class:`Project` from parsed YAML, checking every key and value."""
     file = str(paths.config_file)
     located = located or safe_yaml.Located(None)
+    if data is None or data == {}:   # validate and run refuse it alike (exit 2), with the same sentence
+        raise ConfigError(f"{CONFIG_FILE} is empty: it names no organisation, languages, datasets or waves, so "
+                          "there is nothing to validate or run; write it with `survey init DIR` (see "
+                          "docs/CONFIG.md)", file=file)
     config: SurveyConfig = parse_model(SurveyConfig, data, located, file)
     datasets = _declared_datasets(config, paths, located, file)
     waves = []
     seen: set[str] = set()
+    order = tuple(w.id for w in config.waves)   # oldest first, as survey.yml lists them
     for i, raw in enumerate(config.waves):
         where = located.line(("waves", i, "id"))
         at = f"line {where}: " if where else ""
@@ -368,7 +393,7 @@ def parse_project(data: Any, paths: Paths, digest: str = "", located: safe_yaml.
                 line = located.line(("waves", i, "datasets", name))
                 raise ConfigError(f"{'line %d: ' % line if line else ''}wave '{raw.id}' uses dataset '{name}', which "
                                   f"is not declared under datasets:{closest(name, datasets)}", file=file)
-            specs[name] = DatasetSpec(name=name, **spec.model_dump())
+            specs[name] = DatasetSpec(name=name, wave_order=order, **spec.model_dump())
         for name in raw.population:
             if name not in datasets:
                 line = located.line(("waves", i, "population", name))
@@ -416,13 +441,14 @@ def _declared_datasets(config: SurveyConfig, paths: Paths, located: safe_yaml.Lo
     """
     if config.datasets:
         return {name: DatasetDecl(id=name, kind=entry.kind,
-                                  instrument_file=paths.root / (entry.instrument or f"instruments/{name}.yml"))
+                                  instrument_file=paths.project_file(entry.instrument or f"instruments/{name}.yml",
+                                                                     "instrument"))
                 for name, entry in config.datasets.items()}
     out: dict[str, DatasetDecl] = {}
     for i, wave in enumerate(config.waves):
         for name in wave.datasets:
             if name not in out:
-                instrument = paths.root / "instruments" / f"{name}.yml"
+                instrument = paths.project_file(f"instruments/{name}.yml", "instrument")
                 if not instrument.is_file():
                     line = located.line(("waves", i, "datasets", name))
                     raise ConfigError(f"{'line %d: ' % line if line else ''}wave '{wave.id}' uses dataset '{name}', "

@@ -320,7 +320,7 @@ def draft_instrument(project: Project, file: Path, dataset: str, *, wave: str | 
     if dataset in project.datasets:
         target = project.instrument_file(dataset)
     else:
-        target = project.paths.instruments / f"{dataset}.yml"
+        target = project.paths.project_file(f"instruments/{dataset}.yml", "instrument")
     if target.exists() and not force:
         raise ConfigError(f"{target.name} exists already; give --force to replace it (your edits in it would be "
                           "lost)", file=str(target))

@@ -3,8 +3,10 @@
 ``survey.yml`` and the instruments are written by hand and may come from anyone, so
 the loader refuses, with one sentence, a file that is too large, nested too deeply,
 uses too many aliases or expands (through aliases) into too many values: a 1 KB
-"billion laughs" file is refused before it is built. Only plain YAML is read (the
-safe loader's types). :func:`load` returns the data and a :class:`Located` tree that
+"billion laughs" file is refused before it is built. A key written twice in one
+mapping is refused with both line numbers (YAML would silently keep the last one, so
+a second ``min_group_size: 1`` could weaken the disclosure rule unseen). Only plain
+YAML is read (the safe loader's types). :func:`load` returns the data and a :class:`Located` tree that
 tells the line of any key or value, so a typed-config error can name its line.
 """
 
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from survey.errors import ConfigError
+from survey.errors import ConfigError, printable
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
@@ -118,6 +120,42 @@ def _check_size(root: yaml.Node, file: str) -> None:
         sizes[key] = (size, depth)
 
 
+def _key_text(key: yaml.Node) -> str | None:
+    """A mapping key as the file writes it (scalars only; the merge key ``<<`` is not a key)."""
+    if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+        return None
+    return key.value
+
+
+def _check_duplicates(root: yaml.Node, file: str) -> None:
+    """Refuse a mapping that writes the same key twice, naming both lines and where the key is."""
+    seen_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, (*path, i)) for i, child in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            first: dict[tuple, int] = {}
+            for key, value in node.value:
+                text = _key_text(key)
+                if text is not None:
+                    line = key.start_mark.line + 1
+                    mark = (key.tag, text)
+                    if mark in first:
+                        where = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p))
+                                        for i, p in enumerate(path))
+                        place = f" under {printable(where, 80)}" if where else ""
+                        raise ConfigError(f"line {line}: the key '{printable(text, 60)}'{place} is written twice "
+                                          f"(lines {first[mark]} and {line}); YAML would silently keep only the "
+                                          "last one, so delete one of them", file=file)
+                    first[mark] = line
+                stack.append((value, (*path, text if text is not None else "?")))
+
+
 def loads(text: str | bytes, file: str = "<yaml>") -> tuple[object, Located]:
     """Parse YAML text within the limits; return ``(data, located)``. Raises ConfigError."""
     if isinstance(text, bytes):
@@ -138,6 +176,7 @@ def loads(text: str | bytes, file: str = "<yaml>") -> tuple[object, Located]:
             root = loader.get_single_node()
             if root is not None:
                 _check_size(root, file)
+                _check_duplicates(root, file)
             data = loader.construct_document(root) if root is not None else None
         finally:
             loader.dispose()
