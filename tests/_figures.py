@@ -2,17 +2,18 @@
 
 Many tests run the real pipeline on small projects (the network dataset, the kill
 tests, the hardening tests), and the session's demo build draws every demo chart.
-:func:`install` wraps ``survey.artefacts.figures.draw_result`` (one result's report and slide
-charts in every language, their PNG/SVG files and alt texts) with a memo shared by
+:func:`install` wraps ``survey.artefacts.figures.draw_chart`` (one result's charts in one
+language at the sizes asked for, their PNG/SVG files and alt texts) with a memo shared by
 all processes of the session (xdist workers, forked chart workers, the background
 demo build):
 
 * the memo key is everything the files depend on, as the pipeline's own figure cache
-  sees it and more: the result, the languages, the wave labels, the synthetic flag,
-  the theme, the dataset titles printed in the footers, every source and data file of
+  sees it and more: the whole result, the language, the sizes and formats, the wave
+  label, the synthetic flag, the theme, the dataset title printed in the footer, whether
+  the files carry the language in their names, every source and data file of
   the ``survey`` package, the versions of the rendering packages and matplotlib's
   rcParams;
-* on a miss the real ``draw_result`` runs and every file it writes (the bytes given
+* on a miss the real ``draw_chart`` runs and every file it writes (the bytes given
   to ``survey.store.files.write_bytes_atomic``, in order) is kept under the key;
 * on a hit the same writes are replayed, in the same order, through
   ``survey.store.files.write_bytes_atomic`` as looked up at that moment, so a test that
@@ -65,17 +66,17 @@ def _code_digest() -> str:
     return _CODE[0]
 
 
-def memo_key(result, languages, wave_label, synthetic, theme, sources) -> str:
+def memo_key(result, lang, sizes, options) -> str:
+    """Everything one ``draw_chart`` call's files depend on (see the module docstring)."""
     import matplotlib
 
     from survey.model import to_json
 
-    titles = {lang: (sources or {}).get(lang, "") for lang in languages}
     rc = repr(sorted((k, repr(v)) for k, v in matplotlib.rcParams.items() if k != "backend"))
-    text = to_json({"result": result.to_dict(), "languages": list(languages), "wave_label": wave_label,
-                    "synthetic": bool(synthetic), "titles": titles})
+    plain = {k: v for k, v in options.items() if k != "theme"}
+    text = to_json({"result": result.to_dict(), "lang": lang, "sizes": list(sizes), **plain})
     digest = hashlib.sha256(text.encode("utf-8"))
-    digest.update(pickle.dumps(theme))
+    digest.update(pickle.dumps(options.get("theme")))
     digest.update(rc.encode())
     digest.update(_code_digest().encode())
     return digest.hexdigest()
@@ -99,8 +100,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _record(real, args, folder: Path) -> tuple[list, dict]:
-    """Run the real ``draw_result``; the writes it made (name, bytes) in order, and the facts of each chart."""
+def _record(real, folder: Path) -> tuple[list, dict]:
+    """Run the real ``draw_chart`` (``real()``); the writes it made (name, bytes) in order, and each chart's facts."""
     from survey.artefacts import figures as export
     from survey.kinds import charts
     from survey.store import files
@@ -131,7 +132,7 @@ def _record(real, args, folder: Path) -> tuple[list, dict]:
 
     files.write_bytes_atomic, charts.draw, export.save_figure = write, draw, save
     try:
-        real(*args)
+        real()
     finally:
         files.write_bytes_atomic, charts.draw, export.save_figure = real_write, real_draw, real_save
     return writes, facts
@@ -144,7 +145,7 @@ def write_facts(facts_dir: Path, result, facts: dict) -> None:
 
 
 def install(memo_dir: Path | None, facts_dir: Path | None = None) -> None:
-    """Wrap ``survey.artefacts.figures.draw_result`` in this process (and the processes it forks) with the memo.
+    """Wrap ``survey.artefacts.figures.draw_chart`` in this process (and the processes it forks) with the memo.
 
     ``memo_dir=None``: no memo, every chart is drawn (its facts are still noted when ``facts_dir`` is set).
     """
@@ -152,22 +153,21 @@ def install(memo_dir: Path | None, facts_dir: Path | None = None) -> None:
     from survey.kinds import charts
     from survey.store import files
 
-    real = getattr(figures.draw_result, "__wrapped_by_memo__", figures.draw_result)
+    real = getattr(figures.draw_chart, "__wrapped_by_memo__", figures.draw_chart)
 
-    def draw_result(result, folder, languages, wave_label, synthetic, theme=None, sources=None):
-        args = (result, folder, languages, wave_label, synthetic, theme, sources)
+    def draw_chart(result, folder, lang, sizes, **options):
         if not charts.has_chart(result):
-            return real(*args)
+            return real(result, folder, lang, sizes, **options)
         folder = Path(folder)
         entry = None
         if memo_dir is not None:
-            entry = Path(memo_dir) / f"{memo_key(result, languages, wave_label, synthetic, theme, sources)}.pickle"
+            entry = Path(memo_dir) / f"{memo_key(result, lang, sizes, options)}.pickle"
         try:
             if entry is None:
                 raise OSError("no memo")
             writes, facts = pickle.loads(entry.read_bytes())
         except (OSError, EOFError, pickle.UnpicklingError):
-            writes, facts = _record(real, (result, Path(folder), *args[2:]), folder)
+            writes, facts = _record(lambda: real(result, folder, lang, sizes, **options), folder)
             if entry is not None:
                 _write_atomic(entry, pickle.dumps((writes, facts)))
         else:
@@ -177,8 +177,8 @@ def install(memo_dir: Path | None, facts_dir: Path | None = None) -> None:
             write_facts(facts_dir, result, facts)
         return result.id
 
-    draw_result.__wrapped_by_memo__ = real
-    figures.draw_result = draw_result
+    draw_chart.__wrapped_by_memo__ = real
+    figures.draw_chart = draw_chart
 
 
 def enabled() -> bool:
