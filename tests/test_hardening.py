@@ -351,14 +351,14 @@ def test_chart_workers_die_when_the_run_is_sigkilled(prctl):
     """Nothing waiting on the run's output pipe may hang after ``kill -9`` of the main process."""
     script = textwrap.dedent(f"""
         import os, sys, time
-        from survey import pipeline
+        from survey import processes
         if not {prctl}:
-            pipeline.PR_SET_PDEATHSIG = 0     # prctl(0, ...) fails: only the watchdog is left
+            processes.PR_SET_PDEATHSIG = 0     # prctl(0, ...) fails: only the watchdog is left
         def slow(x):
             time.sleep(120)
             return x
         print(os.getpid(), flush=True)
-        for done in pipeline.map_in_workers(slow, list(range(4)), 2):
+        for done in processes.map_in_workers(slow, list(range(4)), 2):
             print(done, flush=True)
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -390,10 +390,10 @@ def _fail_on_one(x):
 
 
 def test_a_worker_error_reaches_the_run_and_stops_the_pool():
-    from survey import pipeline
+    from survey import processes
 
     with pytest.raises(ValueError, match="chart failed"):
-        list(pipeline.map_in_workers(_fail_on_one, list(range(8)), 2))
+        list(processes.map_in_workers(_fail_on_one, list(range(8)), 2))
     assert [w for w in _children(os.getpid()) if _alive(w)] == []
 
 

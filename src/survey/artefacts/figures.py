@@ -183,15 +183,18 @@ def _label(wave_label, lang: str) -> str:
 
 
 def plan_charts(results: list[Result], languages: tuple[str, ...], wave_label, synthetic: bool, code: str,
-                sources: dict, sizes: tuple[str, ...], formats: tuple[str, ...]) -> dict:
-    """``{(result id, lang, size): key}`` of every chart to be written (:func:`survey.store.cache.figure_key`)."""
+                sources: dict, sizes, formats: tuple[str, ...]) -> dict:
+    """``{(result id, lang, size): key}`` of every chart to be written (:func:`survey.store.cache.figure_key`).
+
+    ``sizes``: the sizes of every result, or ``{result id: sizes}``.
+    """
     keys = {}
     for result in results:
         if not charts.has_chart(result):
             continue
         for lang in languages:
             source = sources.get(result.dataset, {}).get(lang, "")
-            for size in sizes:
+            for size in (sizes.get(result.id, ()) if isinstance(sizes, dict) else sizes):
                 keys[(result.id, lang, size)] = cache.figure_key(
                     result, lang, size, languages=tuple(languages), wave_label=_label(wave_label, lang),
                     synthetic=synthetic, source=source, code=code, formats=formats)
@@ -200,14 +203,15 @@ def plan_charts(results: list[Result], languages: tuple[str, ...], wave_label, s
 
 def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wave_label: "str | dict",
              synthetic: bool, theme=None, previous: Path | None = None, progress=_quiet, sources: dict | None = None,
-             sizes: tuple[str, ...] = SIZES, formats: tuple[str, ...] = FORMATS) -> list[tuple[str, str, str]]:
+             sizes: "tuple[str, ...] | dict" = SIZES, formats: tuple[str, ...] = FORMATS) -> list[tuple[str, str, str]]:
     """Write every chart of ``results`` into ``folder``; draw only those whose key changed since ``previous``.
 
     A chart (one result, language and size) whose key (:func:`plan_charts`) equals the
     one the previous run's figures folder recorded is linked from there; the others are
     drawn, on two forked processes when there are enough of them. ``sources``: dataset
     -> lang -> the dataset's name (:func:`dataset_sources`); ``wave_label``: one label
-    or ``{lang: label}``. Returns the ``(result id, lang, size)`` of the charts drawn.
+    or ``{lang: label}``; ``sizes``: the sizes of every result or ``{result id: sizes}`` (a
+    result not in it gets no chart). Returns the ``(result id, lang, size)`` of the charts drawn.
     """
     sources = sources or {}
     code = cache.chart_code_digest() + hashlib.sha256(pickle.dumps(theme)).hexdigest()
