@@ -90,7 +90,9 @@ def _done(folder: Path, name: str) -> bool:
 
 
 def _draw_missing_facts(root: Path, facts: Path) -> None:
-    """Report-size charts of each (wave, language) of :data:`CHART_LANGS` that nothing drew: facts only."""
+    """The facts test_charts reads of every demo chart that no output drew (a run draws only the charts the
+    report, the slides and the decks show): report size in each of :data:`CHART_LANGS`, and both sizes in
+    Swedish with ``text_problems`` (the longest labels) for the later wave. Facts only, no files."""
     import _figures
     from survey.kinds import charts, style
     from survey.project.config import load_project
@@ -99,15 +101,24 @@ def _draw_missing_facts(root: Path, facts: Path) -> None:
     project = load_project(root)
     theme = style.project_theme(project)
     for wave_id in WAVES:
-        have = {(rid, lang) for rid, size, lang in _figures.read_facts(facts, wave_id) if size == "report"}
+        have = set(_figures.read_facts(facts, wave_id))
         wave = project.wave(wave_id)
+        wanted = [("report", lang) for lang in CHART_LANGS]
+        if wave_id == WAVES[-1]:
+            wanted += [("slide", lang) for lang in _figures.TEXT_CHECK_LANGS]
         for result in read_results(project.paths, wave_id).values():
-            for lang in CHART_LANGS:
-                if charts.has_chart(result) and (result.id, lang) not in have:
-                    fig = charts.draw(result, lang=lang, size="report", wave_label=wave.label_in(lang),
-                                      synthetic=wave.synthetic, source=project.dataset_title(result.dataset, lang),
-                                      theme=theme)
-                    _figures.write_facts(facts, result, {f"report.{lang}": _figures.figure_facts(fig)})
+            if not charts.has_chart(result):
+                continue
+            for size, lang in wanted:
+                if (result.id, size, lang) in have:
+                    continue
+                fig = charts.draw(result, lang=lang, size=size, wave_label=wave.label_in(lang),
+                                  synthetic=wave.synthetic, source=project.dataset_title(result.dataset, lang),
+                                  theme=theme)
+                noted = _figures.figure_facts(fig)
+                if lang in _figures.TEXT_CHECK_LANGS:
+                    noted["text_problems"] = charts.text_problems(fig)
+                _figures.write_facts(facts, result, {f"{size}.{lang}": noted})
 
 
 def build(folder: Path, memo: Path | None = None) -> None:

@@ -66,10 +66,11 @@ def test_changing_an_instrument_title_redraws_the_charts_that_print_it(network_p
     assert any("6 charts unchanged since the last run, reused" in m for m in messages)
 
 
-def test_changing_one_question_text_redraws_exactly_the_charts_that_print_it(network_project):
+def test_changing_one_question_text_redraws_exactly_the_charts_that_print_it(network_project, monkeypatch):
     """One question's Swedish text reworded (the Finnish one names the export's column): its two Swedish charts
     are drawn again; every other file of the figures folder (the other questions, every Finnish chart) is the
     previous run's."""
+    monkeypatch.setenv("SURVEY_FIGURE_FORMATS", "png,svg")  # the presenter's SVG files too
     project = load_project(network_project)
     run_wave(project, "2024-demo", render=False)
     figures = project.paths.figures("2024-demo")
@@ -126,3 +127,60 @@ def test_cache_keys_cover_code_versions_and_printed_texts():
     assert versions["matplotlib"] and versions["openpyxl"] and versions["babel"]
     assert cache.workbook_key([result], "fi", "W", True, code) != \
         cache.workbook_key([result], "fi", "W", True, code, {"contact": "x"})
+
+
+def _shown_figures(root: Path, wave, lang: str, figures: Path) -> set[str]:
+    """The ``<id>.<size>.png`` the report and the Quarto slides of ``wave`` in ``lang`` show, given ``figures``."""
+    import contextlib
+    import io
+
+    from survey.report.markdown import load_wave_results
+
+    loaded = load_wave_results(wave.id, compare=wave.compare_to or "none", lang=lang, root=root, figures=figures)
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        for show in (loaded.show_front, loaded.show_summary, loaded.show_plan, loaded.show_datasets,
+                     loaded.show_changes, loaded.show_methods, loaded.show_appendix, loaded.show_slides):
+            show()
+    return set(re.findall(r"([\w-]+\.(?:report|slide)\.png)", buffer.getvalue()))
+
+
+def test_a_run_draws_every_chart_the_report_the_slides_and_the_decks_show_and_no_other(demo_outputs, tmp_path,
+                                                                                       monkeypatch):
+    """The demo build's figures against the report and slides written over a folder where EVERY chart exists:
+    each chart they would show is there (nothing vanishes from a document), and every chart there is shown by
+    the report, the Quarto slides or a deck (``deck.on_slides``). PNG only; ``SURVEY_FIGURES=all`` plans all."""
+    import shutil
+
+    from survey import pipeline
+    from survey.artefacts import deck
+    from survey.kinds import charts
+    from survey.report.data import read_results
+
+    monkeypatch.setenv("SURVEY_PROJECT", str(demo_outputs))
+    project = load_project(demo_outputs)
+    first = project.languages[0]
+    for wave in (project.wave("2024-demo"), project.wave("2026-demo")):
+        folder = project.paths.figures(wave.id)
+        have = {p.name for p in folder.glob("*.png")}
+        assert have and not list(folder.glob("*.svg"))
+        results = read_results(project.paths, wave.id)
+        sample = sorted(folder.glob("*.report.png"))[0]
+        wanted = set()
+        for lang in project.languages:
+            every = tmp_path / wave.id / lang
+            every.mkdir(parents=True)
+            for rid, result in results.items():
+                if charts.has_chart(result):
+                    for size in ("report", "slide"):
+                        shutil.copy(sample, every / f"{rid}.{size}.png")
+            suffix = "" if lang == first else f".{lang}"
+            shown = {name.replace(".png", f"{suffix}.png") for name in _shown_figures(demo_outputs, wave, lang, every)}
+            on_deck = {f"{rid}.slide{suffix}.png" for rid, result in results.items() if deck.on_slides(result)}
+            assert shown <= have, sorted(shown - have)
+            wanted |= shown | on_deck
+        assert have == wanted, sorted(have - wanted)
+        monkeypatch.setenv("SURVEY_FIGURES", "all")
+        everything = pipeline.chart_plan(project, wave, list(results.values()), project.instruments())
+        monkeypatch.delenv("SURVEY_FIGURES")
+        assert everything == {rid: ("report", "slide") for rid, r in results.items() if charts.has_chart(r)}

@@ -276,7 +276,7 @@ def charted(results: list[Result], instruments: dict) -> list[Result]:
 
 
 FIGURES_ENV = "SURVEY_FIGURES"          # "all": every chart at both sizes; default: the charts an output reads
-FORMATS_ENV = "SURVEY_FIGURE_FORMATS"   # e.g. "png" (default "png,svg": SVG for the presenter to edit)
+FORMATS_ENV = "SURVEY_FIGURE_FORMATS"   # "png,svg" adds SVG (for the presenter to edit); default PNG, what outputs read
 
 
 class _EveryChartDrawn(WaveData):
@@ -311,13 +311,14 @@ def chart_plan(project: Project, wave: Wave, results: list[Result], instruments:
 
 
 def figure_formats() -> tuple[str, ...]:
-    """The picture formats a run writes (``SURVEY_FIGURE_FORMATS``, default PNG and SVG); PNG is always one."""
+    """The picture formats a run writes: PNG (what the report, the slides and the decks read), and SVG too
+    when ``SURVEY_FIGURE_FORMATS`` asks for it (``png,svg``: editable labels for the presenter)."""
     asked = [f.strip().lower() for f in os.environ.get(FORMATS_ENV, "").split(",") if f.strip()]
     unknown = [f for f in asked if f not in figures.FORMATS]
     if unknown:
         raise ConfigError(f"{FORMATS_ENV}={','.join(asked)}: unknown figure format {unknown[0]!r} "
                           f"(use {', '.join(figures.FORMATS)})")
-    return tuple(f for f in figures.FORMATS if f == "png" or f in asked) if asked else figures.FORMATS
+    return tuple(f for f in figures.FORMATS if f == "png" or f in asked)
 
 
 def export_wave(project: Project, wave: Wave, results: list[Result], ingested: Ingested,
