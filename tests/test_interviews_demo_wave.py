@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from survey.analysis import interviews as iv
+from survey.prepare.interviews import load_interviews
 from survey.project.config import load_project, project_root
 from survey.demo import interviews as demo
 from survey.model import to_json
@@ -81,7 +82,7 @@ def test_committed_demo_files_give_the_committed_truth():
         if not (folder / demo.QDPX_FILE).is_file():
             pytest.skip("demo files not generated")
         truth = load_truth(wave)["interviews"]
-        frames = iv.load_interviews(folder / demo.QDPX_FILE)
+        frames = load_interviews(folder / demo.QDPX_FILE)
         table = iv.count_codes(frames["codings"], frames["cases"]).table
         assert table[table["level"] == "code"].set_index("code")["interviews"].to_dict() == truth["codes"]
         assert table[table["level"] == "theme"].set_index("code")["interviews"].to_dict() == truth["themes"]

@@ -172,8 +172,10 @@ def test_a_run_draws_every_chart_the_report_the_slides_and_the_decks_show_and_no
             every.mkdir(parents=True)
             for rid, result in results.items():
                 if charts.has_chart(result):
+                    (every / f"{rid}.alt.{lang}.txt").write_text("Kuvaus\n", encoding="utf-8")
                     for size in ("report", "slide"):
                         shutil.copy(sample, every / f"{rid}.{size}.png")
+                        (every / f"{rid}.{size}.alt.{lang}.txt").write_text("Kuvaus\n", encoding="utf-8")
             suffix = "" if lang == first else f".{lang}"
             shown = {name.replace(".png", f"{suffix}.png") for name in _shown_figures(demo_outputs, wave, lang, every)}
             on_deck = {f"{rid}.slide{suffix}.png" for rid, result in results.items() if deck.on_slides(result)}
