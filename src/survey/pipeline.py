@@ -25,7 +25,7 @@ from survey.artefacts import codebook, deck, figures, quotes, tables
 from survey.artefacts.open_answers import collect_open_answers, write_open_answers_xlsx
 from survey.errors import ConfigError, InputError, Problem, QuartoMissing, ValidationFailed, printable
 from survey.ingest import read
-from survey.kinds import style
+from survey.kinds import charts, style
 from survey.model import Result, to_json
 from survey.prepare.interviews import load_interviews
 from survey.prepare.normalise import explain_unknown_values, normalise
@@ -296,7 +296,7 @@ def chart_plan(project: Project, wave: Wave, results: list[Result], instruments:
     do not show, ... gets no chart (its numbers are in tables.xlsx). ``SURVEY_FIGURES=all``
     draws every chart at both sizes (the presenter's full set).
     """
-    drawn = charted(results, instruments)
+    drawn = [r for r in charted(results, instruments) if charts.has_chart(r)]
     if os.environ.get(FIGURES_ENV, "").strip().lower() == "all":
         return {r.id: figures.SIZES for r in drawn}
     planning = _EveryChartDrawn(project=project, wave=wave, lang=project.languages[0],
