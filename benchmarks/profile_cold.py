@@ -167,7 +167,7 @@ def install_timers() -> None:
     optional_patch(store, "write_json", lambda path, text: "write: results and other JSON")
     optional_patch(figures, "draw_all", "figures: draw_all (every chart)")
     optional_patch(cache, "chart_code_digest", "figures: chart_code_digest (hash of package sources)")
-    optional_patch(cache, "reuse_figures", "figures: reuse_figures (cache lookup)")
+    optional_patch(cache, "reuse_files", "figures: reuse_files (link unchanged charts)")
     optional_patch(charts, "draw", lambda result, lang="fi", size="report", **k: f"figures: draw {result.kind} ({size})")
     optional_patch(figures, "figure_bytes", lambda fig, fmt, *a, **k: f"figures: save {fmt.upper()}")
     optional_patch(charts, "alt_text", "figures (inner): alt_text")
