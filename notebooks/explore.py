@@ -14,7 +14,7 @@
 # How an analyst looks at one wave after `survey run --wave <wave>`: load what the
 # pipeline wrote, find a result, draw any chart in any language and size, and read its
 # alt text and data table. Nothing here is computed by hand: the notebook calls the
-# same functions as the pipeline and the report. Paths come from `survey.config`, so
+# same functions as the pipeline and the report. Paths come from `survey.project.config`, so
 # the notebook works from any folder (set `SURVEY_PROJECT` to work on a copy).
 
 # %% tags=["parameters"]
@@ -26,7 +26,7 @@ lang = "fi"  # fi, sv or en
 import pandas as pd
 from IPython.display import Markdown, display
 
-from survey import charts
+from survey.kinds import charts, table
 from survey.report import load_wave_results
 
 W = load_wave_results(wave, lang=lang)
@@ -52,7 +52,7 @@ display(Markdown(W.finding(result) or "(no finding for this kind of result)"))
 result.table.head(10)
 
 # %%
-charts.data_table(result, lang)
+table.data_table(result, lang)
 
 # %% [markdown]
 # ## Draw the chart, report and slide size

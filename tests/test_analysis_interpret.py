@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from survey.analysis import analyse_breakdown, analyse_multi, analyse_single, compare_waves
-from survey.kinds.findings import (THRESHOLDS, difference_is_clear, interpret, key_findings, share_phrase,
-                                       share_word)
+from survey.kinds.findings import interpret, key_findings
+from survey.kinds.phrases import THRESHOLDS, difference_is_clear, share_phrase, share_word
 from survey.analysis.proportions import wilson_interval
 from survey.project.instruments import parse_instrument
 from survey.model import Result

@@ -9,7 +9,8 @@ import matplotlib.patches
 import pandas as pd
 import pytest
 
-from survey.kinds import charts
+from survey.kinds import breakdown, charts, drawing
+from survey.kinds.table import data_table
 from survey import catalogue
 from survey.kinds import words
 from survey.errors import SurveyError
@@ -103,7 +104,7 @@ def test_suppressed_value_is_shown_as_suppressed_never_as_zero():
         assert fig.survey["codes"][-1] == "premises"  # suppressed rows go last
         assert len(bar_widths(ax)) == 3  # no zero-length bar
         assert ax.texts[-1].get_text() == catalogue.text("suppressed", lang)
-        table = charts.data_table(result, lang)
+        table = data_table(result, lang)
         assert table.iloc[-1, 2] == catalogue.text("suppressed", lang)
         assert "0" not in table.iloc[-1, 1]
     assert "1 values are not shown, for privacy" in charts.alt_text(result, "en")
@@ -147,7 +148,7 @@ def test_alt_text_names_what_n_and_leading_items(lang, start, leading):
 
 
 def test_data_table_is_the_chart_in_words():
-    table = charts.data_table(make_multi(), "fi")
+    table = data_table(make_multi(), "fi")
     assert list(table.columns) == ["Vaihtoehto", "Lukumäärä", "Osuus vastaajista", "95 %:n luottamusväli",
                                    "Osuus valinnoista"]
     assert table.iloc[0].tolist() == ["Avustukset järjestöille", "14", f"87,5{NBSP}%",
@@ -161,7 +162,7 @@ def test_single_choice_result_draws_without_selections():
                     n={"respondents": 20, "answering": 16}, labels=OPTION_LABELS)
     fig = charts.draw(single, "en")
     assert fig.get_supxlabel().split("\n")[0] == "Respondents: 16"
-    assert "Osuus valinnoista" not in charts.data_table(single, "fi").columns
+    assert "Osuus valinnoista" not in data_table(single, "fi").columns
 
 
 def test_unknown_kind_and_size_give_clear_errors():
@@ -226,7 +227,7 @@ def test_likert_alt_text_and_table():
     text = charts.alt_text(make_likert(), "fi")
     assert text.startswith("Hajautuva pinottu pylväskuvio: Näkemykset. 2 väittämää.")
     assert f"Väite A: myönteisiä 50{NBSP}%, kielteisiä 20{NBSP}% (n = 20)" in text
-    table = charts.data_table(make_likert(), "en")
+    table = data_table(make_likert(), "en")
     assert list(table.columns[:4]) == ["Statement", "Option", "Count", "Share of respondents"]
     assert table.iloc[0].tolist()[:4] == ["Statement A", "Strongly disagree", "2", "10.0%"]
 
@@ -250,7 +251,7 @@ def test_numeric_summary(lang):
     alt = charts.alt_text(make_numeric(), "en")
     assert alt == ("Summary chart: Years. n = 48. Mean 11.7 (95% confidence interval 9.2–14.2), median 9.0, "
                    "quartiles 6.0–15.3, minimum 0.0, maximum 35.0.")
-    assert charts.data_table(make_numeric(), "fi").iloc[0, 1] == "11,7"
+    assert data_table(make_numeric(), "fi").iloc[0, 1] == "11,7"
 
 
 def make_breakdown():
@@ -303,7 +304,7 @@ def test_breakdown_alt_text_names_groups_values_and_test():
 
 
 def test_breakdown_data_table_marks_suppressed_cells():
-    table = charts.data_table(make_breakdown(), "fi")
+    table = data_table(make_breakdown(), "fi")
     hidden = table[table["Ryhmä"] == "Elinvoima"]
     assert (hidden["Osuus vastaajista"] == "ei esitetä").all()
     assert (hidden["Lukumäärä"] == "ei esitetä").all()
@@ -462,7 +463,7 @@ def test_wave_alt_text_exact_en_and_not_comparable():
 
 
 def test_wave_table_in_points_and_named_test():
-    table = charts.data_table(make_waves(), "fi")
+    table = data_table(make_waves(), "fi")
     assert table.loc[0, "Ero (%-yks.)"] == "+26,0"
     assert table.loc[0, "Ero, 95 %:n lv alaraja"] == "+9,0"
     assert table.loc[0, "Testi"] == "khiin neliö -testi"
@@ -532,20 +533,20 @@ def test_every_demo_result_charts_with_title_labels_alt_text_and_table(demo_resu
         assert results
         for result in results:
             alt = charts.alt_text(result, lang)
-            table = charts.data_table(result, lang)
+            table = data_table(result, lang)
             if not charts.has_chart(result):
                 assert charts.draw(result, lang, wave_label=wave.label, synthetic=wave.synthetic) is None and alt == ""
                 continue
             fig = facts[(result.id, "report", lang)]
             assert fig["suptitle"] == "" and fig["title"] == catalogue.pick(result.title, lang), result.id
-            assert fig["height_in"] <= charts.MAX_REPORT_HEIGHT + 1e-9, result.id
+            assert fig["height_in"] <= drawing.MAX_REPORT_HEIGHT + 1e-9, result.id
             assert catalogue.text("synthetic", lang) in fig["supxlabel"], result.id
             assert fig["id"] == result.id
             if result.table.empty:  # e.g. a reworded question: the reason is shown instead
                 assert any(fig["axes_texts"]), result.id
             else:
                 assert any(fig["ytick_labels"]), result.id
-            key = "breakdown_heatmap" if charts.breakdown_is_heatmap(result, "report", lang) else ALT_KEY[result.kind]
+            key = "breakdown_heatmap" if breakdown.breakdown_is_heatmap(result, "report", lang) else ALT_KEY[result.kind]
             assert alt.startswith(catalogue.text("alt_" + key, lang).split(":")[0]), result.id
             assert fig["alt"] == charts.alt_text(result, lang, synthetic=wave.synthetic), result.id
             assert catalogue.pick(result.title, lang).rstrip(".?!: ") in alt, result.id
@@ -612,11 +613,11 @@ def test_dense_breakdown_is_a_heatmap_in_the_report_only_when_too_tall_and_alt_t
                     table=pd.DataFrame(rows), n={"respondents": 70},
                     labels={"fi": {**{i: f"Väittämä {i}" for i in items}},
                             "groups": {"fi": {g: f"Ryhmä {g}" for g in groups}}})
-    assert charts.breakdown_is_heatmap(result, "report") and charts.breakdown_is_heatmap(result, "slide")
+    assert breakdown.breakdown_is_heatmap(result, "report") and breakdown.breakdown_is_heatmap(result, "slide")
     report = charts.draw(result, "fi", size="report")
-    assert report.survey.get("layout") == "heatmap" and report.get_figheight() <= charts.MAX_REPORT_HEIGHT
+    assert report.survey.get("layout") == "heatmap" and report.get_figheight() <= drawing.MAX_REPORT_HEIGHT
     assert report.survey["alt"].startswith("Lämpökartta ryhmittäin")
     small = Result(**{**result.__dict__, "table": pd.DataFrame([r for r in rows if r["group"] in ("g0", "g1")
                                                                 and r["item"] in ("i0", "i1")])})
-    assert not charts.breakdown_is_heatmap(small, "report")
+    assert not breakdown.breakdown_is_heatmap(small, "report")
     assert charts.alt_text(small, "fi", size="report").startswith("Pistekuvio ryhmittäin")

@@ -11,7 +11,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from survey.kinds import charts
 from survey.artefacts import deck
-from survey.artefacts import tables as export
+from survey.artefacts import figures as export
 from survey import catalogue
 from survey.kinds import style
 from survey.model import Result

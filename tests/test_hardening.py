@@ -487,8 +487,8 @@ def test_qda_case_variables_are_redacted_before_they_are_stored(monkeypatch):
     """interviews_cases.parquet held case variables exactly as typed (an e-mail, a phone, a name)."""
     import pandas as pd
 
-    from survey.analysis import interviews
     from survey.ingest.qdpx import QdaProject
+    from survey.prepare import interviews
 
     cases = pd.DataFrame({"interview": ["H01", "H02"],
                           "contact": ["liisa.virtanen@kunta.fi", "soita 040 123 4567"],
@@ -496,7 +496,7 @@ def test_qda_case_variables_are_redacted_before_they_are_stored(monkeypatch):
                           "age": [41, 52]})
     codings = pd.DataFrame({"interview": ["H01"], "code": ["c"], "parent": ["c"], "text": ["Matti kertoi"]})
     project = QdaProject(codings=codings, cases=cases, codes=pd.DataFrame(), sources=pd.DataFrame())
-    monkeypatch.setattr(interviews, "read_interviews", lambda path: project)
+    monkeypatch.setattr(interviews, "read_interviews", lambda path, codebook=None: project)
     frames = interviews.load_interviews(Path("x.qdpx"), names=["Matti Meikäläinen"])
     stored = frames["cases"]
     assert stored["contact"].tolist() == ["[sähköposti]", "soita [puhelin]"]

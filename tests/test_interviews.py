@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,6 +15,14 @@ from survey.errors import InputError
 from survey.ingest.coding_sheet import read_coding_sheet
 from survey.ingest.qdpx import read_qdpx
 from survey.model import Result, to_json
+from survey.prepare.interviews import load_interviews
+from survey.project.config import load_project
+from survey.project.instruments import Codebook
+
+# The demo project's interview codebook (instruments/interviews.yml): ids, labels, aliases, triangulation.
+PROJECT = load_project(Path(__file__).resolve().parents[1])
+BOOK = Codebook.of(PROJECT.instrument("interviews"))
+INSTRUMENTS = {d: PROJECT.instrument(d) for d in ("associations", "staff")}
 
 
 def _codings(rows):
@@ -116,9 +125,9 @@ def test_attribution_names_divisions_for_everyone_or_for_no_one():
     # a division of 1 is hidden: then nobody's division is named, so no quote stands out
     assert iv.attribute("H01", CASES, threshold=3) == "Haastateltava 1"
     assert iv.attribute("H03", CASES, threshold=3) == "Haastateltava 3"
-    assert iv.attribute("H01", CASES, threshold=1) == "Haastateltava 1, Sivistyksen ja hyvinvoinnin toimiala"
-    assert iv.attribute("H03", CASES, threshold=1) == "Haastateltava 3, Kaupunkiympäristö ja konsernipalvelut"
-    assert iv.attribute("H01", CASES, threshold=1, lang="sv") == "Intervjuperson 1, Sektorn för bildning och välfärd"
+    assert iv.attribute("H01", CASES, threshold=1, codebook=BOOK) == "Haastateltava 1, Sivistyksen ja hyvinvoinnin toimiala"
+    assert iv.attribute("H03", CASES, threshold=1, codebook=BOOK) == "Haastateltava 3, Kaupunkiympäristö ja konsernipalvelut"
+    assert iv.attribute("H01", CASES, threshold=1, lang="sv", codebook=BOOK) == "Intervjuperson 1, Sektorn för bildning och välfärd"
     assert iv.attribute("H01", CASES, threshold=5) == "Haastateltava 1"
 
 
@@ -163,7 +172,7 @@ def test_triangulation_uses_survey_counts_and_interview_k():
                           "interviews": "avustukset"},
                "volunteering": {"associations": {"question": "volunteering_city", "codes": ["yes"]},
                                 "interviews": "vapaaehtoisuus"}}
-    result = iv.triangulate([staff, single, assoc], counts, mapping)
+    result = iv.triangulate([staff, single, assoc], counts, mapping, codebook=BOOK, instruments=INSTRUMENTS)
     table = result.table
     a = _row(table, theme="grants", source="associations")
     assert (a["count"], a["n"]) == (30, 50)  # agree = 4 + 5; "En osaa sanoa" (9) is not in the denominator
@@ -191,11 +200,11 @@ def test_triangulation_prefers_the_likert_summary_numbers():
 
 
 def test_triangulation_mapping_defaults_and_overrides():
-    mapping = iv.triangulation_mapping({"grants": {"staff": {"question": "other"}}})
+    mapping = iv.triangulation_mapping(BOOK, {"grants": {"staff": {"question": "other"}}})
     assert list(mapping)[:2] == ["grants", "premises"]
     assert mapping["grants"]["staff"] == {"question": "other"}
     assert mapping["grants"]["interviews"] == "avustukset"
-    result = iv.triangulate([], iv.count_codes(CODINGS, CASES), mapping)
+    result = iv.triangulate([], iv.count_codes(CODINGS, CASES), mapping, codebook=BOOK)
     assert set(result.table["source"]) == {"associations", "staff", "interviews"}
     assert result.table.loc[result.table["source"] != "interviews", "pct"].isna().all()
 
@@ -207,7 +216,7 @@ def test_coding_sheet_csv_with_aliases(tmp_path):
                     "Haastattelu B;tilat_varaus;Varaus on hajallaan.;;\n"
                     "Haastattelu A;Tilojen varaaminen;Kalenteri puuttuu.;Sivistyksen ja hyvinvoinnin toimiala;\n",
                     encoding="utf-8")
-    project = read_coding_sheet(path)
+    project = read_coding_sheet(path, BOOK)
     assert list(project.codings["interview"]) == ["H01", "H02", "H01"]
     assert list(project.codings["code"]) == ["avustukset_haku", "tilat_varaus", "tilat_varaus"]
     assert list(project.codings["parent"]) == ["avustukset", "toimitilat", "toimitilat"]
@@ -236,8 +245,8 @@ def test_demo_counts_equal_truth_from_both_formats(demo_2024):
     folder, truth = demo_2024
     assert truth["interviews"] == 17 and truth["divisions"]["kaupunkiymparisto"] < 5
     assert 15 <= len(truth["codes"]) + len(truth["themes"]) <= 25
-    for project in (read_qdpx(folder / demo.QDPX_FILE), read_coding_sheet(folder / demo.SHEET_FILE)):
-        table = iv.count_codes(project.codings, project.cases).table
+    for project in (read_qdpx(folder / demo.QDPX_FILE, BOOK), read_coding_sheet(folder / demo.SHEET_FILE, BOOK)):
+        table = iv.count_codes(project.codings, project.cases, codebook=BOOK).table
         codes = table[table["level"] == "code"].set_index("code")["interviews"].to_dict()
         themes = table[table["level"] == "theme"].set_index("code")["interviews"].to_dict()
         assert codes == truth["codes"]
@@ -247,8 +256,8 @@ def test_demo_counts_equal_truth_from_both_formats(demo_2024):
 
 def test_demo_qdpx_positions_recover_the_sheet_quotes(demo_2024):
     folder, _ = demo_2024
-    a = read_qdpx(folder / demo.QDPX_FILE).codings
-    b = read_coding_sheet(folder / demo.SHEET_FILE).codings
+    a = read_qdpx(folder / demo.QDPX_FILE, BOOK).codings
+    b = read_coding_sheet(folder / demo.SHEET_FILE, BOOK).codings
     cols = ["interview", "code", "parent", "text"]
     pd.testing.assert_frame_equal(a[cols].reset_index(drop=True), b[cols].reset_index(drop=True))
 
@@ -270,10 +279,10 @@ def test_demo_2026_has_twelve_interviews(tmp_path):
 def test_no_planted_personal_data_in_any_output(demo_2024):
     folder, _ = demo_2024
     for file in (demo.QDPX_FILE, demo.SHEET_FILE):
-        frames = iv.load_interviews(folder / file, names=demo.PLANTED_NAMES)
+        frames = load_interviews(folder / file, names=demo.PLANTED_NAMES, codebook=BOOK)
         everything = [frames["codings"].to_json(), frames["cases"].to_json(), frames["codes"].to_json()]
         cleared = [f"H{i:02d}-{c}-1" for i in range(1, 18) for c in demo.PREVALENCE]  # clear every quote
-        results = iv.analyse_interviews(frames, wave="2024-demo", synthetic=True, threshold=5, cleared=cleared,
+        results = iv.analyse_interviews(frames, codebook=BOOK, wave="2024-demo", synthetic=True, threshold=5, cleared=cleared,
                                         names=demo.PLANTED_NAMES)
         everything += [to_json(r.to_dict()) for r in results]
         text = "\n".join(everything)
@@ -289,8 +298,8 @@ def test_no_planted_personal_data_in_any_output(demo_2024):
 
 def test_analyse_interviews_gives_report_results(demo_2024):
     folder, truth = demo_2024
-    frames = iv.load_interviews(folder / demo.QDPX_FILE)
-    results = iv.analyse_interviews(frames, wave="2024-demo", synthetic=True)
+    frames = load_interviews(folder / demo.QDPX_FILE, codebook=BOOK)
+    results = iv.analyse_interviews(frames, codebook=BOOK, wave="2024-demo", synthetic=True)
     assert [r.id for r in results] == ["interviews-codes", "interviews-codes-by-division", "interviews-codes-by-role",
                                        "interviews-cooccurrence", "interviews-cooccurrence-themes",
                                        "interviews-quotes-cleared"]

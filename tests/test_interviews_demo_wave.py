@@ -7,10 +7,11 @@ from types import SimpleNamespace
 import pytest
 
 from survey.analysis import interviews as iv
-from survey.prepare.interviews import load_interviews
 from survey.project.config import load_project, project_root
 from survey.demo import interviews as demo
 from survey.model import to_json
+from survey.prepare.interviews import load_interviews
+from survey.project.instruments import Codebook
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +83,9 @@ def test_committed_demo_files_give_the_committed_truth():
         if not (folder / demo.QDPX_FILE).is_file():
             pytest.skip("demo files not generated")
         truth = load_truth(wave)["interviews"]
-        frames = load_interviews(folder / demo.QDPX_FILE)
-        table = iv.count_codes(frames["codings"], frames["cases"]).table
+        book = Codebook.of(load_project(project_root()).instrument("interviews"))
+        frames = load_interviews(folder / demo.QDPX_FILE, codebook=book)
+        table = iv.count_codes(frames["codings"], frames["cases"], codebook=book).table
         assert table[table["level"] == "code"].set_index("code")["interviews"].to_dict() == truth["codes"]
         assert table[table["level"] == "theme"].set_index("code")["interviews"].to_dict() == truth["themes"]
         qdpx_info, sheet_info = inspect_qdpx(folder / demo.QDPX_FILE), inspect_coding_sheet(folder / demo.SHEET_FILE)

@@ -10,6 +10,11 @@ import pytest
 from survey.errors import InputError
 from survey.ingest import qdpx
 from survey.ingest.qdpx import inspect_qdpx, read_qdpx
+from survey.project.config import load_project
+from survey.project.instruments import Codebook
+
+# The demo project's interview codebook: the reader gives its ids to the export's code names.
+BOOK = Codebook.of(load_project(Path(__file__).resolve().parents[1]).instrument("interviews"))
 
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 ATLAS = REALWORLD / "qda_atlasti_refi-qda" / "TestProject.qdpx"
@@ -95,7 +100,7 @@ def test_fixture_is_independent_of_the_reader():
 
 
 def test_hierarchy_cases_pseudonyms_and_missing_sources(fixture_qdpx):
-    project = read_qdpx(fixture_qdpx)
+    project = read_qdpx(fixture_qdpx, BOOK)
     codings = project.codings
     assert set(codings["code"]) == {"avustukset_haku", "tilat_maksuttomat", "avustukset"}
     assert dict(zip(codings["code"], codings["parent"])) == {
@@ -110,7 +115,7 @@ def test_hierarchy_cases_pseudonyms_and_missing_sources(fixture_qdpx):
 
 
 def test_inspect_reports_format_counts_and_codes(fixture_qdpx):
-    info = inspect_qdpx(fixture_qdpx)
+    info = inspect_qdpx(fixture_qdpx, BOOK)
     assert info["format"] == "refi-qda"
     assert (info["respondents"], info["codes"], info["codings"]) == (3, 4, 5)
     assert info["missing_sources"] == ["sources/missing.txt"]
@@ -179,7 +184,7 @@ def test_decode_text_drops_bom_and_reads_utf16():
 
 
 def test_interviewee_names_from_source_names_are_masked(tmp_path):
-    from survey.analysis.interviews import load_interviews
+    from survey.prepare.interviews import load_interviews
 
     text = "Olen Maija Esimerkki ja vastaan avustuksista kaupungilla."
     xml = f"""<?xml version="1.0" encoding="utf-8"?>

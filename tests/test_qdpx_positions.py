@@ -125,7 +125,7 @@ def test_maxqda_export_named_zip_is_read_by_validate(tmp_path, monkeypatch, caps
     code = cli.main(["validate", "--wave", "2024-demo"])
     out = capsys.readouterr()
     assert code == 0, out.out + out.err
-    from survey.analysis.interviews import read_interviews
+    from survey.prepare.interviews import read_interviews
 
     assert read_interviews(raw / "MAXQDA24 Projekt.zip").codings["text"].tolist() == [c for _, c in CODED]
 

@@ -161,7 +161,7 @@ def test_each_result_titled_once_with_its_short_label(executed):
 
 
 def test_no_variable_names_placeholders_or_foreign_words(executed):
-    from survey.report.markdown import instrument_of
+    from survey.report.data import instrument_of
 
     W, lang = executed["W"], executed["lang"]
     for name in ("report", "slides"):
@@ -274,7 +274,7 @@ def test_slides_fit(executed):
 def test_dataset_order_follows_the_project():
     from types import SimpleNamespace
 
-    from survey.report.markdown import dataset_order
+    from survey.report.data import dataset_order
 
     wave = SimpleNamespace(datasets={"staff": 1, "network": 2, "extra": 3})
     assert dataset_order(SimpleNamespace(), wave) == ["staff", "network", "extra"]
@@ -287,11 +287,16 @@ def test_chapter_title_and_intro_come_from_the_project():
 
     from survey.report.markdown import chapter_texts
 
-    instrument = SimpleNamespace(title={"fi": "Kysely", "sv": "Enkät"}, extra={
-        "chapter": {"title": {"fi": "Yhdistykset", "sv": "Föreningarna"}, "intro": {"fi": "Johdanto."}}})
-    project = SimpleNamespace(instrument=lambda dataset: instrument)
+    from survey.project.instruments import Chapter, Instrument
+
+    def project_with(instrument, root):  # what chapter_texts reads of a Project
+        return SimpleNamespace(instrument=lambda dataset: instrument, paths=SimpleNamespace(root=root), digest=root)
+
+    instrument = Instrument(title={"fi": "Kysely", "sv": "Enkät"}, chapter=Chapter(
+        title={"fi": "Yhdistykset", "sv": "Föreningarna"}, intro={"fi": "Johdanto."}))
+    project = project_with(instrument, "chapter")
     assert chapter_texts(project, "clubs", "sv", {}) == ("Föreningarna", "Johdanto.")
-    bare = SimpleNamespace(instrument=lambda dataset: SimpleNamespace(title={"fi": "Kysely"}, extra={}))
+    bare = project_with(Instrument(title={"fi": "Kysely"}), "bare")
     assert chapter_texts(bare, "clubs", "fi", {"intro_clubs": "Oma johdanto."}) == ("Kysely", "Oma johdanto.")
     assert chapter_texts(bare, "clubs", "fi", {"ch_clubs": "Seurat"})[0] == "Seurat"
 

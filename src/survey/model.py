@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
@@ -120,6 +121,30 @@ def to_json(value: Any) -> str:
     return json.dumps(_to_plain(value), ensure_ascii=False, indent=2, sort_keys=True)
 
 
+class ResultKind(StrEnum):
+    """What a :class:`Result` holds; each kind has one module in ``survey.kinds`` (its chart, table, words)."""
+
+    SINGLE = "single"
+    MULTI = "multi"
+    LIKERT = "likert"
+    LIKERT_SUMMARY = "likert_summary"
+    NUMERIC = "numeric"
+    BREAKDOWN = "breakdown"
+    BREAKDOWN_NUMERIC = "breakdown_numeric"
+    WAVE = "wave"
+    INTERVIEW_CODES = "interview_codes"
+    INTERVIEW_CODES_BY = "interview_codes_by"
+    INTERVIEW_COOCCURRENCE = "interview_cooccurrence"
+    INTERVIEW_QUOTES = "interview_quotes"
+    TRIANGULATION = "triangulation"
+
+
+# kinds read together (use these, not substrings of the kind's name)
+GROUP_COMPARISONS = frozenset({ResultKind.BREAKDOWN, ResultKind.BREAKDOWN_NUMERIC})
+INTERVIEW_KINDS = frozenset({ResultKind.INTERVIEW_CODES, ResultKind.INTERVIEW_CODES_BY,
+                             ResultKind.INTERVIEW_COOCCURRENCE, ResultKind.INTERVIEW_QUOTES})
+
+
 @dataclass(frozen=True)
 class Result:
     """One analysed question: the single object that charts, tables, xlsx and prose read.
@@ -132,7 +157,7 @@ class Result:
     """
 
     id: str
-    kind: str
+    kind: ResultKind | str
     dataset: str
     question: str
     title: dict
@@ -144,6 +169,13 @@ class Result:
     notes: tuple[str, ...] = ()
     wave: str = ""
     synthetic: bool = False
+
+    def __post_init__(self) -> None:
+        """``kind`` becomes its :class:`ResultKind` (a name no module knows is kept as given: no chart, no finding)."""
+        try:
+            object.__setattr__(self, "kind", ResultKind(self.kind))
+        except ValueError:
+            pass
 
     def to_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "table"}

@@ -34,7 +34,9 @@ from pptx.util import Emu, Pt
 from survey import catalogue
 from survey.errors import SurveyError
 from survey.kinds import charts, style, words
+from survey.kinds.drawing import title_of
 from survey.kinds.findings import interpret
+from survey.kinds.table import data_table
 from survey.kinds.findings import key_findings as choose
 from survey.model import Result
 from survey.store import files
@@ -138,7 +140,7 @@ def on_slides(result) -> bool:
 
 def short_title(result, lang: str, instruments: dict | None = None) -> str:
     """The slide title: the question's short label (comparisons name both waves)."""
-    title = words.question_label(result, lang, instruments) or charts.title_of(result, lang)
+    title = words.question_label(result, lang, instruments) or title_of(result, lang)
     if result.kind in ("wave", "likert_summary"):
         title = title.rstrip(" .?!:")  # a suffix follows after a colon
     if result.kind == "wave":
@@ -181,7 +183,7 @@ def notes_text(result, lang: str, *, wave_label: str, synthetic: bool, source: s
     finding = interpret(result, lang)
     if finding:
         parts.append(finding)
-    table = charts.data_table(result, lang)
+    table = data_table(result, lang)
     if len(table):
         parts.append(catalogue.text("deck_notes_numbers", lang))
         for _, row in table.iterrows():

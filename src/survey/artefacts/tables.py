@@ -13,19 +13,21 @@ from pathlib import Path
 from survey import catalogue
 from survey.artefacts.workbook import (FORMATS, INT_FORMAT, PERCENT_FORMAT, POINTS_FORMAT, SUPPRESSED, Book, Table,
                                        cover, dataset_name, fmt_count, plain)
-from survey.kinds import charts, words
+from survey.kinds import words
+from survey.kinds.drawing import title_of
+from survey.kinds.table import column_kind, format_value, header_label
 
 NOT_TABLES = {"interview_quotes"}  # quotes go to the analyst's own workbook (survey.artefacts.quotes)
 
 
 def column_format(result, column: str) -> str | None:
     """The Excel number format of a result-table column (None: text or label)."""
-    return FORMATS.get(charts.column_kind(result, column))
+    return FORMATS.get(column_kind(result, column))
 
 
 def table_columns(result) -> list[str]:
     """The result-table columns shown in the workbook, in table order."""
-    return [c for c in result.table.columns if charts.column_kind(result, c) != "hidden"]
+    return [c for c in result.table.columns if column_kind(result, c) != "hidden"]
 
 
 CROSSTAB_KINDS = {"breakdown", "interview_codes_by"}  # groups become columns
@@ -33,7 +35,7 @@ CROSSTAB_KINDS = {"breakdown", "interview_codes_by"}  # groups become columns
 
 def kind_title(result, lang: str, title: str | None = None) -> str:
     """A result's title marked by its kind: '… – by role', '…: share agreeing', '…: 2024 and 2026'."""
-    title = title if title is not None else charts.title_of(result, lang)
+    title = title if title is not None else title_of(result, lang)
     if result.kind in ("wave", "likert_summary"):
         title = title.rstrip(" .?!:")  # a suffix follows after a colon
     if result.kind == "breakdown":
@@ -53,14 +55,14 @@ def _cell_value(result, column: str, kind: str, number_format, raw, hidden: bool
     """One table cell as the workbook stores it: a number, a label, [c] when suppressed, None when absent."""
     if kind == "label":
         if result.kind == "wave" and column == "code" and str(raw) == str(result.question):
-            return words.question_label(result, lang, instruments) or charts.title_of(result, lang)  # a numeric question's one row
+            return words.question_label(result, lang, instruments) or title_of(result, lang)  # a numeric question's one row
         return words.value_label(result, column, raw, lang) or None
     if hidden and number_format is not None and raw is None:
         return SUPPRESSED
     if number_format is not None and isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return raw * 100 if number_format == POINTS_FORMAT else raw
     if kind == "text" and raw is not None and not isinstance(raw, bool):
-        return charts.format_value(result, column, raw, lang)
+        return format_value(result, column, raw, lang)
     return raw
 
 
@@ -76,24 +78,24 @@ def table_rows(result, lang: str, instruments: dict | None = None) -> tuple[list
     if result.kind in CROSSTAB_KINDS and "group" in table.columns and len(table):
         return _crosstab(result, lang)
     columns = table_columns(result)
-    kinds = {c: charts.column_kind(result, c) for c in columns}
+    kinds = {c: column_kind(result, c) for c in columns}
     hidden = _suppressed_flags(table)
     values = {c: [plain(v) for v in table[c].tolist()] for c in columns}
     rows = [[_cell_value(result, c, kinds[c], FORMATS.get(kinds[c]), values[c][i], hidden[i], lang, instruments)
              for c in columns] for i in range(len(table))]
-    return ([charts.header_label(result, c, lang) for c in columns], rows, [FORMATS.get(kinds[c]) for c in columns])
+    return ([header_label(result, c, lang) for c in columns], rows, [FORMATS.get(kinds[c]) for c in columns])
 
 
 def _crosstab(result, lang: str) -> tuple[list[str], list[list], list]:
     """Rows: the answer (and item); columns: each measure for each group, in group order."""
     table = result.table
     columns = table_columns(result)
-    keys = [c for c in columns if charts.column_kind(result, c) == "label" and c != "group"]
+    keys = [c for c in columns if column_kind(result, c) == "label" and c != "group"]
     if "item" in keys and table["item"].nunique() <= 1:
         keys.remove("item")
     if "code" in keys and {str(c) for c in table["code"]} == {"agree"}:
         keys.remove("code")
-    measures = [c for c in columns if c not in keys and c != "group" and charts.column_kind(result, c) != "label"]
+    measures = [c for c in columns if c not in keys and c != "group" and column_kind(result, c) != "label"]
     groups = list(dict.fromkeys(plain(g) for g in table["group"]))
     hidden = _suppressed_flags(table)
     cells, order = {}, []
@@ -103,19 +105,19 @@ def _crosstab(result, lang: str) -> tuple[list[str], list[list], list]:
             cells[key] = {}
             order.append(key)
         cells[key][plain(record["group"])] = (record, hidden[i])
-    headers = [charts.header_label(result, k, lang) for k in keys]
+    headers = [header_label(result, k, lang) for k in keys]
     formats = [None] * len(keys)
     for measure in measures:
-        kind = charts.column_kind(result, measure)
+        kind = column_kind(result, measure)
         for group in groups:
             headers.append(catalogue.text("col_crosstab", lang, group=words.value_label(result, "group", group, lang),
-                                       measure=charts.header_label(result, measure, lang)))
+                                       measure=header_label(result, measure, lang)))
             formats.append(FORMATS.get(kind))
     rows = []
     for key in order:
         row = [words.value_label(result, k, v, lang) or None for k, v in zip(keys, key)]
         for measure in measures:
-            kind = charts.column_kind(result, measure)
+            kind = column_kind(result, measure)
             for group in groups:
                 hit = cells[key].get(group)
                 if hit is None:

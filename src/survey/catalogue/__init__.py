@@ -2,7 +2,9 @@
 
 The strings live in ``survey/catalogue/<lang>.yml`` (one key set for all languages);
 :func:`text` fills their ``{placeholders}`` with values the caller has already
-formatted with :mod:`survey.catalogue.fmt`.
+formatted with :mod:`survey.catalogue.fmt`. The languages are the files:
+:data:`LANGUAGES` is every ``<lang>.yml`` here, Finnish first, the others in the order of
+their ``language_order`` (then by code), so a new language is one new file.
 """
 
 from __future__ import annotations
@@ -15,17 +17,35 @@ import yaml
 from survey.errors import ConfigError
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
-LANGUAGES = ("fi", "sv", "en")
 FALLBACK = "fi"  # the language every text exists in first; others fall back to it
+
+
+def _read(lang: str) -> dict:
+    with open(CATALOGUE_DIR / f"{lang}.yml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def _languages() -> tuple[str, ...]:
+    """The catalogue files' languages: Finnish first, then by ``language_order`` and code."""
+    codes = [p.stem for p in CATALOGUE_DIR.glob("*.yml")]
+    order = {code: (code != FALLBACK, _read(code).get("language_order", 99), code) for code in codes}
+    return tuple(sorted(codes, key=order.__getitem__))
+
+
+LANGUAGES = _languages()
+
+
+def unknown_language(lang: object) -> str:
+    """The message for a language no catalogue file has."""
+    return f"unknown report language '{lang}' (use {', '.join(LANGUAGES)})"
 
 
 @lru_cache(maxsize=None)
 def load(lang: str = FALLBACK) -> dict:
     """All strings of one language, read once from ``<lang>.yml``."""
     if lang not in LANGUAGES:
-        raise ConfigError(f"unknown report language '{lang}' (use fi, sv or en)")
-    with open(CATALOGUE_DIR / f"{lang}.yml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        raise ConfigError(unknown_language(lang))
+    return _read(lang)
 
 
 def text(key: str, lang: str = FALLBACK, **values) -> str:

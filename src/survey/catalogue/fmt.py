@@ -16,17 +16,16 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import format_decimal, format_percent as _babel_percent, get_minus_sign_symbol
 
-LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+from survey import catalogue
 MISSING = "\u2013"  # en dash: shown for a value that does not exist
 DASH = "\u2013"  # range separator
 
 
 def locale_of(lang: str) -> str:
-    """The Babel locale used for a report language (fi -> fi_FI, sv -> sv_FI, en -> en_GB)."""
-    try:
-        return LOCALES[lang]
-    except KeyError:
-        raise ValueError(f"unknown report language '{lang}' (use fi, sv or en)") from None
+    """The Babel locale of a report language: its catalogue's ``locale`` (fi -> fi_FI, sv -> sv_FI, en -> en_GB)."""
+    if lang not in catalogue.LANGUAGES:
+        raise ValueError(catalogue.unknown_language(lang))
+    return catalogue.load(lang)["locale"]
 
 
 def _decimal(x) -> decimal.Decimal:

@@ -59,7 +59,7 @@ class InstrumentOption(Strict):
 
     @property
     def labels(self) -> dict:
-        return {lang: getattr(self, lang) for lang in LANGUAGES if getattr(self, lang)}
+        return {lang: getattr(self, lang, None) for lang in LANGUAGES if getattr(self, lang, None)}
 
     @property
     def extra(self) -> dict:
@@ -289,19 +289,19 @@ class Codebook:
             themes.append(theme.code)
             plan_of[theme.code] = theme.plan_theme
             for lang in LANGUAGES:
-                labels[lang][theme.code] = getattr(theme, lang) or theme.fi
+                labels[lang][theme.code] = getattr(theme, lang, None) or theme.fi
             for item in theme.codes:
                 codes.append(item.code)
                 theme_of[item.code] = theme.code
                 for lang in LANGUAGES:
-                    labels[lang][item.code] = getattr(item, lang) or item.fi
+                    labels[lang][item.code] = getattr(item, lang, None) or item.fi
         groups = {}
         for key in ("divisions", "roles", "plan_themes"):
             items = getattr(instrument, key)
             groups[key] = [item.code for item in items]
             for item in items:
                 for lang in LANGUAGES:
-                    labels[lang].setdefault(item.code, getattr(item, lang) or item.fi)
+                    labels[lang].setdefault(item.code, getattr(item, lang, None) or item.fi)
         every_code = [*instrument.themes, *(c for theme in instrument.themes for c in theme.codes)]
         aliases = {"code": _aliases(every_code), "division": _aliases(instrument.divisions),
                    "role": _aliases(instrument.roles)}

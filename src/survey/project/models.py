@@ -15,11 +15,11 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
+from survey.catalogue import LANGUAGES
 from survey.errors import ConfigError, printable
 from survey.project import safe_yaml
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-LANGUAGES = ("fi", "sv", "en")
 
 # --- value types shared with the instruments -------------------------------------------------------
 
@@ -65,7 +65,7 @@ def _relative_path(value: Any, folder: str) -> Any:
 
 RelativeFile = Annotated[str, BeforeValidator(lambda v: _relative_path(v, "the wave's folder data/raw/<wave>/"))]
 ProjectFile = Annotated[str, BeforeValidator(lambda v: _relative_path(v, "the project folder"))]
-Lang = Literal["fi", "sv", "en"]
+Lang = Literal[LANGUAGES]  # the catalogue's languages (survey/catalogue/<lang>.yml)
 
 
 def escape(value: object, limit: int = 80) -> str:

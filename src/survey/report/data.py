@@ -32,7 +32,7 @@ from survey import catalogue
 from survey.analysis.disclosure import DisclosureRule, promise_text
 from survey.catalogue import fmt
 from survey.errors import ConfigError
-from survey.kinds import findings, words
+from survey.kinds import findings, phrases, words
 from survey.model import Result
 from survey.project.config import Paths, Project
 
@@ -588,7 +588,7 @@ class WaveData:
             delta = _num(row.get("mean_now")) - _num(row.get("mean_before"))
             change = ("+" if delta > 0 else "") + fmt.format_number(delta, self.lang, 1)
             return [self.title(result), self.t("col_mean"), before, now, change, verdict]
-        clear = [r for r in rows if findings.difference_is_clear(r.get("ci_low"), r.get("ci_high"), r.get("p_adjusted"))]
+        clear = [r for r in rows if phrases.difference_is_clear(r.get("ci_low"), r.get("ci_high"), r.get("p_adjusted"))]
         pick = max(clear or rows, key=lambda r: abs(_num(r.get("diff"), 0.0)))
         label = self.code_label(result, pick["code"]) if len(table) > 1 else ""
         return [self.title(result), label, fmt.format_percent(pick.get("pct_before"), self.lang, 0),
