@@ -8,7 +8,7 @@ row of variable names). Nothing here is real: every value is drawn from a seeded
 random generator.
 
 The instrument is ``benchmarks/national.yml`` (parsed with
-``survey.instruments.parse_instrument``). It is written by
+``survey.project.instruments.parse_instrument``). It is written by
 ``python benchmarks/national.py --write-instrument`` from :func:`build_instrument_data`
 and committed, so the benchmark reads the same YAML an analyst would write.
 
@@ -179,8 +179,8 @@ def build_instrument_data() -> dict:
 
 
 def load_national_instrument():
-    """The committed ``national.yml`` parsed into a ``survey.instruments.Instrument``."""
-    from survey.instruments import parse_instrument
+    """The committed ``national.yml`` parsed into a ``survey.project.instruments.Instrument``."""
+    from survey.project.instruments import parse_instrument
 
     data = yaml.safe_load(INSTRUMENT_FILE.read_text(encoding="utf-8"))
     return parse_instrument(data, where=str(INSTRUMENT_FILE))

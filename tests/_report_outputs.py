@@ -1,17 +1,54 @@
-"""Build the pipeline outputs the report documents read, in a temporary project copy.
+"""The session's demo build: both demo waves run once, shared by every test that reads their outputs.
 
-Used by the report, notebook and personal-data tests: the real ``survey.pipeline.run_wave``
-runs both demo waves once per test session, shared by every xdist worker.
+``python tests/_report_outputs.py --build FOLDER`` (started in the background by
+``tests/conftest.py`` as soon as the collected tests show that one of them needs it, so
+the other tests run meanwhile) writes, in phases, each marked by a file in FOLDER:
+
+* ``done-outputs``: ``FOLDER/project``, a copy of the project (survey.yml, instruments,
+  both demo waves' raw data, the report texts) after the real
+  ``survey.pipeline.run_wave`` of both waves, ``render=False``;
+* ``done-facts``: the report and slide projects of :data:`REPORT_CONFIGS` staged
+  (``survey.report.render.stage``, which draws the charts of a language the pipeline did not
+  draw) and ``FOLDER/facts/<wave>/<id>.<size>.<lang>.json``: what ``test_charts`` asserts
+  on, noted from each demo chart as it was drawn (see ``tests/_figures.py``); the
+  charts of a (wave, language) nothing else draws are drawn here for that;
+* ``done-reports``: the staged documents executed in one Jupyter kernel (as Quarto's
+  engine would), pickled to ``FOLDER/reports.pickle`` for ``test_reports``.
+
+Every chart is drawn once: the pipeline runs and the staging go through the
+session's figure memo. A failed build writes ``failed`` with the traceback; the tests
+that wait for it fail with that text. Tests must treat the build as read-only.
+
+``SURVEY_TEST_OUTPUTS=FOLDER`` uses a folder built earlier with ``--build`` (the
+developers' loop); ``SURVEY_TEST_CACHE=1`` keeps the build in
+``.pytest_cache/survey-demo-build/<key>/`` across sessions, keyed on everything it is
+made from (see :func:`cache_key`), and checks every file of it against the hashes noted
+when it was built before reusing it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 WAVES = ("2024-demo", "2026-demo")
+REPORT_CONFIGS = [  # (wave, comparison, language) of the report and slides test_reports executes
+    ("2024-demo", "none", "fi"),
+    ("2024-demo", "none", "sv"),
+    ("2024-demo", "none", "en"),
+    ("2026-demo", "2024-demo", "fi"),
+    ("2026-demo", "2024-demo", "sv"),
+]
+CHART_LANGS = ("fi", "sv", "en")  # every demo chart's facts in these languages (test_charts)
+PHASES = ("outputs", "facts", "reports")
+BUILD_TIMEOUT = 3600
 
 
 def copy_project(target: Path) -> Path:
@@ -43,35 +80,271 @@ def build_outputs(root: Path) -> None:
             os.environ["SURVEY_PROJECT"] = previous
 
 
+# ---------------------------------------------------------------- the build (in its own process)
+def _phase(folder: Path, name: str) -> None:
+    (folder / f"done-{name}").write_text(f"{time.time():.1f}\n", encoding="utf-8")
+
+
+def _done(folder: Path, name: str) -> bool:
+    return (folder / f"done-{name}").is_file()
+
+
+def _draw_missing_facts(root: Path, facts: Path) -> None:
+    """The facts test_charts reads of every demo chart that no output drew (a run draws only the charts the
+    report, the slides and the decks show): report size in each of :data:`CHART_LANGS`, and both sizes in
+    Swedish with ``text_problems`` (the longest labels) for the later wave. Facts only, no files."""
+    import _figures
+    from survey.kinds import charts, style
+    from survey.project.config import load_project
+    from survey.report.data import read_results
+
+    project = load_project(root)
+    theme = style.project_theme(project)
+    for wave_id in WAVES:
+        have = set(_figures.read_facts(facts, wave_id))
+        wave = project.wave(wave_id)
+        wanted = [("report", lang) for lang in CHART_LANGS]
+        if wave_id == WAVES[-1]:
+            wanted += [("slide", lang) for lang in _figures.TEXT_CHECK_LANGS]
+        for result in read_results(project.paths, wave_id).values():
+            if not charts.has_chart(result):
+                continue
+            for size, lang in wanted:
+                if (result.id, size, lang) in have:
+                    continue
+                fig = charts.draw(result, lang=lang, size=size, wave_label=wave.label_in(lang),
+                                  synthetic=wave.synthetic, source=project.dataset_title(result.dataset, lang),
+                                  theme=theme)
+                noted = _figures.figure_facts(fig)
+                if lang in _figures.TEXT_CHECK_LANGS:
+                    noted["text_problems"] = charts.text_problems(fig)
+                _figures.write_facts(facts, result, {f"{size}.{lang}": noted})
+
+
+def build(folder: Path, memo: Path | None = None) -> None:
+    """Every phase of the demo build into ``folder`` (see the module docstring)."""
+    import pickle
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import _figures
+
+    root = folder / "project"
+    if root.exists():
+        shutil.rmtree(root)
+    copy_project(root)
+    os.environ["SURVEY_PROJECT"] = str(root)
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    _figures.install(memo if _figures.enabled() else None, facts_dir=folder / "facts")
+    build_outputs(root)
+    _phase(folder, "outputs")
+    staged = stage_configs(root, REPORT_CONFIGS, folder / "staged")
+    _draw_missing_facts(root, folder / "facts")
+    _phase(folder, "facts")
+    executed = execute_staged(staged, folder / "staged")
+    (folder / "reports.pickle").write_bytes(pickle.dumps(executed))
+    (folder / "files.json").write_text(json.dumps(tree_hashes(folder), indent=0), encoding="utf-8")
+    _phase(folder, "reports")
+
+
+def _watch(pid: int) -> None:
+    """Exit as soon as process ``pid`` (the test session) is gone, so no build outlives it."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def tree_hashes(folder: Path) -> dict:
+    """sha256 of every file of a build (markers and the list itself excepted)."""
+    skip = {f"done-{p}" for p in PHASES} | {"files.json", "build.log", "started", "failed", "pid"}
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() not in skip}
+
+
+# ---------------------------------------------------------------- the tests' side
 def _shared_base(tmp_path_factory) -> Path:
     """A folder shared by every xdist worker of this test session (the session's own under plain pytest)."""
     base = tmp_path_factory.getbasetemp()
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-def outputs_root(tmp_path_factory) -> Path:
-    """One project copy with both demo waves' outputs for the whole session, built once.
+def memo_dir(tmp_path_factory) -> Path:
+    return _shared_base(tmp_path_factory) / "figure-memo"
 
-    Under pytest-xdist the first worker to ask builds it while the others wait on a
-    lock, so the expensive full runs (every chart in two languages) happen once.
-    Tests must treat it as read-only.
+
+def cache_key() -> str:
+    """What the demo build is made from: the package, the project's files, these helpers, every installed version."""
+    import importlib.metadata
+
+    import survey
+
+    digest = hashlib.sha256(sys.version.encode())
+    sources = [Path(survey.__file__).resolve().parent, REPO / "instruments", REPO / "reports", REPO / "survey.yml",
+               Path(__file__), Path(__file__).with_name("_figures.py")] + [REPO / "data" / "raw" / w for w in WAVES]
+    for source in sources:
+        paths = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file()
+                                                         and "__pycache__" not in p.parts and "_output" not in p.parts)
+        for path in paths:
+            digest.update(str(path.relative_to(REPO) if path.is_relative_to(REPO) else path.name).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    for dist in sorted(importlib.metadata.distributions(), key=lambda d: d.metadata["Name"] or ""):
+        digest.update(f"{dist.metadata['Name']}={dist.version}\0".encode())
+    return digest.hexdigest()[:20]
+
+
+def _cached_build() -> Path | None:
+    """The build kept by an earlier session, when SURVEY_TEST_CACHE asks for it and it is intact."""
+    if os.environ.get("SURVEY_TEST_CACHE", "") not in ("1", "true", "yes"):
+        return None
+    return REPO / ".pytest_cache" / "survey-demo-build" / cache_key()
+
+
+def _intact(folder: Path) -> bool:
+    try:
+        noted = json.loads((folder / "files.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return _done(folder, "reports") and tree_hashes(folder) == noted
+
+
+def build_folder(tmp_path_factory) -> Path:
+    """Where this session's demo build is (or will be)."""
+    prebuilt = os.environ.get("SURVEY_TEST_OUTPUTS")
+    if prebuilt:
+        return Path(prebuilt)
+    return _cached_build() or _shared_base(tmp_path_factory) / "demo-build"
+
+
+def _session() -> str:
+    """The id of this test session: the xdist controller's pid in a worker, else this process's."""
+    return str(os.getppid() if os.environ.get("PYTEST_XDIST_WORKER") else os.getpid())
+
+
+def start_build(tmp_path_factory) -> Path:
+    """Start the demo build in the background, once per session (the first caller starts it).
+
+    A folder this session already started is left alone (running, done or failed); a
+    complete, unchanged build of an earlier session (``SURVEY_TEST_CACHE``) is reused;
+    anything else is built again.
     """
     import fcntl
 
-    prebuilt = os.environ.get("SURVEY_TEST_OUTPUTS")  # a project built earlier (developers' loop)
-    if prebuilt and (Path(prebuilt) / "survey.yml").is_file():
-        return Path(prebuilt)
-    base = _shared_base(tmp_path_factory)
-    root = base / "demo-project" / "project"
-    with open(base / "demo-project.lock", "w") as lock:
+    folder = build_folder(tmp_path_factory)
+    if os.environ.get("SURVEY_TEST_OUTPUTS"):
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f"{folder.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root.parent / "built").is_file():
-            if root.parent.exists():
-                shutil.rmtree(root.parent)
-            copy_project(root)
-            build_outputs(root)
-            (root.parent / "built").write_text("ok", encoding="utf-8")
-    return root
+        session_file = folder / "started"
+        if session_file.is_file() and session_file.read_text(encoding="utf-8") == _session():
+            return folder
+        if _done(folder, "reports") and _intact(folder):
+            return folder
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        session_file.write_text(_session(), encoding="utf-8")
+        log = open(folder / "build.log", "wb")
+        process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--build", str(folder),
+                                    "--memo", str(memo_dir(tmp_path_factory)), "--watch", _session()],
+                                   stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   env={**os.environ, "MPLBACKEND": "Agg"}, cwd=str(REPO))
+        log.close()
+        (folder / "pid").write_text(str(process.pid), encoding="utf-8")
+    return folder
+
+
+def wait_for(tmp_path_factory, phase: str) -> Path:
+    """The demo build's folder once ``phase`` is done (the build is started if nobody has)."""
+    folder = start_build(tmp_path_factory)
+    deadline = time.monotonic() + BUILD_TIMEOUT
+    while not _done(folder, phase):
+        if (folder / "failed").is_file():
+            raise RuntimeError("the demo build failed:\n" + (folder / "failed").read_text(encoding="utf-8")[-6000:])
+        pid = (folder / "pid").read_text(encoding="utf-8").strip() if (folder / "pid").is_file() else ""
+        if pid and not _running(int(pid)) and not _done(folder, phase):
+            log = (folder / "build.log").read_text(encoding="utf-8", errors="replace")[-6000:]
+            raise RuntimeError(f"the demo build stopped before '{phase}':\n{log}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the demo build did not reach '{phase}' in {BUILD_TIMEOUT} s")
+        time.sleep(0.2)
+    return folder
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:   # a finished child of this process is a zombie until reaped: reap it (not ours: still counts)
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == 0
+    except ChildProcessError:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] if Path(f"/proc/{pid}").exists() else "X"
+        return state not in ("Z", "X")
+
+
+def outputs_root(tmp_path_factory) -> Path:
+    """The project holding both demo waves' outputs (built once per session; read-only)."""
+    return wait_for(tmp_path_factory, "outputs") / "project"
+
+
+def chart_facts(tmp_path_factory) -> Path:
+    """The folder of every demo chart's facts, ``<wave>/<id>.<size>.<lang>.json``."""
+    return wait_for(tmp_path_factory, "facts") / "facts"
+
+
+def executed_reports(tmp_path_factory) -> dict:
+    """``{config: {"report": markdown, "slides": markdown, "staged": Staged, "cells": {...}}}`` of REPORT_CONFIGS."""
+    import pickle
+
+    return pickle.loads((wait_for(tmp_path_factory, "reports") / "reports.pickle").read_bytes())
+
+
+def stop_build(tmp_path_factory) -> None:
+    """End a build this process started that is still running (the session is over)."""
+    folder = build_folder(tmp_path_factory)
+    pid_file = folder / "pid"
+    if os.environ.get("SURVEY_TEST_OUTPUTS") or not pid_file.is_file():
+        return
+    pid = int(pid_file.read_text(encoding="utf-8").strip() or 0)
+    started = folder / "started"
+    ours = started.is_file() and started.read_text(encoding="utf-8") == _session()
+    if ours and pid and _running(pid) and not _done(folder, "reports"):
+        import signal
+
+        try:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+
+def _main(argv: list[str]) -> int:
+    import argparse
+    import traceback
+
+    parser = argparse.ArgumentParser(description="Build the tests' demo outputs into a folder.")
+    parser.add_argument("--build", type=Path, required=True)
+    parser.add_argument("--memo", type=Path, default=None, help="the session's figure memo")
+    parser.add_argument("--watch", type=int, default=0, help="exit when this process (the session) is gone")
+    args = parser.parse_args(argv)
+    if args.watch:
+        _watch(args.watch)
+    args.build.mkdir(parents=True, exist_ok=True)
+    try:
+        build(args.build.resolve(), args.memo)
+    except BaseException:
+        (args.build / "failed").write_text(traceback.format_exc(), encoding="utf-8")
+        raise
+    return 0
 
 
 # ---------------------------------------------------------------- qmd -> notebook
@@ -142,21 +415,30 @@ def stage_and_execute(project: Path, configs, folder: Path) -> dict:
     """Stage (survey.report.render.stage) and execute the report and slides of each (wave, compare, lang)
     in ONE python3 kernel; returns {config: {"report": markdown, "slides": markdown, "staged": Staged,
     "cells": {...}}}."""
-    import nbformat
-    from nbclient import NotebookClient
+    return execute_staged(stage_configs(project, configs, folder), folder)
 
+
+def stage_configs(project: Path, configs, folder: Path) -> dict:
+    """``{config: Staged}``: the staging project of each (wave, compare, lang), ``survey.report.render.stage``."""
     from survey.project.config import load_project
     from survey.report.render import stage
 
     proj = load_project(project)
+    return {config: stage(proj, config[0], config[2], folder / "-".join(config), compare=config[1])
+            for config in configs}
+
+
+def execute_staged(staged: dict, folder: Path) -> dict:
+    """Execute every staged report and slides in ONE python3 kernel (see :func:`stage_and_execute`)."""
+    import nbformat
+    from nbclient import NotebookClient
+
     combined = nbformat.v4.new_notebook()
-    spans, staged = {}, {}
-    for config in configs:
-        wave, compare, lang = config
-        staged[config] = stage(proj, wave, lang, folder / "-".join(config), compare=compare)
+    spans = {}
+    for config, documents in staged.items():
         bounds = {}
         for name in ("report", "slides"):
-            nb = qmd_notebook(staged[config].document(name), {})
+            nb = qmd_notebook(documents.document(name), {})
             combined.metadata = nb.metadata
             begin = len(combined.cells)
             combined.cells.extend(nb.cells)
@@ -165,7 +447,7 @@ def stage_and_execute(project: Path, configs, folder: Path) -> dict:
     NotebookClient(combined, kernel_name="python3", timeout=900, allow_errors=False,
                    resources={"metadata": {"path": str(folder)}}).execute()
     out = {}
-    for config in configs:
+    for config in staged:
         entry = {"staged": staged[config], "cells": {}}
         for name, (a, b) in spans[config].items():
             part = nbformat.v4.new_notebook()
@@ -265,3 +547,7 @@ def typst_pages(markdown: str, folder: Path) -> int:
     file.write_text(source, encoding="utf-8")
     pages = typst.compile(str(file), format="svg", root=str(folder))
     return len(pages) if isinstance(pages, list) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

@@ -1,14 +1,36 @@
-"""Shared fixtures: a temporary copy of the project so tests never touch the checkout's outputs."""
+"""Shared fixtures: project copies that never touch the checkout, and the session's one demo build.
+
+* ``project_copy`` / ``network_project``: a fresh project root per test (``SURVEY_PROJECT``
+  points at it). ``network_project`` declares only the network survey of 2024-demo: the
+  fastest complete run.
+* ``demo_outputs`` / ``demo_chart_facts`` / ``demo_reports``: both demo waves run once per
+  session (``tests/_report_outputs.py``), started in the background as soon as collection
+  shows a selected test needs it, shared by every xdist worker, read-only. A test that
+  uses one of them is marked ``slow`` automatically.
+* Every chart the pipeline draws in this session goes through one memo
+  (``tests/_figures.py``): a chart with the same inputs is drawn once, whichever test
+  asks first; ``SURVEY_TEST_DRAW=1`` draws every one.
+
+``pytest -m "not slow"`` is the fast development subset; the full suite runs everything.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 REALWORLD = REPO.parent / "shared" / "realworld"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _figures  # noqa: E402
+import _report_outputs  # noqa: E402
+
+DEMO_FIXTURES = {"demo_outputs", "demo_chart_facts", "demo_reports"}
 
 
 def copy_project(target: Path, waves: tuple[str, ...] = ("2024-demo", "2026-demo")) -> Path:
@@ -51,3 +73,51 @@ def network_project(project_copy: Path) -> Path:
     """A project copy whose survey.yml declares only the network survey of 2024-demo (fast runs)."""
     (project_copy / "survey.yml").write_text(NETWORK_ONLY, encoding="utf-8")
     return project_copy
+
+
+# ---------------------------------------------------------------- the demo build, once per session
+@pytest.fixture(scope="session")
+def demo_outputs(tmp_path_factory) -> Path:
+    """The project root holding both demo waves' outputs (``survey run --no-render`` of each). Read-only."""
+    return _report_outputs.outputs_root(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def demo_chart_facts(tmp_path_factory) -> Path:
+    """Every demo chart's facts as drawn, ``<wave>/<id>.<size>.<lang>.json`` (see tests/_figures.py)."""
+    return _report_outputs.chart_facts(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory) -> dict:
+    """The executed report and slides of each of ``_report_outputs.REPORT_CONFIGS``."""
+    return _report_outputs.executed_reports(tmp_path_factory)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _figure_memo(tmp_path_factory):
+    """Every chart the pipeline draws in this session through the shared memo (tests/_figures.py)."""
+    if _figures.enabled():
+        _figures.install(_report_outputs.memo_dir(tmp_path_factory))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """A test that reads the demo build is slow (it waits for both demo waves' full runs)."""
+    for item in items:
+        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_collection_finish(session):
+    """Start the demo build in the background now if a selected test needs it (the others run meanwhile)."""
+    if session.config.option.collectonly or not session.items:
+        return
+    if any(DEMO_FIXTURES & set(getattr(item, "fixturenames", ())) for item in session.items):
+        _report_outputs.start_build(session.config._tmp_path_factory)
+
+
+def pytest_sessionfinish(session):
+    """No demo build outlives the session (the controller or a plain pytest process ends it)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER") and hasattr(session.config, "_tmp_path_factory"):
+        _report_outputs.stop_build(session.config._tmp_path_factory)

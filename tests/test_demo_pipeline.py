@@ -1,35 +1,36 @@
-"""The analysis finds what the demo waves planted (ingest + analyse, nothing written).
+"""The analysis finds what the demo waves planted.
 
 Integration tests over the committed demo waves: the planted truths recorded in
-``survey/demo/truth/<wave>.json`` must come out of the pipeline's results.
+``survey/demo/truth/<wave>.json`` must come out of the pipeline's results, as the
+session's demo build (``survey run`` of both waves, tests/_report_outputs.py) published
+them (``results/<id>.json``) and its validation report (``processed/validation.json``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import json
+from types import SimpleNamespace
 
 import pytest
 
 from survey.project.config import load_project
 from survey.demo.truth import load_truth
 
-REPO = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
-def analysed() -> dict:
-    pipeline = pytest.importorskip("survey.pipeline")
-    project = load_project(REPO)
-    first = pipeline.ingest_wave(project, project.wave("2024-demo"))
-    second = pipeline.ingest_wave(project, project.wave("2026-demo"))
-    return {
-        "project": project,
-        "ingested": {"2024-demo": first, "2026-demo": second},
-        "results": {
-            "2024-demo": pipeline.analyse_wave(project, project.wave("2024-demo"), first),
-            "2026-demo": pipeline.analyse_wave(project, project.wave("2026-demo"), second, previous=first.frames),
-        },
-    }
+def analysed(demo_outputs) -> dict:
+    """Each demo wave's results and its problems (each with .row, .file, .severity) from the demo build."""
+    from survey.report.data import read_results
+
+    project = load_project(demo_outputs)
+    out = {"project": project, "ingested": {}, "results": {}}
+    for wave in ("2024-demo", "2026-demo"):
+        out["results"][wave] = list(read_results(project.paths, wave).values())
+        report = json.loads((project.paths.processed(wave) / "validation.json").read_text(encoding="utf-8"))
+        problems = [SimpleNamespace(**p) for p in report["problems"]]
+        out["ingested"][wave] = SimpleNamespace(problems=problems,
+                                                errors=[p for p in problems if p.severity == "error"])
+    return out
 
 
 def _by(results, dataset: str, by: str) -> list:

@@ -30,6 +30,7 @@ import contextlib
 import io
 import json
 import math
+import os
 import re
 from pathlib import Path
 
@@ -38,7 +39,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from _report_outputs import WAVES, outputs_root
+from _report_outputs import WAVES
 from survey.analysis.disclosure import MISSING_GROUP
 
 T = 5  # survey.yml disclosure.min_group_size of the demo project
@@ -47,13 +48,16 @@ T = 5  # survey.yml disclosure.min_group_size of the demo project
 # ---------------------------------------------------------------- published material
 
 
-@pytest.fixture(scope="module")
-def root(tmp_path_factory) -> Path:
-    """The session's demo outputs, or a project already built elsewhere (``SURVEY_ATTACK_ROOT``)."""
-    import os
-
-    other = os.environ.get("SURVEY_ATTACK_ROOT")
-    return Path(other) if other else outputs_root(tmp_path_factory)
+if os.environ.get("SURVEY_ATTACK_ROOT"):
+    @pytest.fixture(scope="module")
+    def root() -> Path:
+        """A project already built elsewhere (``SURVEY_ATTACK_ROOT``)."""
+        return Path(os.environ["SURVEY_ATTACK_ROOT"])
+else:
+    @pytest.fixture(scope="module")
+    def root(demo_outputs) -> Path:
+        """The session's demo outputs."""
+        return demo_outputs
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-import shutil
+from types import SimpleNamespace
 
 import pytest
 
 from survey.analysis import interviews as iv
-from survey.project.config import Paths, load_project, project_root
+from survey.project.config import load_project, project_root
 from survey.demo import interviews as demo
 from survey.model import to_json
 from survey.prepare.interviews import load_interviews
@@ -16,22 +15,26 @@ from survey.project.instruments import Codebook
 
 
 @pytest.fixture(scope="module")
-def demo_wave(tmp_path_factory):
-    from survey import pipeline
-    from survey.demo import generate_wave
+def demo_wave(demo_outputs):
+    """The 2024 demo wave as the session's demo build ran it: (project, frames, results, planted truth).
 
-    root = tmp_path_factory.mktemp("project")
-    (root / "survey.yml").write_bytes((project_root() / "survey.yml").read_bytes())
-    shutil.copytree(project_root() / "instruments", root / "instruments")
-    _, truth = generate_wave(root, "2024-demo")
-    project = load_project(root)
-    # the demo's planted name must be listed for redaction (survey.yml redaction.names)
-    project = dataclasses.replace(project, paths=Paths(root),
-                                  redact_names=tuple(dict.fromkeys([*project.redact_names, *demo.PLANTED_NAMES])))
-    wave = project.wave("2024-demo")
-    ingested = pipeline.ingest_wave(project, wave)
-    results = pipeline.analyse_wave(project, wave, ingested)
-    return project, ingested, results, truth
+    The normal forms are the processed parquet files (the interview tables included), the
+    results the published ``results/<id>.json``; the committed demo files and truth equal a
+    fresh generation (test_demo checks that).
+    """
+    from survey import store
+    from survey.demo.truth import load_truth
+    from survey.report.data import read_results
+
+    project = load_project(demo_outputs)
+    folder = project.paths.processed("2024-demo")
+    frames = {p.stem: store.read_frame(p) for p in sorted(folder.glob("*.parquet"))}
+    ingested = SimpleNamespace(frames={k: v for k, v in frames.items() if k in ("associations", "staff", "network")},
+                               interviews={k.split("_", 1)[1]: v for k, v in frames.items()
+                                           if k.startswith("interviews_")})
+    results = list(read_results(project.paths, "2024-demo").values())
+    assert set(demo.PLANTED_NAMES) <= set(project.redact_names)  # the demo's planted name is listed for redaction
+    return project, ingested, results, load_truth("2024-demo")
 
 
 def test_triangulation_numbers_equal_the_underlying_results(demo_wave):

@@ -1,12 +1,20 @@
-"""SIGKILL ``survey run`` at many moments: the visible outputs are entirely old or entirely new.
+"""SIGKILL ``survey run`` at well-chosen moments: the visible outputs are entirely old or entirely new.
 
-A project copy with the network dataset only (the fastest complete run). Inputs
-``old`` (the 2024 demo network export) and ``new`` (the 2026 one, as the same wave)
-give two different complete output trees, OLD and NEW. Each trial restores OLD,
-starts ``survey run --no-render`` on the new inputs and kills it with SIGKILL:
+A small project: the network dataset only (three questions), in one language, so a
+complete run is short and writes every kind of output (processed data, results,
+charts, workbooks, the deck, the manifest); its charts are drawn once and replayed
+in later runs (the session's figure memo, tests/_figures.py). Inputs ``old`` (the 2024 demo network export) and ``new`` (the 2026 one,
+as the same wave) give two different complete output trees, OLD and NEW. Each trial
+restores OLD, starts ``survey run --no-render`` on the new inputs and kills it with
+SIGKILL:
 
-* at a moment drawn from a stratified uniform spread over one complete run's
-  duration, so that every phase (reading, processed data, charts, the swap) is hit;
+* just before each kind of output is first written (the run's writes all go through
+  ``survey.store.files.write_bytes_atomic``; a complete run's writes are counted and the
+  kill points are the first write of the processed data, of the results, of the
+  charts, a chart in the middle, the tables workbook, the deck and the manifest), and
+  twice inside a write (the temporary file complete, not yet renamed);
+* at a few moments drawn from a stratified uniform spread over one complete run's
+  duration (seeded), for the steps that write nothing (folders, links, markers);
 * at each step of the final commit itself (before the link, between the temporary
   link and the rename, after the rename, in the middle of removing the previous
   tree), for the symlink layout, for a real folder turned into the link layout, and
@@ -41,11 +49,12 @@ import pytest
 
 from survey import cli, store
 from survey.project.paths import Paths
+from survey.store import files
 
 REPO = Path(__file__).resolve().parents[1]
 WAVE = "2024-demo"
 NETWORK = "network_webropol.xlsx"
-TRIALS = int(os.environ.get("SURVEY_KILL_TRIALS", "20"))
+TRIALS = int(os.environ.get("SURVEY_KILL_TRIALS", "4"))    # random moments (the write kill points are fixed)
 SEED = int(os.environ.get("SURVEY_KILL_SEED", "20240924"))
 MANIFEST_TIMES = ("started", "finished", "duration_seconds")
 
@@ -176,15 +185,23 @@ def states(project):
     shutil.copytree(_tree(root), real_old)
 
     shutil.copy2(inputs["new"], raw / NETWORK)
-    duration = _complete_run(root)
+    writes = []                                 # the first NEW run, in this process: the run's writes, in order
+    real = files.write_bytes_atomic
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SURVEY_PROJECT", str(root))
+        mp.setenv("MPLBACKEND", "Agg")
+        mp.setattr(files, "write_bytes_atomic", lambda path, data: writes.append(str(path)) or real(path, data))
+        assert cli.main(["run", "--no-render"]) == 0
     new = _state(_tree(root))
     assert old != new, "old and new inputs must give different outputs"
     assert {k for k in old if k.startswith("processed/")} and {k for k in old if k.startswith("figures/")}
     assert any(old[k] != new[k] for k in old if k.startswith("processed/") and k in new)
+    assert sum(1 for k in new if k.startswith("figures/") and k.endswith(".png")) == 6  # three charts, two sizes
 
-    _complete_run(root)
+    _restore(root, saved)                       # a trial without a kill: forked, from OLD, as every trial runs
+    duration = _complete_run(root)
     assert _state(_tree(root)) == new, "two runs on the same inputs gave different files"
-    return {"old": old, "new": new, "saved": saved, "real_old": real_old, "duration": duration}
+    return {"old": old, "new": new, "saved": saved, "real_old": real_old, "duration": duration, "writes": writes}
 
 
 def _kill_trial(root: Path, patch=None, moment: float | None = None) -> bool:
@@ -207,6 +224,73 @@ def _check_after_kill(root: Path, states: dict, where: str, allow_missing: bool 
     return "new" if state == states["new"] else "old"
 
 
+def _kinds(writes: list[str]) -> dict[str, int]:
+    """Which write of a complete run each kill point stops before (its index in the run's writes)."""
+    paths = [Path(w) for w in writes]
+    charts = [i for i, p in enumerate(paths) if "figures" in p.parts]
+
+    def first(test) -> int:
+        return next(i for i, p in enumerate(paths) if test(p))
+
+    return {"the first processed file": first(lambda p: "processed" in p.parts),
+            "the first result": first(lambda p: "results" in p.parts),
+            "the first chart file": charts[0],
+            "a chart file in the middle": charts[len(charts) // 2],
+            "the tables workbook": first(lambda p: p.name.startswith("tables")),
+            "the deck": first(lambda p: p.name.startswith("slides")),
+            "the manifest": first(lambda p: p.name == "manifest.json")}
+
+
+WRITE_KILLS = ["the first processed file", "the first result", "the first chart file", "a chart file in the middle",
+               "the tables workbook", "the deck", "the manifest"]
+
+
+def _kill_at_write(index: int, inside: bool = False):
+    """A patch that SIGKILLs the child before its ``index``-th file write, or (``inside``) when that write's
+    temporary file is complete but not yet renamed into place."""
+    def patch(kill):
+        if inside:
+            real, calls = files.os.replace, []
+
+            def replace(src, dst, *args, **kwargs):
+                if str(src).endswith(".tmp"):
+                    calls.append(dst)
+                    if len(calls) == index + 1:
+                        kill()
+                return real(src, dst, *args, **kwargs)
+
+            files.os.replace = replace
+            return
+        real, calls = files.write_bytes_atomic, []
+
+        def write(path, data):
+            calls.append(path)
+            if len(calls) == index + 1:
+                kill()
+            return real(path, data)
+
+        files.write_bytes_atomic = write
+    return patch
+
+
+@pytest.mark.parametrize("where", WRITE_KILLS)
+def test_kill_before_each_kind_of_output_leaves_the_old_outputs(project, states, where):
+    root, _raw, _inputs = project
+    index = _kinds(states["writes"])[where]
+    _restore(root, states["saved"])
+    assert _kill_trial(root, _kill_at_write(index)), f"the run was not killed before {where}"
+    assert _check_after_kill(root, states, f"kill before {where} (write {index + 1})") == "old"
+
+
+@pytest.mark.parametrize("where", ["a chart file in the middle", "the manifest"])
+def test_kill_inside_a_write_leaves_no_half_file(project, states, where):
+    root, _raw, _inputs = project
+    index = _kinds(states["writes"])[where]
+    _restore(root, states["saved"])
+    assert _kill_trial(root, _kill_at_write(index, inside=True)), f"the run was not killed inside {where}"
+    assert _check_after_kill(root, states, f"kill inside the write of {where} (write {index + 1})") == "old"
+
+
 def test_kill_at_random_moments_leaves_old_or_new_outputs(project, states):
     root, _raw, _inputs = project
     duration = states["duration"]
@@ -218,7 +302,7 @@ def test_kill_at_random_moments_leaves_old_or_new_outputs(project, states):
         killed = _kill_trial(root, moment=moment)
         outcome = _check_after_kill(root, states, f"kill at {moment:.2f}s of {duration:.2f}s (seed {SEED})")
         outcomes.append(outcome + ("" if killed else " (finished)"))
-    assert len(outcomes) >= 20 or TRIALS < 20
+    assert len(outcomes) == TRIALS
     assert "old" in outcomes, f"no kill landed before the swap: {outcomes}"
     _restore(root, states["saved"])
     _kill_trial(root, moment=duration * 0.6)

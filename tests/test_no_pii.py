@@ -96,14 +96,11 @@ def _needles() -> dict[str, re.Pattern]:
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    """Both demo waves run on a copy of the project (shared by the session); (root, raw hashes)."""
-    from _report_outputs import outputs_root
-
+def demo_run(demo_outputs):
+    """Both demo waves run on a copy of the project (the session's demo build); (root, raw hashes)."""
     before = {**{f"{WAVES[0]}/{k}": v for k, v in _hashes(REPO / "data" / "raw" / WAVES[0]).items()},
               **{f"{WAVES[1]}/{k}": v for k, v in _hashes(REPO / "data" / "raw" / WAVES[1]).items()}}
-    root = outputs_root(tmp_path_factory)
-    return root, before
+    return demo_outputs, before
 
 
 def _outputs(root: Path) -> list[Path]:

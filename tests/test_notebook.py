@@ -8,14 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from _report_outputs import outputs_root
-
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    return outputs_root(tmp_path_factory)
+def project(demo_outputs) -> Path:
+    return demo_outputs
 
 
 def test_notebook_pair_in_sync():

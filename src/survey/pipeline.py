@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,7 +25,7 @@ from survey.artefacts import codebook, deck, figures, quotes, tables, wording
 from survey.artefacts.open_answers import collect_open_answers, write_open_answers_xlsx
 from survey.errors import ConfigError, InputError, Problem, QuartoMissing, ValidationFailed, printable
 from survey.ingest import read
-from survey.kinds import style
+from survey.kinds import charts, style
 from survey.model import Result, to_json
 from survey.prepare.interviews import check_codes, interviews_meta, load_interviews
 from survey.prepare.normalise import explain_unknown_values, normalise
@@ -35,6 +36,7 @@ from survey.project.config import DatasetSpec, Project, Wave
 from survey.project.instruments import Codebook, Instrument
 from survey.project.paths import Paths, Tree
 from survey.report import render as render_mod
+from survey.report.data import WaveData
 from survey.store import cache, files
 from survey.store import manifest as manifest_mod
 
@@ -286,6 +288,52 @@ def charted(results: list[Result], instruments: dict) -> list[Result]:
     return [r for r in results if (r.dataset, r.question) not in tables_only]
 
 
+FIGURES_ENV = "SURVEY_FIGURES"          # "all": every chart at both sizes; default: the charts an output reads
+FORMATS_ENV = "SURVEY_FIGURE_FORMATS"   # "png,svg" adds SVG (for the presenter to edit); default PNG, what outputs read
+
+
+class _EveryChartDrawn(WaveData):
+    """The report's own choice of what it shows, asked before any chart exists (every chart is assumed drawn)."""
+
+    def figure_path(self, result_id: str, size: str = "report") -> Path | None:
+        return Path(f"{result_id}.{size}.png")
+
+
+def chart_plan(project: Project, wave: Wave, results: list[Result], instruments: dict) -> dict[str, tuple[str, ...]]:
+    """result id -> the chart sizes something reads: the report, the Quarto slides, the decks.
+
+    ``report``: the results the report's body shows (``WaveData.body_results``: the
+    chapters, the development plan, the clear changes); ``slide``: those the Quarto
+    slides show (shown in a chapter, a clear change) and those on the PowerPoint deck
+    (``deck.on_slides``). A breakdown with no clear difference, a summary the chapters
+    do not show, ... gets no chart (its numbers are in tables.xlsx). ``SURVEY_FIGURES=all``
+    draws every chart at both sizes (the presenter's full set).
+    """
+    drawn = [r for r in charted(results, instruments) if charts.has_chart(r)]
+    if os.environ.get(FIGURES_ENV, "").strip().lower() == "all":
+        return {r.id: figures.SIZES for r in drawn}
+    planning = _EveryChartDrawn(project=project, wave=wave, lang=project.languages[0],
+                                results={r.id: r for r in results})
+    report = {r.id for r in planning.body_results()}
+    slides = {r.id for d in planning.datasets() for r in planning.of(d) if planning.shown(r)}
+    slides |= {r.id for r in planning.comparisons() if planning.change_is_shown(r)}
+    slides |= {r.id for r in drawn if deck.on_slides(r)}
+    plan = {r.id: tuple(size for size, users in (("report", report), ("slide", slides)) if r.id in users)
+            for r in drawn}
+    return {rid: sizes for rid, sizes in plan.items() if sizes}
+
+
+def figure_formats() -> tuple[str, ...]:
+    """The picture formats a run writes: PNG (what the report, the slides and the decks read), and SVG too
+    when ``SURVEY_FIGURE_FORMATS`` asks for it (``png,svg``: editable labels for the presenter)."""
+    asked = [f.strip().lower() for f in os.environ.get(FORMATS_ENV, "").split(",") if f.strip()]
+    unknown = [f for f in asked if f not in figures.FORMATS]
+    if unknown:
+        raise ConfigError(f"{FORMATS_ENV}={','.join(asked)}: unknown figure format {unknown[0]!r} "
+                          f"(use {', '.join(figures.FORMATS)})")
+    return tuple(f for f in figures.FORMATS if f == "png" or f in asked)
+
+
 def export_wave(project: Project, wave: Wave, results: list[Result], ingested: Ingested,
                 manifest: Callable[[], dict], tree: Tree, progress: Progress = _quiet) -> Path:
     """Figures (report and slide, PNG and SVG, alt text), results JSON, workbooks and decks, into the run's ``tree``.
@@ -304,10 +352,11 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
     results_dir.mkdir(parents=True, exist_ok=True)
     for result in results:
         store.write_json(results_dir / f"{result.id}.json", to_json(result.to_dict()))
-    figures.draw_all(charted(results, ingested.instruments), figures_dir, languages,
+    plan = chart_plan(project, wave, results, ingested.instruments)
+    figures.draw_all([r for r in results if r.id in plan], figures_dir, languages,
                      {lang: wave.label_in(lang) for lang in languages}, wave.synthetic, theme=theme,
                      previous=project.paths.figures(wave.id), progress=progress,
-                     sources=figures.dataset_sources(project, languages))
+                     sources=figures.dataset_sources(project, languages), sizes=plan, formats=figure_formats())
     code = cache.chart_code_digest()
     contact = tables.project_contact(project)
     texts = wording.project_texts(project)  # the project's own names (Likert batteries)

@@ -121,36 +121,52 @@ def write_slide_manifest(entries: list[dict], path: Path) -> Path:
 
 # -- drawing every chart of a wave -------------------------------------------------------
 
-def draw_result(result: Result, folder: Path, languages: tuple[str, ...], wave_label: "str | dict",
-                synthetic: bool, theme=None, sources: dict | None = None) -> str:
-    """Draw one result's report and slide charts and write them with their alt texts into ``folder``.
+SIZES = ("report", "slide")   # the report's A4 text width and the 16:9 slide
+FORMATS = ("png", "svg")      # PNG for the report, the slides and the deck; SVG for the presenter to edit
 
-    The first language's files are ``<id>.<size>.png/.svg``; each further report
-    language gets ``<id>.<size>.<lang>.png/.svg``. Alt text: ``<id>.<size>.alt.<lang>.txt``
-    describes that size's picture (a dense breakdown is a heatmap on a slide);
-    ``<id>.alt.<lang>.txt`` is the report picture's. ``sources``: lang -> the dataset's name
-    (the footer's source line).
+
+def figure_stem(result_id: str, size: str, lang: str, first: bool) -> str:
+    """``<id>.<size>`` for the project's first language, ``<id>.<size>.<lang>`` for the others."""
+    return f"{result_id}.{size}" + ("" if first else f".{lang}")
+
+
+def chart_files(result_id: str, size: str, lang: str, first: bool, formats: tuple[str, ...] = FORMATS) -> list[str]:
+    """The names one chart (one result, size and language) is written as: its pictures and alt texts.
+
+    ``<stem>.<fmt>`` per format, ``<id>.<size>.alt.<lang>.txt`` (that picture's alt text; a
+    dense breakdown is a heatmap on a slide) and, for the report size,
+    ``<id>.alt.<lang>.txt`` (the report picture's, what the report reads).
     """
-    if not charts.has_chart(result):
-        return result.id
-    for i, lang in enumerate(languages):
-        suffix = "" if i == 0 else f".{lang}"
-        source = (sources or {}).get(lang, "")
-        label = wave_label.get(lang, "") if isinstance(wave_label, dict) else wave_label  # {lang: label} or one
-        for size in ("report", "slide"):
-            figure = charts.draw(result, lang=lang, size=size, wave_label=label, synthetic=synthetic,
-                                 source=source, theme=theme)
-            if figure is not None:
-                save_figure(figure, folder / f"{result.id}.{size}{suffix}")
-                files.write_text_atomic(folder / f"{result.id}.{size}.alt.{lang}.txt", figure.survey["alt"] + "\n")
-        files.write_text_atomic(folder / f"{result.id}.alt.{lang}.txt",
-                                charts.alt_text(result, lang, synthetic=synthetic) + "\n")
+    stem = figure_stem(result_id, size, lang, first)
+    names = [f"{stem}.{fmt}" for fmt in formats] + [f"{result_id}.{size}.alt.{lang}.txt"]
+    if size == "report":
+        names.append(f"{result_id}.alt.{lang}.txt")
+    return names
+
+
+def draw_chart(result: Result, folder: Path, lang: str, sizes: tuple[str, ...], *, first: bool, wave_label: str,
+               synthetic: bool, theme=None, source: str = "", formats: tuple[str, ...] = FORMATS) -> str:
+    """Draw ``result``'s charts in ``lang`` at each of ``sizes`` and write their files (:func:`chart_files`).
+
+    Each figure is laid out once and written in every format from that one layout.
+    ``source``: the dataset's name in ``lang`` (the footer's source line).
+    """
+    for size in sizes:
+        figure = charts.draw(result, lang=lang, size=size, wave_label=wave_label, synthetic=synthetic,
+                             source=source, theme=theme)
+        if figure is None:
+            continue
+        save_figure(figure, folder / figure_stem(result.id, size, lang, first), formats)
+        alt = figure.survey["alt"] + "\n"
+        files.write_text_atomic(folder / f"{result.id}.{size}.alt.{lang}.txt", alt)
+        if size == "report":  # the report picture's alt text (charts.alt_text at the report size)
+            files.write_text_atomic(folder / f"{result.id}.alt.{lang}.txt", alt)
     return result.id
 
 
 def _draw_task(args: tuple) -> str:
-    result_dict, folder, languages, wave_label, synthetic, theme, sources = args
-    return draw_result(Result.from_dict(result_dict), Path(folder), languages, wave_label, synthetic, theme, sources)
+    result_dict, folder, lang, sizes, options = args
+    return draw_chart(Result.from_dict(result_dict), Path(folder), lang, sizes, **options)
 
 
 def dataset_sources(project, languages) -> dict:
@@ -162,27 +178,79 @@ def _quiet(_: str) -> None:
     return None
 
 
-def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wave_label: str, synthetic: bool,
-             theme=None, previous: Path | None = None, progress=_quiet, sources: dict | None = None) -> None:
-    """Draw every chart not already drawn identically by the previous run, on two processes.
+def _label(wave_label, lang: str) -> str:
+    return wave_label.get(lang, "") if isinstance(wave_label, dict) else wave_label  # {lang: label} or one
 
-    ``sources``: dataset -> lang -> the dataset's name (:func:`dataset_sources`).
+
+def plan_charts(results: list[Result], languages: tuple[str, ...], wave_label, synthetic: bool, code: str,
+                sources: dict, sizes, formats: tuple[str, ...]) -> dict:
+    """``{(result id, lang, size): key}`` of every chart to be written (:func:`survey.store.cache.figure_key`).
+
+    ``sizes``: the sizes of every result, or ``{result id: sizes}``.
+    """
+    keys = {}
+    for result in results:
+        if not charts.has_chart(result):
+            continue
+        for lang in languages:
+            source = sources.get(result.dataset, {}).get(lang, "")
+            for size in (sizes.get(result.id, ()) if isinstance(sizes, dict) else sizes):
+                keys[(result.id, lang, size)] = cache.figure_key(
+                    result, lang, size, languages=tuple(languages), wave_label=_label(wave_label, lang),
+                    synthetic=synthetic, source=source, code=code, formats=formats)
+    return keys
+
+
+def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wave_label: "str | dict",
+             synthetic: bool, theme=None, previous: Path | None = None, progress=_quiet, sources: dict | None = None,
+             sizes: "tuple[str, ...] | dict" = SIZES, formats: tuple[str, ...] = FORMATS) -> list[tuple[str, str, str]]:
+    """Write every chart of ``results`` into ``folder``; draw only those whose key changed since ``previous``.
+
+    A chart (one result, language and size) whose key (:func:`plan_charts`) equals the
+    one the previous run's figures folder recorded is linked from there; the others are
+    drawn, on two forked processes when there are enough of them. ``sources``: dataset
+    -> lang -> the dataset's name (:func:`dataset_sources`); ``wave_label``: one label
+    or ``{lang: label}``; ``sizes``: the sizes of every result or ``{result id: sizes}`` (a
+    result not in it gets no chart). Returns the ``(result id, lang, size)`` of the charts drawn.
     """
     sources = sources or {}
     code = cache.chart_code_digest() + hashlib.sha256(pickle.dumps(theme)).hexdigest()
-    keys = {r.id: cache.figure_key(r, languages, wave_label, synthetic, code,
-                                   cache.chart_texts(r, languages, sources)) for r in results}
-    todo = cache.reuse_figures(results, previous, folder, keys) if previous and previous.is_dir() else list(results)
-    if len(todo) < len(results):
-        progress(f"  {len(results) - len(todo)} charts unchanged since the last run, reused")
+    keys = plan_charts(results, languages, wave_label, synthetic, code, sources, sizes, formats)
+    old = cache.read_keys(previous) if previous is not None and previous.is_dir() else {}
+    first = languages[0] if languages else ""
+    todo: dict[tuple[str, str], list[str]] = {}
+    reused = set()
+    for (rid, lang, size), key in keys.items():
+        stem = figure_stem(rid, size, lang, lang == first)
+        if old.get(stem) == key and cache.reuse_files(previous, folder, chart_files(rid, size, lang, lang == first,
+                                                                                      formats)):
+            reused.add(rid)
+        else:
+            todo.setdefault((rid, lang), []).append(size)
+    if reused:
+        progress(f"  {len(keys) - sum(len(s) for s in todo.values())} charts unchanged since the last run, reused")
+    by_id = {r.id: r for r in results}
+    jobs = [(by_id[rid], lang, tuple(s)) for (rid, lang), s in todo.items()]
+    options = {lang: {"first": lang == first, "wave_label": _label(wave_label, lang), "synthetic": synthetic,
+                      "theme": theme, "formats": tuple(formats)} for lang in languages}
+
+    def described(i: int, job) -> str:
+        result, lang, job_sizes = job
+        return f"  chart {i}/{len(jobs)}: {result.id} ({lang}: {', '.join(job_sizes)})"
+
     workers = min(2, os.cpu_count() or 1)
-    if workers < 2 or len(todo) < 6 or "fork" not in multiprocessing.get_all_start_methods():
-        for i, result in enumerate(todo, 1):
-            progress(f"  chart {i}/{len(todo)}: {result.id}")
-            draw_result(result, folder, languages, wave_label, synthetic, theme, sources.get(result.dataset))
+    if workers < 2 or len(jobs) < 6 or "fork" not in multiprocessing.get_all_start_methods():
+        for i, (result, lang, job_sizes) in enumerate(jobs, 1):
+            progress(described(i, (result, lang, job_sizes)))
+            draw_chart(result, folder, lang, job_sizes, source=sources.get(result.dataset, {}).get(lang, ""),
+                       **options[lang])
     else:
-        tasks = [(r.to_dict(), str(folder), languages, wave_label, synthetic, theme, sources.get(r.dataset))
-                 for r in todo]
-        for i, done in enumerate(map_in_workers(_draw_task, tasks, workers), 1):
-            progress(f"  chart {i}/{len(todo)}: {done}")
-    files.write_text_atomic(folder / cache.FIGURE_CACHE, to_json(keys))
+        tasks = [(result.to_dict(), str(folder), lang, job_sizes,
+                  {**options[lang], "source": sources.get(result.dataset, {}).get(lang, "")})
+                 for result, lang, job_sizes in jobs]
+        for i, _done in enumerate(map_in_workers(_draw_task, tasks, workers), 1):
+            progress(described(i, jobs[i - 1]))
+    files.write_text_atomic(folder / cache.FIGURE_CACHE,
+                            to_json({figure_stem(rid, size, lang, lang == first): key
+                                     for (rid, lang, size), key in sorted(keys.items())}))
+    return [(result.id, lang, size) for result, lang, job_sizes in jobs for size in job_sizes]

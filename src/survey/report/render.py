@@ -398,9 +398,7 @@ def stage_figures(project: Project, wave, lang: str, target: Path, progress=None
         results = list(read_results(project.paths, wave.id).values())
         figures.draw_all(results, target, (lang,), wave.label_in(lang), bool(wave.synthetic),
                          theme=style.project_theme(project), progress=progress or (lambda _: None),
-                         sources=figures.dataset_sources(project, (lang,)))
-        for svg in target.glob("*.svg"):
-            svg.unlink()
+                         sources=figures.dataset_sources(project, (lang,)), formats=("png",))  # Quarto reads PNG
     return len(list(target.glob("*.png")))
 
 

@@ -1,9 +1,17 @@
-"""Reuse of the previous run's figures and workbooks whose inputs did not change."""
+"""Reuse of the previous run's figures and workbooks whose declared inputs did not change.
+
+A chart's key (:func:`figure_key`) is made of what the chart reads: the result in its
+language, the size, the wave label and footer text in that language, the synthetic
+marking, the formats and the code. A rerun after one text changed redraws the
+charts that print that text, in that language, and links every other file from the
+previous tree.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -41,43 +49,74 @@ def chart_code_digest() -> str:
     return digest.hexdigest()
 
 
-def chart_texts(result: Result, languages: tuple[str, ...], sources: dict) -> dict:
-    """The texts a result's charts print that are not in the result: the dataset's name per language."""
-    return {"source": {lang: sources.get(result.dataset, {}).get(lang, "") for lang in languages}}
+TEXT_FIELDS = ("title", "labels")  # the fields of a Result that hold texts keyed by language
 
 
-def figure_key(result: Result, languages: tuple[str, ...], wave_label: str, synthetic: bool, code: str,
-               texts: dict | None = None) -> str:
-    """What a result's figure files depend on; equal keys give identical files.
+def _only(value, lang: str, languages: tuple[str, ...]):
+    """A language-keyed mapping with the other languages' entries left out (non-language keys kept, looked into)."""
+    if not isinstance(value, dict):
+        return value
+    return {key: (item if key == lang else _only(item, lang, languages))
+            for key, item in value.items() if key == lang or key not in languages}
 
-    ``texts``: the words the charts print besides the result's own (:func:`chart_texts`:
-    instrument titles in the footers); ``code``: :func:`chart_code_digest` and the theme.
+
+def in_language(data: dict, lang: str, languages: tuple[str, ...]) -> dict:
+    """A result's JSON form (``Result.to_dict()``) with the texts of every other language left out.
+
+    Only the text fields (:data:`TEXT_FIELDS`: ``title[lang]``, ``labels[lang]``,
+    ``labels["groups"][lang]`` ...) are narrowed; the numbers, the table and everything
+    else are kept whole. A chart drawn in ``lang`` prints no other language, so its key
+    does not change when a text of another language does.
     """
-    text = to_json({"result": result.to_dict(), "languages": list(languages), "wave_label": wave_label,
-                    "synthetic": synthetic, "code": code, "texts": texts})
+    return {key: (_only(value, lang, tuple(languages)) if key in TEXT_FIELDS else value) for key, value in data.items()}
+
+
+def figure_key(result: Result, lang: str, size: str, *, languages: tuple[str, ...], wave_label: str,
+               synthetic: bool, source: str, code: str, formats: tuple[str, ...]) -> str:
+    """What one chart's files (``<id>.<size>[.<lang>].<fmt>`` and its alt texts) depend on; equal keys, equal bytes.
+
+    The declared inputs: the result in that language (:func:`in_language`: its numbers,
+    its texts in ``lang`` only), the size, the wave's label and the dataset's name
+    (``source``, the footer) in ``lang``, the synthetic marking, the formats written, and
+    ``code`` (:func:`chart_code_digest` with the theme). ``languages``: the codes a
+    result's texts are keyed by (the other languages' texts are left out).
+    """
+    text = to_json({"result": in_language(result.to_dict(), lang, tuple(languages)), "lang": lang, "size": size,
+                    "wave_label": wave_label, "synthetic": bool(synthetic), "source": source, "code": code,
+                    "formats": list(formats)})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-FIGURE_CACHE = ".figure-keys.json"
+FIGURE_CACHE = ".figure-keys.json"  # {file stem: key} of the charts in a figures folder
 
 
-def reuse_figures(results: list[Result], previous: Path, folder: Path, keys: dict) -> list[Result]:
-    """Copy the previous run's figures whose key is unchanged into ``folder``; return the rest."""
+def read_keys(folder: Path | None) -> dict:
+    """The figure keys a figures folder was written with (empty when there are none)."""
+    if folder is None:
+        return {}
     try:
-        old = json.loads((previous / FIGURE_CACHE).read_text(encoding="utf-8"))
+        keys = json.loads((Path(folder) / FIGURE_CACHE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        old = {}
-    todo = []
-    for result in results:
-        sources = sorted(previous.glob(f"{result.id}.*")) if old.get(result.id) == keys[result.id] else []
-        sources = [p for p in sources if p.name.split(".")[0] == result.id.split(".")[0]
-                   and p.name[len(result.id)] == "."]
-        if sources:
-            for source in sources:
-                shutil.copy2(source, folder / source.name)
-        else:
-            todo.append(result)
-    return todo
+        return {}
+    return keys if isinstance(keys, dict) else {}
+
+
+def reuse_files(previous: Path, folder: Path, names: list[str]) -> bool:
+    """Link (or copy) every one of ``names`` from ``previous`` into ``folder``; False, nothing left, if one is missing.
+
+    The files are never changed in place (every write is a new file renamed over the
+    old), so a hard link to the previous tree's file is as good as a copy.
+    """
+    sources = [Path(previous) / name for name in names]
+    if not all(source.is_file() and not source.is_symlink() for source in sources):
+        return False
+    for source in sources:
+        target = Path(folder) / source.name
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+    return True
 
 
 WORKBOOK_CACHE = ".workbook-keys.json"
