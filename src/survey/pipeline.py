@@ -288,8 +288,8 @@ def charted(results: list[Result], instruments: dict) -> list[Result]:
     return [r for r in results if (r.dataset, r.question) not in tables_only]
 
 
-FIGURES_ENV = "SURVEY_FIGURES"          # "all": every chart at both sizes; default: the charts an output reads
-FORMATS_ENV = "SURVEY_FIGURE_FORMATS"   # "png,svg" adds SVG (for the presenter to edit); default PNG, what outputs read
+FIGURES_ENV = "SURVEY_FIGURES"          # overrides survey.yml figures: charts: ("all" or "shown") for one run
+FORMATS_ENV = "SURVEY_FIGURE_FORMATS"   # overrides survey.yml figures: formats: ("png" or "png,svg") for one run
 
 
 class _EveryChartDrawn(WaveData):
@@ -310,7 +310,7 @@ def chart_plan(project: Project, wave: Wave, results: list[Result], instruments:
     draws every chart at both sizes (the presenter's full set).
     """
     drawn = [r for r in charted(results, instruments) if charts.has_chart(r)]
-    if os.environ.get(FIGURES_ENV, "").strip().lower() == "all":
+    if (os.environ.get(FIGURES_ENV, "").strip().lower() or project.figures.charts) == "all":
         return {r.id: figures.SIZES for r in drawn}
     planning = _EveryChartDrawn(project=project, wave=wave, lang=project.languages[0],
                                 results={r.id: r for r in results})
@@ -323,10 +323,11 @@ def chart_plan(project: Project, wave: Wave, results: list[Result], instruments:
     return {rid: sizes for rid, sizes in plan.items() if sizes}
 
 
-def figure_formats() -> tuple[str, ...]:
-    """The picture formats a run writes: PNG (what the report, the slides and the decks read), and SVG too
-    when ``SURVEY_FIGURE_FORMATS`` asks for it (``png,svg``: editable labels for the presenter)."""
+def figure_formats(project: Project) -> tuple[str, ...]:
+    """The picture formats a run writes: PNG always (what the report, the slides and the decks read), SVG when
+    survey.yml's ``figures: formats:`` (default png and svg) or ``SURVEY_FIGURE_FORMATS`` asks for it."""
     asked = [f.strip().lower() for f in os.environ.get(FORMATS_ENV, "").split(",") if f.strip()]
+    asked = asked or list(project.figures.formats)
     unknown = [f for f in asked if f not in figures.FORMATS]
     if unknown:
         raise ConfigError(f"{FORMATS_ENV}={','.join(asked)}: unknown figure format {unknown[0]!r} "
@@ -356,7 +357,7 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
     figures.draw_all([r for r in results if r.id in plan], figures_dir, languages,
                      {lang: wave.label_in(lang) for lang in languages}, wave.synthetic, theme=theme,
                      previous=project.paths.figures(wave.id), progress=progress,
-                     sources=figures.dataset_sources(project, languages), sizes=plan, formats=figure_formats())
+                     sources=figures.dataset_sources(project, languages), sizes=plan, formats=figure_formats(project))
     code = cache.chart_code_digest()
     contact = tables.project_contact(project)
     texts = wording.project_texts(project)  # the project's own names (Likert batteries)

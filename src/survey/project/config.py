@@ -113,6 +113,18 @@ class Statistics(Strict):
                                "wave) or question.")
 
 
+class Figures(Strict):
+    """Which chart files a run draws."""
+
+    formats: list[Literal["png", "svg"]] = Field(
+        default_factory=lambda: ["png", "svg"], min_length=1,
+        description="Picture formats: png (what the report, the slides and the decks read) and svg (labels as "
+                    "real text the presenter can edit). [png] makes a cold run faster.")
+    charts: Literal["shown", "all"] = Field(
+        "shown", description="shown: the charts the report, the slides and the decks show; all: every chart at "
+                             "both sizes (report and slide).")
+
+
 class DatasetEntry(Strict):
     """One dataset of the project: its kind and its instrument (questionnaire or codebook)."""
 
@@ -238,6 +250,7 @@ class SurveyConfig(Strict):
     disclosure: Disclosure = Field(default_factory=Disclosure, description="The disclosure-control rule.")
     redaction: Redaction = Field(default_factory=Redaction, description="Personal data masked in texts.")
     statistics: Statistics = Field(default_factory=Statistics, description="Significance level and family.")
+    figures: Figures = Field(default_factory=Figures, description="Which chart files a run draws.")
     cleared_quotes: list[Text] = Field(default_factory=list,
                                        description="Interview quote ids cleared for the report.")
     triangulation: dict[Name, dict[Name, Any]] = Field(
@@ -294,6 +307,7 @@ class Project:
     datasets: dict = field(default_factory=dict)
     statistics: Statistics = field(default_factory=Statistics)
     contact: str | None = None
+    figures: Figures = field(default_factory=Figures)
 
     @property
     def language(self) -> str:
@@ -429,6 +443,7 @@ def parse_project(data: Any, paths: Paths, digest: str = "", located: safe_yaml.
         digest=digest,
         datasets=datasets,
         statistics=config.statistics,
+        figures=config.figures,
     )
 
 
