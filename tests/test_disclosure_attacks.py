@@ -593,7 +593,7 @@ def _digits_after(text: str, label: str) -> list[str]:
     out = []
     for match in re.finditer(re.escape(label), text):
         rest = text[match.end(): match.end() + 40]
-        segment = re.split(r"[;,.\n|]", rest, maxsplit=1)[0]
+        segment = re.split(r"[;,.\n|/]", rest, maxsplit=1)[0]  # "/" separates the groups the alt text names
         segment = re.sub(r"^[^\w(]*", "", segment)
         if re.search(r"\d", segment) and not segment.strip().startswith(("–", "-")):
             out.append(segment)
