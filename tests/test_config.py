@@ -141,12 +141,12 @@ def test_instrument_keeps_extra_readable_and_typed_fields():
     instrument = read_instrument(REPO / "instruments" / "associations.yml", dataset="associations")
     q = instrument.question("grants_clear")
     assert (q.battery, q.scale, q.dont_know, q.missing, q.agree) == ("views", [1, 2, 3, 4, 5], 9, [99], [4, 5])
-    assert q.extra["battery"] == "views" and q.extra.get("background") is None
-    assert instrument.question("assoc_type").extra["background"] is True
+    assert q.battery == "views" and q.background is False
+    assert instrument.question("assoc_type").background is True
     assert instrument.question("grants_received").options[4].added_in == "2026-demo"
-    assert instrument.question("grants_received").options[4].extra == {"added_in": "2026-demo"}
+    assert instrument.question("grants_received").options[4].added_in == "2026-demo"
     interviews = read_instrument(REPO / "instruments" / "interviews.yml", dataset="interviews")
-    assert interviews.extra["themes"][0]["codes"][0]["code"] == "avustukset_haku"
+    assert interviews.themes[0].codes[0].code == "avustukset_haku"
     assert instrument.chapter_title == instrument.title
 
 

@@ -385,7 +385,7 @@ def test_instruments_cover_every_raw_column():
     headers = set(top + sub) - {None, "Vastaajan tunnus", "Vastausaika"}
     expected = set()
     for q in load_instrument("associations").questions:
-        expected.add(q.label("fi") if q.type != "likert" else q.extra["battery_text"]["fi"])
+        expected.add(q.label("fi") if q.type != "likert" else q.battery_text["fi"])
         if q.type == "likert":
             expected.add(q.label("fi"))
         if q.type == "multi":
@@ -394,7 +394,7 @@ def test_instruments_cover_every_raw_column():
     _, meta = pyreadstat.read_sav(str(RAW / "2024-demo" / "staff.sav"), metadataonly=True)
     names = set()
     for q in load_instrument("staff").questions:
-        spss = q.extra["spss"]
+        spss = q.spss
         names |= set(spss.values()) if isinstance(spss, dict) else {spss}
     assert set(meta.column_names) == names | {"ID"}
 

@@ -7,7 +7,7 @@ serialise with ``Result.to_dict()`` so report, slides and xlsx read the same num
 Percentages and differences are fractions (0-1); every interval is 95 %; a hidden
 (suppressed) value is ``nan`` (``null`` in JSON) with ``suppressed = True``.
 
-Instrument fields read (``InstrumentQuestion.extra``): ``missing`` (user-missing
+Instrument fields read (typed attributes of ``InstrumentQuestion``): ``missing`` (user-missing
 codes), ``background`` (a grouping variable), ``battery``/``battery_text``,
 ``scale``, ``dont_know``, ``agree`` (Likert), ``added_options`` (``{code: wave}``,
 wave comparison). See each module's docstring.

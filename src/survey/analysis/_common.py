@@ -99,7 +99,7 @@ def result_id(dataset: str, question, suffix: str = "") -> str:
 
 def missing_codes(question) -> list:
     """User-missing codes declared on the instrument question (``extra.missing``)."""
-    raw = question.extra.get("missing") or []
+    raw = question.missing
     if not isinstance(raw, (list, tuple)):
         raw = [raw]
     return list(raw)

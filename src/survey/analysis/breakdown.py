@@ -619,11 +619,11 @@ def _result(frame, items, by, groups: _Groups, table, test, labels, n_hidden, *,
          "groups_shown": len(groups.order) - len(hidden_groups)}
     if MISSING_GROUP not in groups.hidden:  # its size is public (the background's own frequencies show it)
         n.update(grouped=int(len(frame) - groups.missing), group_missing=int(groups.missing))
-    name = first.extra.get("battery") if len(items) > 1 else None
+    name = first.battery if len(items) > 1 else None
     slug = str(name).replace("_", "-") if name else first.slug
     title = question_title(first)
-    if len(items) > 1 and isinstance(first.extra.get("battery_text"), dict):
-        title = {lang: first.extra["battery_text"].get(lang) or first.extra["battery_text"].get("fi")
+    if len(items) > 1 and isinstance(first.battery_text, dict):
+        title = {lang: first.battery_text.get(lang) or first.battery_text.get("fi")
                  for lang in LANGUAGES}
     test["by"] = by.id
     return Result(id=f"{dataset}-{slug}-by-{by.slug}", kind=kind, dataset=dataset,

@@ -94,7 +94,7 @@ def analyse_single(frame: pd.DataFrame, question, *, dataset: str, wave: str = "
     answered, user_missing, skipped = classify_single(values, question)
     counts, unknown = count_codes(values[answered], [o.code for o in question.options])
     notes = []
-    background = bool(question.extra.get("background"))
+    background = bool(question.background)
     for code, count in unknown:
         counts[code] = count
         # a background variable's counts are group sizes: the note names the code only
@@ -134,7 +134,7 @@ def missing_group_hidden(frame: pd.DataFrame, question, rule=None) -> bool:
     For outputs that count answers per variable outside the results (the codebook's
     valid / missing counts): the same :func:`background_plan` as the frequencies.
     """
-    if not question.extra.get("background") or question.type != "single" or question.id not in frame.columns:
+    if not question.background or question.type != "single" or question.id not in frame.columns:
         return False
     values = frame[question.id]
     answered, _, _ = classify_single(values, question)

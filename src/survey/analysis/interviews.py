@@ -433,7 +433,8 @@ def _positive(result: Result, qid: str, spec: dict, instruments: dict[str, Instr
     """
     table = result.table
     question = _question(instruments, result.dataset, qid)
-    extra = question.extra if question is not None else {}
+    agree = list(question.agree) if question is not None else []
+    declared_scale = list(question.scale) if question is not None else []
     codes = spec.get("codes")
     if result.kind == "likert_summary":
         if codes or "item" not in table or "agree_count" not in table:
@@ -449,13 +450,13 @@ def _positive(result: Result, qid: str, spec: dict, instruments: dict[str, Instr
     if "item" in table:
         table = table[table["item"].astype(str) == qid]
     if result.kind == "likert":
-        codes = codes or extra.get("agree")
+        codes = codes or agree
         if not codes:
-            scale = list(extra.get("scale") or [])
+            scale = declared_scale
             codes = scale[-2:]
         on_scale = ~table["dont_know"].astype(bool) if "dont_know" in table else table["code"].notna()
-        if extra.get("scale"):
-            on_scale &= table["code"].map(code_key).isin({code_key(c) for c in extra["scale"]})
+        if declared_scale:
+            on_scale &= table["code"].map(code_key).isin({code_key(c) for c in declared_scale})
         n = int(table.loc[on_scale, "count"].sum())
         keys = table["code"].map(code_key)
         count = int(table.loc[on_scale & keys.isin({code_key(c) for c in codes}), "count"].sum())

@@ -1,6 +1,6 @@
 """Likert items and batteries: full distribution, "% agree" (top-2 box), mean and median.
 
-Instrument fields read (``InstrumentQuestion.extra``), e.g.
+Instrument fields read (typed attributes of ``InstrumentQuestion``), e.g.
 ``{"scale": [1, 2, 3, 4, 5], "dont_know": 9, "missing": [99], "agree": [4, 5]}``:
 
 * ``scale`` -- the ordered scale codes (default: option codes other than
@@ -38,14 +38,13 @@ SUMMARY_COLUMNS = ["item", "n", "n_scale", "n_dont_know", "n_user_missing", "n_s
 
 def scale_of(question) -> dict:
     """``{scale, dont_know, missing, agree}`` of a Likert question, with defaults filled in."""
-    extra = question.extra
-    dont_know = extra.get("dont_know")
+    dont_know = question.dont_know
     missing = missing_codes(question)
     skip = {code_key(c) for c in missing} | ({code_key(dont_know)} if dont_know is not None else set())
-    scale = list(extra.get("scale") or [o.code for o in question.options if code_key(o.code) not in skip])
+    scale = list(question.scale or [o.code for o in question.options if code_key(o.code) not in skip])
     if len(scale) < 2:
         raise ConfigError(f"question {question.id!r} has no Likert scale: declare `scale` (at least two codes)")
-    agree = list(extra.get("agree") or scale[-2:])
+    agree = list(question.agree or scale[-2:])
     return {"scale": scale, "dont_know": dont_know, "missing": missing, "agree": agree}
 
 
@@ -129,7 +128,7 @@ def _battery_id(questions, battery: str | None) -> tuple[str, object]:
     first = questions[0]
     if len(questions) == 1 and battery is None:
         return first.slug, first
-    name = battery or first.extra.get("battery") or first.slug
+    name = battery or first.battery or first.slug
     return str(name).replace("_", "-"), first
 
 
@@ -137,7 +136,7 @@ def _battery_title(questions, title):
     """The title: given, else the battery's common text (``battery_text``), else the item's text."""
     if title:
         return dict(title)
-    text = questions[0].extra.get("battery_text")
+    text = questions[0].battery_text
     if len(questions) > 1 and isinstance(text, dict) and text.get("fi"):
         return {lang: text.get(lang) or text["fi"] for lang in LANGUAGES}
     return question_title(questions[0])

@@ -72,13 +72,13 @@ ADDED_OPTION_NOTE = {
 def added_options(question, wave: str, added=None) -> list:
     """Codes first offered in ``wave`` (so the previous wave did not offer them).
 
-    Read from ``added`` (the caller's list), the question's ``extra["added_options"]``
-    (``{code: wave}``) or an option attribute ``added_in`` / ``extra["added_in"]``.
+    Read from ``added`` (the caller's list), the question's ``added_options``
+    (``{code: wave}``) or the options' ``added_in``.
     """
     out = [c for c in (added or [])]
-    declared = question.extra.get("added_options") or {}
+    declared = question.added_options
     for option in question.options:
-        when = getattr(option, "added_in", None) or (getattr(option, "extra", None) or {}).get("added_in")
+        when = option.added_in
         when = when or declared.get(option.code) or declared.get(str(option.code))
         if when is not None and str(when) == str(wave) and option.code not in out:
             out.append(option.code)
@@ -154,7 +154,7 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, question, *, da
     n.update(answering_before=answering[0], answering_now=answering[1])
     suppression = {"applied": bool(table["suppressed"].any()), **rule.describe(),
                    "suppressed_groups": [c for c, s in zip(table["code"], table["suppressed"]) if s]} \
-        if question.extra.get("background") else {"applied": False, "method": "none", "threshold": None}
+        if question.background else {"applied": False, "method": "none", "threshold": None}
     return Result(table=table, n=n, labels=labels, test={**base_test, **extra}, suppression=suppression,
                   **common)
 
@@ -216,7 +216,7 @@ def _single(previous, current, question, rule):
         answered, _, _ = classify_single(frame[question.id], question)
         counts, _ = count_codes(frame.loc[answered, question.id], codes)
         base = int(answered.sum())
-        if question.extra.get("background"):
+        if question.background:
             # Group sizes: each wave hides what its own frequencies hide (the same plan), and
             # shares are of all respondents when some lack a value, as in those frequencies.
             missing = int(len(frame)) - base

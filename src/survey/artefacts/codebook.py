@@ -29,7 +29,7 @@ def codebook_rows(frames: dict, lang: str = "fi", instruments: dict | None = Non
         instrument = (instruments or {}).get(dataset)
         questions = instrument.questions if instrument else ()
         for q in questions:
-            missing_codes = {str(c) for c in (q.extra.get("missing") or [])}
+            missing_codes = {str(c) for c in q.missing}
             if q.type == "multi":
                 column = q.answered_column
                 if column not in frame.columns:
@@ -47,9 +47,8 @@ def codebook_rows(frames: dict, lang: str = "fi", instruments: dict | None = Non
                 valid = int((present & ~user_missing).sum())
                 variable = q.id
             options = "; ".join(f"{o.code} = {o.label(lang)}" for o in q.options) or ""
-            extra = q.extra
-            if extra.get("dont_know") is not None and str(extra["dont_know"]) not in {str(o.code) for o in q.options}:
-                options += f"; {extra['dont_know']} = {catalogue.text('dont_know', lang)}"
+            if q.dont_know is not None and str(q.dont_know) not in {str(o.code) for o in q.options}:
+                options += f"; {q.dont_know} = {catalogue.text('dont_know', lang)}"
             n_valid, n_missing = valid, int(len(frame)) - valid
             if missing_group_hidden(frame, q, rule):
                 n_valid = n_missing = SUPPRESSED

@@ -135,7 +135,7 @@ ITEM_MEANS = {"grants_clear": 0.2, "grants_sufficient": -0.4, "premises_availabl
 
 def _added_in(dataset: str) -> dict:
     """Option code -> wave in which it was added, per question (``added_in`` of an option)."""
-    return {q.id: {o.code: o.extra["added_in"] for o in q.options if o.extra.get("added_in")}
+    return {q.id: {o.code: o.added_in for o in q.options if o.added_in}
             for q in demo_instrument(dataset).questions}
 
 
@@ -215,8 +215,8 @@ def _layout(wave: str, added: dict) -> list[tuple]:
             for j, option in enumerate(options):
                 columns.append((q, option.code, text if j == 0 else "", option.label("fi")))
         elif q.type == "likert":
-            battery = q.extra["battery"]
-            top = "" if battery in battery_seen else q.extra["battery_text"]["fi"]
+            battery = q.battery
+            top = "" if battery in battery_seen else q.battery_text["fi"]
             battery_seen.add(battery)
             columns.append((q, None, top, text))
         else:

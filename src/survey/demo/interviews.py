@@ -226,7 +226,7 @@ def build_interviews(wave: str) -> tuple[list[dict], list[dict], dict]:
     ``end``, ``text`` (positions in code points).
     """
     instrument = demo_instrument("interviews")
-    theme_of = {c["code"]: t["code"] for t in instrument.extra["themes"] for c in t["codes"]}
+    theme_of = {c.code: t.code for t in instrument.themes for c in t.codes}
     people = _interviews(wave)
     chosen = _assign_codes(wave, len(people))
     segments = []
@@ -261,8 +261,8 @@ def build_interviews(wave: str) -> tuple[list[dict], list[dict], dict]:
         "interviews": len(people),
         "codings": len(segments),
         "codes": {c: sum(1 for ch in chosen if c in ch) for c in PREVALENCE},
-        "themes": {t["code"]: sum(1 for ch in chosen if any(theme_of[c] == t["code"] for c in ch))
-                   for t in instrument.extra["themes"]},
+        "themes": {t.code: sum(1 for ch in chosen if any(theme_of[c] == t.code for c in ch))
+                   for t in instrument.themes},
         "divisions": dict(DIVISIONS[wave]),
         "codes_by_division": {
             d: {c: sum(1 for p, ch in zip(people, chosen) if p["division"] == d and c in ch) for c in PREVALENCE}
@@ -272,11 +272,10 @@ def build_interviews(wave: str) -> tuple[list[dict], list[dict], dict]:
 
 
 def _labels(instrument) -> tuple[dict, dict, dict, dict]:
-    extra = instrument.extra
-    divisions = {d["code"]: d["fi"] for d in extra["divisions"]}
-    roles = {r["code"]: r["fi"] for r in extra["roles"]}
-    themes = {t["code"]: t["fi"] for t in extra["themes"]}
-    codes = {c["code"]: c["fi"] for t in extra["themes"] for c in t["codes"]}
+    divisions = {d.code: d.fi for d in instrument.divisions}
+    roles = {r.code: r.fi for r in instrument.roles}
+    themes = {t.code: t.fi for t in instrument.themes}
+    codes = {c.code: c.fi for t in instrument.themes for c in t.codes}
     return divisions, roles, themes, codes
 
 
@@ -294,13 +293,13 @@ def qdpx_bytes(people: list[dict], segments: list[dict], wave: str) -> bytes:
     ET.SubElement(users, q("User"), {"guid": user, "name": "Analyytikko"})
     book = ET.SubElement(ET.SubElement(root, q("CodeBook")), q("Codes"))
     guid_of = {}
-    for theme in instrument.extra["themes"]:
-        guid_of[theme["code"]] = _guid("code", theme["code"])
-        parent = ET.SubElement(book, q("Code"), {"guid": guid_of[theme["code"]], "name": themes[theme["code"]],
+    for theme in instrument.themes:
+        guid_of[theme.code] = _guid("code", theme.code)
+        parent = ET.SubElement(book, q("Code"), {"guid": guid_of[theme.code], "name": themes[theme.code],
                                                  "isCodable": "true", "color": "#0B4F8A"})
-        for code in theme["codes"]:
-            guid_of[code["code"]] = _guid("code", code["code"])
-            ET.SubElement(parent, q("Code"), {"guid": guid_of[code["code"]], "name": code_labels[code["code"]],
+        for code in theme.codes:
+            guid_of[code.code] = _guid("code", code.code)
+            ET.SubElement(parent, q("Code"), {"guid": guid_of[code.code], "name": code_labels[code.code],
                                               "isCodable": "true", "color": "#4F8A0B"})
     variables = ET.SubElement(root, q("Variables"))
     var_guids = {"Toimiala": _guid("var", "division"), "Rooli": _guid("var", "role")}

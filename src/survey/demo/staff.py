@@ -75,9 +75,9 @@ def _variables(wave: str) -> list[tuple]:
         if q.id in changes.get("dropped", ()):
             continue
         if q.type == "multi":
-            out += [(q, code, name) for code, name in q.extra["spss"].items()]
+            out += [(q, code, name) for code, name in q.spss.items()]
         else:
-            out.append((q, None, changes.get("renamed", {}).get(q.id, q.extra["spss"])))
+            out.append((q, None, changes.get("renamed", {}).get(q.id, q.spss)))
     return out
 
 
@@ -135,12 +135,12 @@ def build_staff(wave: str, seed: int | None = None) -> tuple[pd.DataFrame, dict,
         else:
             columns[name] = [np.nan if v is None else float(v) for v in values]
         label = q.label("fi")
-        if q.extra.get("battery"):
-            label = f"{q.extra['battery_text']['fi']} — {label}"
+        if q.battery:
+            label = f"{q.battery_text['fi']} — {label}"
         labels[name] = label
         if q.options:
             value_labels[name] = {int(o.code): o.label("fi") for o in q.options}
-        codes = [c for c in [q.extra.get("dont_know")] + list(q.extra.get("missing") or []) if c is not None]
+        codes = [c for c in [q.dont_know] + list(q.missing) if c is not None]
         if codes:
             missing[name] = codes
             value_labels.setdefault(name, {})[NO_ANSWER] = "Ei vastausta"

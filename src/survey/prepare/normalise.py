@@ -320,7 +320,7 @@ def normalise(raw: Dataset, instrument: Instrument, spec: DatasetSpec, wave: str
             headers[q.id] = rq.text
         elif q.type == "numeric":
             out[q.id] = _map_column(frame[rq.columns[0]], _to_number)
-            out[q.id] = _blank_file_missing(out[q.id], rq, list(q.extra.get("missing") or []), problems, file)
+            out[q.id] = _blank_file_missing(out[q.id], rq, list(q.missing), problems, file)
             headers[q.id] = rq.text
         elif q.type == "date":
             out[q.id] = pd.to_datetime(frame[rq.columns[0]], errors="coerce", dayfirst=True)

@@ -59,7 +59,7 @@ def _within(series: pd.Series, lo, hi) -> pd.Series:
 
 
 def _allowed_codes(q) -> list:
-    return [o.code for o in q.options] + list(q.extra.get("missing") or [])
+    return [o.code for o in q.options] + list(q.missing)
 
 
 def build_schema(instrument: Instrument, columns: list[str], dtypes: dict | None = None) -> pa.DataFrameSchema:
@@ -90,7 +90,7 @@ def build_schema(instrument: Instrument, columns: list[str], dtypes: dict | None
                 spec[f"{q.id}__text"] = pa.Column(nullable=True, required=False)
         elif q.type == "numeric" and q.id in columns:
             checks = [pa.Check(_numbers, element_wise=False, name="a number")]
-            low, high = q.extra.get("min"), q.extra.get("max")
+            low, high = q.min, q.max
             if low is not None or high is not None:
                 checks.append(pa.Check(lambda s, lo=low, hi=high: _within(s, lo, hi), element_wise=False,
                                        name=f"within {low}..{high}"))

@@ -61,18 +61,8 @@ class InstrumentOption(Strict):
     def labels(self) -> dict:
         return {lang: getattr(self, lang, None) for lang in LANGUAGES if getattr(self, lang, None)}
 
-    @property
-    def extra(self) -> dict:
-        """The option's keys besides code and labels, as a dict (read by older code)."""
-        return {"added_in": self.added_in} if self.added_in else {}
-
     def label(self, lang: str = "fi") -> str:
         return self.labels.get(lang) or self.fi
-
-
-# keys of a question that older code reads from ``InstrumentQuestion.extra``
-QUESTION_EXTRA = ("background", "theme", "battery", "battery_text", "scale", "dont_know", "missing", "agree",
-                  "dont_know_option", "min", "max", "exclusive", "max_choices", "spss", "added_in", "added_options", "chart")
 
 
 class InstrumentQuestion(Strict):
@@ -133,17 +123,6 @@ class InstrumentQuestion(Strict):
             raise ValueError(f"question '{self.id}': min is larger than max")
         return self
 
-    @property
-    def extra(self) -> dict:
-        """The typed role keys that are set, as a plain dict (read by older code; use the attributes)."""
-        out = {}
-        for key in QUESTION_EXTRA:
-            value = getattr(self, key)
-            default = type(self).model_fields[key].get_default(call_default_factory=True)
-            if value is not None and value != default:
-                out[key] = value
-        return out
-
     def label(self, lang: str = "fi") -> str:
         return self.text.get(lang) or self.text["fi"]
 
@@ -186,10 +165,6 @@ class Chapter(Strict):
     intro: OptionalTexts = Field(default_factory=dict, description="A paragraph opening the chapter.")
 
 
-INSTRUMENT_EXTRA = ("unit", "interviewee", "source_id_column", "ignore", "chapter", "case_variables", "divisions",
-                    "roles", "plan_themes", "themes", "triangulation")
-
-
 class Instrument(Strict):
     """A dataset's questionnaire (its questions) or, for interviews, its codebook."""
 
@@ -224,12 +199,6 @@ class Instrument(Strict):
         if twice:
             raise ValueError(f"question id {', '.join(twice)} is declared more than once")
         return self
-
-    @property
-    def extra(self) -> dict:
-        """The typed keys besides the questions, as plain dicts (read by older code; use the attributes)."""
-        out = self.model_dump(include=set(INSTRUMENT_EXTRA), exclude_none=True)
-        return {k: v for k, v in out.items() if v not in ({}, [], None)}
 
     def question(self, qid: str) -> InstrumentQuestion:
         for q in self.questions:
