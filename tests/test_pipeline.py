@@ -149,7 +149,7 @@ def test_a_run_draws_every_chart_the_report_the_slides_and_the_decks_show_and_no
                                                                                        monkeypatch):
     """The demo build's figures against the report and slides written over a folder where EVERY chart exists:
     each chart they would show is there (nothing vanishes from a document), and every chart there is shown by
-    the report, the Quarto slides or a deck (``deck.on_slides``). PNG only; ``SURVEY_FIGURES=all`` plans all."""
+    the report, the Quarto slides or a deck (``deck.on_slides``), as PNG and SVG; ``SURVEY_FIGURES=all`` plans all."""
     import shutil
 
     from survey import pipeline
@@ -163,7 +163,8 @@ def test_a_run_draws_every_chart_the_report_the_slides_and_the_decks_show_and_no
     for wave in (project.wave("2024-demo"), project.wave("2026-demo")):
         folder = project.paths.figures(wave.id)
         have = {p.name for p in folder.glob("*.png")}
-        assert have and not list(folder.glob("*.svg"))
+        assert have and {p.name.removesuffix(".svg") for p in folder.glob("*.svg")} == {
+            n.removesuffix(".png") for n in have}  # each picture also as SVG (figures: formats: default)
         results = read_results(project.paths, wave.id)
         sample = sorted(folder.glob("*.report.png"))[0]
         wanted = set()
