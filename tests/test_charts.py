@@ -208,7 +208,8 @@ def test_likert_diverging_sorted_by_agreement_with_dont_know_beside(lang):
     assert fig.survey["dont_know"] == [pytest.approx(0.1), pytest.approx(0.1)]
     ax, ax_dk = fig.axes[1], fig.axes[2]
     ticks = tick_labels(ax)
-    assert ticks[0].replace("\n", " ") == f"{SCALE[lang]['a']} (n\u00a0=\u00a020)"
+    # n is the base of the scale's shares: 18 scale answers (the 2 "don't know" answers have their own share)
+    assert ticks[0].replace("\n", " ") == f"{SCALE[lang]['a']} (n\u00a0=\u00a018)"
     # neutral centred on zero: item a's neutral segment (20 %) spans -10..10
     segments = dict((code, (start, share)) for code, start, share in fig.survey["segments"][0])
     assert segments[3] == (pytest.approx(-0.1), pytest.approx(0.2))
@@ -226,7 +227,7 @@ def test_likert_diverging_sorted_by_agreement_with_dont_know_beside(lang):
 def test_likert_alt_text_and_table():
     text = charts.alt_text(make_likert(), "fi")
     assert text.startswith("Hajautuva pinottu pylväskuvio: Näkemykset. 2 väittämää.")
-    assert f"Väite A: myönteisiä 50{NBSP}%, kielteisiä 20{NBSP}% (n = 20)" in text
+    assert f"Väite A: myönteisiä 50{NBSP}%, kielteisiä 20{NBSP}% (n = 18)" in text
     table = data_table(make_likert(), "en")
     assert list(table.columns[:4]) == ["Statement", "Option", "Count", "Share of respondents"]
     assert table.iloc[0].tolist()[:4] == ["Statement A", "Strongly disagree", "2", "10.0%"]

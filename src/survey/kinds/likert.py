@@ -35,7 +35,8 @@ def likert_layout(result) -> dict:
     for order, item in enumerate(dict.fromkeys(table["item"])):
         rows = table[table["item"] == item]
         shares = {code: as_float(v) for code, v in zip(rows["code"], rows["pct"])}
-        counts = [as_float(v) for v in rows["count"]]
+        # n is the base of the scale's shares: the scale answers, "don't know" left out (its own share is of all)
+        counts = [as_float(v) for v, dk in zip(rows["count"], dk_mask[rows.index]) if not dk]
         suppressed = bool(rows["suppressed"].fillna(False).astype(bool).any()) if "suppressed" in rows else False
         n = int(sum(c for c in counts if not math.isnan(c)))
         pos = sum(shares.get(c, 0) or 0 for c in positive if not math.isnan(shares.get(c, math.nan)))
