@@ -229,7 +229,7 @@ def generate_frame(n: int, seed: int = 2026, instrument=None) -> pd.DataFrame:
             values[rng.random(n) < 0.03] = np.nan
             data[q.id] = values
         elif q.type == "likert":
-            battery = q.extra.get("battery", q.id)
+            battery = q.battery or q.id
             if battery not in latent:
                 latent[battery] = rng.normal(0, 1, n)
             shift = rng.normal(0, 0.6)
@@ -346,8 +346,8 @@ def write_csv(frame: pd.DataFrame, path: Path, instrument=None) -> Path:
             continue
         col = frame[q.id]
         if q.type == "likert":
-            battery = q.extra.get("battery")
-            top.append("" if battery in seen_batteries else q.extra["battery_text"]["fi"])
+            battery = q.battery
+            top.append("" if battery in seen_batteries else q.battery_text["fi"])
             seen_batteries.add(battery)
             sub.append(q.label("fi"))
         else:
