@@ -5,7 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from survey.project.instruments import parse_instrument
-from survey.prepare.validate import clean, validate_frame
+import pytest
+from pandera.errors import SchemaErrors
+
+from survey.prepare.validate import (cast_types, check_normal_form, clean, normal_form_dtypes,
+                                    normal_form_model, validate_frame)
 
 INSTRUMENT = parse_instrument({
     "dataset": "demo",
@@ -33,6 +37,23 @@ def _frame():
         "size": [10.0, -3.0, 5.0, "many"],
     })
 
+
+
+def test_the_normal_form_model_has_a_dtype_per_column_from_the_instrument():
+    assert normal_form_dtypes(INSTRUMENT) == {
+        "respondent_id": "string", "source_row": "Int64", "forms__grants": "boolean", "forms__answered": "bool",
+        "forms__text": "string", "kind": "string", "agree": "Int64", "size": "Float64"}
+    model = normal_form_model(INSTRUMENT)
+    declared = {name: str(column.dtype) if column.dtype is not None else column.checks[0].name.split("'")[1]
+                for name, column in model.columns.items()}
+    assert declared == normal_form_dtypes(INSTRUMENT)
+    assert not model.columns["respondent_id"].nullable and model.columns["kind"].nullable
+    typed = cast_types(_frame().drop(index=[1, 2]).assign(forms__grants=[True, pd.NA], size=[10.0, pd.NA]),
+                       INSTRUMENT)  # the cleaned normal form meets its model (cast_types checks it)
+    assert str(typed["agree"].dtype) == "Int64" and str(typed["forms__grants"].dtype) == "boolean"
+    with pytest.raises(SchemaErrors, match="agree"):  # codes as floats are not the normal form
+        check_normal_form(typed.assign(agree=typed["agree"].astype(float)), INSTRUMENT)
+    assert check_normal_form(typed[["respondent_id", "source_row", "kind"]], INSTRUMENT).shape == (2, 3)
 
 def test_every_problem_is_reported_with_row_and_source_column():
     problems = validate_frame(_frame(), INSTRUMENT, file="f.xlsx", headers=HEADERS)

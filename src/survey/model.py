@@ -143,6 +143,8 @@ class ResultKind(StrEnum):
 GROUP_COMPARISONS = frozenset({ResultKind.BREAKDOWN, ResultKind.BREAKDOWN_NUMERIC})
 INTERVIEW_KINDS = frozenset({ResultKind.INTERVIEW_CODES, ResultKind.INTERVIEW_CODES_BY,
                              ResultKind.INTERVIEW_COOCCURRENCE, ResultKind.INTERVIEW_QUOTES})
+# comparisons across waves or data sources: the report gives them chapters of their own
+ASIDE_KINDS = frozenset({ResultKind.WAVE, ResultKind.TRIANGULATION})
 
 
 @dataclass(frozen=True)

@@ -60,38 +60,9 @@ def agree_labels() -> dict:
     """``{lang: "Samaa mieltä (yhteensä)" ...}`` from the label catalogue."""
     return {lang: catalogue.text("group_agree_total", lang) for lang in LANGUAGES}
 
-REASONS = {
-    "groups_left_out": {
-        "fi": "Testissä eivät ole mukana alle {t} vastaajan ryhmät eivätkä ryhmät, jotka on piilotettu niiden "
-              "suojaamiseksi.",
-        "sv": "Grupper med färre än {t} svarande ingår inte i testet (inte heller grupper som dolts för att "
-              "skydda dem).",
-        "en": "Groups with fewer than {t} respondents are left out of the test (as are groups hidden to "
-              "protect them).",
-    },
-    "too_few_groups": {
-        "fi": "Ei testiä: vähintään kahdessa ryhmässä pitää olla vähintään {t} vastaajaa, jotta ryhmiä "
-              "voi verrata.",
-        "sv": "Inget test: minst två grupper måste ha minst {t} svarande för att grupperna ska kunna "
-              "jämföras.",
-        "en": "No test: at least two groups need {t} or more respondents before groups can be compared.",
-    },
-    "cells_hidden": {
-        "fi": "Ei testiä: taulukossa on piilotettuja soluja (alle {t}), ja testisuure paljastaisi ne.",
-        "sv": "Inget test: tabellen har dolda celler (färre än {t}) och teststorheten skulle avslöja dem.",
-        "en": "No test: the table has hidden cells (fewer than {t}) and the test statistic would reveal them.",
-    },
-    "no_variation": {
-        "fi": "Ei testiä: vastauksissa ei ole vaihtelua ryhmien välillä testattavaksi.",
-        "sv": "Inget test: svaren varierar inte så att något kan testas.",
-        "en": "No test: the answers do not vary, so there is nothing to test.",
-    },
-}
-
-
 def reason_texts(key: str, threshold: int) -> dict:
-    """The fi/sv/en sentence for a gating reason."""
-    return {lang: REASONS[key][lang].format(t=threshold) for lang in LANGUAGES}
+    """The sentence for a gating reason in every language (catalogue ``reason_<key>``)."""
+    return catalogue.texts(f"reason_{key}", t=threshold)
 
 
 # ---------------------------------------------------------------- groups

@@ -52,6 +52,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from survey import catalogue
 from survey.analysis._common import code_key
 from survey.analysis.disclosure import DisclosureRule, missing_labels, other_labels, plan_groups
 from survey.analysis.proportions import wilson_interval
@@ -65,20 +66,6 @@ NO_CODEBOOK = Codebook()
 DATASET = "interviews"
 MISSING_GROUP = "_missing"  # = survey.analysis.disclosure.MISSING_GROUP
 MERGED_GROUP = "muut"
-
-_TITLES = {
-    "codes": {"fi": "Haastatteluissa mainitut teemat ja koodit", "sv": "Teman och koder som nämns i intervjuerna",
-              "en": "Themes and codes mentioned in the interviews"},
-    "by": {"fi": "Teemat ja koodit", "sv": "Teman och koder", "en": "Themes and codes"},
-    "cooc": {"fi": "Koodien yhteisesiintyminen haastatteluissa", "sv": "Koders samförekomst i intervjuerna",
-             "en": "Co-occurrence of codes in the interviews"},
-    "quotes": {"fi": "Sitaattiehdokkaat", "sv": "Citatkandidater", "en": "Candidate quotes"},
-    "quotes_cleared": {"fi": "Haastattelusitaatit", "sv": "Intervjucitat", "en": "Interview quotes"},
-    "tri": {"fi": "Kehittämisteemat eri aineistoissa", "sv": "Utvecklingsteman i olika material",
-            "en": "Development themes across the data sources"},
-}
-_GROUP_TITLES = {"division": {"fi": "toimialoittain", "sv": "per sektor", "en": "by division"},
-                 "role": {"fi": "rooleittain", "sv": "per roll", "en": "by role"}}
 
 
 # --- codebook labels ----------------------------------------------------------------------------
@@ -150,7 +137,7 @@ def count_codes(codings: pd.DataFrame, cases: pd.DataFrame | None = None, *, cod
                      "pct": k / total if total else float("nan"), "segments": int(len(hit))})
     table = pd.DataFrame(rows, columns=["code", "level", "parent", "interviews", "pct", "segments"])
     return Result(id="interviews-codes", kind="interview_codes", dataset=codebook.dataset, question="codes",
-                  title=dict(_TITLES["codes"]), table=table,
+                  title=catalogue.texts("title_interview_codes"), table=table,
                   n={"interviews": total, "codings": int(len(codings)), "codes": int((table["level"] == "code").sum())},
                   labels=_all_labels(codebook), wave=wave, synthetic=synthetic,
                   notes=("Luvut ovat haastatteluja, joissa koodi mainitaan, eivät koodattujen kohtien määriä.",))
@@ -218,7 +205,9 @@ def count_codes_by(codings: pd.DataFrame, cases: pd.DataFrame, group: str = "div
     for lang in LANGUAGES:
         labels[lang][MERGED_GROUP] = other[lang]
         labels[lang][MISSING_GROUP] = missing[lang]
-    title = {lang: f"{_TITLES['by'][lang]} {_GROUP_TITLES.get(group, {}).get(lang, group)}" for lang in LANGUAGES}
+    by_key = f"title_interview_by_{group}"
+    title = {lang: f"{catalogue.text('title_interview_by', lang)} "
+                   f"{catalogue.text(by_key, lang) if catalogue.has(by_key, lang) else group}" for lang in LANGUAGES}
     shown = [g for g in order if g not in plan.hidden]
     return Result(id=f"interviews-codes-by-{group}", kind="interview_codes_by", dataset=codebook.dataset,
                   question=group, title=title, table=table,
@@ -250,7 +239,7 @@ def cooccurrence(codings: pd.DataFrame, *, level: str = "code", codebook: Codebo
     table = pd.DataFrame(rows, columns=["code_a", "code_b", "n_a", "n_b", "both", "either", "jaccard"])
     suffix = "" if level == "code" else "-themes"
     return Result(id=f"interviews-cooccurrence{suffix}", kind="interview_cooccurrence", dataset=codebook.dataset,
-                  question=level, title=dict(_TITLES["cooc"]), table=table,
+                  question=level, title=catalogue.texts("title_interview_cooc"), table=table,
                   n={"interviews": int(codings["interview"].nunique()), "codes": len(sets)},
                   labels=_all_labels(codebook), wave=wave, synthetic=synthetic)
 
@@ -282,7 +271,7 @@ def attribution_level(cases: pd.DataFrame, threshold: int, codebook: Codebook = 
 
 
 def _attribution(interview: str, division, level: str, lang: str, book: Codebook) -> str:
-    label = f"{book.interviewee.get(lang) or book.interviewee['fi']} {_number(interview)}"
+    label = f"{book.interviewee.get(lang) or catalogue.text('interviewee', lang)} {_number(interview)}"
     if level != "division" or division is None:
         return label
     return f"{label}, {book.labels.get(lang, {}).get(division, division)}"
@@ -359,7 +348,7 @@ def candidate_quotes(codings: pd.DataFrame, cases: pd.DataFrame, *, threshold: i
     if unknown:
         notes += (f"cleared_quotes names ids that match no segment: {', '.join(unknown)}",)
     return Result(id="interviews-quotes", kind="interview_quotes", dataset=codebook.dataset, question="quotes",
-                  title=dict(_TITLES["quotes"]), table=table,
+                  title=catalogue.texts("title_interview_quotes"), table=table,
                   n={"interviews": int(codings["interview"].nunique()), "candidates": int(len(table)),
                      "cleared": int(table["cleared"].sum()) if len(table) else 0},
                   labels=_all_labels(codebook), wave=wave, synthetic=synthetic,
@@ -403,7 +392,7 @@ def select_cleared(quotes: Result) -> Result:
     table = quotes.table[quotes.table["cleared"].astype(bool)].reset_index(drop=True)
     n = {k: v for k, v in quotes.n.items() if k != "candidates"}  # the candidates are the analyst's, not published
     return replace(quotes, id=f"{quotes.id}-cleared", table=table, n={**n, "cleared": int(len(table))},
-                   title=dict(_TITLES["quotes_cleared"]))
+                   title=catalogue.texts("title_interview_quotes_cleared"))
 
 
 # --- triangulation ----------------------------------------------------------------------------
@@ -560,7 +549,7 @@ def triangulate(survey_results: Iterable[Result], interview_counts: Result, mapp
     for lang in LANGUAGES:
         labels[lang].update(names[lang])
     return Result(id="triangulation", kind="triangulation", dataset=codebook.dataset, question="themes",
-                  title=dict(_TITLES["tri"]), table=table,
+                  title=catalogue.texts("title_interview_tri"), table=table,
                   n={"interviews": total, **{f"respondents:{d}": respondents[d] for d in sources if d in respondents},
                      **{f"{r['source']}:{r['theme']}": (None if pd.isna(r["n"]) else int(r["n"])) for r in rows}},
                   labels=labels, wave=wave, synthetic=synthetic, notes=tuple(notes))

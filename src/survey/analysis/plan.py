@@ -20,7 +20,7 @@ import dataclasses
 
 import pandas as pd
 
-from survey import analysis
+from survey import analysis, catalogue
 from survey.analysis._common import copy_tree
 from survey.analysis.disclosure import as_rule, rule_with
 from survey.analysis.significance import adjust_bh, statistics_of
@@ -124,9 +124,7 @@ def compare_dataset(previous: pd.DataFrame, current: pd.DataFrame, instrument: I
         comparable = False if q.id in not_comparable else None
         reason = None
         if q.id in not_comparable:
-            reason = {"fi": "kysymyksen sanamuoto muuttui kierrosten välillä",
-                      "sv": "frågans formulering ändrades mellan omgångarna",
-                      "en": "the wording of the question changed between the waves"}
+            reason = catalogue.texts("not_comparable_wording_changed")
         results.append(analysis.compare_waves(previous, current, q, dataset=dataset, wave=wave,
                                               previous_wave=previous_wave, comparable=comparable, reason=reason,
                                               synthetic=synthetic, threshold=threshold, rule=rule))

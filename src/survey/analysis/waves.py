@@ -32,41 +32,14 @@ from survey.analysis.likert import item_labels, split_item
 from survey.analysis.numeric import describe_numbers, numeric_values
 from survey.analysis.proportions import newcombe_difference
 from survey.analysis.significance import adjust_bh, independence_test, ordinal_test
-from survey.catalogue import LANGUAGES
+from survey import catalogue
+from survey.catalogue import FALLBACK, LANGUAGES
 from survey.model import Result
 
 WAVE_COLUMNS = ["code", "count_before", "n_before", "pct_before", "count_now", "n_now", "pct_now", "diff",
                 "ci_low", "ci_high", "test", "p", "p_adjusted", "comparable", "suppressed"]
 NUMERIC_WAVE_COLUMNS = ["code", "n_before", "mean_before", "median_before", "n_now", "mean_now", "median_now",
                         "diff", "ci_low", "ci_high", "test", "p", "p_adjusted", "comparable", "suppressed"]
-
-NOT_COMPARABLE = {
-    "declared": {
-        "fi": "Ei vertailukelpoinen: kysymyksen sanamuoto tai vaihtoehdot muuttuivat kierrosten välillä.",
-        "sv": "Inte jämförbar: frågans formulering eller svarsalternativ ändrades mellan omgångarna.",
-        "en": "Not comparable: the question's wording or options changed between the waves.",
-    },
-    "missing": {
-        "fi": "Ei vertailukelpoinen: kysymystä ei kysytty molemmilla kierroksilla.",
-        "sv": "Inte jämförbar: frågan ställdes inte i båda omgångarna.",
-        "en": "Not comparable: the question was not asked in both waves.",
-    },
-    "added_option": {
-        "fi": "Ei vertailukelpoinen: vaihtoehtoihin lisättiin uusi vaihtoehto ({codes}).",
-        "sv": "Inte jämförbar: ett nytt svarsalternativ lades till ({codes}).",
-        "en": "Not comparable: a new answer option was added ({codes}).",
-    },
-    "type": {
-        "fi": "Ei vertailukelpoinen: tämän tyyppistä kysymystä ei verrata kierrosten välillä.",
-        "sv": "Inte jämförbar: frågor av denna typ jämförs inte mellan omgångarna.",
-        "en": "Not comparable: questions of this type are not compared between waves.",
-    },
-}
-ADDED_OPTION_NOTE = {
-    "fi": "Vaihtoehto lisättiin kierroksella {wave}; sitä ei verrata.",
-    "sv": "Alternativet lades till i omgången {wave}; det jämförs inte.",
-    "en": "The option was added in wave {wave}; it is not compared.",
-}
 
 
 def added_options(question, wave: str, added=None) -> list:
@@ -86,7 +59,8 @@ def added_options(question, wave: str, added=None) -> list:
 
 
 def _reason(key: str, **values) -> dict:
-    return {lang: NOT_COMPARABLE[key][lang].format(**values) for lang in LANGUAGES}
+    """Why a comparison is not made, in every language (catalogue ``not_comparable_<key>``)."""
+    return catalogue.texts(f"not_comparable_{key}", **values)
 
 
 def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, question, *, dataset: str, wave: str,
@@ -159,20 +133,18 @@ def compare_waves(previous: pd.DataFrame, current: pd.DataFrame, question, *, da
                   **common)
 
 
-PREFIX = {"fi": "Ei vertailukelpoinen", "sv": "Inte jämförbar", "en": "Not comparable"}
-
-
 def _reason_from(reason) -> dict | None:
     """The caller's reason as a full sentence per language, starting "Not comparable: ..."."""
     if reason is None:
         return None
     if not isinstance(reason, dict):
-        reason = {"fi": str(reason)}
+        reason = {FALLBACK: str(reason)}
     out = {}
     for lang in LANGUAGES:
-        text = str(reason.get(lang) or reason.get("fi") or next(iter(reason.values()))).strip()
-        if not text.lower().startswith(PREFIX[lang].lower()):
-            text = f"{PREFIX[lang]}: {text}"
+        text = str(reason.get(lang) or reason.get(FALLBACK) or next(iter(reason.values()))).strip()
+        prefix = catalogue.text("not_comparable_prefix", lang)
+        if not text.lower().startswith(prefix.lower()):
+            text = f"{prefix}: {text}"
         out[lang] = text if text.endswith(".") else text + "."
     return out
 
@@ -260,7 +232,7 @@ def _multi(previous, current, question, added, wave):
     extra = {}
     if added:
         extra["not_compared"] = list(added)
-        extra["note"] = {lang: ADDED_OPTION_NOTE[lang].format(wave=wave) for lang in LANGUAGES}
+        extra["note"] = catalogue.texts("note_added_option", wave=wave)
     return _frame(rows, WAVE_COLUMNS), extra, (n0, n1)
 
 

@@ -59,7 +59,6 @@ LINE_SPACING = 1.2
 PARAGRAPH_SPACE = 8  # points after each finding
 INSET = 0.1  # python-pptx text frames' default left/right inset (inches); top/bottom 0.05
 BANNER_COLOR = "9A1C1C"  # 8.9:1 on white
-LANG_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 FINDINGS_LIMIT = 8
 NOT_ON_SLIDES = {"breakdown", "interview_quotes"}  # the report and workbook show breakdowns in full
 SLIDE_MAX_CODES = 10  # a co-occurrence heatmap of more codes is unreadable at slide size: report and workbook only
@@ -290,7 +289,7 @@ def _fill(frame, paragraphs: list[str], size: float, lang: str, *, color: str | 
         run.font.bold = bold
         if color:
             run.font.color.rgb = _rgb(color)
-        run.font._rPr.set("lang", LANG_TAGS.get(lang, lang))
+        run.font._rPr.set("lang", catalogue.lang_tag(lang))
         if space_after:
             paragraph.space_after = Pt(space_after)
 
@@ -458,7 +457,7 @@ def _core_properties(prs, title: str, lang: str) -> None:
     props.title = title
     props.author = "survey"
     props.last_modified_by = "survey"
-    props.language = LANG_TAGS.get(lang, lang)
+    props.language = catalogue.lang_tag(lang)
     props.revision = 1
     fixed = dt.datetime(2000, 1, 1)
     props.created = fixed

@@ -69,3 +69,18 @@ def pick(mapping: dict | None, lang: str = FALLBACK, default: str = "") -> str:
         if mapping.get(key):
             return str(mapping[key])
     return str(next(iter(mapping.values())))
+
+
+def has(key: str, lang: str = FALLBACK) -> bool:
+    """Whether ``key`` is in ``lang``'s catalogue (or the Finnish one it falls back to)."""
+    return key in load(lang) or key in load(FALLBACK)
+
+
+def texts(key: str, **values) -> dict:
+    """``{lang: text}`` of one key in every catalogue language, placeholders filled."""
+    return {lang: text(key, lang, **values) for lang in LANGUAGES}
+
+
+def lang_tag(lang: str) -> str:
+    """The BCP 47 tag of a language, from its catalogue ``locale`` (``fi_FI`` -> ``fi-FI``)."""
+    return str(load(lang).get("locale") or lang).replace("_", "-")

@@ -100,6 +100,56 @@ def build_schema(instrument: Instrument, columns: list[str], dtypes: dict | None
     return pa.DataFrameSchema(spec, strict=True, name=instrument.dataset)
 
 
+def normal_form_dtypes(instrument: Instrument, columns: list[str] | None = None) -> dict[str, str]:
+    """Column -> pandas dtype of one dataset's normal form (one row per respondent), from its instrument.
+
+    ``respondent_id`` string, ``source_row`` Int64; single choice and Likert Int64 when every
+    code (options and missing codes) is a whole number, else string; numeric Float64; a multi-select's
+    option columns boolean and its ``__answered`` column bool; open text (and a
+    multi-select's ``__text``) string. ``columns`` limits it to the columns present.
+    """
+    out = {"respondent_id": "string", "source_row": "Int64"}
+    for q in instrument.questions:
+        if q.type in ("single", "likert"):
+            codes = _allowed_codes(q)
+            out[q.id] = "Int64" if all(isinstance(c, numbers.Integral) and not isinstance(c, bool)
+                                       for c in codes) else "string"
+        elif q.type == "numeric":
+            out[q.id] = "Float64"
+        elif q.type == "multi":
+            out.update({q.option_column(o.code): "boolean" for o in q.options})
+            out[q.answered_column] = "bool"
+            out[f"{q.id}__text"] = "string"
+        elif q.type == "text":
+            out[q.id] = "string"
+    if columns is not None:
+        out = {c: d for c, d in out.items() if c in columns}
+    return out
+
+
+def normal_form_model(instrument: Instrument, columns: list[str] | None = None) -> pa.DataFrameSchema:
+    """The pandera model of the prepared normal form: the dtypes of :func:`normal_form_dtypes`.
+
+    :func:`build_schema` checks an export's values (and reports them as problems);
+    this one is the contract the analysis reads: after cleaning, every column has its dtype.
+    """
+    def column(name: str, dtype: str) -> pa.Column:
+        nullable = name not in ("respondent_id", "source_row") and dtype != "bool"
+        if dtype == "string":  # any string storage (python or pyarrow) is the normal form's string
+            return pa.Column(None, nullable=nullable, checks=pa.Check(
+                lambda s: isinstance(s.dtype, pd.StringDtype), element_wise=False, name="dtype('string')"))
+        return pa.Column(dtype, nullable=nullable)
+
+    dtypes = normal_form_dtypes(instrument, columns)
+    return pa.DataFrameSchema({c: column(c, d) for c, d in dtypes.items()}, strict=False,
+                              name=f"{instrument.dataset} normal form")
+
+
+def check_normal_form(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """``frame`` when it meets :func:`normal_form_model` for its columns; raises ``SchemaErrors`` otherwise."""
+    return normal_form_model(instrument, list(frame.columns)).validate(frame, lazy=True)
+
+
 RULE_MESSAGES = {
     "known code": "value is not one of the instrument's options; map it under mapping: options: in survey.yml "
                   "or correct the export",
@@ -286,7 +336,7 @@ def cast_types(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
             frame[q.id] = pd.to_numeric(frame[q.id], errors="coerce").astype("Float64")
         elif q.type == "text" and q.id in frame:
             frame[q.id] = frame[q.id].astype("string")
-    return frame
+    return check_normal_form(frame, instrument)  # the contract the analysis reads
 
 
 def summarise(problems: list[Problem]) -> dict:

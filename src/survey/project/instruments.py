@@ -245,7 +245,7 @@ class Codebook:
     labels: dict = field(default_factory=lambda: {lang: {} for lang in LANGUAGES})
     groups: dict = field(default_factory=lambda: {"divisions": [], "roles": [], "plan_themes": []})
     triangulation: dict = field(default_factory=dict)
-    interviewee: dict = field(default_factory=lambda: {"fi": "Haastateltava"})
+    interviewee: dict = field(default_factory=dict)  # else the catalogue's "interviewee"
     case_variables: dict = field(default_factory=dict)
     aliases: dict = field(default_factory=lambda: {"code": {}, "division": {}, "role": {}})
 
@@ -279,7 +279,7 @@ class Codebook:
         return cls(dataset=dataset or instrument.dataset or "interviews", themes=tuple(themes), codes=tuple(codes),
                    theme_of=theme_of, plan_of=plan_of, labels=labels, groups=groups,
                    triangulation={k: dict(v) for k, v in instrument.triangulation.items()},
-                   interviewee=dict(instrument.interviewee) or {"fi": "Haastateltava"},
+                   interviewee=dict(instrument.interviewee),
                    case_variables={k: list(v) for k, v in instrument.case_variables.items()}, aliases=aliases)
 
 

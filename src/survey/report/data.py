@@ -33,7 +33,7 @@ from survey.analysis.disclosure import DisclosureRule, hides_values, promise_tex
 from survey.catalogue import fmt
 from survey.errors import ConfigError
 from survey.kinds import findings, phrases, words
-from survey.model import Result
+from survey.model import ASIDE_KINDS, GROUP_COMPARISONS, INTERVIEW_KINDS, Result, ResultKind
 from survey.project.config import Paths, Project
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -109,7 +109,7 @@ def dataset_kind(project: Project, dataset: str, results: list[Result] = ()) -> 
     kind = getattr(decl, "kind", None)
     if kind:
         return str(kind)
-    return "interviews" if any(r.kind.startswith("interview") for r in results) else "survey"
+    return "interviews" if any(r.kind in INTERVIEW_KINDS for r in results) else "survey"
 
 
 def _extra(obj, key: str):
@@ -267,7 +267,7 @@ class WaveData:
         return out + [r for r in self.results.values() if r.kind == "wave" and r.id not in known]
 
     def triangulation(self) -> list[Result]:
-        return [r for r in self.results.values() if "triangulation" in r.kind]
+        return [r for r in self.results.values() if r.kind == ResultKind.TRIANGULATION]
 
     # ---- formatting for inline prose (numbers only via survey.catalogue.fmt)
     def _row(self, result_id: str, code):
@@ -353,14 +353,14 @@ class WaveData:
         The cleared quotes' table says they are the cleared quotes, and in which language
         they are when the report is in another one (quotes are never translated).
         """
-        if result.kind.startswith("interview_quotes"):
+        if result.kind == ResultKind.INTERVIEW_QUOTES:
             caption = self.t("caption_quotes")
             source = self.project.language
             if source != self.lang and self.has_text(f"quotes_in_{source}"):
                 caption = self.t("caption_quotes_language", caption=caption, note=self.t(f"quotes_in_{source}"))
             return caption
         text = self.question_text(result)
-        if result.kind.startswith("breakdown") and self._by(result):
+        if result.kind in GROUP_COMPARISONS and self._by(result):
             return self.t("caption_breakdown", title=text, by=self._by(result))
         if result.kind == "wave" and self.compare:
             return self.t("caption_waves", title=text, before=self.compare.label, now=self.label)
@@ -378,7 +378,7 @@ class WaveData:
             key = f"battery_{result.dataset}_{battery}"
             return self.t(key) if self.has_text(key) else self.t("battery_heading")
         key = f"heading_{result.kind}"
-        if result.kind.startswith("interview") and self.has_text(key):
+        if result.kind in INTERVIEW_KINDS and self.has_text(key):
             return self.t(key)
         return self.question_text(result)
 
@@ -396,7 +396,7 @@ class WaveData:
     def title(self, result: Result) -> str:
         """A result's name in a list, a table or a heading (breakdowns: with the grouping)."""
         name = self.name(result)
-        if result.kind.startswith("breakdown") and self._by(result):
+        if result.kind in GROUP_COMPARISONS and self._by(result):
             return self.t("title_breakdown", title=name, by=self._by(result))
         return name
 
@@ -414,7 +414,7 @@ class WaveData:
 
     def _fallback_finding(self, result: Result) -> str:
         table = result.table
-        if result.kind.startswith("interview_quotes"):
+        if result.kind == ResultKind.INTERVIEW_QUOTES:
             return "" if len(table) else self.t("quotes_none")
         interviews = (result.n or {}).get("interviews")
         if result.kind == "interview_codes" and {"interviews", "code"} <= set(table.columns) and len(table):
@@ -477,12 +477,12 @@ class WaveData:
     def shown(self, result: Result) -> bool:
         """Whether the report's body shows ``result`` (the rest is in tables.xlsx or the appendix)."""
         kind = result.kind
-        if kind.startswith("breakdown"):
+        if kind in GROUP_COMPARISONS:
             return _strength(result) >= 3 and self.figure_path(result.id) is not None
         if kind == "interview_cooccurrence":  # the smallest (theme-level) one; the rest are in the xlsx
             siblings = self.of(result.dataset, kinds=(kind,))
             return result.id == min(siblings, key=lambda r: len(r.table)).id
-        if kind.startswith("interview_quotes"):
+        if kind == ResultKind.INTERVIEW_QUOTES:
             return len(result.table) > 0
         if kind not in CHAPTER_KINDS:
             return False
@@ -524,7 +524,7 @@ class WaveData:
     def theme_of(self, result: Result) -> str | None:
         """The theme of a one-question result (instrument ``theme:``; a battery: its items' common one)."""
         instrument = instrument_of(self.project, result.dataset)
-        if instrument is None or result.kind.startswith("breakdown") or result.kind == "wave":
+        if instrument is None or result.kind in GROUP_COMPARISONS or result.kind == "wave":
             return None
         ids = [q for q in str(result.question).split(",") if q]
         themes = []
@@ -596,7 +596,7 @@ class WaveData:
         ordered = [r for d in self.datasets() for r in self.of(d)] + self.comparisons() + self.triangulation()
         seen, out = set(), []
         for result in ordered:
-            if result.id not in seen and not result.kind.startswith("interview_quotes") and hides_values(result):
+            if result.id not in seen and not result.kind == ResultKind.INTERVIEW_QUOTES and hides_values(result):
                 seen.add(result.id)
                 out.append(result)
         return out
@@ -605,7 +605,7 @@ class WaveData:
         """The disclosure rule in the analysis' own words (the rule exactly as applied) and every result
         whose values it hid: each by its title, the results by group summed up per grouping."""
         hit = self.suppressed_results()
-        grouped = [r for r in hit if r.kind.startswith("breakdown") and self._by(r)]
+        grouped = [r for r in hit if r.kind in GROUP_COMPARISONS and self._by(r)]
         items = [self.title(r) for r in hit if r not in grouped]
         by_grouping: dict[str, int] = {}
         for result in grouped:
@@ -650,7 +650,7 @@ class WaveData:
         rows = []
         for dataset in self.datasets():
             for result in self.of(dataset):
-                if not self.shown(result) or result.kind.startswith("breakdown"):
+                if not self.shown(result) or result.kind in GROUP_COMPARISONS:
                     continue
                 n = result.n or {}
                 missing = n.get("missing")
@@ -721,12 +721,12 @@ def is_comparable(result: Result) -> bool:
 
 def _uncleared_quotes(result: Result) -> bool:
     """True for a quote-candidate result that is not the cleared selection."""
-    return "quote" in result.kind and not result.id.endswith("-cleared")
+    return result.kind == ResultKind.INTERVIEW_QUOTES and not result.id.endswith("-cleared")
 
 
 def _cleared_only(result: Result) -> Result:
     """A quotes result keeps only rows marked cleared; other results are returned as they are."""
-    if "quote" not in result.kind:
+    if result.kind != ResultKind.INTERVIEW_QUOTES:
         return result
     table = result.table
     if "cleared" in table.columns:
@@ -738,7 +738,7 @@ def _cleared_only(result: Result) -> Result:
 
 def _is_aside(result: Result) -> bool:
     """Comparisons and triangulation have chapters of their own."""
-    return result.kind == "wave" or "compar" in result.kind or "triangulation" in result.kind
+    return result.kind in ASIDE_KINDS
 
 
 def _answering(result: Result):

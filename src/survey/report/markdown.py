@@ -23,7 +23,7 @@ from PIL import Image
 from survey import catalogue
 from survey.catalogue import fmt
 from survey.errors import ConfigError
-from survey.model import Result
+from survey.model import GROUP_COMPARISONS, Result, ResultKind
 from survey.project.config import load_project
 from survey.report.data import (WaveData, _read_json, banner_text, chapter_texts, dataset_kind, is_comparable,
                                 load_texts, read_results)
@@ -178,7 +178,7 @@ class WaveReport(WaveData):
         finding = self.finding(result)
         if finding:
             _emit(_inline_text(finding))
-        if result.kind.startswith("interview_quotes"):
+        if result.kind == ResultKind.INTERVIEW_QUOTES:
             _emit(self.quotes_table(result))
         else:
             _emit(self.figure(result.id, "report"))
@@ -193,7 +193,7 @@ class WaveReport(WaveData):
 
     def reference(self, result: Result) -> str:
         """The cross-reference to a shown result (its figure, table or section)."""
-        if result.kind.startswith("interview_quotes"):
+        if result.kind == ResultKind.INTERVIEW_QUOTES:
             return f"@tbl-{result.id}"
         if self.figure_path(result.id):
             return f"@fig-{result.id}"
@@ -279,16 +279,16 @@ class WaveReport(WaveData):
             _emit(self.t("lead_interviews" if kind == "interviews" else "lead_survey",
                          respondents=fmt.format_count_words(count, self.lang)))
         for result in shown:
-            if not result.kind.startswith("breakdown"):
+            if result.kind not in GROUP_COMPARISONS:
                 self.block(result)
-        clear = [r for r in shown if r.kind.startswith("breakdown")]
-        tested = [r for r in results if r.kind.startswith("breakdown")]
+        clear = [r for r in shown if r.kind in GROUP_COMPARISONS]
+        tested = [r for r in results if r.kind in GROUP_COMPARISONS]
         if tested:
             _emit(self.t("groups_clear" if clear else "groups_none", tested=fmt.format_count_words(len(tested), self.lang),
                          ref=""))
             for result in clear:
                 self.block(result, level=3)
-        quotes = [r for r in results if r.kind.startswith("interview_quotes")]
+        quotes = [r for r in results if r.kind == ResultKind.INTERVIEW_QUOTES]
         if kind == "interviews" and quotes and not any(len(r.table) for r in quotes):
             _emit(self.t("quotes_none"))
 
@@ -367,7 +367,7 @@ class WaveReport(WaveData):
         tables = []
         for dataset in self.datasets():
             name = chapter_texts(self.project, dataset, self.lang, texts)[0]
-            breakdowns = [r for r in self.of(dataset) if r.kind.startswith("breakdown")]
+            breakdowns = [r for r in self.of(dataset) if r.kind in GROUP_COMPARISONS]
             if breakdowns:
                 rows = [[self.title(r), self.group_verdict(r)] for r in breakdowns]
                 tables.append(markdown_table([self.t("col_question"), self.t("col_clear_difference")], rows,
@@ -411,7 +411,7 @@ class WaveReport(WaveData):
         texts = load_texts(self.lang, self.paths)
         for dataset in self.datasets():
             charts = [r for r in self.of(dataset) if self.shown(r) and self.figure_path(r.id, "slide")
-                      and not r.kind.startswith("interview_quotes")]
+                      and not r.kind == ResultKind.INTERVIEW_QUOTES]
             if not charts:
                 continue
             _emit(f"# {_inline(chapter_texts(self.project, dataset, self.lang, texts)[0])}")
