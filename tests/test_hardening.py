@@ -49,28 +49,15 @@ def _everything(root: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory):
-    """The network-only demo project after one good run (built once per session, shared by the xdist
-    workers under a lock, copied for each test; read-only)."""
-    import fcntl
-    import shutil
-
-    from _report_outputs import _shared_base
+    """The network-only demo project after one good run (built once, copied for each test)."""
     from conftest import NETWORK_ONLY, copy_project
 
-    folder = _shared_base(tmp_path_factory) / "hardening-baseline"
-    root = folder / "project"
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    with open(folder.parent / "hardening-baseline.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (folder / "done").is_file():
-            shutil.rmtree(folder, ignore_errors=True)
-            copy_project(root, waves=(WAVE,))
-            (root / "survey.yml").write_text(NETWORK_ONLY, encoding="utf-8")
-            with pytest.MonkeyPatch.context() as mp:
-                mp.setenv("SURVEY_PROJECT", str(root))
-                mp.setenv("MPLBACKEND", "Agg")
-                assert cli.main(["run", "--no-render"]) == 0
-            (folder / "done").touch()
+    root = copy_project(tmp_path_factory.mktemp("hardening") / "project", waves=(WAVE,))
+    (root / "survey.yml").write_text(NETWORK_ONLY, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SURVEY_PROJECT", str(root))
+        mp.setenv("MPLBACKEND", "Agg")
+        assert cli.main(["run", "--no-render"]) == 0
     return root
 
 
