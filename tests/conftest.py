@@ -6,7 +6,8 @@
 * ``demo_outputs`` / ``demo_chart_facts`` / ``demo_reports``: both demo waves run once per
   session (``tests/_report_outputs.py``), started in the background as soon as collection
   shows a selected test needs it, shared by every xdist worker, read-only. A test that
-  uses one of them is marked ``slow`` automatically.
+  uses one of them, or one of ``PIPELINE_FIXTURES`` (module fixtures that run ``survey run``),
+  is marked ``slow`` automatically.
 * Every chart the pipeline draws in this session goes through one memo
   (``tests/_figures.py``): a chart with the same inputs is drawn once, whichever test
   asks first; ``SURVEY_TEST_DRAW=1`` draws every one.
@@ -31,6 +32,8 @@ import _figures  # noqa: E402
 import _report_outputs  # noqa: E402
 
 DEMO_FIXTURES = {"demo_outputs", "demo_chart_facts", "demo_reports"}
+# Module fixtures that run a whole pipeline (``survey run``) before their tests: a test using one is slow too.
+PIPELINE_FIXTURES = {"baseline", "pristine", "crafted", "rendered_project"}
 
 
 def copy_project(target: Path, waves: tuple[str, ...] = ("2024-demo", "2026-demo")) -> Path:
@@ -103,9 +106,9 @@ def _figure_memo(tmp_path_factory):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """A test that reads the demo build is slow (it waits for both demo waves' full runs)."""
+    """A test that reads the demo build (it waits for both demo waves' full runs) or a pipeline fixture is slow."""
     for item in items:
-        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if (DEMO_FIXTURES | PIPELINE_FIXTURES) & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 

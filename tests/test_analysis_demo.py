@@ -80,6 +80,7 @@ def _all_results(frame, inst, wave):
     return results
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("wave", WAVES)
 def test_small_group_is_hidden_in_every_result(demo, wave):
     frames, truth, inst = demo

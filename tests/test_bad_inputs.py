@@ -353,6 +353,7 @@ def test_corpus_is_large_enough():
     assert len({case.id for case in CASES}) == len(CASES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_bad_input_fails_clearly_and_keeps_outputs(case, pristine, capsys):
     root, saved, config_text, outputs = pristine

@@ -29,6 +29,7 @@ def test_help_lists_every_command_and_exit_codes(capsys):
         assert main([command, "--help"]) == 0
 
 
+@pytest.mark.slow
 def test_run_produces_figures_xlsx_and_the_study_footers(network_project, capsys):
     assert main(["run", "--wave", "2024-demo", "--no-render"]) == 0
     out = Paths(network_project).output("2024-demo")
@@ -50,6 +51,7 @@ def test_run_produces_figures_xlsx_and_the_study_footers(network_project, capsys
     assert "Vastaajien määrä: 16, valittujen vastausten lukumäärä: 101" in text
 
 
+@pytest.mark.slow
 def test_validate_names_every_problem_and_leaves_last_good_outputs(network_project, capsys):
     assert main(["run", "--wave", "2024-demo", "--no-render"]) == 0
     outputs = (Paths(network_project).output("2024-demo"),)   # processed data, results, figures: one tree
@@ -97,6 +99,7 @@ def test_errors_are_one_line_not_a_traceback(network_project, capsys):
     assert "no-such-wave" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_console_script_runs_as_installed(network_project):
     exe = Path(sys.executable).with_name("survey")
     result = subprocess.run([str(exe), "validate", "--wave", "2024-demo"], capture_output=True, text=True,

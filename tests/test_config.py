@@ -188,6 +188,7 @@ IGNORED = ["Valitse, mitä kumppanuuden muotoa järjestöjen kanssa on kunnassan
            "Jos olette laatineet sopimuksia, mistä asioista niissä on sovittu?"]
 
 
+@pytest.mark.slow
 def test_a_run_without_results_fails_and_keeps_the_outputs(network_project, capsys):
     assert main(["run", "--wave", "2024-demo", "--no-render"]) == 0
     project = load_project(network_project)

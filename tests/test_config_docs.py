@@ -8,6 +8,7 @@ import shutil
 import typing
 from pathlib import Path
 
+import pytest
 from pydantic import BaseModel
 
 from survey.cli import main
@@ -56,6 +57,7 @@ def _walkthrough() -> list[list[str]]:
     return [shlex.split(line) for block in blocks for line in block.splitlines() if line.strip()]
 
 
+@pytest.mark.slow
 def test_the_walkthrough_commands_run(tmp_path, monkeypatch, capsys):
     commands = _walkthrough()
     assert [c[1] for c in commands] == ["init", "draft", "validate", "run"]

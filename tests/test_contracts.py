@@ -13,6 +13,7 @@ from survey.model import Result, ResultKind
 from survey.project.config import load_project
 
 
+@pytest.mark.slow
 def test_every_demo_result_keeps_its_kinds_table_contract():
     project = load_project(REPO)
     wave = project.wave("2024-demo")

@@ -45,16 +45,24 @@ def demo_instruments() -> dict:
     return load_project(Path(__file__).resolve().parents[1]).instruments()
 
 
-@pytest.fixture
-def figures(tmp_path):
-    """Slide charts of two results in fi (no suffix) and sv, as the pipeline writes them."""
-    folder = tmp_path / "figures"
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory):
+    """Slide charts of two results in fi (no suffix) and sv, as the pipeline writes them (drawn once per module)."""
+    folder = tmp_path_factory.mktemp("deck") / "figures"
     for result in (make_multi(), make_multi("network-grants", "grants")):
         for lang, suffix in (("fi", ""), ("sv", ".sv")):
             fig = charts.draw(result, lang, size="slide", wave_label="Demo", synthetic=True)
             export.save_figure(fig, folder / f"{result.id}.slide{suffix}", formats=("png",))
             (folder / f"{result.id}.slide.alt.{lang}.txt").write_text(fig.survey["alt"] + "\n", encoding="utf-8")
     return folder
+
+
+@pytest.fixture
+def figures(drawn, tmp_path):
+    """A fresh copy of the drawn slide charts for each test (a test may change or remove files)."""
+    import shutil
+
+    return shutil.copytree(drawn, tmp_path / "figures")
 
 
 def build(figures, lang="fi", **kw):
@@ -181,6 +189,7 @@ def test_wave_comparison_title_names_both_waves():
     assert not deck.on_slides(not_comparable)
 
 
+@pytest.mark.slow
 def test_survey_run_writes_one_deck_per_language_and_survey_slides_rewrites_it_identically(network_project):
     from survey.cli import main
     from survey.project.config import load_project

@@ -363,6 +363,7 @@ def test_every_planted_truth_has_a_check():
         "wave_change", "wave_mapping", "data_problems"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("wave", "pid"), PLANTED)
 def test_planted_truth_is_present_in_the_generated_data(wave, pid):
     entry = next(e for e in load_truth(wave)["planted"] if e["id"] == pid)

@@ -883,6 +883,7 @@ def test_an_attacker_who_reproduces_the_plan_pins_no_hidden_size(published, wave
     assert attacked >= 2
 
 
+@pytest.mark.slow
 def test_the_plan_attack_fails_on_random_partitions():
     """Other groupings, thresholds 3-10, several small groups, a missing group: sizes stay unknown."""
     from survey.analysis.disclosure import DisclosureRule, plan_groups
@@ -937,6 +938,7 @@ def crafted(tmp_path_factory):
     return attack_results(tmp_path_factory.mktemp("attack"))
 
 
+@pytest.mark.slow
 def test_crafted_wave_hides_what_it_was_made_to_hide(crafted):
     results, project, frames = crafted
     kinds = frames["associations"]["assoc_type"].value_counts().to_dict()
@@ -960,6 +962,7 @@ def test_crafted_wave_plan_attack_pins_no_size(crafted):
     assert attacked >= 3
 
 
+@pytest.mark.slow
 def test_crafted_wave_no_hidden_base_is_pinned_by_the_hidden_union_size(crafted):
     """review-2 §2: 'other' hidden for premises_booking only; culture + youth's public total bounds their answers."""
     results = crafted[0]

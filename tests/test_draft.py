@@ -126,6 +126,7 @@ def _distributions(frame) -> list:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dataset", list(EXPORTS))
 def test_drafted_instrument_reproduces_the_hand_written_counts(drafted, dataset, tmp_path, monkeypatch):
     root, _ = drafted
@@ -153,6 +154,7 @@ def test_drafted_instrument_reproduces_the_hand_written_counts(drafted, dataset,
     assert len(ingested.frames[dataset]) == len(reference.frames[dataset])
 
 
+@pytest.mark.slow
 def test_survey_run_on_the_drafted_network_gives_the_study_footers(drafted, monkeypatch):
     root, _ = drafted
     work = root.parent / "network-only"

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from survey.cli import main
 from survey.project.config import load_project
@@ -41,6 +42,7 @@ def test_example_export_is_regenerated_byte_identically(tmp_path):
     assert ws.max_row == 2 + 25  # two Webropol header rows, 25 respondents
 
 
+@pytest.mark.slow
 def test_example_runs_end_to_end(tmp_path, monkeypatch, capsys):
     copy = tmp_path / "pikkukunta"
     shutil.copytree(EXAMPLE, copy)

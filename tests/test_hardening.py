@@ -467,6 +467,7 @@ def test_problem_values_are_escaped_redacted_and_paths_relative(ran, capsys):
     assert {p["file"] for p in problems} == {"data/raw/2024-demo/network_webropol.xlsx"}
 
 
+@pytest.mark.slow
 def test_validation_json_is_the_same_in_every_checkout(tmp_path, monkeypatch):
     from conftest import NETWORK_ONLY, copy_project
 

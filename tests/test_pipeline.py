@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from survey.project.config import load_project
 from survey.store.files import sha256_file
 from survey.pipeline import run_wave
@@ -14,6 +16,7 @@ def _hashes(folder: Path) -> dict:
             if p.is_file() and p.name != "manifest.json"}
 
 
+@pytest.mark.slow
 def test_rerun_reuses_unchanged_figures_and_workbooks_byte_for_byte(network_project):
     project = load_project(network_project)
     run_wave(project, "2024-demo", render=False)
@@ -42,6 +45,7 @@ def _drawn(messages: list[str]) -> set[tuple[str, str, str]]:
     return drawn
 
 
+@pytest.mark.slow
 def test_changing_an_instrument_title_redraws_the_charts_that_print_it(network_project):
     """The dataset's name is printed in every chart footer ('Lähde: ...'): a new Finnish name redraws every
     Finnish chart, and only those (the Swedish ones print the Swedish name)."""
@@ -66,6 +70,7 @@ def test_changing_an_instrument_title_redraws_the_charts_that_print_it(network_p
     assert any("6 charts unchanged since the last run, reused" in m for m in messages)
 
 
+@pytest.mark.slow
 def test_changing_one_question_text_redraws_exactly_the_charts_that_print_it(network_project, monkeypatch):
     """One question's Swedish text reworded (the Finnish one names the export's column): its two Swedish charts
     are drawn again; every other file of the figures folder (the other questions, every Finnish chart) is the

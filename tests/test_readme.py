@@ -76,12 +76,11 @@ def path_pattern(path: str, project) -> re.Pattern:
 OPTIONAL = ("render/", ".validation-failed.json")  # only with Quarto / only after a failed run
 
 
-def test_the_outputs_table_lists_exactly_what_a_run_writes(tmp_path_factory):
+def test_the_outputs_table_lists_exactly_what_a_run_writes(demo_outputs):
     """Every file of a real run of both demo waves is in the table, and every row names files the run wrote."""
-    from _report_outputs import outputs_root
     from survey.project.config import load_project
 
-    root = outputs_root(tmp_path_factory)
+    root = demo_outputs
     project = load_project(root)
     rows = outputs_rows()
     assert rows

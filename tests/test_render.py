@@ -285,6 +285,7 @@ def test_a_failed_render_exits_non_zero_and_leaves_nothing(rendered_project, tmp
     assert main(["--project", str(rendered_project), "render", "--wave", "2024-demo", "--to", "html"]) != 0
 
 
+@pytest.mark.slow
 def test_survey_run_fails_when_the_render_fails(rendered_project, monkeypatch, capsys):
     from survey.cli import main
 
@@ -314,6 +315,7 @@ def test_the_staged_documents_are_offline_and_say_pdf(rendered_project, tmp_path
         "network-agreements.report.png", "network-grants.report.png", "network-partnership-forms.report.png"]
 
 
+@pytest.mark.slow
 def test_a_language_the_pipeline_did_not_draw_is_drawn_for_the_report(rendered_project, tmp_path):
     from survey.kinds import charts
     from survey.report.markdown import read_results

@@ -305,6 +305,7 @@ def test_chapter_title_and_intro_come_from_the_project():
     assert chapter_texts(bare, "clubs", "fi", {"ch_clubs": "Seurat"})[0] == "Seurat"
 
 
+@pytest.mark.slow
 def test_a_one_dataset_project_gets_a_fitting_report(network_project, tmp_path):
     from survey.project.config import load_project
     from survey.pipeline import run_wave

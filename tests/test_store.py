@@ -232,6 +232,7 @@ def test_a_second_writer_is_told_to_wait(paths):
     assert _visible(paths) == {"a": b"x"}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE semantics checked on Linux")
 def test_file_size_limit_is_one_sentence_and_keeps_outputs(paths):
     """``ulimit -f``: Python ignores SIGXFSZ, the write fails with EFBIG, the store says so."""

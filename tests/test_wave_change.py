@@ -69,6 +69,7 @@ def test_new_option_and_category_fail_validation_naming_both_and_the_ways_out(ne
     assert not load_project(root).paths.output(NEW_WAVE).exists()
 
 
+@pytest.mark.slow
 def test_one_instrument_line_each_and_the_answers_are_counted_as_new(next_wave, capsys):
     root, (chose_new, new_category) = next_wave
     file = root / "instruments" / "yhdistykset.yml"
