@@ -39,6 +39,7 @@ print(json.dumps({"languages": list(catalogue.LANGUAGES), "percent": fmt.format_
 """
 
 
+@pytest.mark.slow  # runs a whole wave in a copied package (15-20 s)
 def test_a_new_language_is_one_catalogue_file(tmp_path):
     package = tmp_path / "lib" / "survey"
     shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
