@@ -34,11 +34,12 @@ import io
 import json
 import os
 import re
-import shutil
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+
+import run  # the benchmark beside this file (standard library only): one way to copy the project
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -69,17 +70,9 @@ def patch(module, attribute: str, name_of) -> None:
 
 
 def copy_project(target: Path) -> Path:
-    """survey.yml, instruments, every demo wave's raw files and the report texts, into a fresh folder."""
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    shutil.copy2(ROOT / "survey.yml", target / "survey.yml")
-    shutil.copytree(ROOT / "instruments", target / "instruments")
-    for wave in sorted((ROOT / "data" / "raw").iterdir()):
-        if wave.is_dir() and "demo" in wave.name:
-            shutil.copytree(wave, target / "data" / "raw" / wave.name)
-    shutil.copytree(ROOT / "reports", target / "reports", ignore=shutil.ignore_patterns("_output", ".quarto"))
-    return target
+    """The project with every demo wave's raw files (``run.copy_project``), so the profiled run has its comparison."""
+    demo = tuple(sorted(w.name for w in (ROOT / "data" / "raw").iterdir() if w.is_dir() and "demo" in w.name))
+    return run.copy_project(target, waves=demo)
 
 
 IMPORTS = [  # what a run loads, in groups (the first import of each group is timed on its own)

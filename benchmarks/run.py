@@ -280,14 +280,15 @@ WORKERS = {"floor": worker_floor, "read": worker_read, "pipeline": worker_pipeli
 # --------------------------------------------------------------------------- the study wave: cold, warm, text change
 
 
-def copy_project(target: Path) -> Path:
-    """A private copy of the project without outputs: survey.yml, instruments, the study wave, reports."""
+def copy_project(target: Path, waves: tuple[str, ...] = (STUDY_WAVE,)) -> Path:
+    """A private copy of the project without outputs: survey.yml, instruments, the ``waves``' raw files, reports."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
     shutil.copy2(ROOT / "survey.yml", target / "survey.yml")
     shutil.copytree(ROOT / "instruments", target / "instruments")
-    shutil.copytree(ROOT / "data" / "raw" / STUDY_WAVE, target / "data" / "raw" / STUDY_WAVE)
+    for wave in waves:
+        shutil.copytree(ROOT / "data" / "raw" / wave, target / "data" / "raw" / wave)
     if (ROOT / "reports").is_dir():
         shutil.copytree(ROOT / "reports", target / "reports",
                         ignore=shutil.ignore_patterns("_output", ".quarto", "*_files"))
