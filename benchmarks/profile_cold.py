@@ -219,8 +219,8 @@ def figure_parts(project, wave_id: str, lang: str) -> dict:
 
     ``draw``: the chart function (``charts.draw``, alt text included); ``layout``: one
     constrained-layout solve (``draw_without_rendering``); ``render_png``: the Agg raster at
-    the PNG's dpi, layout switched off; ``encode_png_6`` / ``encode_png_1``: PIL's PNG
-    encoding of that raster at zlib level 6 (what matplotlib uses) and 1; ``render_svg``:
+    the PNG's dpi, layout switched off; ``encode_png_6`` / ``encode_png_<level>``: PIL's PNG
+    encoding of that raster (RGB) at zlib level 6 (matplotlib's) and at the pipeline's ``PNG_COMPRESS_LEVEL``; ``render_svg``:
     the SVG writer, layout switched off; ``savefig_png`` / ``savefig_svg``: what the
     pipeline's ``export.figure_bytes`` costs today (``savefig`` lays the figure out again
     before each file). Pixel counts show what the dpi costs.
@@ -261,7 +261,7 @@ def figure_parts(project, wave_id: str, lang: str) -> dict:
             fig.draw_without_rendering()
             t["layout (one solve)"] += time.process_time() - c
             fig._layout_engine = None  # what a saved layout lets us skip
-            dpi = export.PNG_DPI
+            dpi = style.SIZES[size].dpi
             c = time.process_time()
             with matplotlib.rc_context({"svg.hashsalt": "survey", "svg.fonttype": "none"}):
                 old = fig.dpi
@@ -271,9 +271,9 @@ def figure_parts(project, wave_id: str, lang: str) -> dict:
                 raster = np.asarray(canvas.buffer_rgba())
                 fig.dpi = old
             t["render_png (Agg, no layout)"] += time.process_time() - c
-            image = Image.frombuffer("RGBA", (raster.shape[1], raster.shape[0]), raster, "raw", "RGBA", 0, 1)
+            image = Image.fromarray(np.array(raster[:, :, :3]), "RGB")  # as export.png_bytes writes it
             t["megapixels"] += raster.shape[0] * raster.shape[1] / 1e6
-            for level in (6, 1):
+            for level in (6, export.PNG_COMPRESS_LEVEL):
                 buffer = io.BytesIO()
                 c = time.process_time()
                 image.save(buffer, format="png", compress_level=level)

@@ -22,9 +22,15 @@ def test_save_figure_writes_png_and_svg_with_stable_names(tmp_path):
     paths = export.save_figure(fig, tmp_path / "network-partnership-forms.slide")
     assert [p.name for p in paths] == ["network-partnership-forms.slide.png", "network-partnership-forms.slide.svg"]
     with Image.open(paths[0]) as image:
-        assert image.info["dpi"][0] >= 199.9
-        assert image.size == (2667, 1500)
+        assert round(image.info["dpi"][0]) == 150  # 2000 x 1125: more than a Full HD projector shows
+        assert image.size == (2000, 1125)
+        assert image.mode == "RGB"  # the background is opaque: no alpha channel to carry
         assert "Software" not in image.info
+        assert image.info["Title"] == "Kysymys" and image.info["Description"]
+    report = export.save_figure(charts.draw(make_multi(), "fi", size="report"), tmp_path / "x.report")
+    assert [p.name for p in report] == ["x.report.png"]  # SVG is the presenter's: slide size only
+    with Image.open(report[0]) as image:
+        assert round(image.info["dpi"][0]) == 200 and image.size[0] == 1260  # 6.3 in, the A4 text width
     svg = paths[1].read_text(encoding="utf-8")
     assert "<dc:date>" not in svg and "Matplotlib v" not in svg
 
@@ -289,7 +295,7 @@ def test_demo_workbooks_follow_the_guidance_in_every_language(tmp_path, demo_202
 
 def test_alt_text_travels_inside_png_and_svg(tmp_path):
     fig = charts.draw(make_multi(), "fi", synthetic=True)
-    png, svg = export.save_figure(fig, tmp_path / "x.report")
+    png, svg = export.save_figure(fig, tmp_path / "x.report", ("png", "svg"))
     alt = charts.alt_text(make_multi(), "fi", synthetic=True)
     with Image.open(png) as image:
         assert image.info["Title"] == "Kysymys"

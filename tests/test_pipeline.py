@@ -26,7 +26,7 @@ def test_rerun_reuses_unchanged_figures_and_workbooks_byte_for_byte(network_proj
     run_wave(project, "2024-demo", render=False, progress=messages.append)
     second = _hashes(out) | {f"processed/{k}": v for k, v in _hashes(project.paths.processed("2024-demo")).items()}
     assert first == second
-    assert any("12 charts unchanged since the last run, reused" in m for m in messages)  # 3 results x 2 langs x 2 sizes
+    assert any("6 charts unchanged since the last run, reused" in m for m in messages)  # 3 results x 2 langs, slides
     assert not any(m.startswith("  chart ") for m in messages)
     assert {"tables.xlsx", "tables.sv.xlsx", "codebook.xlsx", "slides.pptx", "slides.sv.pptx"} <= \
         {p.name for p in out.iterdir()}
@@ -52,7 +52,7 @@ def test_changing_an_instrument_title_redraws_the_charts_that_print_it(network_p
     project = load_project(network_project)
     run_wave(project, "2024-demo", render=False)
     figures = project.paths.figures("2024-demo")
-    before = {p.name: sha256_file(p) for p in figures.glob("network-grants.report*.png")}
+    before = {p.name: sha256_file(p) for p in figures.glob("network-grants.slide*.png")}
     assert before
     # the project's own questionnaire: its Finnish title is reworded, nothing else
     file = network_project / "instruments" / "network.yml"
@@ -62,20 +62,21 @@ def test_changing_an_instrument_title_redraws_the_charts_that_print_it(network_p
     file.write_text(text.replace(old, "  fi: Järjestöyhdyshenkilöverkoston kysely (uusi nimi)\n"), encoding="utf-8")
     messages: list[str] = []
     run_wave(load_project(network_project), "2024-demo", render=False, progress=messages.append)
-    after = {p.name: sha256_file(p) for p in figures.glob("network-grants.report*.png")}
-    assert after["network-grants.report.png"] != before["network-grants.report.png"], messages  # fi footer changed
-    assert after["network-grants.report.sv.png"] == before["network-grants.report.sv.png"]
+    after = {p.name: sha256_file(p) for p in figures.glob("network-grants.slide*.png")}
+    assert after["network-grants.slide.png"] != before["network-grants.slide.png"], messages  # fi footer changed
+    assert after["network-grants.slide.sv.png"] == before["network-grants.slide.sv.png"]
     ids = ("network-partnership-forms", "network-grants", "network-agreements")
-    assert _drawn(messages) == {(rid, "fi", size) for rid in ids for size in ("report", "slide")}, messages
-    assert any("6 charts unchanged since the last run, reused" in m for m in messages)
+    assert _drawn(messages) == {(rid, "fi", "slide") for rid in ids}, messages
+    assert any("3 charts unchanged since the last run, reused" in m for m in messages)
 
 
 @pytest.mark.slow
 def test_changing_one_question_text_redraws_exactly_the_charts_that_print_it(network_project, monkeypatch):
     """One question's Swedish text reworded (the Finnish one names the export's column): its two Swedish charts
     are drawn again; every other file of the figures folder (the other questions, every Finnish chart) is the
-    previous run's."""
+    previous run's. ``SURVEY_FIGURES=all``: the report-size charts too, as a rendering run draws them."""
     monkeypatch.setenv("SURVEY_FIGURE_FORMATS", "png,svg")  # the presenter's SVG files too
+    monkeypatch.setenv("SURVEY_FIGURES", "all")
     project = load_project(network_project)
     run_wave(project, "2024-demo", render=False)
     figures = project.paths.figures("2024-demo")
@@ -91,10 +92,11 @@ def test_changing_one_question_text_redraws_exactly_the_charts_that_print_it(net
     after = {p.name: sha256_file(p) for p in figures.iterdir() if p.is_file()}
     changed = {name for name in after if after[name] != before.get(name)}
     # the text is the chart's alt text and the PNG/SVG title; the Swedish files and the other charts are untouched
-    assert changed <= {"network-grants.report.sv.png", "network-grants.report.sv.svg", "network-grants.slide.sv.png",
+    assert changed <= {"network-grants.report.sv.png", "network-grants.slide.sv.png",
                        "network-grants.slide.sv.svg", "network-grants.report.alt.sv.txt",
                        "network-grants.slide.alt.sv.txt", "network-grants.alt.sv.txt", ".figure-keys.json"}, changed
-    assert {"network-grants.report.sv.png", "network-grants.report.sv.svg", ".figure-keys.json"} <= changed
+    assert {"network-grants.report.sv.png", "network-grants.slide.sv.svg", ".figure-keys.json"} <= changed
+    assert not any(name.endswith(".report.svg") or ".report.sv.svg" in name for name in after)  # SVG: slides only
     assert set(after) == set(before)
 
 
@@ -150,16 +152,18 @@ def _shown_figures(root: Path, wave, lang: str, figures: Path) -> set[str]:
     return set(re.findall(r"([\w-]+\.(?:report|slide)\.png)", buffer.getvalue()))
 
 
-def test_a_run_draws_every_chart_the_report_the_slides_and_the_decks_show_and_no_other(demo_outputs, tmp_path,
-                                                                                       monkeypatch):
-    """The demo build's figures against the report and slides written over a folder where EVERY chart exists:
-    each chart they would show is there (nothing vanishes from a document), and every chart there is shown by
-    the report, the Quarto slides or a deck (``deck.on_slides``), as PNG and SVG; ``SURVEY_FIGURES=all`` plans all."""
+def test_a_run_draws_the_slide_charts_and_the_staging_draws_exactly_the_report_charts_shown(demo_outputs, tmp_path,
+                                                                                           monkeypatch):
+    """A ``--no-render`` run draws the slide-size charts the Quarto slides and the decks (``deck.on_slides``) show,
+    as PNG and SVG, and no other chart; the report's staging (``render.stage_figures``) copies those and draws
+    exactly the report-size charts the report shows. Both checked against the report and slides written over a
+    folder where EVERY chart exists (nothing vanishes from a document); ``SURVEY_FIGURES=all`` plans all."""
     import shutil
 
     from survey import pipeline
     from survey.artefacts import deck
     from survey.kinds import charts
+    from survey.report import render
     from survey.report.data import read_results
 
     monkeypatch.setenv("SURVEY_PROJECT", str(demo_outputs))
@@ -168,10 +172,11 @@ def test_a_run_draws_every_chart_the_report_the_slides_and_the_decks_show_and_no
     for wave in (project.wave("2024-demo"), project.wave("2026-demo")):
         folder = project.paths.figures(wave.id)
         have = {p.name for p in folder.glob("*.png")}
-        assert have and {p.name.removesuffix(".svg") for p in folder.glob("*.svg")} == {
-            n.removesuffix(".png") for n in have}  # each picture also as SVG (figures: formats: default)
+        assert have and all(".slide." in name for name in have), sorted(have)  # no report yet: no report charts
+        assert {p.name.removesuffix(".svg") for p in folder.glob("*.svg")} == {
+            n.removesuffix(".png") for n in have}  # each slide picture also as SVG (figures: formats: default)
         results = read_results(project.paths, wave.id)
-        sample = sorted(folder.glob("*.report.png"))[0]
+        sample = sorted(folder.glob("*.slide.png"))[0]
         wanted = set()
         for lang in project.languages:
             every = tmp_path / wave.id / lang
@@ -182,11 +187,19 @@ def test_a_run_draws_every_chart_the_report_the_slides_and_the_decks_show_and_no
                     for size in ("report", "slide"):
                         shutil.copy(sample, every / f"{rid}.{size}.png")
                         (every / f"{rid}.{size}.alt.{lang}.txt").write_text("Kuvaus\n", encoding="utf-8")
+            shown = _shown_figures(demo_outputs, wave, lang, every)
+            on_report = {name for name in shown if ".report." in name}
+            staged = tmp_path / wave.id / f"staged-{lang}"
+            render.stage_figures(project, wave, lang, staged)
+            assert {p.name for p in staged.glob("*.report.png")} == on_report, lang
+            assert all((staged / name.replace(".png", f".alt.{lang}.txt")).is_file() for name in on_report)
             suffix = "" if lang == first else f".{lang}"
-            shown = {name.replace(".png", f"{suffix}.png") for name in _shown_figures(demo_outputs, wave, lang, every)}
+            on_slides = {name.replace(".png", f"{suffix}.png") for name in shown - on_report}
             on_deck = {f"{rid}.slide{suffix}.png" for rid, result in results.items() if deck.on_slides(result)}
-            assert shown <= have, sorted(shown - have)
-            wanted |= shown | on_deck
+            assert on_slides <= have, sorted(on_slides - have)
+            assert {p.name for p in staged.glob("*.slide.png")} == {
+                name.replace(f".slide{suffix}.png", ".slide.png") for name in have if name.endswith(f".slide{suffix}.png")}
+            wanted |= on_slides | on_deck
         assert have == wanted, sorted(have - wanted)
         monkeypatch.setenv("SURVEY_FIGURES", "all")
         everything = pipeline.chart_plan(project, wave, list(results.values()), project.instruments())

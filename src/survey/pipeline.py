@@ -36,7 +36,7 @@ from survey.project.config import DatasetSpec, Project, Wave
 from survey.project.instruments import Codebook, Instrument
 from survey.project.paths import Paths, Tree
 from survey.report import render as render_mod
-from survey.report.data import WaveData
+from survey.report.data import charts_shown
 from survey.store import cache, files
 from survey.store import manifest as manifest_mod
 
@@ -281,46 +281,36 @@ def reworded_between(project: Project, wave: Wave, name: str) -> list[str]:
     return changed
 
 
-def charted(results: list[Result], instruments: dict) -> list[Result]:
-    """The results that get a chart: all but those of questions declared ``chart: none``."""
-    tables_only = {(name, q.id) for name, instrument in instruments.items() for q in instrument.questions
-                   if q.chart == "none"}
-    return [r for r in results if (r.dataset, r.question) not in tables_only]
-
-
 FIGURES_ENV = "SURVEY_FIGURES"          # overrides survey.yml figures: charts: ("all" or "shown") for one run
 FORMATS_ENV = "SURVEY_FIGURE_FORMATS"   # overrides survey.yml figures: formats: ("png" or "png,svg") for one run
-
-
-class _EveryChartDrawn(WaveData):
-    """The report's own choice of what it shows, asked before any chart exists (every chart is assumed drawn)."""
-
-    def figure_path(self, result_id: str, size: str = "report") -> Path | None:
-        return Path(f"{result_id}.{size}.png")
 
 
 def chart_plan(project: Project, wave: Wave, results: list[Result], instruments: dict) -> dict[str, tuple[str, ...]]:
     """result id -> the chart sizes something reads: the report, the Quarto slides, the decks.
 
-    ``report``: the results the report's body shows (``WaveData.body_results``: the
-    chapters, the development plan, the clear changes); ``slide``: those the Quarto
-    slides show (shown in a chapter, a clear change) and those on the PowerPoint deck
-    (``deck.on_slides``). A breakdown with no clear difference, a summary the chapters
-    do not show, ... gets no chart (its numbers are in tables.xlsx). ``SURVEY_FIGURES=all``
-    draws every chart at both sizes (the presenter's full set).
+    ``report``: the results the report's body shows; ``slide``: those the Quarto slides
+    show and those on the PowerPoint decks (``deck.on_slides``); see
+    :func:`survey.report.data.charts_shown`. A breakdown with no clear difference, a
+    summary the chapters do not show, ... gets no chart (its numbers are in tables.xlsx).
+    ``SURVEY_FIGURES=all`` (or ``figures: charts: all``) plans every chart at both sizes.
     """
-    drawn = [r for r in charted(results, instruments) if charts.has_chart(r)]
+    drawn = figures.charted(results, instruments)
     if (os.environ.get(FIGURES_ENV, "").strip().lower() or project.figures.charts) == "all":
         return {r.id: figures.SIZES for r in drawn}
-    planning = _EveryChartDrawn(project=project, wave=wave, lang=project.languages[0],
-                                results={r.id: r for r in results})
-    report = {r.id for r in planning.body_results()}
-    slides = {r.id for d in planning.datasets() for r in planning.of(d) if planning.shown(r)}
-    slides |= {r.id for r in planning.comparisons() if planning.change_is_shown(r)}
-    slides |= {r.id for r in drawn if deck.on_slides(r)}
-    plan = {r.id: tuple(size for size, users in (("report", report), ("slide", slides)) if r.id in users)
-            for r in drawn}
+    shown = charts_shown(project, wave, drawn)
+    shown["slide"] |= {r.id for r in drawn if deck.on_slides(r)}
+    plan = {r.id: tuple(size for size in figures.SIZES if r.id in shown[size]) for r in drawn}
     return {rid: sizes for rid, sizes in plan.items() if sizes}
+
+
+def drawn_now(plan: dict[str, tuple[str, ...]], project: Project, report: bool) -> dict[str, tuple[str, ...]]:
+    """The part of ``plan`` a run draws: the slide charts (the decks read them) always, the report's only when
+    ``report`` (the run renders the report) or ``figures: charts: all``; the rest is drawn when the report is
+    rendered (``survey render``: :func:`survey.report.render.stage_figures`)."""
+    if report or (os.environ.get(FIGURES_ENV, "").strip().lower() or project.figures.charts) == "all":
+        return plan
+    now = {rid: tuple(size for size in sizes if size != "report") for rid, sizes in plan.items()}
+    return {rid: sizes for rid, sizes in now.items() if sizes}
 
 
 def figure_formats(project: Project) -> tuple[str, ...]:
@@ -336,11 +326,16 @@ def figure_formats(project: Project) -> tuple[str, ...]:
 
 
 def export_wave(project: Project, wave: Wave, results: list[Result], ingested: Ingested,
-                manifest: Callable[[], dict], tree: Tree, progress: Progress = _quiet) -> Path:
-    """Figures (report and slide, PNG and SVG, alt text), results JSON, workbooks and decks, into the run's ``tree``.
+                manifest: Callable[[], dict], tree: Tree, progress: Progress = _quiet, *,
+                report_charts: bool = True, meanwhile: Callable[[], object] | None = None) -> Path:
+    """Figures (PNG, SVG at slide size, alt text), results JSON, workbooks and decks, into the run's ``tree``.
 
-    The previous run's visible tree is only read (figures and workbooks whose inputs did
-    not change are copied from it).
+    ``report_charts``: the report-size charts are drawn too (the run renders the report);
+    otherwise only those unchanged since the previous run are kept (linked), and the
+    rest are drawn when the report is rendered. While the chart workers draw, this
+    process writes the workbooks and calls ``meanwhile``; the decks, which show the
+    charts, come last. The previous run's visible tree is only read (figures and
+    workbooks whose inputs did not change are copied from it).
     """
     target = project.paths.output(wave.id)
     languages = project.languages
@@ -354,25 +349,34 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
     for result in results:
         store.write_json(results_dir / f"{result.id}.json", to_json(result.to_dict()))
     plan = chart_plan(project, wave, results, ingested.instruments)
-    figures.draw_all([r for r in results if r.id in plan], figures_dir, languages,
-                     {lang: wave.label_in(lang) for lang in languages}, wave.synthetic, theme=theme,
-                     previous=project.paths.figures(wave.id), progress=progress,
-                     sources=figures.dataset_sources(project, languages), sizes=plan, formats=figure_formats(project))
+    now = drawn_now(plan, project, report_charts)
+    later = {rid: tuple(s for s in sizes if s not in now.get(rid, ())) for rid, sizes in plan.items()}
     code = cache.chart_code_digest()
     contact = tables.project_contact(project)
     texts = wording.project_texts(project)  # the project's own names (Likert batteries)
-    for i, lang in enumerate(languages):
-        name = tree.tables(lang, first=i == 0).name
-        key = cache.workbook_key(results, lang, wave.label_in(lang), wave.synthetic,
-                                 code + to_json([project.organisation, contact, wave.population, texts]))
-        if not cache.reuse_file(target / name, stage / name, key, stage / cache.WORKBOOK_CACHE):
-            tables.write_tables_xlsx(results, stage / name, lang=lang, synthetic=wave.synthetic,
-                                     wave_label=wave.label_in(lang), organisation=project.organisation,
-                                     contact=contact, population=wave.population, instruments=instruments,
-                                     texts=texts)
-    codebook.write_codebook(ingested, tree.codebook, lang=languages[0], synthetic=wave.synthetic,
-                            wave_label=wave.label, organisation=project.organisation, contact=contact,
-                            rule=DisclosureRule.from_project(project))
+
+    def workbooks() -> None:
+        if meanwhile is not None:
+            meanwhile()
+        for i, lang in enumerate(languages):
+            name = tree.tables(lang, first=i == 0).name
+            key = cache.workbook_key(results, lang, wave.label_in(lang), wave.synthetic,
+                                     code + to_json([project.organisation, contact, wave.population, texts]))
+            if not cache.reuse_file(target / name, stage / name, key, stage / cache.WORKBOOK_CACHE):
+                tables.write_tables_xlsx(results, stage / name, lang=lang, synthetic=wave.synthetic,
+                                         wave_label=wave.label_in(lang), organisation=project.organisation,
+                                         contact=contact, population=wave.population, instruments=instruments,
+                                         texts=texts)
+        codebook.write_codebook(ingested, tree.codebook, lang=languages[0], synthetic=wave.synthetic,
+                                wave_label=wave.label, organisation=project.organisation, contact=contact,
+                                rule=DisclosureRule.from_project(project))
+
+    figures.draw_all([r for r in results if r.id in plan], figures_dir, languages,
+                     {lang: wave.label_in(lang) for lang in languages}, wave.synthetic, theme=theme,
+                     previous=project.paths.figures(wave.id), progress=progress,
+                     sources=figures.dataset_sources(project, languages), sizes=now, formats=figure_formats(project),
+                     keep={rid: sizes for rid, sizes in later.items() if sizes}, meanwhile=workbooks)
+    progress("[4/4] Writing the slide decks")
     deck.write_wave_decks(project, wave, results, stage, theme=theme)  # slides.pptx, slides.<lang>.pptx
     store.write_json(tree.manifest, to_json(manifest()))
     return target
@@ -462,9 +466,12 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
         progress("[2/4] Analysing")
         results = analyse_wave(project, wave, ingested, previous)
         check_results(project, wave, ingested, results)  # before anything is swapped in
-        progress("[3/4] Writing processed data and the analyst's working files")
-        processed = write_processed(project, ingested, tree, results)
-        progress(f"[4/4] Writing {len(results)} results, charts and workbooks")
+        progress(f"[3/4] Writing {len(results)} results and their charts; meanwhile the processed data, "
+                 "the analyst's working files and the workbooks")
+        written: dict[str, Path] = {}
+
+        def write_processed_data() -> None:
+            written["processed"] = write_processed(project, ingested, tree, results)
 
         def manifest() -> dict:
             return manifest_mod.build_manifest(
@@ -474,7 +481,10 @@ def run_wave(project: Project, wave_id: str | None = None, *, render: bool = Tru
                 finished=dt.datetime.now(dt.timezone.utc), validation_summary=summarise(ingested.problems),
                 root=project.paths.root)
 
-        output = export_wave(project, wave, results, ingested, manifest, tree, progress)
+        rendering = render and render_mod.find_quarto() is not None  # no Quarto: no report reads its charts yet
+        output = export_wave(project, wave, results, ingested, manifest, tree, progress, report_charts=rendering,
+                             meanwhile=write_processed_data)
+        processed = written["processed"]
     project.paths.failed_validation(wave.id).unlink(missing_ok=True)   # superseded by this run's validation.json
     report = RunReport(wave=wave.id, processed=processed, output=output, problems=ingested.problems,
                        results=len(results))

@@ -79,6 +79,18 @@ def map_in_workers(func: Callable, tasks: list, workers: int) -> Iterator:
     Workers die with this process (:func:`_die_with_parent`), and are terminated at once
     when the caller stops early (an error, Ctrl-C, SIGTERM), so no worker outlives a run.
     """
+    with started_in_workers(func, tasks, workers) as results:
+        yield from results
+
+
+@contextmanager
+def started_in_workers(func: Callable, tasks: list, workers: int) -> Iterator[Iterator]:
+    """``func`` over ``tasks`` started at once on ``workers`` forked processes; the block runs meanwhile.
+
+    The block gets the results' iterator (in order; iterating it waits for them) and
+    must consume it: leaving the block, by an error too, terminates the workers
+    (:func:`map_in_workers` is the same without a block of its own).
+    """
     context = multiprocessing.get_context("fork")
     with context.Pool(processes=workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-        yield from pool.imap(func, tasks, chunksize=1)
+        yield pool.imap(func, tasks, chunksize=1)

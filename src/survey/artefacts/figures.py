@@ -1,7 +1,8 @@
 """Figures: each result's charts drawn and written as PNG and SVG, with their alt-text sidecars.
 
-Every writer here produces identical bytes on a rerun: matplotlib metadata carries no
-date or version and SVG ids come from a fixed hash salt.
+Every writer here produces identical bytes on a rerun: the PNG carries no date or version
+and SVG ids come from a fixed hash salt. PNGs are RGB (the background is opaque) at the
+size's resolution (``style.SIZES``), deflated at :data:`PNG_COMPRESS_LEVEL`.
 """
 
 from __future__ import annotations
@@ -12,17 +13,20 @@ import multiprocessing
 import os
 import pickle
 from pathlib import Path
+from typing import Callable
 from xml.sax.saxutils import escape
 
 import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image, PngImagePlugin
 
 from survey.kinds import charts, style
 from survey.model import Result, to_json
-from survey.processes import map_in_workers
+from survey.processes import started_in_workers
 from survey.store import cache, files
 
-PNG_DPI = 200
-PNG_METADATA = {"Software": None}
+PNG_COMPRESS_LEVEL = 3  # zlib: a third of level 6's time for files about a fifth larger
 SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 
@@ -35,21 +39,40 @@ def figure_bytes(fig, fmt: str) -> bytes:
     """
     info = getattr(fig, "survey", {}) or {}
     title, alt = info.get("title") or "", info.get("alt") or ""
+    if fmt == "png":
+        return png_bytes(fig, style.SIZES[info.get("size", "report")].dpi, title, alt)
+    if fmt != "svg":
+        raise ValueError(f"unsupported figure format {fmt!r}")
     buffer = io.BytesIO()
     rc = {"svg.hashsalt": "survey", "svg.fonttype": "none"}  # labels stay text: selectable and editable
     with matplotlib.rc_context(rc):
-        if fmt == "png":
-            metadata = dict(PNG_METADATA)
-            if title:
-                metadata["Title"] = title
-            if alt:
-                metadata["Description"] = alt
-            fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata=metadata, facecolor=style.BACKGROUND)
-        elif fmt == "svg":
-            fig.savefig(buffer, format="svg", metadata=SVG_METADATA, facecolor=style.BACKGROUND)
-            return _svg_with_text(buffer.getvalue(), title, alt)
-        else:
-            raise ValueError(f"unsupported figure format {fmt!r}")
+        fig.savefig(buffer, format="svg", metadata=SVG_METADATA, facecolor=style.BACKGROUND)
+    return _svg_with_text(buffer.getvalue(), title, alt)
+
+
+def png_bytes(fig, dpi: int, title: str = "", alt: str = "") -> bytes:
+    """The figure rastered at ``dpi`` as an RGB PNG with ``Title``/``Description`` text chunks.
+
+    The same Agg raster ``savefig`` makes; written by Pillow without the alpha channel
+    (the figure's background is opaque) and without matplotlib's ``Software`` chunk.
+    """
+    canvas = FigureCanvasAgg(fig)
+    shown = fig.dpi
+    fig.dpi = dpi
+    try:
+        fig.patch.set_facecolor(style.BACKGROUND)
+        canvas.draw()
+        rgb = np.array(np.asarray(canvas.buffer_rgba())[:, :, :3])  # a copy: the next draw reuses the buffer
+    finally:
+        fig.dpi = shown
+    info = PngImagePlugin.PngInfo()
+    if title:
+        info.add_text("Title", title)
+    if alt:
+        info.add_text("Description", alt)
+    buffer = io.BytesIO()
+    Image.fromarray(rgb, "RGB").save(buffer, format="png", pnginfo=info, dpi=(dpi, dpi),
+                                                           compress_level=PNG_COMPRESS_LEVEL)
     return buffer.getvalue()
 
 
@@ -71,13 +94,16 @@ def _svg_with_text(data: bytes, title: str, alt: str) -> bytes:
     return (text[:start] + opening + text[end:end + 1] + inserted + text[end + 1:]).encode("utf-8")
 
 
-def save_figure(fig, stem: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
-    """Write ``<stem>.png`` (200 dpi) and ``<stem>.svg`` atomically; return the paths written.
+def save_figure(fig, stem: Path, formats: tuple[str, ...] | None = None) -> list[Path]:
+    """Write ``<stem>.<fmt>`` atomically for each format; return the paths written.
 
-    ``fig=None`` (a result without a chart, see ``charts.has_chart``) writes nothing.
+    ``formats`` defaults to the figure's size's (:func:`size_formats`: PNG, and SVG at
+    slide size). ``fig=None`` (a result without a chart, see ``charts.has_chart``) writes nothing.
     """
     if fig is None:  # kinds without a chart (interview quotes)
         return []
+    if formats is None:
+        formats = size_formats((getattr(fig, "survey", None) or {}).get("size", "report"))
     stem = Path(stem)
     written = []
     engine = fig.get_layout_engine()
@@ -123,6 +149,19 @@ def write_slide_manifest(entries: list[dict], path: Path) -> Path:
 
 SIZES = ("report", "slide")   # the report's A4 text width and the 16:9 slide
 FORMATS = ("png", "svg")      # PNG for the report, the slides and the deck; SVG for the presenter to edit
+SVG_SIZES = ("slide",)        # the presenter edits slide pictures; nothing reads a report-size SVG
+
+
+def size_formats(size: str, formats: tuple[str, ...] = FORMATS) -> tuple[str, ...]:
+    """The formats of ``formats`` a chart of ``size`` is written in (SVG only at the sizes in :data:`SVG_SIZES`)."""
+    return tuple(f for f in formats if f != "svg" or size in SVG_SIZES)
+
+
+def charted(results: list[Result], instruments: dict) -> list[Result]:
+    """The results that get a chart: those of a kind with a chart, but not of questions declared ``chart: none``."""
+    tables_only = {(name, q.id) for name, instrument in instruments.items() for q in instrument.questions
+                   if q.chart == "none"}
+    return [r for r in results if (r.dataset, r.question) not in tables_only and charts.has_chart(r)]
 
 
 def figure_stem(result_id: str, size: str, lang: str, first: bool) -> str:
@@ -138,7 +177,7 @@ def chart_files(result_id: str, size: str, lang: str, first: bool, formats: tupl
     ``<id>.alt.<lang>.txt`` (the report picture's, what the report reads).
     """
     stem = figure_stem(result_id, size, lang, first)
-    names = [f"{stem}.{fmt}" for fmt in formats] + [f"{result_id}.{size}.alt.{lang}.txt"]
+    names = [f"{stem}.{fmt}" for fmt in size_formats(size, formats)] + [f"{result_id}.{size}.alt.{lang}.txt"]
     if size == "report":
         names.append(f"{result_id}.alt.{lang}.txt")
     return names
@@ -156,7 +195,7 @@ def draw_chart(result: Result, folder: Path, lang: str, sizes: tuple[str, ...], 
                              source=source, theme=theme)
         if figure is None:
             continue
-        save_figure(figure, folder / figure_stem(result.id, size, lang, first), formats)
+        save_figure(figure, folder / figure_stem(result.id, size, lang, first), size_formats(size, formats))
         alt = figure.survey["alt"] + "\n"
         files.write_text_atomic(folder / f"{result.id}.{size}.alt.{lang}.txt", alt)
         if size == "report":  # the report picture's alt text (charts.alt_text at the report size)
@@ -203,7 +242,8 @@ def plan_charts(results: list[Result], languages: tuple[str, ...], wave_label, s
 
 def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wave_label: "str | dict",
              synthetic: bool, theme=None, previous: Path | None = None, progress=_quiet, sources: dict | None = None,
-             sizes: "tuple[str, ...] | dict" = SIZES, formats: tuple[str, ...] = FORMATS) -> list[tuple[str, str, str]]:
+             sizes: "tuple[str, ...] | dict" = SIZES, formats: tuple[str, ...] = FORMATS,
+             keep: dict | None = None, meanwhile: "Callable[[], object] | None" = None) -> list[tuple[str, str, str]]:
     """Write every chart of ``results`` into ``folder``; draw only those whose key changed since ``previous``.
 
     A chart (one result, language and size) whose key (:func:`plan_charts`) equals the
@@ -211,24 +251,30 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
     drawn, on two forked processes when there are enough of them. ``sources``: dataset
     -> lang -> the dataset's name (:func:`dataset_sources`); ``wave_label``: one label
     or ``{lang: label}``; ``sizes``: the sizes of every result or ``{result id: sizes}`` (a
-    result not in it gets no chart). Returns the ``(result id, lang, size)`` of the charts drawn.
+    result not in it gets no chart); ``keep``: ``{result id: sizes}`` of charts linked from
+    ``previous`` when unchanged and otherwise left out, never drawn; ``meanwhile``: called
+    in this process while the workers draw (before drawing when there are no workers).
+    Returns the ``(result id, lang, size)`` of the charts drawn.
     """
     sources = sources or {}
     code = cache.chart_code_digest() + hashlib.sha256(pickle.dumps(theme)).hexdigest()
     keys = plan_charts(results, languages, wave_label, synthetic, code, sources, sizes, formats)
+    optional = plan_charts(results, languages, wave_label, synthetic, code, sources, keep, formats) if keep else {}
     old = cache.read_keys(previous) if previous is not None and previous.is_dir() else {}
     first = languages[0] if languages else ""
     todo: dict[tuple[str, str], list[str]] = {}
     reused = set()
-    for (rid, lang, size), key in keys.items():
+    written = dict(keys)
+    for (rid, lang, size), key in [*keys.items(), *optional.items()]:
         stem = figure_stem(rid, size, lang, lang == first)
         if old.get(stem) == key and cache.reuse_files(previous, folder, chart_files(rid, size, lang, lang == first,
                                                                                       formats)):
-            reused.add(rid)
-        else:
+            reused.add((rid, lang, size))
+            written[(rid, lang, size)] = key
+        elif (rid, lang, size) in keys:
             todo.setdefault((rid, lang), []).append(size)
     if reused:
-        progress(f"  {len(keys) - sum(len(s) for s in todo.values())} charts unchanged since the last run, reused")
+        progress(f"  {len(reused)} charts unchanged since the last run, reused")
     by_id = {r.id: r for r in results}
     jobs = [(by_id[rid], lang, tuple(s)) for (rid, lang), s in todo.items()]
     options = {lang: {"first": lang == first, "wave_label": _label(wave_label, lang), "synthetic": synthetic,
@@ -240,6 +286,8 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
 
     workers = min(2, os.cpu_count() or 1)
     if workers < 2 or len(jobs) < 6 or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile is not None:
+            meanwhile()
         for i, (result, lang, job_sizes) in enumerate(jobs, 1):
             progress(described(i, (result, lang, job_sizes)))
             draw_chart(result, folder, lang, job_sizes, source=sources.get(result.dataset, {}).get(lang, ""),
@@ -248,9 +296,12 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
         tasks = [(result.to_dict(), str(folder), lang, job_sizes,
                   {**options[lang], "source": sources.get(result.dataset, {}).get(lang, "")})
                  for result, lang, job_sizes in jobs]
-        for i, _done in enumerate(map_in_workers(_draw_task, tasks, workers), 1):
-            progress(described(i, jobs[i - 1]))
+        with started_in_workers(_draw_task, tasks, workers) as done:
+            if meanwhile is not None:
+                meanwhile()
+            for i, _done in enumerate(done, 1):
+                progress(described(i, jobs[i - 1]))
     files.write_text_atomic(folder / cache.FIGURE_CACHE,
                             to_json({figure_stem(rid, size, lang, lang == first): key
-                                     for (rid, lang, size), key in sorted(keys.items())}))
+                                     for (rid, lang, size), key in sorted(written.items())}))
     return [(result.id, lang, size) for result, lang, job_sizes in jobs for size in job_sizes]

@@ -50,6 +50,7 @@ def draw(result, lang: str = "fi", size: str = "report", wave_label: str = "", s
         fig = kind.draw(result, lang=lang, size=size, wave_label=wave_label, synthetic=synthetic,
                        source=source, theme=theme)
         _add_logo(fig, theme)
+    fig.survey["size"] = size  # the PNG's resolution is the size's (style.SIZES)
     fig.survey["title"] = title_of(result, lang)
     fig.survey["alt"] = alt_text(result, lang, synthetic=synthetic, size=size)
     return fig

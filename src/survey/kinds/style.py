@@ -91,7 +91,9 @@ SIZES = {
     # A4 text width (210 mm - 2 x 25 mm margins = 160 mm = 6.3 in).
     "report": Size("report", 6.3, None, font=8.5, title=10.0, small=7.0, row=0.36, wrap=32, title_wrap=66),
     # 16:9 slide (PowerPoint widescreen 13.333 x 7.5 in), large type.
-    "slide": Size("slide", 13.335, 7.5, font=17.0, title=22.0, small=13.0, row=0.6, wrap=36, title_wrap=70),
+    # 150 dpi: 2000 x 1125 pixels, more than a Full HD projector shows.
+    "slide": Size("slide", 13.335, 7.5, font=17.0, title=22.0, small=13.0, row=0.6, wrap=36, title_wrap=70,
+                  dpi=150),
 }
 
 

@@ -749,3 +749,26 @@ def _answering(result: Result):
 def _strength(result: Result) -> int:
     """How firm a result's finding is (:func:`survey.kinds.findings.strength`)."""
     return findings.strength(result)
+
+
+class _EveryChartDrawn(WaveData):
+    """The documents' own choice of what they show, asked before any chart exists (every chart is assumed drawn)."""
+
+    def figure_path(self, result_id: str, size: str = "report") -> Path | None:
+        return Path(f"{result_id}.{size}.png")
+
+
+def charts_shown(project: Project, wave, results: list[Result]) -> dict[str, set[str]]:
+    """``{"report": ids, "slide": ids}``: the charts the report's body and the Quarto slides show.
+
+    ``report``: :meth:`WaveData.body_results` (the chapters, the development plan, the
+    clear changes); ``slide``: a result shown in a chapter, or a clear change. Asked as
+    if every chart of ``results`` were drawn, so the documents' own rules decide; a
+    result left out (a ``chart: none`` question) is shown as a table.
+    """
+    planning = _EveryChartDrawn(project=project, wave=wave, lang=project.languages[0],
+                                results={r.id: r for r in results})
+    report = {r.id for r in planning.body_results()}
+    slides = {r.id for d in planning.datasets() for r in planning.of(d) if planning.shown(r)}
+    slides |= {r.id for r in planning.comparisons() if planning.change_is_shown(r)}
+    return {"report": report, "slide": slides}

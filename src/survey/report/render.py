@@ -53,7 +53,7 @@ from survey.artefacts import figures
 from survey.errors import EXIT_RENDER, ConfigError, QuartoMissing, SurveyError, UsageError
 from survey.kinds import style
 from survey.project.config import Paths, Project, load_project
-from survey.report.data import banner_text, load_texts, read_alt_text, read_results
+from survey.report.data import banner_text, charts_shown, load_texts, read_alt_text, read_results
 from survey.store.files import write_bytes_atomic
 
 INSTALL_HINT = "install it with `pip install quarto-cli` or from https://quarto.org/docs/get-started/"
@@ -378,11 +378,13 @@ def format_links(lang: str, formats: list[str], present: set[str], texts: dict) 
 
 
 def stage_figures(project: Project, wave, lang: str, target: Path, progress=None) -> int:
-    """Copy (or draw) every figure of ``wave`` in ``lang`` into ``target`` as ``<id>.<size>.png``.
+    """Copy (or draw) every figure the report and slides of ``wave`` show in ``lang`` into ``target``.
 
-    The pipeline draws the project's languages; a report in another language gets its
-    charts and alt texts drawn here from the results, so no chart is in the wrong
-    language. Returns how many figure files ``target`` holds.
+    Staged figures are ``<id>.<size>.png`` with their alt texts. The pipeline's own
+    figures of ``lang`` are copied; a chart they lack is drawn here from the results: the
+    report-size charts of a run that did not render the report (``--no-render``, no
+    Quarto), and every chart of a language the pipeline did not draw, so no chart is in
+    the wrong language. Returns how many figure files ``target`` holds.
     """
     target.mkdir(parents=True, exist_ok=True)
     source = project.paths.figures(wave.id)
@@ -394,11 +396,17 @@ def stage_figures(project: Project, wave, lang: str, target: Path, progress=None
                 shutil.copy2(png, target / f"{parts[0]}.{parts[1]}.png")
         for alt in sorted(source.glob(f"*.alt.{lang}.txt")):
             shutil.copy2(alt, target / alt.name)
-    else:
-        results = list(read_results(project.paths, wave.id).values())
-        figures.draw_all(results, target, (lang,), wave.label_in(lang), bool(wave.synthetic),
-                         theme=style.project_theme(project), progress=progress or (lambda _: None),
-                         sources=figures.dataset_sources(project, (lang,)), formats=("png",))  # Quarto reads PNG
+    results = read_results(project.paths, wave.id)
+    drawn = figures.charted(list(results.values()), project.instruments())
+    shown = charts_shown(project, wave, drawn)
+    missing = {r.id: tuple(size for size in figures.SIZES
+                           if r.id in shown[size] and not (target / f"{r.id}.{size}.png").is_file()) for r in drawn}
+    missing = {rid: sizes for rid, sizes in missing.items() if sizes}
+    if missing:
+        figures.draw_all([results[rid] for rid in missing], target, (lang,), wave.label_in(lang),
+                         bool(wave.synthetic), theme=style.project_theme(project),
+                         progress=progress or (lambda _: None), sources=figures.dataset_sources(project, (lang,)),
+                         sizes=missing, formats=("png",))  # Quarto reads PNG
     return len(list(target.glob("*.png")))
 
 

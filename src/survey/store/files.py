@@ -62,14 +62,21 @@ def write_text_atomic(path: Path, text: str) -> Path:
     return write_bytes_atomic(path, text.encode("utf-8"))
 
 
+STORED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")  # compressed already: deflating them again gains nothing
+
+
 def normalise_zip(data: bytes) -> bytes:
-    """Return the zip archive ``data`` with every member's timestamp fixed and order kept."""
+    """Return the zip archive ``data`` with every member's timestamp fixed and order kept.
+
+    Pictures (:data:`STORED_SUFFIXES`) are stored as they are; everything else is deflated.
+    """
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
+            stored = info.filename.lower().endswith(STORED_SUFFIXES)
+            fixed.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
