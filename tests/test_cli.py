@@ -34,9 +34,9 @@ def test_run_produces_figures_xlsx_and_the_study_footers(network_project, capsys
     assert main(["run", "--wave", "2024-demo", "--no-render"]) == 0
     out = Paths(network_project).output("2024-demo")
     for stem in ("network-partnership-forms", "network-grants", "network-agreements"):
-        for size in ("report", "slide"):
-            assert (out / "figures" / f"{stem}.{size}.png").stat().st_size > 10_000
-            assert b"<text" in (out / "figures" / f"{stem}.{size}.svg").read_bytes()  # editable labels by default
+        assert (out / "figures" / f"{stem}.slide.png").stat().st_size > 10_000
+        assert b"<text" in (out / "figures" / f"{stem}.slide.svg").read_bytes()  # editable labels by default
+        assert not (out / "figures" / f"{stem}.report.png").exists()  # drawn when the report is rendered
     assert (out / "tables.xlsx").is_file()
     from survey.kinds.words import selections_footer
     from survey.model import Result

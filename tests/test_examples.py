@@ -57,10 +57,11 @@ def test_example_runs_end_to_end(tmp_path, monkeypatch, capsys):
     assert single["title"]["fi"] == "Mikä on yhdistyksenne pääasiallinen toimiala?"
     assert single["n"]["respondents"] == 25
     figures = project.paths.figures(WAVE)
-    assert (figures / "yhdistykset-arviot.report.png").stat().st_size > 10_000
+    assert (figures / "yhdistykset-arviot.slide.png").stat().st_size > 10_000
+    assert not list(figures.glob("*.report.png"))  # the report's charts are drawn when it is rendered
     assert (project.paths.output(WAVE) / "tables.xlsx").is_file()
     codebook = openpyxl.load_workbook(project.paths.output(WAVE) / "codebook.xlsx")
     text = " ".join(str(c.value) for ws in codebook.worksheets for row in ws.iter_rows() for c in row if c.value)
     assert "Kuinka monta talkootuntia" in text
-    alt = (figures / "yhdistykset-toimiala.alt.fi.txt").read_text(encoding="utf-8")
+    alt = (figures / "yhdistykset-toimiala.slide.alt.fi.txt").read_text(encoding="utf-8")
     assert "ynteettinen" in alt or "ynteettis" in alt  # every output says the data is synthetic

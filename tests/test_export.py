@@ -247,19 +247,28 @@ def demo_2024():
 
 
 @_pytest.mark.slow
-def test_all_2024_demo_charts_render_to_png(demo_outputs):
-    """Every 2024 demo chart the session's demo build (``survey run``) drew, report and slide, every language:
-    PNG at 200 dpi (which charts are drawn: test_pipeline; SVG files: test_save_figure_writes_png_and_svg_*)."""
+def test_all_2024_demo_charts_render_to_png(demo_outputs, tmp_path):
+    """Every 2024 demo chart the session's demo build drew, every language: the run's slide PNGs (150 dpi, 2000 x
+    1125) and the report PNGs its staging drew (200 dpi, 1260 wide), RGB (which charts are drawn: test_pipeline;
+    SVG files: test_save_figure_writes_png_and_svg_*)."""
     from survey.project.config import load_project
+    from survey.report import render
 
     project = load_project(demo_outputs)
     folder = project.paths.figures("2024-demo")
     written = sorted(folder.glob("*.png"))
-    assert {"network-partnership-forms.slide.png", "network-partnership-forms.report.png"} <= {p.name for p in written}
+    assert "network-partnership-forms.slide.png" in {p.name for p in written}
     for path in written:
         assert path.stat().st_size > 1000, path
         with Image.open(path) as image:
-            assert image.info["dpi"][0] >= 199.9
+            assert round(image.info["dpi"][0]) == 150 and image.size == (2000, 1125) and image.mode == "RGB", path
+    staged = tmp_path / "staged"
+    render.stage_figures(project, project.wave("2024-demo"), "fi", staged)
+    report = sorted(staged.glob("*.report.png"))
+    assert "network-partnership-forms.report.png" in {p.name for p in report}
+    for path in report:
+        with Image.open(path) as image:
+            assert round(image.info["dpi"][0]) == 200 and image.size[0] == 1260 and image.mode == "RGB", path
 
 
 @_pytest.mark.slow
@@ -336,7 +345,7 @@ def test_two_processes_write_identical_figures(tmp_path):
                               check=True, env={"PYTHONHASHSEED": run == "a" and "1" or "2", "PATH": "/usr/bin:/bin"})
         runs.append(done.stdout)
     assert runs[0] == runs[1]
-    assert runs[0].count(".png") == 10 and runs[0].count(".svg") == 10
+    assert runs[0].count(".png") == 10 and runs[0].count(".svg") == 5  # SVG: the slide size
 
 
 def test_logo_is_drawn_from_a_loaded_image_and_theme_colour_used(tmp_path):

@@ -196,7 +196,7 @@ def states(project):
     assert old != new, "old and new inputs must give different outputs"
     assert {k for k in old if k.startswith("processed/")} and {k for k in old if k.startswith("figures/")}
     assert any(old[k] != new[k] for k in old if k.startswith("processed/") and k in new)
-    assert sum(1 for k in new if k.startswith("figures/") and k.endswith(".png")) == 6  # three charts, two sizes
+    assert sum(1 for k in new if k.startswith("figures/") and k.endswith(".png")) == 3  # three slide charts
 
     _restore(root, saved)                       # a trial without a kill: forked, from OLD, as every trial runs
     duration = _complete_run(root)

@@ -32,9 +32,9 @@ figures = root / "output" / "2024-demo" / "figures"
 print(json.dumps({"languages": list(catalogue.LANGUAGES), "percent": fmt.format_percent(0.125, "nb"),
                   "problems": len(report.problems),
                   "alt": sorted(p.name for p in figures.glob("*.alt.nb.txt")),
-                  "png": sorted(p.name for p in figures.glob("*.report.nb.png")),
+                  "png": sorted(p.name for p in figures.glob("*.slide.nb.png")),
                   "tables": sorted(p.name for p in (root / "output" / "2024-demo").glob("tables*.xlsx")),
-                  "alt_text": (figures / "network-grants.alt.nb.txt").read_text(encoding="utf-8"),
+                  "alt_text": (figures / "network-grants.slide.alt.nb.txt").read_text(encoding="utf-8"),
                   "words": catalogue.text("synthetic", "nb"), "demo_word": catalogue.text("alt_synthetic", "nb")}))
 """
 
@@ -56,7 +56,7 @@ def test_a_new_language_is_one_catalogue_file(tmp_path):
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["languages"] == ["fi", "sv", "en", "nb"] and out["problems"] == 0
     assert out["percent"] == "12,5\u00a0%"
-    assert out["png"] and all(f"{name.split('.')[0]}.alt.nb.txt" in out["alt"] for name in out["png"])
+    assert out["png"] and all(f"{name.split('.')[0]}.slide.alt.nb.txt" in out["alt"] for name in out["png"])
     assert "tables.nb.xlsx" in out["tables"] and out["words"] == "Syntetiske demodata"
     assert out["alt_text"].rstrip().endswith(out["demo_word"])
 

@@ -73,7 +73,8 @@ def path_pattern(path: str, project) -> re.Pattern:
     return re.compile(pattern)
 
 
-OPTIONAL = ("render/", ".validation-failed.json")  # only with Quarto / only after a failed run
+# only with Quarto / only after a failed run / the report's charts, drawn when the report is rendered
+OPTIONAL = ("render/", ".validation-failed.json", "figures/<id>.report.", "figures/<id>.alt.")
 
 
 def test_the_outputs_table_lists_exactly_what_a_run_writes(demo_outputs):

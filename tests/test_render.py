@@ -295,6 +295,27 @@ def test_survey_run_fails_when_the_render_fails(rendered_project, monkeypatch, c
     assert "quarto render --to html failed" in capsys.readouterr().err
 
 
+@pytest.mark.slow
+def test_a_rendering_run_draws_the_report_charts_and_a_no_render_rerun_keeps_them(rendered_project, capsys):
+    """``survey run`` with Quarto draws the report-size charts into the run's tree (before: only the slides'); a
+    ``--no-render`` rerun of unchanged inputs links them from that tree instead of dropping or drawing them."""
+    from survey.cli import main
+    from survey.store.files import sha256_file
+
+    figures = Paths(rendered_project).figures("2024-demo")
+    ids = ("network-agreements", "network-grants", "network-partnership-forms")
+    assert not list(figures.glob("*.report*.png"))  # the fixture's run had --no-render
+    assert main(["--project", str(rendered_project), "run", "--wave", "2024-demo"]) == 0
+    drawn = {p.name: sha256_file(p) for p in figures.glob("*.report*.png")}
+    assert set(drawn) == {f"{i}.report{s}.png" for i in ids for s in ("", ".sv")}
+    assert all((figures / f"{i}.alt.{lang}.txt").is_file() for i in ids for lang in ("fi", "sv"))
+    assert "chart 1/" in capsys.readouterr().err  # drawn now: the report size
+    assert main(["--project", str(rendered_project), "run", "--wave", "2024-demo", "--no-render"]) == 0
+    assert {p.name: sha256_file(p) for p in figures.glob("*.report*.png")} == drawn
+    err = capsys.readouterr().err
+    assert "12 charts unchanged since the last run, reused" in err and "chart 1/" not in err
+
+
 def test_the_staged_documents_are_offline_and_say_pdf(rendered_project, tmp_path):
     import yaml
 

@@ -94,3 +94,30 @@ def started_in_workers(func: Callable, tasks: list, workers: int) -> Iterator[It
     context = multiprocessing.get_context("fork")
     with context.Pool(processes=workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         yield pool.imap(func, tasks, chunksize=1)
+
+
+_FORKED: dict[int, Callable] = {}  # the function map_forked runs, inherited by its forked workers
+
+
+def _call_forked(args: tuple):
+    token, task = args
+    return _FORKED[token](task)
+
+
+def map_forked(func: Callable, tasks: list, *, workers: int = 2, min_tasks: int = 4) -> list:
+    """``[func(task) for task in tasks]``, on ``workers`` forked processes when there are ``min_tasks`` or more.
+
+    ``func`` may be a closure over this process's data (the workers inherit it at the
+    fork); each task and result crosses a pipe, so they must pickle. One core, fewer
+    tasks, or no ``fork``: the same list computed here.
+    """
+    tasks = list(tasks)
+    workers = min(workers, os.cpu_count() or 1)
+    if workers < 2 or len(tasks) < min_tasks or "fork" not in multiprocessing.get_all_start_methods():
+        return [func(task) for task in tasks]
+    token = id(func)
+    _FORKED[token] = func
+    try:
+        return list(map_in_workers(_call_forked, [(token, task) for task in tasks], workers))
+    finally:
+        _FORKED.pop(token, None)

@@ -25,7 +25,10 @@ from survey.analysis._common import copy_tree
 from survey.analysis.disclosure import as_rule, rule_with
 from survey.analysis.significance import adjust_bh, statistics_of
 from survey.model import Result
+from survey.processes import map_forked
 from survey.project.instruments import Instrument, InstrumentQuestion
+
+BREAKDOWNS_IN_PARALLEL = 6  # from this many breakdowns on, two forked processes compute them
 
 
 def has_question(frame: pd.DataFrame, q: InstrumentQuestion) -> bool:
@@ -80,12 +83,15 @@ def analyse_dataset(frame: pd.DataFrame, instrument: Instrument, *, dataset: str
             items = [item for item in groups[key] if has_question(frame, item)]
             results.append(analysis.analyse_likert(frame, items, cache=cache, **common))
             results.append(analysis.summarise_likert(frame, items, cache=cache, **common))
-    breakdowns: list[Result] = []
-    for by in background_questions(instrument):
-        if not has_question(frame, by):
-            continue
-        for target in breakdown_targets(instrument, frame):
-            breakdowns.append(analysis.analyse_breakdown(frame, target, by, rule=rule, cache=cache, **common))
+    pairs = [(target, by) for by in background_questions(instrument) if has_question(frame, by)
+             for target in breakdown_targets(instrument, frame)]
+
+    def breakdown(pair) -> Result:
+        target, by = pair
+        return analysis.analyse_breakdown(frame, target, by, rule=rule, cache=cache, **common)
+
+    # the breakdowns (exact and permutation tests) are the costly part: two processes share them
+    breakdowns = map_forked(breakdown, pairs, min_tasks=BREAKDOWNS_IN_PARALLEL)
     return adjust_family(results + breakdowns, statistics)
 
 

@@ -42,6 +42,7 @@ from survey.kinds.findings import interpret
 from survey.kinds.findings import key_findings as choose
 from survey.kinds.table import data_table, header_label
 from survey.model import Result
+from survey.processes import map_forked
 from survey.store import files
 
 EMU_PER_INCH = 914400
@@ -540,19 +541,23 @@ def write_wave_decks(project, wave, results, folder: Path, *, figures: Path | No
     figures = Path(figures) if figures is not None else Path(folder) / "figures"
     datasets = list(wave.datasets)
     texts = project_texts(project)
-    written = []
-    for lang in languages or project.languages:
+    instruments = project.instruments()
+    languages = list(languages or project.languages)
+    for lang in languages:
         if lang not in project.languages:
             raise SurveyError(f"no charts were drawn in '{lang}': add it to `languages:` in survey.yml and rerun "
                               f"`survey run` (drawn: {', '.join(project.languages)})",
                               file=str(project.paths.config_file))
+
+    def write(lang: str) -> Path:
         sources = {d: project.dataset_title(d, lang) for d in {r.dataset for r in results}}
         prs = build_deck(results, figures, lang, first_lang=first, wave_label=wave.label_in(lang),
                          synthetic=wave.synthetic, organisation=project.organisation, theme=theme,
-                         datasets=datasets, sources=sources, instruments=project.instruments(),
+                         datasets=datasets, sources=sources, instruments=instruments,
                          wave_names=wave_names_of(project.waves, lang), texts=texts)
-        written.append(write_deck(prs, Path(folder) / deck_name(lang, first)))
-    return written
+        return write_deck(prs, Path(folder) / deck_name(lang, first))
+
+    return map_forked(write, languages, min_tasks=2)  # one process per language
 
 
 def write_slides(project, wave_id: str | None = None, lang: str | None = None) -> list[Path]:
