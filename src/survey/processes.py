@@ -10,6 +10,7 @@ the pool at once.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -92,8 +93,12 @@ def started_in_workers(func: Callable, tasks: list, workers: int) -> Iterator[It
     (:func:`map_in_workers` is the same without a block of its own).
     """
     context = multiprocessing.get_context("fork")
-    with context.Pool(processes=workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-        yield pool.imap(func, tasks, chunksize=1)
+    gc.freeze()  # what exists now is never collected in the workers: no copy-on-write of its pages by the GC
+    try:
+        with context.Pool(processes=workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+            yield pool.imap(func, tasks, chunksize=1)
+    finally:
+        gc.unfreeze()
 
 
 _FORKED: dict[int, Callable] = {}  # the function map_forked runs, inherited by its forked workers

@@ -222,21 +222,28 @@ def _label(wave_label, lang: str) -> str:
 
 
 def plan_charts(results: list[Result], languages: tuple[str, ...], wave_label, synthetic: bool, code: str,
-                sources: dict, sizes, formats: tuple[str, ...]) -> dict:
+                sources: dict, sizes, formats: tuple[str, ...], data: dict | None = None) -> dict:
     """``{(result id, lang, size): key}`` of every chart to be written (:func:`survey.store.cache.figure_key`).
 
-    ``sizes``: the sizes of every result, or ``{result id: sizes}``.
+    ``sizes``: the sizes of every result, or ``{result id: sizes}``; ``data``: ``{result id:
+    result.to_dict()}`` of those already serialised.
     """
     keys = {}
+    data = {} if data is None else data
     for result in results:
         if not charts.has_chart(result):
             continue
+        wanted = sizes.get(result.id, ()) if isinstance(sizes, dict) else sizes
+        if not wanted:
+            continue
+        if result.id not in data:
+            data[result.id] = result.to_dict()
         for lang in languages:
             source = sources.get(result.dataset, {}).get(lang, "")
-            for size in (sizes.get(result.id, ()) if isinstance(sizes, dict) else sizes):
+            for size in wanted:
                 keys[(result.id, lang, size)] = cache.figure_key(
                     result, lang, size, languages=tuple(languages), wave_label=_label(wave_label, lang),
-                    synthetic=synthetic, source=source, code=code, formats=formats)
+                    synthetic=synthetic, source=source, code=code, formats=formats, data=data[result.id])
     return keys
 
 
@@ -258,8 +265,9 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
     """
     sources = sources or {}
     code = cache.chart_code_digest() + hashlib.sha256(pickle.dumps(theme)).hexdigest()
-    keys = plan_charts(results, languages, wave_label, synthetic, code, sources, sizes, formats)
-    optional = plan_charts(results, languages, wave_label, synthetic, code, sources, keep, formats) if keep else {}
+    data: dict = {}  # result id -> result.to_dict(), serialised once
+    keys = plan_charts(results, languages, wave_label, synthetic, code, sources, sizes, formats, data)
+    optional = plan_charts(results, languages, wave_label, synthetic, code, sources, keep, formats, data) if keep else {}
     old = cache.read_keys(previous) if previous is not None and previous.is_dir() else {}
     first = languages[0] if languages else ""
     todo: dict[tuple[str, str], list[str]] = {}
@@ -293,7 +301,7 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
             draw_chart(result, folder, lang, job_sizes, source=sources.get(result.dataset, {}).get(lang, ""),
                        **options[lang])
     else:
-        tasks = [(result.to_dict(), str(folder), lang, job_sizes,
+        tasks = [(data[result.id], str(folder), lang, job_sizes,
                   {**options[lang], "source": sources.get(result.dataset, {}).get(lang, "")})
                  for result, lang, job_sizes in jobs]
         with started_in_workers(_draw_task, tasks, workers) as done:

@@ -315,9 +315,10 @@ def read_instrument(path: Path, dataset: str | None = None) -> Instrument:
     if not path.is_file():
         raise ConfigError(f"no instrument for dataset '{dataset}': write it with `survey draft EXPORT --dataset "
                           f"{dataset}` or create {path.name}", file=str(path))
-    data, located, raw = safe_yaml.load(path)
+    raw = safe_yaml.read_bytes(path)
     key = (str(path), hashlib.sha256(raw).hexdigest(), dataset or "")
-    if key not in _CACHE:
+    if key not in _CACHE:  # parsed once per content: the same bytes give the same instrument
+        data, located = safe_yaml.loads(raw, file=str(path))
         _CACHE[key] = parse_instrument(data, where=str(path), located=located, dataset=dataset)
     return _CACHE[key]
 

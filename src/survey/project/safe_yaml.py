@@ -194,14 +194,19 @@ def loads(text: str | bytes, file: str = "<yaml>") -> tuple[object, Located]:
 
 def load(path: Path) -> tuple[object, Located, bytes]:
     """Read and parse one YAML file within the limits; return ``(data, located, raw bytes)``."""
+    raw = read_bytes(path)
+    data, located = loads(raw, file=str(path))
+    return data, located, raw
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of one YAML file, within the size limit (ConfigError otherwise)."""
     path = Path(path)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise ConfigError(f"the file is {size:,} bytes; a configuration file may be at most {MAX_BYTES:,}",
                               file=str(path))
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read the file ({exc.strerror or exc})", file=str(path)) from None
-    data, located = loads(raw, file=str(path))
-    return data, located, raw

@@ -72,16 +72,18 @@ def in_language(data: dict, lang: str, languages: tuple[str, ...]) -> dict:
 
 
 def figure_key(result: Result, lang: str, size: str, *, languages: tuple[str, ...], wave_label: str,
-               synthetic: bool, source: str, code: str, formats: tuple[str, ...]) -> str:
+               synthetic: bool, source: str, code: str, formats: tuple[str, ...], data: dict | None = None) -> str:
     """What one chart's files (``<id>.<size>[.<lang>].<fmt>`` and its alt texts) depend on; equal keys, equal bytes.
 
     The declared inputs: the result in that language (:func:`in_language`: its numbers,
     its texts in ``lang`` only), the size, the wave's label and the dataset's name
     (``source``, the footer) in ``lang``, the synthetic marking, the formats written, and
     ``code`` (:func:`chart_code_digest` with the theme). ``languages``: the codes a
-    result's texts are keyed by (the other languages' texts are left out).
+    result's texts are keyed by (the other languages' texts are left out). ``data``: ``result.to_dict()``
+    when the caller has it already.
     """
-    text = to_json({"result": in_language(result.to_dict(), lang, tuple(languages)), "lang": lang, "size": size,
+    data = result.to_dict() if data is None else data
+    text = to_json({"result": in_language(data, lang, tuple(languages)), "lang": lang, "size": size,
                     "wave_label": wave_label, "synthetic": bool(synthetic), "source": source, "code": code,
                     "formats": list(formats)})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
