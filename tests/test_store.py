@@ -254,3 +254,29 @@ def test_file_size_limit_is_one_sentence_and_keeps_outputs(paths):
     assert done.stdout.startswith("OutputError 5 "), done.stdout + done.stderr
     assert "file size limit" in done.stdout and "output/w1/big" in done.stdout
     assert _visible(paths) == {"a": b"old"} and len(_bookkeeping(paths)[1]) == 1
+
+
+def test_a_staged_tree_is_flushed_once_not_file_by_file(tmp_path, monkeypatch):
+    """Inside ``deferred_flush(root)`` a write under ``root`` skips its own fsync (elsewhere it does not);
+    ``flush_tree`` then puts the whole tree on disk (syncfs, else one fsync per file and folder)."""
+    import os
+
+    from survey.store import files
+
+    calls = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: calls.append(fd) or real(fd))
+    root, elsewhere = tmp_path / "staging", tmp_path / "other"
+    with files.deferred_flush(root):
+        files.write_bytes_atomic(root / "figures" / "a.png", b"a")
+        files.write_bytes_atomic(root / "b.json", b"b")
+        assert calls == []
+        files.write_bytes_atomic(elsewhere / "c.txt", b"c")
+        assert len(calls) == 1
+    files.write_bytes_atomic(root / "d.json", b"d")  # outside the block: flushed as written
+    assert len(calls) == 2
+    monkeypatch.setattr(files, "_syncfs", lambda root: False)  # no syncfs: every file and folder
+    calls.clear()
+    files.flush_tree(root)
+    assert len(calls) == 3 + 2  # a.png, b.json, d.json; the tree's two folders
+    assert (root / "figures" / "a.png").read_bytes() == b"a"

@@ -425,8 +425,9 @@ def staged_tree(paths: Paths, wave: str) -> Iterator[Tree]:
             staging.mkdir()
             try:
                 _mark(staging, wave)
-                yield Tree(staging)
-                files.fsync_tree(staging)
+                with files.deferred_flush(staging):
+                    yield Tree(staging)
+                files.flush_tree(staging)  # every staged file on disk before the swap makes it visible
                 commit(paths, wave, staging)
             except BaseException as exc:
                 _remove(staging, wave)

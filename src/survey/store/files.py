@@ -12,13 +12,17 @@ NUL) are made visible instead of crashing the writer (:func:`cell_text`).
 from __future__ import annotations
 
 import csv
+import ctypes
 import datetime as dt
 import hashlib
 import io
 import os
 import re
+import sys
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from openpyxl.cell.rich_text import CellRichText
@@ -38,7 +42,12 @@ _UMASK = _current_umask()
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+
+    The file is flushed to disk before the rename, unless it is inside a tree whose
+    flush is deferred (:func:`deferred_flush`: a run's staging tree, flushed whole
+    before it is swapped in).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -47,7 +56,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if not _deferred(path):
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -135,6 +145,64 @@ def fsync_tree(root: Path) -> None:
     """Flush every folder of the tree ``root`` (files written here are flushed as they are written)."""
     for folder, _dirs, _files in os.walk(root):
         fsync_dir(Path(folder))
+
+
+_DEFERRED: set[str] = set()  # trees whose files are flushed together (forked workers inherit the set)
+
+
+def _deferred(path: Path) -> bool:
+    text = os.path.abspath(path)
+    return any(text.startswith(root + os.sep) for root in _DEFERRED)
+
+
+@contextmanager
+def deferred_flush(root: Path) -> Iterator[Path]:
+    """Inside the block, files written under ``root`` are not flushed one by one: :func:`flush_tree` does it once.
+
+    One flush of the file system instead of one per file: a run writes some hundreds of
+    small files, and each ``fsync`` waits for the disk.
+    """
+    key = os.path.abspath(root)
+    _DEFERRED.add(key)
+    try:
+        yield Path(root)
+    finally:
+        _DEFERRED.discard(key)
+
+
+def flush_tree(root: Path) -> None:
+    """Every file and folder of the tree ``root`` on disk: one ``syncfs`` of its file system (Linux), else one
+    ``fsync`` per file and folder."""
+    if _syncfs(root):
+        return
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            try:
+                fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_dir(Path(folder))
+
+
+def _syncfs(root: Path) -> bool:
+    """``syncfs(2)`` on the file system holding ``root``; False where it is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(root, os.O_RDONLY)
+    except (OSError, AttributeError):
+        return False
+    try:
+        return libc.syncfs(fd) == 0
+    except AttributeError:
+        return False
+    finally:
+        os.close(fd)
 
 
 # --- spreadsheet formula injection ----------------------------------------------------------
