@@ -346,8 +346,10 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
     results_dir = tree.results
     figures_dir.mkdir(parents=True, exist_ok=True)
     results_dir.mkdir(parents=True, exist_ok=True)
-    for result in results:
-        store.write_json(results_dir / f"{result.id}.json", to_json(result.to_dict()))
+    data = {result.id: result.to_dict() for result in results}  # serialised once: the JSON, the cache keys
+    serialised = {rid: to_json(value) for rid, value in data.items()}
+    for rid, text in serialised.items():
+        store.write_json(results_dir / f"{rid}.json", text)
     plan = chart_plan(project, wave, results, ingested.instruments)
     now = drawn_now(plan, project, report_charts)
     later = {rid: tuple(s for s in sizes if s not in now.get(rid, ())) for rid, sizes in plan.items()}
@@ -361,7 +363,8 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
         for i, lang in enumerate(languages):
             name = tree.tables(lang, first=i == 0).name
             key = cache.workbook_key(results, lang, wave.label_in(lang), wave.synthetic,
-                                     code + to_json([project.organisation, contact, wave.population, texts]))
+                                     code + to_json([project.organisation, contact, wave.population, texts]),
+                                     serialised=serialised)
             if not cache.reuse_file(target / name, stage / name, key, stage / cache.WORKBOOK_CACHE):
                 tables.write_tables_xlsx(results, stage / name, lang=lang, synthetic=wave.synthetic,
                                          wave_label=wave.label_in(lang), organisation=project.organisation,
@@ -375,7 +378,7 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
                      {lang: wave.label_in(lang) for lang in languages}, wave.synthetic, theme=theme,
                      previous=project.paths.figures(wave.id), progress=progress,
                      sources=figures.dataset_sources(project, languages), sizes=now, formats=figure_formats(project),
-                     keep={rid: sizes for rid, sizes in later.items() if sizes}, meanwhile=workbooks)
+                     keep={rid: sizes for rid, sizes in later.items() if sizes}, meanwhile=workbooks, data=data)
     progress("[4/4] Writing the slide decks")
     deck.write_wave_decks(project, wave, results, stage, theme=theme)  # slides.pptx, slides.<lang>.pptx
     store.write_json(tree.manifest, to_json(manifest()))

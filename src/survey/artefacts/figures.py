@@ -250,7 +250,8 @@ def plan_charts(results: list[Result], languages: tuple[str, ...], wave_label, s
 def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wave_label: "str | dict",
              synthetic: bool, theme=None, previous: Path | None = None, progress=_quiet, sources: dict | None = None,
              sizes: "tuple[str, ...] | dict" = SIZES, formats: tuple[str, ...] = FORMATS,
-             keep: dict | None = None, meanwhile: "Callable[[], object] | None" = None) -> list[tuple[str, str, str]]:
+             keep: dict | None = None, meanwhile: "Callable[[], object] | None" = None,
+             data: dict | None = None) -> list[tuple[str, str, str]]:
     """Write every chart of ``results`` into ``folder``; draw only those whose key changed since ``previous``.
 
     A chart (one result, language and size) whose key (:func:`plan_charts`) equals the
@@ -260,12 +261,13 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
     or ``{lang: label}``; ``sizes``: the sizes of every result or ``{result id: sizes}`` (a
     result not in it gets no chart); ``keep``: ``{result id: sizes}`` of charts linked from
     ``previous`` when unchanged and otherwise left out, never drawn; ``meanwhile``: called
-    in this process while the workers draw (before drawing when there are no workers).
-    Returns the ``(result id, lang, size)`` of the charts drawn.
+    in this process while the workers draw (before drawing when there are no workers);
+    ``data``: ``{result id: result.to_dict()}`` the caller has already. Returns the
+    ``(result id, lang, size)`` of the charts drawn.
     """
     sources = sources or {}
     code = cache.chart_code_digest() + hashlib.sha256(pickle.dumps(theme)).hexdigest()
-    data: dict = {}  # result id -> result.to_dict(), serialised once
+    data = {} if data is None else data  # result id -> result.to_dict(), serialised once
     keys = plan_charts(results, languages, wave_label, synthetic, code, sources, sizes, formats, data)
     optional = plan_charts(results, languages, wave_label, synthetic, code, sources, keep, formats, data) if keep else {}
     old = cache.read_keys(previous) if previous is not None and previous.is_dir() else {}

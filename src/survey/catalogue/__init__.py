@@ -20,9 +20,13 @@ CATALOGUE_DIR = Path(__file__).resolve().parent
 FALLBACK = "fi"  # the language every text exists in first; others fall back to it
 
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the package's own files: libyaml's loader when built
+
+
+@lru_cache(maxsize=None)
 def _read(lang: str) -> dict:
     with open(CATALOGUE_DIR / f"{lang}.yml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+        return yaml.load(handle, Loader=_SafeLoader) or {}
 
 
 def _languages() -> tuple[str, ...]:
@@ -45,7 +49,7 @@ def load(lang: str = FALLBACK) -> dict:
     """All strings of one language, read once from ``<lang>.yml``."""
     if lang not in LANGUAGES:
         raise ConfigError(unknown_language(lang))
-    return _read(lang)
+    return _read(lang)  # read once (LANGUAGES read every file already)
 
 
 def text(key: str, lang: str = FALLBACK, **values) -> str:

@@ -125,15 +125,18 @@ WORKBOOK_CACHE = ".workbook-keys.json"
 
 
 def workbook_key(results: list[Result], lang: str, wave_label: str, synthetic: bool, code: str,
-                 texts: dict | None = None) -> str:
+                 texts: dict | None = None, serialised: dict | None = None) -> str:
     """What a tables workbook depends on; equal keys give identical bytes.
 
     ``code``: :func:`chart_code_digest` (package code, catalogues, package versions);
-    ``texts``: anything else the workbook prints (e.g. the organisation's contact).
+    ``texts``: anything else the workbook prints (e.g. the organisation's contact);
+    ``serialised``: ``{result id: to_json(result.to_dict())}`` when the caller has it.
     """
     digest = hashlib.sha256()
+    serialised = serialised or {}
     for result in results:
-        digest.update(to_json(result.to_dict()).encode("utf-8"))
+        text = serialised.get(result.id)
+        digest.update((text if text is not None else to_json(result.to_dict())).encode("utf-8"))
     digest.update(to_json([lang, wave_label, synthetic, code, texts]).encode("utf-8"))
     return digest.hexdigest()
 
