@@ -35,8 +35,8 @@ def test_run_produces_figures_xlsx_and_the_study_footers(network_project, capsys
     out = Paths(network_project).output("2024-demo")
     for stem in ("network-partnership-forms", "network-grants", "network-agreements"):
         assert (out / "figures" / f"{stem}.slide.png").stat().st_size > 10_000
-        assert b"<text" in (out / "figures" / f"{stem}.slide.svg").read_bytes()  # editable labels by default
         assert not (out / "figures" / f"{stem}.report.png").exists()  # drawn when the report is rendered
+    assert not list((out / "figures").glob("*.svg"))  # SVG on request (figures: formats:)
     assert (out / "tables.xlsx").is_file()
     from survey.kinds.words import selections_footer
     from survey.model import Result
@@ -49,6 +49,23 @@ def test_run_produces_figures_xlsx_and_the_study_footers(network_project, capsys
     workbook = openpyxl.load_workbook(out / "tables.xlsx")
     text = " ".join(str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value)
     assert "Vastaajien määrä: 16, valittujen vastausten lukumäärä: 101" in text
+
+
+@pytest.mark.slow
+def test_figures_formats_in_survey_yml_adds_editable_svg_of_the_slide_charts(network_project):
+    """``figures: {formats: [png, svg]}``: every slide chart also as SVG whose labels are <text> (selectable,
+    editable), with its title and description; no report-size SVG (nothing reads one)."""
+    config = network_project / "survey.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "figures: {formats: [png, svg]}\n", encoding="utf-8")
+    assert main(["run", "--wave", "2024-demo", "--no-render"]) == 0
+    figures = Paths(network_project).output("2024-demo") / "figures"
+    for stem in ("network-partnership-forms", "network-grants", "network-agreements"):
+        for name in (f"{stem}.slide.svg", f"{stem}.slide.sv.svg"):
+            svg = (figures / name).read_text(encoding="utf-8")
+            assert "<text" in svg and 'role="img"' in svg and "<desc" in svg, name
+    assert sorted(p.name for p in figures.glob("*.svg")) == sorted(
+        f"{stem}.slide{s}.svg" for stem in ("network-partnership-forms", "network-grants", "network-agreements")
+        for s in ("", ".sv"))
 
 
 @pytest.mark.slow

@@ -73,8 +73,8 @@ def path_pattern(path: str, project) -> re.Pattern:
     return re.compile(pattern)
 
 
-# only with Quarto / only after a failed run / the report's charts, drawn when the report is rendered
-OPTIONAL = ("render/", ".validation-failed.json", "figures/<id>.report.", "figures/<id>.alt.")
+# only with Quarto / only after a failed run / the report's charts, drawn when the report is rendered / SVG on request
+OPTIONAL = ("render/", ".validation-failed.json", "figures/<id>.report.", "figures/<id>.alt.", ".svg")
 
 
 def test_the_outputs_table_lists_exactly_what_a_run_writes(demo_outputs):

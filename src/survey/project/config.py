@@ -117,12 +117,12 @@ class Figures(Strict):
     """Which chart files a run draws."""
 
     formats: list[Literal["png", "svg"]] = Field(
-        default_factory=lambda: ["png", "svg"], min_length=1,
-        description="Picture formats: png (what the report, the slides and the decks read) and svg (labels as "
-                    "real text the presenter can edit). [png] makes a cold run faster.")
+        default_factory=lambda: ["png"], min_length=1,
+        description="Picture formats: png (what the report, the slides and the decks read; always written) and "
+                    "svg (the slide charts with their labels as real text, for the presenter to edit).")
     charts: Literal["shown", "all"] = Field(
-        "shown", description="shown: the charts the report, the slides and the decks show; all: every chart at "
-                             "both sizes (report and slide).")
+        "shown", description="shown: the charts the slides and the decks show, and those the report shows when "
+                             "the run renders it; all: every chart at both sizes (report and slide) in every run.")
 
 
 class DatasetEntry(Strict):
