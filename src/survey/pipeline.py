@@ -333,8 +333,8 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
     ``report_charts``: the report-size charts are drawn too (the run renders the report);
     otherwise only those unchanged since the previous run are kept (linked), and the
     rest are drawn when the report is rendered. While the chart workers draw, this
-    process writes the workbooks and calls ``meanwhile``; the decks, which show the
-    charts, come last. The previous run's visible tree is only read (figures and
+    process writes the workbooks and calls ``meanwhile``, then each language's deck as
+    soon as that language's charts are drawn. The previous run's visible tree is only read (figures and
     workbooks whose inputs did not change are copied from it).
     """
     target = project.paths.output(wave.id)
@@ -357,6 +357,11 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
     contact = tables.project_contact(project)
     texts = wording.project_texts(project)  # the project's own names (Likert batteries)
 
+    def write_deck(lang: str) -> None:  # slides.pptx, slides.<lang>.pptx: once that language's charts are drawn
+        if lang == languages[0]:
+            progress("[4/4] Writing the slide decks, each as soon as its language's charts are drawn")
+        deck.write_wave_decks(project, wave, results, stage, theme=theme, languages=[lang])
+
     def workbooks() -> None:
         if meanwhile is not None:
             meanwhile()
@@ -378,9 +383,8 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
                      {lang: wave.label_in(lang) for lang in languages}, wave.synthetic, theme=theme,
                      previous=project.paths.figures(wave.id), progress=progress,
                      sources=figures.dataset_sources(project, languages), sizes=now, formats=figure_formats(project),
-                     keep={rid: sizes for rid, sizes in later.items() if sizes}, meanwhile=workbooks, data=data)
-    progress("[4/4] Writing the slide decks")
-    deck.write_wave_decks(project, wave, results, stage, theme=theme)  # slides.pptx, slides.<lang>.pptx
+                     keep={rid: sizes for rid, sizes in later.items() if sizes}, meanwhile=workbooks, data=data,
+                     language_done=write_deck)
     store.write_json(tree.manifest, to_json(manifest()))
     return target
 

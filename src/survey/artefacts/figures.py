@@ -251,7 +251,8 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
              synthetic: bool, theme=None, previous: Path | None = None, progress=_quiet, sources: dict | None = None,
              sizes: "tuple[str, ...] | dict" = SIZES, formats: tuple[str, ...] = FORMATS,
              keep: dict | None = None, meanwhile: "Callable[[], object] | None" = None,
-             data: dict | None = None) -> list[tuple[str, str, str]]:
+             data: dict | None = None, language_done: "Callable[[str], object] | None" = None
+             ) -> list[tuple[str, str, str]]:
     """Write every chart of ``results`` into ``folder``; draw only those whose key changed since ``previous``.
 
     A chart (one result, language and size) whose key (:func:`plan_charts`) equals the
@@ -262,8 +263,10 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
     result not in it gets no chart); ``keep``: ``{result id: sizes}`` of charts linked from
     ``previous`` when unchanged and otherwise left out, never drawn; ``meanwhile``: called
     in this process while the workers draw (before drawing when there are no workers);
-    ``data``: ``{result id: result.to_dict()}`` the caller has already. Returns the
-    ``(result id, lang, size)`` of the charts drawn.
+    ``data``: ``{result id: result.to_dict()}`` the caller has already; ``language_done``:
+    called here with each language as soon as all its charts are written (the languages
+    are drawn one after the other, in ``languages``' order), while the workers go on with
+    the next. Returns the ``(result id, lang, size)`` of the charts drawn.
     """
     sources = sources or {}
     code = cache.chart_code_digest() + hashlib.sha256(pickle.dumps(theme)).hexdigest()
@@ -286,7 +289,18 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
     if reused:
         progress(f"  {len(reused)} charts unchanged since the last run, reused")
     by_id = {r.id: r for r in results}
-    jobs = [(by_id[rid], lang, tuple(s)) for (rid, lang), s in todo.items()]
+    order = {lang: i for i, lang in enumerate(languages)}
+    jobs = sorted(((by_id[rid], lang, tuple(s)) for (rid, lang), s in todo.items()), key=lambda j: order[j[1]])
+    last = {lang: i for i, (_, lang, _) in enumerate(jobs, 1)}  # the job after which a language is complete
+    announced: list[str] = []
+
+    def finished(i: int) -> None:
+        """Tell ``language_done`` of every language complete once ``i`` jobs are done."""
+        for lang in languages:
+            if lang not in announced and last.get(lang, 0) <= i:
+                announced.append(lang)
+                if language_done is not None:
+                    language_done(lang)
     options = {lang: {"first": lang == first, "wave_label": _label(wave_label, lang), "synthetic": synthetic,
                       "theme": theme, "formats": tuple(formats)} for lang in languages}
 
@@ -298,10 +312,12 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
     if workers < 2 or len(jobs) < 6 or "fork" not in multiprocessing.get_all_start_methods():
         if meanwhile is not None:
             meanwhile()
+        finished(0)
         for i, (result, lang, job_sizes) in enumerate(jobs, 1):
             progress(described(i, (result, lang, job_sizes)))
             draw_chart(result, folder, lang, job_sizes, source=sources.get(result.dataset, {}).get(lang, ""),
                        **options[lang])
+            finished(i)
     else:
         tasks = [(data[result.id], str(folder), lang, job_sizes,
                   {**options[lang], "source": sources.get(result.dataset, {}).get(lang, "")})
@@ -309,8 +325,10 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
         with started_in_workers(_draw_task, tasks, workers) as done:
             if meanwhile is not None:
                 meanwhile()
+            finished(0)
             for i, _done in enumerate(done, 1):
                 progress(described(i, jobs[i - 1]))
+                finished(i)
     files.write_text_atomic(folder / cache.FIGURE_CACHE,
                             to_json({figure_stem(rid, size, lang, lang == first): key
                                      for (rid, lang, size), key in sorted(written.items())}))
