@@ -39,13 +39,12 @@ def figure_bytes(fig, fmt: str) -> bytes:
     """
     info = getattr(fig, "survey", {}) or {}
     title, alt = info.get("title") or "", info.get("alt") or ""
-    if fmt == "png":
-        return png_bytes(fig, style.SIZES[info.get("size", "report")].dpi, title, alt)
-    if fmt != "svg":
+    if fmt not in FORMATS:
         raise ValueError(f"unsupported figure format {fmt!r}")
-    buffer = io.BytesIO()
-    rc = {"svg.hashsalt": "survey", "svg.fonttype": "none"}  # labels stay text: selectable and editable
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(style.RENDER_RC):  # as drawn; SVG labels stay text: selectable and editable
+        if fmt == "png":
+            return png_bytes(fig, style.SIZES[info.get("size", "report")].dpi, title, alt)
+        buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata=SVG_METADATA, facecolor=style.BACKGROUND)
     return _svg_with_text(buffer.getvalue(), title, alt)
 

@@ -102,6 +102,11 @@ def text_problems(fig, tolerance: float = 1.0) -> list[str]:
     The figure is laid out as when saved; extents are measured in display pixels with
     ``tolerance`` pixels of slack.
     """
+    with matplotlib.rc_context(style.RENDER_RC):  # measured as the files are written
+        return _text_problems(fig, tolerance)
+
+
+def _text_problems(fig, tolerance: float) -> list[str]:
     fig.draw_without_rendering()
     renderer = fig._get_renderer()
     width, height = fig.bbox.width, fig.bbox.height
