@@ -295,11 +295,11 @@ def copy_project(target: Path, waves: tuple[str, ...] = (STUDY_WAVE,)) -> Path:
     return target
 
 
-def survey_run(project: Path, modules_out: Path | None = None, timeout: float = 900) -> dict:
+def survey_run(project: Path, modules_out: Path | None = None, timeout: float = 900, env: dict | None = None) -> dict:
     """``survey --project P run --no-render --wave 2024-demo`` as the console script runs it, in a fresh process."""
     note = modules_out or (WORK / "modules-unused.json")
     cmd = [PYTHON, "-c", CLI_SHIM, str(note), "--project", str(project), "run", "--no-render", "--wave", STUDY_WAVE]
-    run = measure(cmd, timeout=timeout, env={**os.environ, "MPLBACKEND": "Agg"})
+    run = measure(cmd, timeout=timeout, env={**os.environ, "MPLBACKEND": "Agg", **(env or {})})
     entry = {k: run[k] for k in ("seconds", "cpu_s", "returncode", "load_before", "load_after")}
     if run["returncode"] != 0:
         entry["error"] = (run["stderr"].strip().splitlines() or ["no output"])[-1]
@@ -366,7 +366,8 @@ def bench_study(repeat: int, repeat_floor: int) -> dict:
     section["font_cache_warmup_s"] = warmup["seconds"]
     project = copy_project(WORK / "study")
     modules_file = WORK / "modules.json"
-    log(f"cold: survey run --no-render --wave {STUDY_WAVE} on a fresh copy (every chart an output reads drawn)")
+    log(f"cold: survey run --no-render --wave {STUDY_WAVE} on a fresh copy (the charts its decks and the Quarto "
+        "slides show; the report's are drawn when it is rendered)")
     cold = survey_run(project, modules_file)
     section["cold"] = cold
     if cold.get("error"):
@@ -392,8 +393,11 @@ def bench_study(repeat: int, repeat_floor: int) -> dict:
                        "runs_s": [round(r["seconds"], 3) for r in warm], "charts_drawn": warm[-1]["charts_drawn"],
                        "charts_reused": warm[-1]["charts_reused"], "load_before": warm[0]["load_before"],
                        "load_after": warm[-1]["load_after"]}
+    log("cold, every chart: the same on another fresh copy with SURVEY_FIGURES=all (both sizes of every chart, "
+        "more than a rendering run draws)")
+    section["cold_all"] = survey_run(copy_project(WORK / "study-all"), env={"SURVEY_FIGURES": "all"})
     f = section["floor"]
-    for name in ("cold", "warm"):
+    for name in ("cold", "cold_all", "warm"):
         run = section[name]
         if f.get("seconds") and run.get("seconds"):
             run["vs_floor"] = run["seconds"] / f["seconds"]
@@ -662,7 +666,7 @@ def print_table(report: dict) -> None:
         print(f"\nImport floor ({study.get('floor_modules', '?')} modules): {_f(f.get('seconds'))} s wall, "
               f"{_f(f.get('cpu_s'))} s CPU (load {f.get('load_before')})")
         print(f"{'':28} {'wall s':>8} {'x floor':>8} {'CPU s':>8} {'x floor':>8} {'charts':>7} {'load':>6}")
-        for name in ("cold", "warm", "text_change"):
+        for name in ("cold", "cold_all", "warm", "text_change"):
             r = study.get(name) or {}
             print(f"{name:28} {_f(r.get('seconds')):>8} {_f(r.get('vs_floor')):>8} {_f(r.get('cpu_s')):>8} "
                   f"{_f(r.get('cpu_vs_floor')):>8} {r.get('charts_drawn', '-'):>7} {_f(r.get('load_before'), 1):>6}"
