@@ -133,8 +133,8 @@ def quarto_missing_message(paths: Paths, wave: str) -> str:
     """The one sentence shown when Quarto is not installed."""
     return (f"Quarto is not installed (no `quarto` on PATH or in {python_bin()}), so the report and slides were "
             f"not rendered; "
-            f"{INSTALL_HINT} and rerun `survey render`; the charts, tables and results are already in "
-            f"{paths.output(wave)}.")
+            f"{INSTALL_HINT} and rerun `survey render` (it draws the report's charts); the slide charts, decks, "
+            f"tables and results are already in {paths.output(wave)}.")
 
 
 def sha256_bytes(data: bytes) -> str:
