@@ -121,6 +121,25 @@ def _draw_missing_facts(root: Path, facts: Path) -> None:
                 _figures.write_facts(facts, result, {f"{size}.{lang}": noted})
 
 
+class _Clock:
+    """Prints each build step's wall and CPU seconds (this process and its finished children) to the build log."""
+
+    def __init__(self) -> None:
+        self.last = (time.monotonic(), self._cpu())
+
+    @staticmethod
+    def _cpu() -> float:
+        import resource
+
+        return sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                   for f in ("ru_utime", "ru_stime"))
+
+    def __call__(self, step: str) -> None:
+        now = (time.monotonic(), self._cpu())
+        print(f"{step}: {now[0] - self.last[0]:.1f} s wall, {now[1] - self.last[1]:.1f} s CPU", flush=True)
+        self.last = now
+
+
 def build(folder: Path, memo: Path | None = None) -> None:
     """Every phase of the demo build into ``folder`` (see the module docstring)."""
     import pickle
@@ -135,12 +154,17 @@ def build(folder: Path, memo: Path | None = None) -> None:
     os.environ["SURVEY_PROJECT"] = str(root)
     os.environ.setdefault("MPLBACKEND", "Agg")
     _figures.install(memo if _figures.enabled() else None, facts_dir=folder / "facts")
+    clock = _Clock()
     build_outputs(root)
+    clock("both waves run")
     _phase(folder, "outputs")
     staged = stage_configs(root, REPORT_CONFIGS, folder / "staged")
+    clock("reports staged")
     _draw_missing_facts(root, folder / "facts")
+    clock("missing chart facts drawn")
     _phase(folder, "facts")
     executed = execute_staged(staged, folder / "staged")
+    clock("reports executed")
     (folder / "reports.pickle").write_bytes(pickle.dumps(executed))
     (folder / "files.json").write_text(json.dumps(tree_hashes(folder), indent=0), encoding="utf-8")
     _phase(folder, "reports")
