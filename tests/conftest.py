@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -104,12 +105,87 @@ def _figure_memo(tmp_path_factory):
         _figures.install(_report_outputs.memo_dir(tmp_path_factory))
 
 
+def pytest_configure(config):
+    """The tests run in :func:`_order`'s order (see :class:`_Order`)."""
+    config.pluginmanager.register(_Order(), "survey-test-order")
+
+
+GROUPS = "xdist-groups.json"  # nodeid -> group, written by the workers at collection, read by the controller
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under xdist (``-n``, default ``--dist load``): tests that share a module fixture run on one worker, every
+    other test goes on its own to whichever worker is free, in :func:`_order`'s order.
+
+    A test using a module- or class-scoped fixture of its own module (a module fixture that
+    runs a pipeline, say) is in that module's group (:func:`_group`), so the fixture is built
+    once, not once per worker. (xdist's own ``loadgroup`` cannot do it under pytest 9: the
+    ``@group`` it appends to ``item._nodeid`` no longer changes ``item.nodeid``.) An explicit
+    ``--dist`` other than ``load`` is left to xdist.
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    groups: dict = {}
+
+    class Grouped(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if not groups:  # the workers wrote it before they reported their collection
+                try:
+                    groups.update(json.loads((config._tmp_path_factory.getbasetemp() / GROUPS).read_text("utf-8")))
+                except (OSError, ValueError):
+                    groups[""] = ""  # none written: every test on its own
+            return groups.get(nodeid, nodeid)
+
+    config.option.loadscopereorder = False  # keep :func:`_order`'s order
+    return Grouped(config, log)
+
+
+def _shares_a_module_fixture(item) -> bool:
+    """The test uses a module- or class-scoped fixture defined in its own module."""
+    info = getattr(item, "_fixtureinfo", None)
+    module = item.nodeid.split("::", 1)[0]
+    for name in getattr(item, "fixturenames", ()):
+        for fixturedef in (info.name2fixturedefs.get(name, ()) if info else ()):
+            if fixturedef.scope in ("module", "class") and (fixturedef.baseid or "").split("::", 1)[0] == module:
+                return True
+    return False
+
+
+def _order(item) -> int:
+    """When a test can run: 0 at once; 1, 2, 3 after the demo build's outputs, chart facts, executed reports."""
+    names = set(getattr(item, "fixturenames", ()))
+    return max([0] + [i for i, fixture in enumerate(("demo_outputs", "demo_chart_facts", "demo_reports"), 1)
+                      if fixture in names])
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """A test that reads the demo build (it waits for both demo waves' full runs) or a pipeline fixture is slow."""
     for item in items:
         if (DEMO_FIXTURES | PIPELINE_FIXTURES) & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+class _Order:
+    """Runs the tests that need nothing of the demo build first, then each phase's readers (:func:`_order`); an
+    xdist worker writes each test's group for the controller's scheduler (:func:`pytest_xdist_make_scheduler`)."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config, items):
+        items[:] = sorted(items, key=_order)  # stable: the collection order within each phase
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            groups = {item.nodeid: _group(item) for item in items if _shares_a_module_fixture(item)}
+            target = _report_outputs._shared_base(config._tmp_path_factory) / GROUPS
+            _figures._write_atomic(target, json.dumps(groups, sort_keys=True).encode("utf-8"))
+
+
+def _group(item) -> str:
+    """The scheduling group of a test sharing a module fixture: its module and :func:`_order` (a module's tests of
+    different phases are separate groups, so none waits for the build with tests that need not)."""
+    return f"{item.nodeid.split('::', 1)[0]}:{_order(item)}"
 
 
 def pytest_collection_finish(session):
