@@ -92,7 +92,7 @@ def _done(folder: Path, name: str) -> bool:
 def _draw_missing_facts(root: Path, facts: Path) -> None:
     """The facts test_charts reads of every demo chart that no output drew (a run draws only the charts the
     report, the slides and the decks show): report size in each of :data:`CHART_LANGS`, and both sizes in
-    Swedish with ``text_problems`` (the longest labels) for the later wave. Facts only, no files."""
+    Swedish with ``text_problems`` (the longest labels) for the later wave (``_figures.TEXT_CHECK_WAVES``). Facts only, no files."""
     import _figures
     from survey.kinds import charts, style
     from survey.project.config import load_project
@@ -103,8 +103,9 @@ def _draw_missing_facts(root: Path, facts: Path) -> None:
     for wave_id in WAVES:
         have = set(_figures.read_facts(facts, wave_id))
         wave = project.wave(wave_id)
+        checked = wave_id in _figures.TEXT_CHECK_WAVES
         wanted = [("report", lang) for lang in CHART_LANGS]
-        if wave_id == WAVES[-1]:
+        if checked:
             wanted += [("slide", lang) for lang in _figures.TEXT_CHECK_LANGS]
         for result in read_results(project.paths, wave_id).values():
             if not charts.has_chart(result):
@@ -116,7 +117,7 @@ def _draw_missing_facts(root: Path, facts: Path) -> None:
                                   synthetic=wave.synthetic, source=project.dataset_title(result.dataset, lang),
                                   theme=theme)
                 noted = _figures.figure_facts(fig)
-                if lang in _figures.TEXT_CHECK_LANGS:
+                if checked and lang in _figures.TEXT_CHECK_LANGS:
                     noted["text_problems"] = charts.text_problems(fig)
                 _figures.write_facts(facts, result, {f"{size}.{lang}": noted})
 
