@@ -12,6 +12,12 @@
   (``tests/_figures.py``): a chart with the same inputs is drawn once, whichever test
   asks first; ``SURVEY_TEST_DRAW=1`` draws every one.
 
+* Order and xdist scheduling (:func:`_order`, :func:`pytest_xdist_make_scheduler`): the tests
+  that need nothing of the demo build run first, while it builds, then the readers of each of
+  its phases; under ``-n`` a module's tests that share a module fixture (a pipeline run) go to
+  one worker, so the fixture is built once per session, and every other test goes alone to
+  whichever worker is free.
+
 ``pytest -m "not slow"`` is the fast development subset; the full suite runs everything.
 """
 
