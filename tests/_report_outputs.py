@@ -286,6 +286,11 @@ def start_build(tmp_path_factory) -> Path:
     return folder
 
 
+def is_built(folder: Path) -> bool:
+    """Whether the build in ``folder`` is complete (its last phase done)."""
+    return _done(folder, PHASES[-1])
+
+
 def wait_for(tmp_path_factory, phase: str) -> Path:
     """The demo build's folder once ``phase`` is done (the build is started if nobody has)."""
     folder = start_build(tmp_path_factory)

@@ -194,12 +194,23 @@ def _group(item) -> str:
     return f"{item.nodeid.split('::', 1)[0]}:{_order(item)}"
 
 
+WORKER_NICE = 5  # an xdist worker's niceness while the demo build runs (the build keeps the session's)
+
+
 def pytest_collection_finish(session):
-    """Start the demo build in the background now if a selected test needs it (the others run meanwhile)."""
+    """Start the demo build in the background now if a selected test needs it (the others run meanwhile).
+
+    The build is the session's longest chain (the tests that read it wait for it), so an xdist
+    worker then lowers its own priority (after the build was started, so the build keeps the
+    session's): the build runs whenever it can, the workers' other tests fill the rest of the
+    cores. Niceness 5 against 0 still gives a worker about a quarter of a busy core.
+    """
     if session.config.option.collectonly or not session.items:
         return
     if any(DEMO_FIXTURES & set(getattr(item, "fixturenames", ())) for item in session.items):
-        _report_outputs.start_build(session.config._tmp_path_factory)
+        folder = _report_outputs.start_build(session.config._tmp_path_factory)
+        if os.environ.get("PYTEST_XDIST_WORKER") and not _report_outputs.is_built(folder):
+            os.nice(WORKER_NICE)
 
 
 def pytest_sessionfinish(session):
