@@ -338,6 +338,20 @@ def executed_reports(tmp_path_factory) -> dict:
     return pickle.loads((wait_for(tmp_path_factory, "reports") / "reports.pickle").read_bytes())
 
 
+def reap_build(tmp_path_factory) -> None:
+    """Wait for a finished build this process started, so its CPU time counts in the session's (``time``)."""
+    folder = build_folder(tmp_path_factory)
+    pid_file = folder / "pid"
+    started = folder / "started"
+    if os.environ.get("SURVEY_TEST_OUTPUTS") or not pid_file.is_file() or not is_built(folder) \
+            or not started.is_file() or started.read_text(encoding="utf-8") != _session():
+        return
+    try:
+        os.waitpid(int(pid_file.read_text(encoding="utf-8").strip() or 0), 0)
+    except (ChildProcessError, ValueError):  # not this process's child, or reaped already
+        pass
+
+
 def stop_build(tmp_path_factory) -> None:
     """End a build this process started that is still running (the session is over)."""
     folder = build_folder(tmp_path_factory)

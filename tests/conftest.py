@@ -214,6 +214,10 @@ def pytest_collection_finish(session):
 
 
 def pytest_sessionfinish(session):
-    """No demo build outlives the session (the controller or a plain pytest process ends it)."""
-    if not os.environ.get("PYTEST_XDIST_WORKER") and hasattr(session.config, "_tmp_path_factory"):
+    """No demo build outlives the session (the controller or a plain pytest process ends it); the process that
+    started a finished build waits for it, so ``time`` counts the build's CPU in the session's."""
+    if not hasattr(session.config, "_tmp_path_factory"):
+        return
+    _report_outputs.reap_build(session.config._tmp_path_factory)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
         _report_outputs.stop_build(session.config._tmp_path_factory)
