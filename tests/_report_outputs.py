@@ -92,7 +92,7 @@ def _done(folder: Path, name: str) -> bool:
 def _draw_missing_facts(root: Path, facts: Path) -> None:
     """The facts test_charts reads of every demo chart that no output drew (a run draws only the charts the
     report, the slides and the decks show): report size in each of :data:`CHART_LANGS`, and both sizes in
-    Swedish with ``text_problems`` (the longest labels) for the later wave. Facts only, no files."""
+    Swedish with ``text_problems`` (the longest labels) for the later wave (``_figures.TEXT_CHECK_WAVES``). Facts only, no files."""
     import _figures
     from survey.kinds import charts, style
     from survey.project.config import load_project
@@ -103,8 +103,9 @@ def _draw_missing_facts(root: Path, facts: Path) -> None:
     for wave_id in WAVES:
         have = set(_figures.read_facts(facts, wave_id))
         wave = project.wave(wave_id)
+        checked = wave_id in _figures.TEXT_CHECK_WAVES
         wanted = [("report", lang) for lang in CHART_LANGS]
-        if wave_id == WAVES[-1]:
+        if checked:
             wanted += [("slide", lang) for lang in _figures.TEXT_CHECK_LANGS]
         for result in read_results(project.paths, wave_id).values():
             if not charts.has_chart(result):
@@ -116,9 +117,28 @@ def _draw_missing_facts(root: Path, facts: Path) -> None:
                                   synthetic=wave.synthetic, source=project.dataset_title(result.dataset, lang),
                                   theme=theme)
                 noted = _figures.figure_facts(fig)
-                if lang in _figures.TEXT_CHECK_LANGS:
+                if checked and lang in _figures.TEXT_CHECK_LANGS:
                     noted["text_problems"] = charts.text_problems(fig)
                 _figures.write_facts(facts, result, {f"{size}.{lang}": noted})
+
+
+class _Clock:
+    """Prints each build step's wall and CPU seconds (this process and its finished children) to the build log."""
+
+    def __init__(self) -> None:
+        self.last = (time.monotonic(), self._cpu())
+
+    @staticmethod
+    def _cpu() -> float:
+        import resource
+
+        return sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                   for f in ("ru_utime", "ru_stime"))
+
+    def __call__(self, step: str) -> None:
+        now = (time.monotonic(), self._cpu())
+        print(f"{step}: {now[0] - self.last[0]:.1f} s wall, {now[1] - self.last[1]:.1f} s CPU", flush=True)
+        self.last = now
 
 
 def build(folder: Path, memo: Path | None = None) -> None:
@@ -135,12 +155,17 @@ def build(folder: Path, memo: Path | None = None) -> None:
     os.environ["SURVEY_PROJECT"] = str(root)
     os.environ.setdefault("MPLBACKEND", "Agg")
     _figures.install(memo if _figures.enabled() else None, facts_dir=folder / "facts")
+    clock = _Clock()
     build_outputs(root)
+    clock("both waves run")
     _phase(folder, "outputs")
     staged = stage_configs(root, REPORT_CONFIGS, folder / "staged")
+    clock("reports staged")
     _draw_missing_facts(root, folder / "facts")
+    clock("missing chart facts drawn")
     _phase(folder, "facts")
     executed = execute_staged(staged, folder / "staged")
+    clock("reports executed")
     (folder / "reports.pickle").write_bytes(pickle.dumps(executed))
     (folder / "files.json").write_text(json.dumps(tree_hashes(folder), indent=0), encoding="utf-8")
     _phase(folder, "reports")
@@ -261,6 +286,11 @@ def start_build(tmp_path_factory) -> Path:
     return folder
 
 
+def is_built(folder: Path) -> bool:
+    """Whether the build in ``folder`` is complete (its last phase done)."""
+    return _done(folder, PHASES[-1])
+
+
 def wait_for(tmp_path_factory, phase: str) -> Path:
     """The demo build's folder once ``phase`` is done (the build is started if nobody has)."""
     folder = start_build(tmp_path_factory)
@@ -306,6 +336,20 @@ def executed_reports(tmp_path_factory) -> dict:
     import pickle
 
     return pickle.loads((wait_for(tmp_path_factory, "reports") / "reports.pickle").read_bytes())
+
+
+def reap_build(tmp_path_factory) -> None:
+    """Wait for a finished build this process started, so its CPU time counts in the session's (``time``)."""
+    folder = build_folder(tmp_path_factory)
+    pid_file = folder / "pid"
+    started = folder / "started"
+    if os.environ.get("SURVEY_TEST_OUTPUTS") or not pid_file.is_file() or not is_built(folder) \
+            or not started.is_file() or started.read_text(encoding="utf-8") != _session():
+        return
+    try:
+        os.waitpid(int(pid_file.read_text(encoding="utf-8").strip() or 0), 0)
+    except (ChildProcessError, ValueError):  # not this process's child, or reaped already
+        pass
 
 
 def stop_build(tmp_path_factory) -> None:

@@ -12,11 +12,18 @@
   (``tests/_figures.py``): a chart with the same inputs is drawn once, whichever test
   asks first; ``SURVEY_TEST_DRAW=1`` draws every one.
 
+* Order and xdist scheduling (:func:`_order`, :func:`pytest_xdist_make_scheduler`): the tests
+  that need nothing of the demo build run first, while it builds, then the readers of each of
+  its phases; under ``-n`` a module's tests that share a module fixture (a pipeline run) go to
+  one worker, so the fixture is built once per session, and every other test goes alone to
+  whichever worker is free.
+
 ``pytest -m "not slow"`` is the fast development subset; the full suite runs everything.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -104,6 +111,62 @@ def _figure_memo(tmp_path_factory):
         _figures.install(_report_outputs.memo_dir(tmp_path_factory))
 
 
+def pytest_configure(config):
+    """The tests run in :func:`_order`'s order (see :class:`_Order`)."""
+    config.pluginmanager.register(_Order(), "survey-test-order")
+
+
+GROUPS = "xdist-groups.json"  # nodeid -> group, written by the workers at collection, read by the controller
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under xdist (``-n``, default ``--dist load``): tests that share a module fixture run on one worker, every
+    other test goes on its own to whichever worker is free, in :func:`_order`'s order.
+
+    A test using a module- or class-scoped fixture of its own module (a module fixture that
+    runs a pipeline, say) is in that module's group (:func:`_group`), so the fixture is built
+    once, not once per worker. (xdist's own ``loadgroup`` cannot do it under pytest 9: the
+    ``@group`` it appends to ``item._nodeid`` no longer changes ``item.nodeid``.) An explicit
+    ``--dist`` other than ``load`` is left to xdist.
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    groups: dict = {}
+
+    class Grouped(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if not groups:  # the workers wrote it before they reported their collection
+                try:
+                    groups.update(json.loads((config._tmp_path_factory.getbasetemp() / GROUPS).read_text("utf-8")))
+                except (OSError, ValueError):
+                    groups[""] = ""  # none written: every test on its own
+            return groups.get(nodeid, nodeid)
+
+    config.option.loadscopereorder = False  # keep :func:`_order`'s order
+    return Grouped(config, log)
+
+
+def _shares_a_module_fixture(item) -> bool:
+    """The test uses a module- or class-scoped fixture defined in its own module."""
+    info = getattr(item, "_fixtureinfo", None)
+    module = item.nodeid.split("::", 1)[0]
+    for name in getattr(item, "fixturenames", ()):
+        for fixturedef in (info.name2fixturedefs.get(name, ()) if info else ()):
+            if fixturedef.scope in ("module", "class") and (fixturedef.baseid or "").split("::", 1)[0] == module:
+                return True
+    return False
+
+
+def _order(item) -> int:
+    """When a test can run: 0 at once; 1, 2, 3 after the demo build's outputs, chart facts, executed reports."""
+    names = set(getattr(item, "fixturenames", ()))
+    return max([0] + [i for i, fixture in enumerate(("demo_outputs", "demo_chart_facts", "demo_reports"), 1)
+                      if fixture in names])
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """A test that reads the demo build (it waits for both demo waves' full runs) or a pipeline fixture is slow."""
@@ -112,15 +175,49 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
+class _Order:
+    """Runs the tests that need nothing of the demo build first, then each phase's readers (:func:`_order`); an
+    xdist worker writes each test's group for the controller's scheduler (:func:`pytest_xdist_make_scheduler`)."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config, items):
+        items[:] = sorted(items, key=_order)  # stable: the collection order within each phase
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            groups = {item.nodeid: _group(item) for item in items if _shares_a_module_fixture(item)}
+            target = _report_outputs._shared_base(config._tmp_path_factory) / GROUPS
+            _figures._write_atomic(target, json.dumps(groups, sort_keys=True).encode("utf-8"))
+
+
+def _group(item) -> str:
+    """The scheduling group of a test sharing a module fixture: its module and :func:`_order` (a module's tests of
+    different phases are separate groups, so none waits for the build with tests that need not)."""
+    return f"{item.nodeid.split('::', 1)[0]}:{_order(item)}"
+
+
+WORKER_NICE = 5  # an xdist worker's niceness while the demo build runs (the build keeps the session's)
+
+
 def pytest_collection_finish(session):
-    """Start the demo build in the background now if a selected test needs it (the others run meanwhile)."""
+    """Start the demo build in the background now if a selected test needs it (the others run meanwhile).
+
+    The build is the session's longest chain (the tests that read it wait for it), so an xdist
+    worker then lowers its own priority (after the build was started, so the build keeps the
+    session's): the build runs whenever it can, the workers' other tests fill the rest of the
+    cores. Niceness 5 against 0 still gives a worker about a quarter of a busy core.
+    """
     if session.config.option.collectonly or not session.items:
         return
     if any(DEMO_FIXTURES & set(getattr(item, "fixturenames", ())) for item in session.items):
-        _report_outputs.start_build(session.config._tmp_path_factory)
+        folder = _report_outputs.start_build(session.config._tmp_path_factory)
+        if os.environ.get("PYTEST_XDIST_WORKER") and not _report_outputs.is_built(folder):
+            os.nice(WORKER_NICE)
 
 
 def pytest_sessionfinish(session):
-    """No demo build outlives the session (the controller or a plain pytest process ends it)."""
-    if not os.environ.get("PYTEST_XDIST_WORKER") and hasattr(session.config, "_tmp_path_factory"):
+    """No demo build outlives the session (the controller or a plain pytest process ends it); the process that
+    started a finished build waits for it, so ``time`` counts the build's CPU in the session's."""
+    if not hasattr(session.config, "_tmp_path_factory"):
+        return
+    _report_outputs.reap_build(session.config._tmp_path_factory)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
         _report_outputs.stop_build(session.config._tmp_path_factory)

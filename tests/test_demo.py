@@ -7,6 +7,7 @@ record. Statistics use scipy as the independent reference.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import zipfile
@@ -23,8 +24,9 @@ from survey.demo import WAVES, generate_demo, generate_wave
 from survey.demo.truth import FORMULA_INJECTION, PII, dump_truth, hetu_is_valid, load_truth
 
 
+@functools.lru_cache(maxsize=None)
 def load_instrument(dataset: str):
-    """The demo project's instrument of ``dataset``."""
+    """The demo project's instrument of ``dataset`` (read once: the committed project is read-only here)."""
     return load_project(Path(__file__).resolve().parents[1]).instrument(dataset)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,9 +54,16 @@ def _relative(root: Path) -> dict:
 
 
 def _sheet(path: Path) -> tuple[list, list, list[list], openpyxl.worksheet.worksheet.Worksheet]:
-    ws = openpyxl.load_workbook(path).active
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    ws, values = _read_sheet(path)
+    rows = [list(r) for r in values]
     return rows[0], rows[1], rows[2:], ws
+
+
+@functools.lru_cache(maxsize=None)
+def _read_sheet(path: Path):
+    """The active sheet of a committed workbook and its rows, read once (the committed files are read-only)."""
+    ws = openpyxl.load_workbook(path).active
+    return ws, tuple(ws.iter_rows(values_only=True))
 
 
 def _column(top: list, sub: list, text: str) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # import name -> distribution name, where they differ
 DISTRIBUTION = {"yaml": "pyyaml", "PIL": "pillow", "docx": "python-docx", "pptx": "python-pptx",
-                "ruamel": "ruamel.yaml"}
+                "ruamel": "ruamel.yaml", "xdist": "pytest-xdist"}
 
 
 def _names(requirements: list[str]) -> set[str]:

@@ -49,7 +49,8 @@ def test_a_new_language_is_one_catalogue_file(tmp_path):
     root = copy_project(tmp_path / "project", waves=("2024-demo",))
     (root / "survey.yml").write_text(NETWORK_ONLY.replace("languages: [fi, sv]", "languages: [fi, nb]"),
                                      encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(tmp_path / "lib"), "SURVEY_PROJECT": str(root)}
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "lib"), "SURVEY_PROJECT": str(root),
+           "SURVEY_FIGURE_FORMATS": "png"}  # what is checked: PNG and alt text (SVG: test_export, test_pipeline)
     done = subprocess.run([sys.executable, "-c", SCRIPT, str(root)], env=env, capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
