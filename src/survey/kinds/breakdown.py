@@ -8,7 +8,8 @@ from survey import catalogue
 from survey.catalogue import fmt
 from survey.kinds import style, words
 from survey.kinds.drawing import (wrap, MAX_REPORT_HEIGHT, natural_height, new_figure, decorate, font_for, dots_axes,
-                                  draw_dots, cell_of, group_label, series_of, dot_rows, draw_heatmap, dots_alt)
+                                  draw_dots, cell_of_row, rows_by, group_label, series_of, dot_rows,
+                                  draw_heatmap, dots_alt)
 from survey.kinds.kind import Kind
 from survey.kinds.phrases import (phrase, missing, complete, alpha_of, difference_is_clear, label_of, pct_text,
                                   points_text, rows_where, reason_text)
@@ -35,18 +36,14 @@ def breakdown_layout(result, lang: str) -> dict:
     else:
         keys = [(items[0], code) for code in codes]
         row_names = [words.value_label(result, "code", c, lang) for _, c in keys]
+    columns = ("group",) + (("item",) if items != [None] else ()) + (("code",) if codes != [None] else ())
+    first = rows_by(table, columns, as_text=("code",))
     cells = []
     for item, code in keys:
-        row = []
-        for group in groups:
-            mask = table["group"] == group
-            if item is not None:
-                mask &= table["item"] == item
-            if code is not None:
-                mask &= table["code"].astype(str) == str(code)
-            hit = table[mask]
-            row.append(cell_of(hit, lang, value="pct"))
-        cells.append(row)
+        parts = (item,) if "item" in columns else ()
+        parts += (code,) if "code" in columns else ()
+        cells.append([cell_of_row(first.get(tuple(str(v) for v in (group, *parts))), lang, value="pct")
+                      for group in groups])
     return {"keys": keys, "rows": row_names, "groups": groups, "cells": cells,
             "agree": bool(keys) and str(keys[0][1]) == "agree"}
 

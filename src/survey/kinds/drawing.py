@@ -262,9 +262,34 @@ def draw_dots(fig, ax, s, font, row_names, series, cells, lang, percent=True, xl
 
 
 def cell_of(hit: pd.DataFrame, lang: str, value: str = "pct", percent: bool = True):
-    if hit.empty:
+    """``(value, low, high, state, text)`` of the first row of ``hit`` (state ``na`` when there is none)."""
+    return cell_of_row(None if hit.empty else hit.iloc[0], lang, value, percent)
+
+
+def _is_nan(value) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+def rows_by(table: pd.DataFrame, columns: tuple[str, ...], as_text: tuple[str, ...] = ()) -> dict:
+    """The first row (a dict) of ``table`` for each combination of ``columns``' values, keyed by ``str`` of each.
+
+    One pass instead of a mask per cell, finding what ``table[table[c] == value]`` finds:
+    a row with a missing value in a column is found by no key, except in the ``as_text``
+    columns, compared as ``table[c].astype(str) == str(value)`` (a missing value is 'nan').
+    """
+    out: dict = {}
+    for record in table.to_dict(orient="records"):
+        values = [record.get(c) for c in columns]
+        if any((v is None or _is_nan(v)) and c not in as_text for c, v in zip(columns, values)):
+            continue
+        out.setdefault(tuple(str(v) for v in values), record)
+    return out
+
+
+def cell_of_row(row, lang: str, value: str = "pct", percent: bool = True):
+    """:func:`cell_of` of one row (a dict or a Series; ``None``: no row)."""
+    if row is None:
         return (None, None, None, "na", catalogue.text("not_available", lang))
-    row = hit.iloc[0]
     if is_suppressed(row):
         return (None, None, None, "suppressed", catalogue.text("suppressed", lang))
     v = as_float(row.get(value))

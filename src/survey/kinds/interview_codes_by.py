@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from survey import catalogue
 from survey.catalogue import fmt
 from survey.kinds import interview_codes, style, words
-from survey.kinds.drawing import (wrap, title_sentence, as_float, new_figure, decorate, font_for, cell_of,
+from survey.kinds.drawing import (wrap, title_sentence, as_float, new_figure, decorate, font_for, cell_of_row, rows_by,
                                   group_label, draw_heatmap)
 from survey.kinds.kind import Kind
 from survey.kinds.phrases import phrase, complete, label_of, rows_where
@@ -37,10 +37,11 @@ def draw(result, lang: str = "fi", size: str = "report", wave_label: str = "", s
     font = font_for(fig, s, result, lang, rows, wave_label=wave_label, synthetic=synthetic, source=source,
                      intervals=False, rows=len(rows) + 3)
     values, texts, states = [], [], []
+    first = rows_by(table, ("group", "code"))
     for code in codes:
         vr, tr, sr = [], [], []
         for g in groups:
-            cell = cell_of(table[(table["group"] == g) & (table["code"] == code)], lang)
+            cell = cell_of_row(first.get((str(g), str(code))), lang)
             vr.append(cell[0]), tr.append(cell[4]), sr.append(cell[3])
         values.append(vr), texts.append(tr), states.append(sr)
     draw_heatmap(fig, ax, s, font, rows, cols, values, texts, states, lang)

@@ -7,8 +7,8 @@ from matplotlib.figure import Figure
 from survey import catalogue
 from survey.catalogue import fmt
 from survey.kinds import style, words
-from survey.kinds.drawing import (wrap, title_sentence, new_figure, decorate, font_for, dots_axes, draw_dots, cell_of,
-                                  series_of, dot_rows)
+from survey.kinds.drawing import (wrap, title_sentence, new_figure, decorate, font_for, dots_axes, draw_dots,
+                                  cell_of_row, rows_by, series_of, dot_rows)
 from survey.kinds.kind import Kind
 from survey.model import ResultKind
 
@@ -33,9 +33,8 @@ def draw(result, lang: str = "fi", size: str = "report", wave_label: str = "",
     themes = list(dict.fromkeys(table["theme"]))
     sources = list(dict.fromkeys(table["source"]))
     series = series_of([words.value_label(result, "source", x, lang) for x in sources], theme)
-    cells = []
-    for t in themes:
-        cells.append([cell_of(table[(table["theme"] == t) & (table["source"] == x)], lang) for x in sources])
+    first = rows_by(table, ("theme", "source"))
+    cells = [[cell_of_row(first.get((str(t), str(x))), lang) for x in sources] for t in themes]
     lines_footer = len(words.footer_lines(result, lang, wave_label, synthetic, source, True))
     fig, s = new_figure(size, dot_rows(len(themes), len(series), size), extra_lines=lines_footer + 2)
     lax, ax, ncols = dots_axes(fig, s, series)
@@ -55,7 +54,8 @@ def alt_text(result, lang: str, size: str = "report") -> str:
     table = result.table
     themes = list(dict.fromkeys(table["theme"]))
     sources = list(dict.fromkeys(table["source"]))
-    cells = [[cell_of(table[(table["theme"] == t) & (table["source"] == x)], lang) for x in sources] for t in themes]
+    first = rows_by(table, ("theme", "source"))
+    cells = [[cell_of_row(first.get((str(t), str(x))), lang) for x in sources] for t in themes]
     rows = [words.value_label(result, "theme", t, lang) for t in themes]
     groups = [words.value_label(result, "source", x, lang) for x in sources]
     parts = ["; ".join(catalogue.text("alt_dots_row", lang, row=r, values=", ".join(f"{g} {c[4]}" for g, c in
