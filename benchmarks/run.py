@@ -12,9 +12,11 @@ One run measures, each case in a fresh process (see docs/BENCHMARKS.md):
   ``survey run --no-render`` loads (listed by that run itself) and exits; median of
   ``--repeat-floor`` runs, with each top-level package's share (``-X importtime``);
 * **cold run** - ``survey run --wave 2024-demo --no-render`` on a fresh copy of the
-  project without any earlier outputs (every chart an output reads drawn), and the **warm rerun** on
-  the same copy (median of ``--repeat``), wall and CPU (the chart workers included),
-  each against the import floor;
+  project without any earlier outputs (the charts its decks and the Quarto slides show),
+  median of ``--repeat-cold`` fresh copies run between the floor's runs; the same with
+  every chart (``SURVEY_FIGURES=all``) for comparison; and the **warm rerun** on the first
+  copy (median of ``--repeat``), wall and CPU (the chart workers included), each against
+  the import floor;
 * **one text changed** - one question's Swedish text edited in the copy's instrument,
   then a rerun: which charts were redrawn (only that question's Swedish ones, checked) and
   how many figure files changed;
@@ -359,7 +361,7 @@ def change_one_text(project: Path) -> str:
     raise SystemExit(f"benchmark: no {TEXT_LANG} text for '{question}' in {path}")
 
 
-def bench_study(repeat: int, repeat_floor: int) -> dict:
+def bench_study(repeat: int, repeat_floor: int, repeat_cold: int = 3) -> dict:
     """Cold run, import floor, warm reruns and the one-text rerun of the study wave."""
     section: dict = {"wave": STUDY_WAVE}
     warmup = measure([PYTHON, "-c", "import matplotlib.font_manager"])  # builds the font cache on a fresh machine
@@ -378,8 +380,19 @@ def bench_study(repeat: int, repeat_floor: int) -> dict:
     section["floor_packages"] = sorted({m.split(".")[0] for m in modules})
     bare = [measure([PYTHON, "-c", "pass"]) for _ in range(3)]
     section["python_startup_s"] = statistics.median(r["seconds"] for r in bare)
-    log(f"floor: importing the {len(modules)} third-party modules the run loaded, x {repeat_floor}")
-    floor = [run_worker("floor", modules=modules, timeout=300) for _ in range(repeat_floor)]
+    log(f"floor: importing the {len(modules)} third-party modules the run loaded, x {repeat_floor}; "
+        f"{repeat_cold - 1} more cold runs (fresh copies) between them, as the machine's speed drifts")
+    floor, colds = [], [cold]
+    for i in range(max(repeat_floor, repeat_cold - 1)):
+        if i < repeat_floor:
+            floor.append(run_worker("floor", modules=modules, timeout=300))
+        if i < repeat_cold - 1:
+            colds.append(survey_run(copy_project(WORK / f"study-cold-{i + 2}")))
+    ok = [r for r in colds if not r.get("error")]
+    cold = dict(sorted(ok, key=lambda r: r["seconds"])[len(ok) // 2])  # the median run (its charts, its loads)
+    cold["runs_s"] = [round(r["seconds"], 3) for r in colds]
+    cold["cpu_runs_s"] = [round(r["cpu_s"], 3) for r in colds]
+    section["cold"] = cold
     section["floor"] = {"seconds": median_of(floor, "process_seconds"), "cpu_s": median_of(floor, "process_cpu_s"),
                         "runs_s": [round(r["process_seconds"], 3) for r in floor],
                         "peak_mb": median_of(floor, "peak_mb"), "failed_imports": floor[0].get("failed"),
@@ -706,6 +719,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", default="sav,csv", help="sav, csv or both (default)")
     parser.add_argument("--repeat", type=int, default=3, help="warm reruns (median)")
     parser.add_argument("--repeat-floor", type=int, default=5, help="import-floor processes (median)")
+    parser.add_argument("--repeat-cold", type=int, default=3,
+                        help="cold runs, each on a fresh copy, between the floor runs (median)")
     parser.add_argument("--national-budget", type=float, default=900,
                         help="seconds for the national pipeline runs; a run still going at the end of its share is "
                              "stopped and reported with lower bounds (0 = no limit)")
@@ -733,7 +748,7 @@ def main(argv: list[str] | None = None) -> int:
                                         "children, e.g. the chart workers); every case in a fresh process",
                                "load": "1-minute load average before and after each measurement"}}
     if not args.skip_study:
-        report["study"] = bench_study(args.repeat, args.repeat_floor)
+        report["study"] = bench_study(args.repeat, args.repeat_floor, args.repeat_cold)
     if not args.skip_suite:
         report["suite"] = [bench_suite(["-n", "2"], "full"), bench_suite(["-n", "2", "-m", "not slow"], "not slow")]
     if not args.skip_national:

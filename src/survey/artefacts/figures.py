@@ -17,7 +17,6 @@ from typing import Callable
 from xml.sax.saxutils import escape
 
 import matplotlib
-import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image, PngImagePlugin
 
@@ -61,7 +60,9 @@ def png_bytes(fig, dpi: int, title: str = "", alt: str = "") -> bytes:
     try:
         fig.patch.set_facecolor(style.BACKGROUND)
         canvas.draw()
-        rgb = np.array(np.asarray(canvas.buffer_rgba())[:, :, :3])  # a copy: the next draw reuses the buffer
+        raster = canvas.buffer_rgba()  # (height, width, 4)
+        # converted by Pillow (a copy: the next draw reuses the buffer), quicker than a numpy slice
+        image = Image.frombuffer("RGBA", (raster.shape[1], raster.shape[0]), raster, "raw", "RGBA", 0, 1).convert("RGB")
     finally:
         fig.dpi = shown
     info = PngImagePlugin.PngInfo()
@@ -70,8 +71,7 @@ def png_bytes(fig, dpi: int, title: str = "", alt: str = "") -> bytes:
     if alt:
         info.add_text("Description", alt)
     buffer = io.BytesIO()
-    Image.fromarray(rgb, "RGB").save(buffer, format="png", pnginfo=info, dpi=(dpi, dpi),
-                                                           compress_level=PNG_COMPRESS_LEVEL)
+    image.save(buffer, format="png", pnginfo=info, dpi=(dpi, dpi), compress_level=PNG_COMPRESS_LEVEL)
     return buffer.getvalue()
 
 
