@@ -149,6 +149,9 @@ def write_slide_manifest(entries: list[dict], path: Path) -> Path:
 SIZES = ("report", "slide")   # the report's A4 text width and the 16:9 slide
 FORMATS = ("png", "svg")      # PNG for the report, the slides and the deck; SVG for the presenter to edit
 SVG_SIZES = ("slide",)        # the presenter edits slide pictures; nothing reads a report-size SVG
+# about how many single-question bar charts a chart of this kind costs to draw (benchmarks/profile_cold.py)
+COST = {"likert": 3, "interview_codes_by": 2, "interview_cooccurrence": 3, "interview_codes": 2,
+        "triangulation": 2, "multi": 2, "likert_summary": 2, "breakdown": 2}
 
 
 def size_formats(size: str, formats: tuple[str, ...] = FORMATS) -> tuple[str, ...]:
@@ -289,7 +292,9 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
         progress(f"  {len(reused)} charts unchanged since the last run, reused")
     by_id = {r.id: r for r in results}
     order = {lang: i for i, lang in enumerate(languages)}
-    jobs = sorted(((by_id[rid], lang, tuple(s)) for (rid, lang), s in todo.items()), key=lambda j: order[j[1]])
+    # one language after the other; in each, the costliest charts first, so no worker is left alone at the end
+    jobs = sorted(((by_id[rid], lang, tuple(s)) for (rid, lang), s in todo.items()),
+                  key=lambda j: (order[j[1]], -COST.get(str(j[0].kind), 1)))
     last = {lang: i for i, (_, lang, _) in enumerate(jobs, 1)}  # the job after which a language is complete
     announced: list[str] = []
 

@@ -161,6 +161,8 @@ def _drop_labels_that_overflow(fig, ax, inside: list) -> None:
     for label, width in inside:
         if label.get_window_extent(renderer).width + 4 > width * per_unit:
             label.remove()
+    # the labels were inside their segments: the layout just solved holds, and the files keep it
+    fig.set_layout_engine("none")
 
 
 def alt_text(result, lang: str, size: str = "report") -> str:
