@@ -333,8 +333,8 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
     ``report_charts``: the report-size charts are drawn too (the run renders the report);
     otherwise only those unchanged since the previous run are kept (linked), and the
     rest are drawn when the report is rendered. While the chart workers draw, this
-    process writes the workbooks and calls ``meanwhile``, then each language's deck as
-    soon as that language's charts are drawn. The previous run's visible tree is only read (figures and
+    process writes the workbooks, calls ``meanwhile`` and builds the decks' slides, then
+    puts each language's charts on its deck as soon as they are drawn. The previous run's visible tree is only read (figures and
     workbooks whose inputs did not change are copied from it).
     """
     target = project.paths.output(wave.id)
@@ -357,10 +357,12 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
     contact = tables.project_contact(project)
     texts = wording.project_texts(project)  # the project's own names (Likert batteries)
 
+    decks: dict = {}  # lang -> the deck built while the charts are drawn, its pictures added when they are
+
     def write_deck(lang: str) -> None:  # slides.pptx, slides.<lang>.pptx: once that language's charts are drawn
         if lang == languages[0]:
             progress("[4/4] Writing the slide decks, each as soon as its language's charts are drawn")
-        deck.write_wave_decks(project, wave, results, stage, theme=theme, languages=[lang])
+        deck.finish_deck(project, decks, lang, stage)
 
     def workbooks() -> None:
         if meanwhile is not None:
@@ -378,6 +380,7 @@ def export_wave(project: Project, wave: Wave, results: list[Result], ingested: I
         codebook.write_codebook(ingested, tree.codebook, lang=languages[0], synthetic=wave.synthetic,
                                 wave_label=wave.label, organisation=project.organisation, contact=contact,
                                 rule=DisclosureRule.from_project(project))
+        decks.update(deck.prepare_wave_decks(project, wave, results, stage, theme=theme))
 
     figures.draw_all([r for r in results if r.id in plan], figures_dir, languages,
                      {lang: wave.label_in(lang) for lang in languages}, wave.synthetic, theme=theme,

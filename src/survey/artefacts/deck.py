@@ -42,7 +42,6 @@ from survey.kinds.findings import interpret
 from survey.kinds.findings import key_findings as choose
 from survey.kinds.table import data_table, header_label
 from survey.model import Result
-from survey.processes import map_forked
 from survey.store import files
 
 EMU_PER_INCH = 914400
@@ -352,7 +351,7 @@ def slide_alt_text(folder: Path, result, lang: str, synthetic: bool) -> str:
 def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = None, wave_label: str = "",
                synthetic: bool = False, organisation: str = "", theme: style.Theme | None = None,
                datasets: list[str] | None = None, sources: dict | None = None, instruments: dict | None = None,
-               wave_names: dict | None = None, texts: dict | None = None):
+               wave_names: dict | None = None, texts: dict | None = None, pictures: list | None = None):
     """The deck of one wave in ``lang`` as a python-pptx ``Presentation``.
 
     ``figures`` is the folder of the run's charts (``<id>.slide[.<lang>].png`` and their
@@ -360,8 +359,10 @@ def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = No
     language suffix); ``sources`` maps dataset -> its name in ``lang`` for the notes;
     ``instruments`` (dataset -> instrument) give the question order and short labels;
     ``wave_names`` (wave id -> label in ``lang``) name the waves where results do not;
-    ``texts`` are the project's own texts (``reports/_texts.yml``: battery names).
-    Raises SurveyError when a chart of ``lang`` is missing.
+    ``texts`` are the project's own texts (``reports/_texts.yml``: battery names);
+    ``pictures``: a list to put the chart pictures in, added later by :func:`add_pictures`
+    (the slides are built while the charts are still being drawn). Raises SurveyError
+    when a chart of ``lang`` is missing.
     """
     theme = theme or style.Theme()
     first_lang = first_lang or lang
@@ -417,14 +418,15 @@ def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = No
         if not on_slides(result):
             continue
         png = figure_file(figures, result.id, lang, first_lang)
-        if not png.is_file():
-            raise SurveyError(f"the slide chart of '{result.id}' in '{lang}' is missing; rerun `survey run`",
-                              file=str(png))
         slide = prs.slides.add_slide(prs.slide_layouts[5])
         _clear_placeholders(slide)
         _accent(slide, theme)
         _title(slide, titles[result.id], lang, theme)
-        _add_picture(slide, png, slide_alt_text(figures, result, lang, synthetic), result.id)
+        picture = (slide, len(slide.shapes._spTree), png, figures, result, lang, synthetic)
+        if pictures is None:
+            add_pictures([picture])
+        else:
+            pictures.append(picture)
         notes = notes_text(result, lang, wave_label=wave_label, synthetic=synthetic,
                            source=sources.get(result.dataset, ""), instruments=instruments,
                            wave_names=wave_names)
@@ -436,6 +438,19 @@ def build_deck(results, figures: Path, lang: str, *, first_lang: str | None = No
             _banner(slide, marker, lang)
     _core_properties(prs, title, lang)
     return prs
+
+
+def add_pictures(pictures: list) -> None:
+    """Put each chart picture of :func:`build_deck` on its slide, where the slide was built to hold it."""
+    for slide, position, png, figures, result, lang, synthetic in pictures:
+        if not png.is_file():
+            raise SurveyError(f"the slide chart of '{result.id}' in '{lang}' is missing; rerun `survey run`",
+                              file=str(png))
+        _add_picture(slide, png, slide_alt_text(figures, result, lang, synthetic), result.id)
+        tree = slide.shapes._spTree
+        element = tree[-1]  # python-pptx appends the new picture: move it to its place in the reading order
+        tree.remove(element)
+        tree.insert(position, element)
 
 
 def _add_picture(slide, png: Path, alt: str, name: str) -> None:
@@ -530,12 +545,10 @@ def slide_texts(prs) -> list[str]:
     return out
 
 
-def write_wave_decks(project, wave, results, folder: Path, *, figures: Path | None = None,
-                     languages=None, theme=None) -> list[Path]:
-    """Write the deck of each language (default: the project's) into ``folder``; return the paths.
-
-    ``figures`` defaults to ``folder/figures`` (the run's charts and alt texts).
-    """
+def prepare_wave_decks(project, wave, results, folder: Path, *, figures: Path | None = None,
+                       languages=None, theme=None) -> dict:
+    """``{lang: (deck, pictures)}``: the deck of each language (default: the project's) built without its chart
+    pictures, for :func:`finish_deck` once the charts are drawn. ``figures`` defaults to ``folder/figures``."""
     first = project.languages[0]
     theme = theme if theme is not None else style.project_theme(project)
     figures = Path(figures) if figures is not None else Path(folder) / "figures"
@@ -548,16 +561,33 @@ def write_wave_decks(project, wave, results, folder: Path, *, figures: Path | No
             raise SurveyError(f"no charts were drawn in '{lang}': add it to `languages:` in survey.yml and rerun "
                               f"`survey run` (drawn: {', '.join(project.languages)})",
                               file=str(project.paths.config_file))
-
-    def write(lang: str) -> Path:
+    prepared = {}
+    for lang in languages:
         sources = {d: project.dataset_title(d, lang) for d in {r.dataset for r in results}}
+        pictures: list = []
         prs = build_deck(results, figures, lang, first_lang=first, wave_label=wave.label_in(lang),
                          synthetic=wave.synthetic, organisation=project.organisation, theme=theme,
                          datasets=datasets, sources=sources, instruments=instruments,
-                         wave_names=wave_names_of(project.waves, lang), texts=texts)
-        return write_deck(prs, Path(folder) / deck_name(lang, first))
+                         wave_names=wave_names_of(project.waves, lang), texts=texts, pictures=pictures)
+        prepared[lang] = (prs, pictures)
+    return prepared
 
-    return map_forked(write, languages, min_tasks=2)  # one process per language
+
+def finish_deck(project, prepared: dict, lang: str, folder: Path) -> Path:
+    """Add the chart pictures to the deck of ``lang`` (:func:`prepare_wave_decks`) and write it into ``folder``."""
+    prs, pictures = prepared[lang]
+    add_pictures(pictures)
+    return write_deck(prs, Path(folder) / deck_name(lang, project.languages[0]))
+
+
+def write_wave_decks(project, wave, results, folder: Path, *, figures: Path | None = None,
+                     languages=None, theme=None) -> list[Path]:
+    """Write the deck of each language (default: the project's) into ``folder``; return the paths.
+
+    ``figures`` defaults to ``folder/figures`` (the run's charts and alt texts).
+    """
+    prepared = prepare_wave_decks(project, wave, results, folder, figures=figures, languages=languages, theme=theme)
+    return [finish_deck(project, prepared, lang, folder) for lang in prepared]
 
 
 def write_slides(project, wave_id: str | None = None, lang: str | None = None) -> list[Path]:
