@@ -150,15 +150,21 @@ def test_merge_then_protect_the_missing_group():
     assert set(plan.hidden) == {MISSING_GROUP, "a"}  # the missing two need a partner: the next group in order
 
 
-def test_background_frequencies_hide_the_same_groups_as_breakdowns():
-    from survey.analysis import analyse_breakdown, analyse_single
+def _kind_and_yes(codes: str):
+    """A background question ``kind`` (one option per letter of ``codes``) and a yes/no question ``yes``."""
     from survey.project.instruments import parse_instrument
 
     inst = parse_instrument({"dataset": "d", "questions": [
         {"id": "kind", "type": "single", "background": True, "text": {"fi": "Tyyppi"},
-         "options": [{"code": c, "fi": c.upper()} for c in "abcd"]},
+         "options": [{"code": c, "fi": c.upper()} for c in codes]},
         {"id": "yes", "type": "single", "text": {"fi": "K"}, "options": [{"code": 1, "fi": "K"}, {"code": 0, "fi": "E"}]}]})
-    kind, yes = inst.questions
+    return inst.questions
+
+
+def test_background_frequencies_hide_the_same_groups_as_breakdowns():
+    from survey.analysis import analyse_breakdown, analyse_single
+
+    kind, yes = _kind_and_yes("abcd")
     groups = ["a"] * 14 + ["b"] * 9 + ["c"] * 12 + ["d"] * 7 + [None]  # one respondent without a type
     frame = pd.DataFrame({"kind": groups, "yes": [1, 0, 1] * 14 + [1]})
     one_way = analyse_single(frame, kind, dataset="d")
@@ -214,13 +220,8 @@ def test_results_with_hidden_values_are_found_from_the_results_themselves():
     from survey.analysis import analyse_breakdown, analyse_single
     from survey.analysis import interviews as iv
     from survey.analysis.disclosure import hides_values, results_with_hidden_values
-    from survey.project.instruments import parse_instrument
 
-    inst = parse_instrument({"dataset": "d", "questions": [
-        {"id": "kind", "type": "single", "background": True, "text": {"fi": "Tyyppi"},
-         "options": [{"code": c, "fi": c.upper()} for c in "abc"]},
-        {"id": "yes", "type": "single", "text": {"fi": "K"}, "options": [{"code": 1, "fi": "K"}, {"code": 0, "fi": "E"}]}]})
-    kind, yes = inst.questions
+    kind, yes = _kind_and_yes("abc")
     frame = pd.DataFrame({"kind": ["a"] * 20 + ["b"] * 12 + ["c"] * 3, "yes": [1, 0] * 17 + [1]})
     big = pd.DataFrame({"kind": ["a"] * 20 + ["b"] * 12 + ["c"] * 9, "yes": [1, 0] * 20 + [1]})
     cases = pd.DataFrame({"interview": [f"H{i}" for i in range(1, 9)],

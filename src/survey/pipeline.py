@@ -285,6 +285,11 @@ FIGURES_ENV = "SURVEY_FIGURES"          # overrides survey.yml figures: charts: 
 FORMATS_ENV = "SURVEY_FIGURE_FORMATS"   # overrides survey.yml figures: formats: ("png" or "png,svg") for one run
 
 
+def every_chart(project: Project) -> bool:
+    """Whether this run draws every chart at both sizes (``SURVEY_FIGURES`` over ``figures: charts:``)."""
+    return (os.environ.get(FIGURES_ENV, "").strip().lower() or project.figures.charts) == "all"
+
+
 def chart_plan(project: Project, wave: Wave, results: list[Result], instruments: dict) -> dict[str, tuple[str, ...]]:
     """result id -> the chart sizes something reads: the report, the Quarto slides, the decks.
 
@@ -295,7 +300,7 @@ def chart_plan(project: Project, wave: Wave, results: list[Result], instruments:
     ``SURVEY_FIGURES=all`` (or ``figures: charts: all``) plans every chart at both sizes.
     """
     drawn = figures.charted(results, instruments)
-    if (os.environ.get(FIGURES_ENV, "").strip().lower() or project.figures.charts) == "all":
+    if every_chart(project):
         return {r.id: figures.SIZES for r in drawn}
     shown = charts_shown(project, wave, drawn)
     shown["slide"] |= {r.id for r in drawn if deck.on_slides(r)}
@@ -307,7 +312,7 @@ def drawn_now(plan: dict[str, tuple[str, ...]], project: Project, report: bool) 
     """The part of ``plan`` a run draws: the slide charts (the decks read them) always, the report's only when
     ``report`` (the run renders the report) or ``figures: charts: all``; the rest is drawn when the report is
     rendered (``survey render``: :func:`survey.report.render.stage_figures`)."""
-    if report or (os.environ.get(FIGURES_ENV, "").strip().lower() or project.figures.charts) == "all":
+    if report or every_chart(project):
         return plan
     now = {rid: tuple(size for size in sizes if size != "report") for rid, sizes in plan.items()}
     return {rid: sizes for rid, sizes in now.items() if sizes}

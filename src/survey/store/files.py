@@ -141,12 +141,6 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def fsync_tree(root: Path) -> None:
-    """Flush every folder of the tree ``root`` (files written here are flushed as they are written)."""
-    for folder, _dirs, _files in os.walk(root):
-        fsync_dir(Path(folder))
-
-
 _DEFERRED: set[str] = set()  # trees whose files are flushed together (forked workers inherit the set)
 
 
