@@ -141,29 +141,12 @@ class _Clock:
         self.last = now
 
 
-def freeze_heap() -> None:
-    """Collect, then freeze what is left (``gc.freeze``): later full collections walk only the objects made after.
-
-    The heap of a test process or the build is mostly the imported stack, which lives as long as the
-    process; without this every full collection walks it again (most of the session's GC time).
-    """
-    import gc
-
-    gc.collect()
-    gc.freeze()
-
-
 def build(folder: Path, memo: Path | None = None) -> None:
     """Every phase of the demo build into ``folder`` (see the module docstring)."""
     import pickle
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import _figures
-    import matplotlib.pyplot  # noqa: F401  the stack the build uses, imported before the heap is frozen
-    import survey.pipeline  # noqa: F401
-    import survey.report.render  # noqa: F401
-
-    freeze_heap()
 
     root = folder / "project"
     if root.exists():

@@ -200,9 +200,6 @@ WORKER_NICE = 5  # an xdist worker's niceness while the demo build runs (the bui
 def pytest_collection_finish(session):
     """Start the demo build in the background now if a selected test needs it (the others run meanwhile).
 
-    The heap collection made (the imported stack, the collected tests) is then frozen: the
-    garbage collector's full passes no longer walk it (a sixth of the session's GC time).
-
     The build is the session's longest chain (the tests that read it wait for it), so an xdist
     worker then lowers its own priority (after the build was started, so the build keeps the
     session's): the build runs whenever it can, the workers' other tests fill the rest of the
@@ -214,7 +211,6 @@ def pytest_collection_finish(session):
         folder = _report_outputs.start_build(session.config._tmp_path_factory)
         if os.environ.get("PYTEST_XDIST_WORKER") and not _report_outputs.is_built(folder):
             os.nice(WORKER_NICE)
-    _report_outputs.freeze_heap()
 
 
 def pytest_sessionfinish(session):

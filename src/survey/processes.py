@@ -90,18 +90,15 @@ def started_in_workers(func: Callable, tasks: list, workers: int) -> Iterator[It
 
     The block gets the results' iterator (in order; iterating it waits for them) and
     must consume it: leaving the block, by an error too, terminates the workers
-    (:func:`map_in_workers` is the same without a block of its own). A heap the caller
-    froze before stays frozen afterwards (with what this call froze).
+    (:func:`map_in_workers` is the same without a block of its own).
     """
     context = multiprocessing.get_context("fork")
-    frozen_before = gc.get_freeze_count()
     gc.freeze()  # what exists now is never collected in the workers: no copy-on-write of its pages by the GC
     try:
         with context.Pool(processes=workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             yield pool.imap(func, tasks, chunksize=1)
     finally:
-        if not frozen_before:
-            gc.unfreeze()
+        gc.unfreeze()
 
 
 _FORKED: dict[int, Callable] = {}  # the function map_forked runs, inherited by its forked workers
