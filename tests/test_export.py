@@ -35,6 +35,28 @@ def test_save_figure_writes_png_and_svg_with_stable_names(tmp_path):
     assert "<dc:date>" not in svg and "Matplotlib v" not in svg
 
 
+def test_png_holds_the_raster_exactly_with_its_text_and_resolution():
+    """encode_png against an independent decoder (Pillow): every pixel, Latin-1 and other text, the dpi."""
+    import io
+
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = charts.draw(make_multi(), "sv", size="slide")
+    data = export.png_bytes(fig, 150, "Fråga", "Kuvaus – ”lainaus” ½")
+    canvas = FigureCanvasAgg(fig)
+    fig.dpi = 150
+    canvas.draw()
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.mode == "RGB" and image.size == (2000, 1125)
+        assert np.array_equal(np.asarray(image), np.asarray(canvas.buffer_rgba())[:, :, :3])
+        assert image.text == {"Title": "Fråga", "Description": "Kuvaus – ”lainaus” ½"}  # iTXt beyond Latin-1
+        assert round(image.info["dpi"][0]) == 150
+    noise = np.random.default_rng(1).integers(0, 256, size=(7, 5, 3), dtype=np.uint8)
+    with Image.open(io.BytesIO(export.encode_png(noise, 96, {}))) as image:
+        assert np.array_equal(np.asarray(image), noise) and not image.text
+
+
 def test_two_runs_give_identical_bytes(tmp_path):
     outputs = []
     for run in ("a", "b"):

@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
 
 from survey.kinds import charts, style
 from survey.model import Result, to_json
@@ -60,8 +61,10 @@ def png_bytes(fig, dpi: int, title: str = "", alt: str = "") -> bytes:
     try:
         fig.patch.set_facecolor(style.BACKGROUND)
         canvas.draw()
-        raster = np.asarray(canvas.buffer_rgba())  # (height, width, 4): the background is opaque, alpha is 255
-        return encode_png(raster[:, :, :3], dpi, {"Title": title, "Description": alt})
+        raster = canvas.buffer_rgba()  # (height, width, 4); the background is opaque: alpha is 255 everywhere
+        # Pillow drops the alpha channel faster than a strided numpy copy does
+        rgb = Image.frombuffer("RGBA", (raster.shape[1], raster.shape[0]), raster, "raw", "RGBA", 0, 1).convert("RGB")
+        return encode_png(np.asarray(rgb), dpi, {"Title": title, "Description": alt})
     finally:
         fig.dpi = shown
 
@@ -73,7 +76,7 @@ def encode_png(rgb: np.ndarray, dpi: int, text: dict[str, str]) -> bytes:
     height, width, _ = rgb.shape
     rows = np.empty((height, 1 + 3 * width), dtype=np.uint8)
     rows[:, 0] = 0  # filter type "none"
-    rows[:, 1:].reshape(height, width, 3)[:] = rgb
+    rows[:, 1:] = rgb.reshape(height, 3 * width)
     per_metre = int(dpi / 0.0254 + 0.5)
     chunks = [(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))]
     for key, value in text.items():
@@ -83,7 +86,7 @@ def encode_png(rgb: np.ndarray, dpi: int, text: dict[str, str]) -> bytes:
             except UnicodeEncodeError:
                 chunks.append((b"iTXt", key.encode("latin-1") + b"\0\0\0\0\0" + value.encode("utf-8")))
     chunks += [(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-               (b"IDAT", zlib.compress(rows.tobytes(), PNG_COMPRESS_LEVEL)), (b"IEND", b"")]
+               (b"IDAT", zlib.compress(rows, PNG_COMPRESS_LEVEL)), (b"IEND", b"")]
     return PNG_SIGNATURE + b"".join(struct.pack(">I", len(data)) + kind + data
                                     + struct.pack(">I", zlib.crc32(kind + data)) for kind, data in chunks)
 
