@@ -180,20 +180,29 @@ def share_bars(rows: pd.DataFrame, pct: str, low: str, high: str, has_ci: bool, 
 
 
 def draw_hbars(fig, ax, s, font, names, values, lows, highs, states, texts, colors, lang) -> None:
-    """Draw value-labelled horizontal bars (percent scale 0-100) with optional whiskers."""
+    """Draw value-labelled horizontal bars (percent scale 0-100) with optional whiskers.
+
+    One ``barh`` and one ``errorbar`` for all rows (the same rectangles and lines as one call per row,
+    drawn in the same order: each call costs about a millisecond).
+    """
     width = 0.9 if s.name == "report" else 1.6
-    for i, (value, lo, hi, state, text, color) in enumerate(zip(values, lows, highs, states, texts, colors)):
+    shown = [i for i, state in enumerate(states) if state == "ok"]
+    whiskers = [i for i in shown if lows[i] is not None and highs[i] is not None
+                and not (math.isnan(lows[i]) or math.isnan(highs[i]))]
+    if shown:
+        ax.barh(shown, [values[i] * 100 for i in shown], height=0.66, color=[colors[i] for i in shown], zorder=2)
+    if whiskers:
+        bars = ax.errorbar([values[i] * 100 for i in whiskers], whiskers,
+                           xerr=[[values[i] * 100 - lows[i] * 100 for i in whiskers],
+                                 [highs[i] * 100 - values[i] * 100 for i in whiskers]],
+                           fmt="none", ecolor=style.TEXT, elinewidth=width,
+                           capsize=2.5 if s.name == "report" else 5, zorder=3)
+        _halo(bars, width)
+    for i, (value, state, text) in enumerate(zip(values, states, texts)):
         if state != "ok":
             ax.text(1.0, i, text, va="center", ha="left", fontsize=font, style="italic", color=style.MUTED_TEXT)
             continue
-        ax.barh(i, value * 100, height=0.66, color=color, zorder=2)
-        end = value * 100
-        if lo is not None and hi is not None and not (math.isnan(lo) or math.isnan(hi)):
-            bars = ax.errorbar(value * 100, i, xerr=[[value * 100 - lo * 100], [hi * 100 - value * 100]],
-                               fmt="none", ecolor=style.TEXT, elinewidth=width,
-                               capsize=2.5 if s.name == "report" else 5, zorder=3)
-            _halo(bars, width)
-            end = max(end, hi * 100)
+        end = max(value * 100, highs[i] * 100) if i in whiskers else value * 100
         ax.text(end + 1.2, i, text, va="center", ha="left", fontsize=font, color=style.TEXT, zorder=4)
     ax.set_yticks(range(len(names)), names, fontsize=font)
     ax.set_ylim(len(names) - 0.5, -0.5)
@@ -229,6 +238,8 @@ def draw_dots(fig, ax, s, font, row_names, series, cells, lang, percent=True, xl
     width = 0.9 if s.name == "report" else 1.6
     scale = 100 if percent else 1
     top = xlim if xlim is not None else 114
+    whiskers = [([], []) for _ in series]  # per series: x and y of its whiskers, NaN between them
+    dots = [([], []) for _ in series]
     for r in range(len(row_names)):
         for j, (label, color, marker) in enumerate(series):
             y = r - 0.4 + step * (j + 0.5)
@@ -240,12 +251,19 @@ def draw_dots(fig, ax, s, font, row_names, series, cells, lang, percent=True, xl
                 continue
             end = value * scale
             if low is not None and high is not None and not (math.isnan(low) or math.isnan(high)):
-                ax.plot([low * scale, high * scale], [y, y], color=color, linewidth=width, zorder=2,
-                        solid_capstyle="butt")
+                whiskers[j][0].extend((low * scale, high * scale, math.nan))
+                whiskers[j][1].extend((y, y, math.nan))
                 end = max(end, high * scale)
-            ax.plot([value * scale], [y], marker=marker, color=color, markersize=5 if s.name == "report" else 9,
-                    markeredgecolor=style.BACKGROUND, markeredgewidth=0.6, linestyle="none", zorder=3)
+            dots[j][0].append(value * scale)
+            dots[j][1].append(y)
             ax.text(end + 0.012 * top, y, text, va="center", ha="left", fontsize=font * 0.8, color=style.TEXT)
+    # one line and one marker artist per series (rows never overlap, so the drawing is the same as one per dot)
+    for (label, color, marker), (wx, wy), (dx, dy) in zip(series, whiskers, dots):
+        if wx:
+            ax.plot(wx, wy, color=color, linewidth=width, zorder=2, solid_capstyle="butt")
+        if dx:
+            ax.plot(dx, dy, marker=marker, color=color, markersize=5 if s.name == "report" else 9,
+                    markeredgecolor=style.BACKGROUND, markeredgewidth=0.6, linestyle="none", zorder=3)
     ax.set_yticks(range(len(row_names)), row_names, fontsize=font)
     for r in range(1, len(row_names)):
         ax.axhline(r - 0.5, color=style.GRID, linewidth=0.6, zorder=0)

@@ -69,6 +69,11 @@ def draw(result, lang: str = "fi", size: str = "report", wave_label: str = "", s
                      intervals=False, rows=len(items) + 2)
     min_label = 0.12 if s.name == "report" else 0.11
     segments = []
+    # code -> [(row, width, left)]: one barh per answer, in the order a row's segments are drawn (rows never
+    # overlap, so this draws what one barh per segment would)
+    order = [*reversed(layout["negative"]), *([layout["neutral"]] if layout["neutral"] is not None else []),
+             *layout["positive"]]
+    bars: dict = {code: [] for code in order}
     inside = []  # (segment label, segment width in data units)
     reach = 0.5
     for i, it in enumerate(items):
@@ -96,8 +101,7 @@ def draw(result, lang: str = "fi", size: str = "report", wave_label: str = "", s
         for code, start, share in row_segments:
             if share <= 0:
                 continue
-            ax.barh(i, share * 100, left=start * 100, height=0.66, color=colors[code],
-                    edgecolor=style.BACKGROUND, linewidth=0.6, zorder=2)
+            bars[code].append((i, share * 100, start * 100))
             if share >= min_label:
                 label = ax.text((start + share / 2) * 100, i, fmt.format_percent(share, lang, digits=0),
                                 ha="center", va="center", fontsize=font * 0.9,
@@ -109,6 +113,11 @@ def draw(result, lang: str = "fi", size: str = "report", wave_label: str = "", s
                 va="center", fontsize=font * 0.9, fontweight="bold", color=style.TEXT)
         reach = max(reach, -left, right)
         segments.append(row_segments)
+    for code, rows in bars.items():
+        if not rows:
+            continue
+        ax.barh([r for r, _, _ in rows], [w for _, w, _ in rows], left=[left for _, _, left in rows], height=0.66,
+                color=colors[code], edgecolor=style.BACKGROUND, linewidth=0.6, zorder=2)
     limit = min(1.0, math.ceil((reach + 0.12) * 10) / 10) * 100 + 6
     ax.set_xlim(-limit, limit)
     ax.axvline(0, color=style.MUTED_TEXT, linewidth=0.8, zorder=1)
@@ -155,7 +164,7 @@ def _drop_labels_that_overflow(fig, ax, inside: list) -> None:
     """Remove segment labels wider than their segment (the value stays in the table and alt text)."""
     if not inside:
         return
-    fig.draw_without_rendering()
+    fig.get_layout_engine().execute(fig)  # the axes' place (what a draw would solve first), nothing drawn
     renderer = fig._get_renderer()
     per_unit = ax.bbox.width / (ax.get_xlim()[1] - ax.get_xlim()[0])
     for label, width in inside:
