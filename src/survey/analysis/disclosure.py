@@ -237,6 +237,7 @@ class _Plan:
         self.lows, self.highs = lows, highs
         self.joint = [(frozenset(m), int(b)) for m, b in joint]
         self.memo: dict = {}
+        self.open_by_bounds: dict = {}  # (union, total) -> no member pinned by the bounds alone (:meth:`basic`)
 
     def hidden(self, values: dict, target: frozenset | None = None):
         """The members the plan hides for ``values`` (in the order hidden); with ``target`` stop (None)
@@ -268,11 +269,15 @@ class _Plan:
 
     def basic(self, union: frozenset, values: dict) -> bool:
         """Two non-empty members, ``threshold`` people, nothing pinned by the bounds alone."""
-        nonempty = [g for g in union if values[g] > 0]
+        nonempty = sum(1 for g in union if values[g] > 0)
         total = sum(values[g] for g in union)
-        if len(nonempty) < 2 or total < self.t:
+        if nonempty < 2 or total < self.t:
             return False
-        return not determined(total, {g: self.lows[g] for g in union}, {g: self.highs[g] for g in union}, self.t)
+        key = (union, total)  # the bounds are the plan's: the judgement depends on nothing else
+        if key not in self.open_by_bounds:
+            self.open_by_bounds[key] = not determined(total, {g: self.lows[g] for g in union},
+                                                      {g: self.highs[g] for g in union}, self.t)
+        return self.open_by_bounds[key]
 
     def safe(self, union: frozenset, values: dict) -> bool:
         if not self.basic(union, values):
