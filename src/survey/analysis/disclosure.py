@@ -323,9 +323,11 @@ class _Plan:
             return False
 
     def _scan(self, union, values, bounds, joint, spread, seen, vectors) -> bool:
+        names = sorted(union, key=self.index.get)
+        limits = [bounds[g] for g in names]
         for vector in vectors:
-            key = tuple(sorted(vector.items(), key=lambda kv: self.index[kv[0]]))
-            if key in seen or not all(bounds[g][0] <= v <= bounds[g][1] for g, v in vector.items()) \
+            key = tuple(vector[g] for g in names)  # a vector holds exactly the union's members
+            if key in seen or not all(low <= v <= high for v, (low, high) in zip(key, limits)) \
                     or not all(sum(vector[g] for g in m) <= b for m, b in joint):
                 continue
             seen.add(key)
