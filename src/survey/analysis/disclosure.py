@@ -379,13 +379,23 @@ class _Plan:
         lows = [bounds[g][0] for g in names]
         highs = [bounds[g][1] for g in names]
 
+        last = len(names) - 1
+        room = [sum(highs[i:]) for i in range(len(names) + 1)]  # the most the members from i on can hold
+        need = [sum(lows[i:]) for i in range(len(names) + 1)]  # ... and the least
+
         def fill(i, left, chosen):
-            if i == len(names) - 1:
+            """Every vector of the members from ``i`` on summing to ``left``, in lexicographic order."""
+            if i == last:
                 if lows[i] <= left <= highs[i]:
                     yield dict(zip(names, [*chosen, left]))
                 return
-            room, need = sum(highs[i + 1:]), sum(lows[i + 1:])
-            for v in range(max(lows[i], left - room), min(highs[i], left - need) + 1):
+            span = range(max(lows[i], left - room[i + 1]), min(highs[i], left - need[i + 1]) + 1)
+            if i == last - 1:  # the last member takes the rest: no generator of its own
+                for v in span:
+                    if lows[last] <= left - v <= highs[last]:
+                        yield dict(zip(names, [*chosen, v, left - v]))
+                return
+            for v in span:
                 yield from fill(i + 1, left - v, [*chosen, v])
 
         if names:
