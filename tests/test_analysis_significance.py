@@ -188,6 +188,39 @@ def test_kruskal_permutation_p_is_scipys_permutation_test_of_h():
     assert res["p"] == ref.pvalue
 
 
+def test_permutation_p_is_scipys_to_the_last_bit_on_random_tied_groups():
+    """The arrangements made in one numpy call give scipy's own p-values exactly: Mann-Whitney through
+    ``mannwhitneyu(method=PermutationMethod)``, Kruskal-Wallis through ``permutation_test``, exact and Monte Carlo."""
+    from survey.analysis.significance import RESAMPLES, permutation_p
+
+    rng = np.random.default_rng(2026)
+    kinds = set()
+    for trial in range(24):
+        k = 2 if trial % 2 == 0 else 3 + trial % 3 // 2
+        sizes = [int(rng.integers(2, 11 if k == 2 else 6)) for _ in range(k)]
+        groups = [rng.integers(1, 6, size=n).astype(float) for n in sizes]  # a five-point scale: many ties
+        seed = int(rng.integers(0, 2**31))
+        res = ordinal_test(groups, seed=seed)
+        if res.get("reason") or res["method"] == "asymptotic":
+            continue
+        kinds.add((k == 2, res["method"]))
+        method = stats.PermutationMethod(n_resamples=RESAMPLES, rng=np.random.default_rng(seed))
+        if k == 2:
+            ref = stats.mannwhitneyu(groups[0], groups[1], alternative="two-sided", method=method).pvalue
+        else:  # the pooled ranks and sum(R_i^2 / n_i): exact in floating point, so tied arrangements stay tied
+            ranks = stats.rankdata(np.concatenate(groups))
+            parts = np.split(ranks, np.cumsum(sizes)[:-1])
+            def rank_sums(*parts, axis):
+                return sum(np.sum(x, axis=axis) ** 2 / x.shape[axis] for x in parts)
+
+            ref = stats.permutation_test(parts, rank_sums, permutation_type="independent", vectorized=True,
+                                         n_resamples=RESAMPLES, alternative="greater", rng=method.rng).pvalue
+        assert res["p"] == float(ref), (sizes, res["method"])
+    assert kinds == {(True, "exact"), (True, "monte_carlo"), (False, "exact"), (False, "monte_carlo")}
+    with pytest.raises(KeyError):
+        permutation_p([[1.0, 2.0], [3.0, 4.0]], lambda x, y, axis: np.sum(x, axis=axis), "sideways", 1)
+
+
 def test_kruskal_large_groups_match_scipy():
     rng = np.random.default_rng(2)
     groups = [rng.integers(1, 6, n) for n in (20, 25, 30)]

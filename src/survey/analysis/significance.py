@@ -8,12 +8,14 @@
   The effect size is Cramér's V from the uncorrected chi-square statistic.
 * Ordinal or numeric values by group: Mann-Whitney U (two groups, two-sided) or
   Kruskal-Wallis H (three or more groups). When a group has fewer than
-  :data:`ASYMPTOTIC_MIN` values the p-value comes from the permutation distribution
-  (``scipy.stats.mannwhitneyu(method=PermutationMethod(...))`` and
-  ``scipy.stats.permutation_test`` for Kruskal-Wallis): exact, over every
+  :data:`ASYMPTOTIC_MIN` values the p-value comes from the permutation distribution,
+  as ``scipy.stats.mannwhitneyu(method=PermutationMethod(...))`` and
+  ``scipy.stats.permutation_test`` (Kruskal-Wallis) compute it: exact, over every
   arrangement, when there are at most :data:`RESAMPLES` of them, otherwise
   :data:`RESAMPLES` random arrangements drawn with a fixed seed, so a rerun gives
-  the same p. Larger groups use the normal / chi-square approximation with its tie
+  the same p. :func:`permutation_p` makes the arrangements in one numpy call instead
+  of scipy's one call per arrangement: the same arrangements, the same p to the last
+  bit (``tests/test_analysis_significance.py`` compares them with scipy's). Larger groups use the normal / chi-square approximation with its tie
   correction. ``method`` in the returned dict says which (``asymptotic``,
   ``exact``, ``monte_carlo``).
 * Several tests of one family: Benjamini-Hochberg adjusted p-values
@@ -25,8 +27,10 @@ Every function returns a plain dict (JSON-ready) with ``name``, ``statistic``,
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
 from scipy import stats
@@ -151,12 +155,73 @@ def arrangements(sizes) -> int:
     return out
 
 
-def _permutation_method(sizes, seed: int) -> tuple[str, stats.PermutationMethod | None]:
-    """``("asymptotic", None)`` for large groups, else ``("exact" | "monte_carlo", method)``."""
+def _permutation_kind(sizes) -> str:
+    """``"asymptotic"`` for large groups, else ``"exact"`` (at most :data:`RESAMPLES` arrangements)
+    or ``"monte_carlo"``."""
     if min(sizes) >= ASYMPTOTIC_MIN:
-        return "asymptotic", None
-    kind = "exact" if arrangements(sizes) <= RESAMPLES else "monte_carlo"
-    return kind, stats.PermutationMethod(n_resamples=RESAMPLES, rng=np.random.default_rng(seed))
+        return "asymptotic"
+    return "exact" if arrangements(sizes) <= RESAMPLES else "monte_carlo"
+
+
+def _splits(pool: tuple, sizes) -> Iterator[tuple]:
+    """Every split of ``pool`` into consecutive groups of ``sizes`` (each group in ``pool``'s order), concatenated."""
+    if len(sizes) == 1:
+        yield pool
+        return
+    for chosen in itertools.combinations(pool, sizes[0]):
+        taken = set(chosen)
+        for rest in _splits(tuple(i for i in pool if i not in taken), sizes[1:]):
+            yield chosen + rest
+
+
+def arrangement_indices(sizes, rng: np.random.Generator) -> tuple[np.ndarray, bool]:
+    """``(indices, exact)``: rows of indices into the pooled values, one row per arrangement into groups of ``sizes``.
+
+    Exact: every split (at most :data:`RESAMPLES`; the order within a group does not
+    change a rank-sum statistic). Otherwise :data:`RESAMPLES` random permutations: the
+    stream ``scipy.stats.permutation_test`` draws with one ``rng.permutation(n)`` per
+    resample, drawn by one ``rng.permuted`` of a tiled index (numpy shuffles each row in
+    turn with the same algorithm).
+    """
+    n = int(sum(sizes))
+    if arrangements(sizes) <= RESAMPLES:
+        return np.array(list(_splits(tuple(range(n)), [int(x) for x in sizes])), dtype=np.intp), True
+    return rng.permuted(np.tile(np.arange(n), (RESAMPLES, 1)), axis=1), False
+
+
+def permutation_p(samples, statistic, alternative: str, seed: int) -> float:
+    """The p-value of ``scipy.stats.permutation_test(samples, statistic, permutation_type="independent",
+    vectorized=True, n_resamples=RESAMPLES, rng=np.random.default_rng(seed), alternative=alternative)``.
+
+    Its null distribution over :func:`arrangement_indices` and its comparison: values within
+    ``100 * eps * |observed|`` of the observed statistic count as equal; a Monte-Carlo p adds the
+    observed arrangement to both counts (``(k + 1) / (RESAMPLES + 1)``); two-sided is twice
+    the smaller one-sided p, at most 1.
+    """
+    samples = [np.asarray(x, dtype=float) for x in samples]
+    sizes = [x.size for x in samples]
+    indices, exact = arrangement_indices(sizes, np.random.default_rng(seed))
+    arranged = np.concatenate(samples)[indices]
+    bounds = np.cumsum([0, *sizes])
+    null = statistic(*[arranged[:, a:b] for a, b in zip(bounds[:-1], bounds[1:])], axis=-1)
+    observed = statistic(*samples, axis=-1)
+    gamma = abs(np.finfo(float).eps * 100 * observed)
+    adjustment = 0 if exact else 1
+    count = len(indices) + adjustment
+    greater = (np.count_nonzero(null >= observed - gamma) + adjustment) / count
+    less = (np.count_nonzero(null <= observed + gamma) + adjustment) / count
+    p = {"greater": greater, "less": less, "two-sided": min(greater, less) * 2}[alternative]
+    return float(min(max(p, 0.0), 1.0))
+
+
+def _mann_whitney_u1(x, y, axis=-1):
+    """U of the first group, as ``scipy.stats.mannwhitneyu`` computes it (ranks with ties averaged)."""
+    return stats.mannwhitneyu(x, y, alternative="two-sided", axis=axis, method="asymptotic").statistic
+
+
+def _rank_sums(*parts, axis=-1):
+    """sum(R_i^2 / n_i) over the groups: ranks Kruskal-Wallis' H the same way, a and b of H = a * this - b fixed."""
+    return sum(np.sum(s, axis=axis) ** 2 / s.shape[axis] for s in parts)
 
 
 def ordinal_test(groups, *, seed: int = SEED) -> dict:
@@ -173,34 +238,27 @@ def ordinal_test(groups, *, seed: int = SEED) -> dict:
     if np.unique(pooled).size < 2:
         return _no_test("every answer is the same, so there is nothing to test")
     sizes = [int(g.size) for g in groups]
-    kind, method = _permutation_method(sizes, seed)
+    kind = _permutation_kind(sizes)
     extra = {"method": kind}
-    if method is not None:
+    if kind != "asymptotic":
         extra.update(resamples=RESAMPLES, seed=seed)
     if len(groups) == 2:
-        res = stats.mannwhitneyu(groups[0], groups[1], alternative="two-sided",
-                                 method="asymptotic" if method is None else method)
+        res = stats.mannwhitneyu(groups[0], groups[1], alternative="two-sided", method="asymptotic")
+        p = _scalar(res.pvalue) if kind == "asymptotic" else permutation_p(groups, _mann_whitney_u1, "two-sided", seed)
         n1, n2 = sizes
         # Rank-biserial correlation: P(X>Y) - P(X<Y), from U of the first group.
         rank_biserial = float(2 * _scalar(res.statistic) / (n1 * n2) - 1)
-        return {"name": "mann_whitney", "statistic": _scalar(res.statistic), "df": None, "p": _scalar(res.pvalue),
+        return {"name": "mann_whitney", "statistic": _scalar(res.statistic), "df": None, "p": p,
                 "reason": None, "rank_biserial": rank_biserial, **extra}
     res = stats.kruskal(*groups)
     h, p = _scalar(res.statistic), _scalar(res.pvalue)
-    if method is not None:
+    if kind != "asymptotic":
         # The permutation distribution of H: pooled ranks re-split into groups of the same sizes.
         # H = a * sum(R_i^2 / n_i) - b with a > 0 and a tie correction that no arrangement changes,
         # so ranking arrangements by the rank-sum statistic ranks them by H.
         ranks = stats.rankdata(pooled)
         bounds = np.cumsum([0, *sizes])
-        samples = [ranks[bounds[i]: bounds[i + 1]] for i in range(len(sizes))]
-
-        def statistic(*parts, axis=-1):
-            return sum(np.sum(s, axis=axis) ** 2 / s.shape[axis] for s in parts)
-
-        perm = stats.permutation_test(samples, statistic, permutation_type="independent", vectorized=True,
-                                      n_resamples=method.n_resamples, rng=method.rng, alternative="greater")
-        p = _scalar(perm.pvalue)
+        p = permutation_p([ranks[bounds[i]: bounds[i + 1]] for i in range(len(sizes))], _rank_sums, "greater", seed)
     n = pooled.size
     # Epsilon-squared effect size for Kruskal-Wallis: H / (n - 1).
     return {"name": "kruskal", "statistic": h, "df": len(groups) - 1, "p": p, "reason": None,
