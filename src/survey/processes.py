@@ -109,6 +109,22 @@ def _call_forked(args: tuple):
     return _FORKED[token](task)
 
 
+@contextmanager
+def started_forked(func: Callable, tasks: list, workers: int) -> Iterator[Iterator]:
+    """:func:`started_in_workers`, the workers reading ``tasks`` from the memory they inherit at the fork.
+
+    Only each task's index crosses the pipe, not the task: the pool's feeder thread pickles
+    almost nothing, so it does not wait for the GIL while this process works in the block.
+    """
+    token = id(tasks)
+    _FORKED[token] = lambda i: func(tasks[i])
+    try:
+        with started_in_workers(_call_forked, [(token, i) for i in range(len(tasks))], workers) as results:
+            yield results
+    finally:
+        _FORKED.pop(token, None)
+
+
 def map_forked(func: Callable, tasks: list, *, workers: int = 2, min_tasks: int = 4) -> list:
     """``[func(task) for task in tasks]``, on ``workers`` forked processes when there are ``min_tasks`` or more.
 

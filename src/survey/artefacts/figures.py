@@ -26,7 +26,7 @@ from PIL import Image
 
 from survey.kinds import charts, style
 from survey.model import Result, to_json
-from survey.processes import started_in_workers
+from survey.processes import started_forked
 from survey.store import cache, files
 
 PNG_COMPRESS_LEVEL = 3  # zlib on unfiltered rows: a chart's flat colours need no filter; half Pillow's time
@@ -342,7 +342,7 @@ def draw_all(results: list[Result], folder: Path, languages: tuple[str, ...], wa
         tasks = [(data[result.id], str(folder), lang, job_sizes,
                   {**options[lang], "source": sources.get(result.dataset, {}).get(lang, "")})
                  for result, lang, job_sizes in jobs]
-        with started_in_workers(_draw_task, tasks, workers) as done:
+        with started_forked(_draw_task, tasks, workers) as done:
             if meanwhile is not None:
                 meanwhile()
             finished(0)
