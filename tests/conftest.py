@@ -35,6 +35,13 @@ REPO = Path(__file__).resolve().parents[1]
 REALWORLD = REPO.parent / "shared" / "realworld"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+# Bytecode caches on, even where PYTHONDONTWRITEBYTECODE is set: a session starts some thirty Python
+# processes (the xdist workers, the demo build, the CLI, subprocess and kernel tests), and without the
+# caches each one compiles the package and rewrites the test modules' asserts again (3 of a worker's
+# 6.5 CPU-s of collection). Set here, before xdist starts its workers; the caches are git-ignored.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
+
 import _figures  # noqa: E402
 import _report_outputs  # noqa: E402
 
