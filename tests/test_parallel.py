@@ -20,6 +20,19 @@ def test_map_forked_runs_a_closure_in_two_processes_in_order(monkeypatch):
     assert processes.map_forked(lambda task: os.getpid(), list(range(8))) == [os.getpid()] * 8
 
 
+def test_started_forked_workers_read_the_tasks_they_inherit_while_the_block_runs():
+    import threading
+
+    lock = threading.Lock()  # a task that cannot be pickled: only its index crosses the pipe
+    tasks = [(n, lock) for n in range(6)]
+    with processes.started_forked(lambda task: (task[0] * 2, os.getpid()), tasks, 2) as results:
+        here = os.getpid()  # the block runs in this process meanwhile
+        done = list(results)
+    assert [value for value, _ in done] == [0, 2, 4, 6, 8, 10]
+    assert here not in {pid for _, pid in done}
+    assert processes._FORKED == {}  # nothing left behind for the next pool
+
+
 def test_an_error_in_a_forked_task_reaches_the_caller(monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
 

@@ -15,9 +15,10 @@
   :data:`RESAMPLES` random arrangements drawn with a fixed seed, so a rerun gives
   the same p. :func:`permutation_p` makes the arrangements in one numpy call instead
   of scipy's one call per arrangement: the same arrangements, the same p to the last
-  bit (``tests/test_analysis_significance.py`` compares them with scipy's). Larger groups use the normal / chi-square approximation with its tie
-  correction. ``method`` in the returned dict says which (``asymptotic``,
-  ``exact``, ``monte_carlo``).
+  bit (``tests/test_analysis_significance.py`` compares them with scipy's). Larger
+  groups use the normal / chi-square approximation with its tie correction.
+  ``method`` in the returned dict says which (``asymptotic``, ``exact``,
+  ``monte_carlo``).
 * Several tests of one family: Benjamini-Hochberg adjusted p-values
   (``statsmodels.stats.multitest.multipletests(method="fdr_bh")``).
 

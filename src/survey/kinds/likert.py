@@ -164,7 +164,9 @@ def _drop_labels_that_overflow(fig, ax, inside: list) -> None:
     """Remove segment labels wider than their segment (the value stays in the table and alt text)."""
     if not inside:
         return
-    fig.get_layout_engine().execute(fig)  # the axes' place (what a draw would solve first), nothing drawn
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)  # the axes' place (what a draw solves first), no artist drawn
     renderer = fig._get_renderer()
     per_unit = ax.bbox.width / (ax.get_xlim()[1] - ax.get_xlim()[0])
     for label, width in inside:
