@@ -101,7 +101,7 @@ def started_in_workers(func: Callable, tasks: list, workers: int) -> Iterator[It
         gc.unfreeze()
 
 
-_FORKED: dict[int, Callable] = {}  # the function map_forked runs, inherited by its forked workers
+_FORKED: dict[int, Callable] = {}  # what started_forked's workers run, inherited at the fork
 
 
 def _call_forked(args: tuple):
@@ -128,17 +128,13 @@ def started_forked(func: Callable, tasks: list, workers: int) -> Iterator[Iterat
 def map_forked(func: Callable, tasks: list, *, workers: int = 2, min_tasks: int = 4) -> list:
     """``[func(task) for task in tasks]``, on ``workers`` forked processes when there are ``min_tasks`` or more.
 
-    ``func`` may be a closure over this process's data (the workers inherit it at the
-    fork); each task and result crosses a pipe, so they must pickle. One core, fewer
-    tasks, or no ``fork``: the same list computed here.
+    ``func`` and the tasks may hold anything of this process's data: the workers inherit
+    them at the fork (:func:`started_forked`); each result crosses a pipe, so it must
+    pickle. One core, fewer tasks, or no ``fork``: the same list computed here.
     """
     tasks = list(tasks)
     workers = min(workers, os.cpu_count() or 1)
     if workers < 2 or len(tasks) < min_tasks or "fork" not in multiprocessing.get_all_start_methods():
         return [func(task) for task in tasks]
-    token = id(func)
-    _FORKED[token] = func
-    try:
-        return list(map_in_workers(_call_forked, [(token, task) for task in tasks], workers))
-    finally:
-        _FORKED.pop(token, None)
+    with started_forked(func, tasks, workers) as results:
+        return list(results)
