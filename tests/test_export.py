@@ -52,9 +52,10 @@ def test_png_holds_the_raster_exactly_with_its_text_and_resolution():
         assert np.array_equal(np.asarray(image), np.asarray(canvas.buffer_rgba())[:, :, :3])
         assert image.text == {"Title": "Fråga", "Description": "Kuvaus – ”lainaus” ½"}  # iTXt beyond Latin-1
         assert round(image.info["dpi"][0]) == 150
-    noise = np.random.default_rng(1).integers(0, 256, size=(7, 5, 3), dtype=np.uint8)
-    with Image.open(io.BytesIO(export.encode_png(noise, 96, {}))) as image:
-        assert np.array_equal(np.asarray(image), noise) and not image.text
+    noise = np.random.default_rng(1).integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
+    for pixels in (noise[:, :, :3], noise):  # RGB, and RGBA whose alpha is left out
+        with Image.open(io.BytesIO(export.encode_png(pixels, 96, {}))) as image:
+            assert image.mode == "RGB" and np.array_equal(np.asarray(image), noise[:, :, :3]) and not image.text
 
 
 def test_two_runs_give_identical_bytes(tmp_path):
