@@ -339,36 +339,46 @@ def test_alt_text_travels_inside_png_and_svg(tmp_path):
 
 
 RENDER = """
-import hashlib, sys
+import sys
 sys.path.insert(0, {tests!r})
-import test_charts as T
 from pathlib import Path
-from survey.kinds import charts
-from survey.artefacts import figures as export
-out = Path(sys.argv[1])
-for name in ("make_multi", "make_likert", "make_codes_by", "make_waves", "make_cooccurrence"):
-    for size in ("report", "slide"):
-        fig = charts.draw(getattr(T, name)(), "sv", size=size, wave_label="Demo", synthetic=True)
-        for path in export.save_figure(fig, out / f"{{name}}.{{size}}"):
-            print(path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+from test_export import figure_hashes
+print("\\n".join(figure_hashes(Path(sys.argv[1]))))
 """
+
+
+def figure_hashes(out) -> list[str]:
+    """``name sha256`` of the PNG and SVG files of five kinds of chart, drawn in Swedish at both sizes into ``out``."""
+    import hashlib
+
+    import test_charts as T
+
+    lines = []
+    for name in ("make_multi", "make_likert", "make_codes_by", "make_waves", "make_cooccurrence"):
+        for size in ("report", "slide"):
+            fig = charts.draw(getattr(T, name)(), "sv", size=size, wave_label="Demo", synthetic=True)
+            for path in export.save_figure(fig, out / f"{name}.{size}"):
+                lines.append(f"{path.name} {hashlib.sha256(path.read_bytes()).hexdigest()}")
+    return lines
 
 
 @_pytest.mark.slow
 def test_two_processes_write_identical_figures(tmp_path):
+    """The same charts drawn in this test process (its caches warm from other tests) and in a fresh Python
+    with another hash seed: identical bytes."""
+    import os
     import subprocess
     import sys
     from pathlib import Path
 
-    script = RENDER.format(tests=str(Path(__file__).resolve().parent))
-    runs = []
-    for run in ("a", "b"):
-        (tmp_path / run).mkdir()
-        done = subprocess.run([sys.executable, "-c", script, str(tmp_path / run)], capture_output=True, text=True,
-                              check=True, env={"PYTHONHASHSEED": run == "a" and "1" or "2", "PATH": "/usr/bin:/bin"})
-        runs.append(done.stdout)
-    assert runs[0] == runs[1]
-    assert runs[0].count(".png") == 10 and runs[0].count(".svg") == 5  # SVG: the slide size
+    (tmp_path / "here").mkdir(), (tmp_path / "fresh").mkdir()
+    here = figure_hashes(tmp_path / "here")
+    seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"  # not this process's seed
+    done = subprocess.run([sys.executable, "-c", RENDER.format(tests=str(Path(__file__).resolve().parent)),
+                           str(tmp_path / "fresh")], capture_output=True, text=True, check=True,
+                          env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"})
+    assert done.stdout.split("\n")[:-1] == here
+    assert "\n".join(here).count(".png") == 10 and "\n".join(here).count(".svg") == 5  # SVG: the slide size
 
 
 def test_logo_is_drawn_from_a_loaded_image_and_theme_colour_used(tmp_path):

@@ -18,6 +18,12 @@ from conftest import NETWORK_ONLY, REPO, copy_project
 
 PACKAGE = REPO / "src" / "survey"
 
+def copy_package(target: Path) -> None:
+    """The ``survey`` package copied to ``target`` with its bytecode caches: ``copy2`` keeps the sources'
+    modification times, which the caches are checked against, so the copy is not compiled again."""
+    shutil.copytree(PACKAGE, target)
+
+
 SCRIPT = """
 import json, sys
 from pathlib import Path
@@ -42,7 +48,7 @@ print(json.dumps({"languages": list(catalogue.LANGUAGES), "percent": fmt.format_
 @pytest.mark.slow  # runs a whole wave in a copied package (15-20 s)
 def test_a_new_language_is_one_catalogue_file(tmp_path):
     package = tmp_path / "lib" / "survey"
-    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    copy_package(package)
     nb = yaml.safe_load((PACKAGE / "catalogue" / "en.yml").read_text(encoding="utf-8"))
     nb.update(locale="nb_NO", language_order=4, synthetic="Syntetiske demodata", suppressed="vises ikke")
     (package / "catalogue" / "nb.yml").write_text(yaml.safe_dump(nb, allow_unicode=True), encoding="utf-8")
@@ -123,7 +129,7 @@ def _nb_texts(value: object):
 def test_a_new_language_file_names_every_coded_text_of_a_wave(tmp_path):
     """2026-demo in nb (breakdowns, a wave comparison, interviews): the texts the code writes are nb's."""
     package = tmp_path / "lib" / "survey"
-    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    copy_package(package)
     sv = yaml.safe_load((PACKAGE / "catalogue" / "sv.yml").read_text(encoding="utf-8"))
     nb = {k: (v if k in ("locale", "language_order") else _marked(v)) for k, v in sv.items()}
     nb.update(locale="nb_NO", language_order=4)

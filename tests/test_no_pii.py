@@ -12,12 +12,14 @@ character references resolved. None may contain any planted value.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
 import json
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import openpyxl
@@ -71,8 +73,32 @@ def _readable(path: Path) -> list[tuple[bytes, list[str]]]:
     return parts
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_without_pixels(data: bytes) -> bytes:
+    """A PNG's bytes with the deflated pixel rows (``IDAT`` payloads) left out and every text chunk readable:
+    ``zTXt`` and compressed ``iTXt`` inflated. Pixels hold no text; searching their deflate stream only costs."""
+    kept, at = [data[:8]], 8
+    while at + 8 <= len(data):
+        length, kind = int.from_bytes(data[at:at + 4], "big"), data[at + 4:at + 8]
+        payload = data[at + 8:at + 8 + length]
+        if kind == b"zTXt" and b"\0" in payload:
+            key, rest = payload.split(b"\0", 1)
+            payload = key + b"\0" + zlib.decompress(rest[1:])
+        elif kind == b"iTXt" and payload.count(b"\0") >= 3 and payload[payload.index(b"\0") + 1] == 1:
+            key, rest = payload.split(b"\0", 1)
+            language, translated, text = rest[2:].split(b"\0", 2)
+            payload = b"\0".join((key, language, translated, zlib.decompress(text)))
+        kept.append(kind + (b"" if kind == b"IDAT" else payload))
+        at += 12 + length
+    kept.append(data[at:])  # anything after the chunks (none in a well-formed file)
+    return b"\n".join(kept)
+
+
 def _parts_of_bytes(data: bytes, suffix: str) -> list[tuple[bytes, list[str]]]:
-    texts = [html.unescape(data.decode("utf-8", errors="replace")), data.decode("latin-1")]
+    readable = _png_without_pixels(data) if data.startswith(PNG_SIGNATURE) else data
+    texts = [html.unescape(readable.decode("utf-8", errors="replace")), readable.decode("latin-1")]
     if suffix == ".json":
         try:
             _strings(json.loads(data), texts)
@@ -92,6 +118,7 @@ def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+@functools.lru_cache(maxsize=None)
 def _literal(pattern: re.Pattern) -> str | None:
     """The plain text every match of ``pattern`` contains, when it is an escaped literal (``\\b`` aside)."""
     stripped = pattern.pattern.replace(r"\b", "")
@@ -100,17 +127,15 @@ def _literal(pattern: re.Pattern) -> str | None:
 
 
 def _matches(texts: list[str], needles: dict[str, re.Pattern]) -> list[tuple[str, str]]:
-    """``(label, matched text)`` of each needle found in ``texts`` (each folded by :func:`_fold`)."""
-    literals = {label: _literal(pattern) for label, pattern in needles.items()}
+    """``(label, matched text)`` of every match of each needle in ``texts``, folded by :func:`_fold` as one text
+    whose parts are kept apart by NUL (no needle holds one, and it is neither whitespace nor a word character)."""
+    folded = _fold("\0".join(texts))
     found = []
-    for text in texts:
-        folded = _fold(text)
-        for label, pattern in needles.items():
-            if literals[label] is not None and literals[label] not in folded:
-                continue  # a quick test that the pattern cannot match (``in`` is far faster than a \b search)
-            match = pattern.search(folded)
-            if match:
-                found.append((label, match.group(0)))
+    for label, pattern in needles.items():
+        literal = _literal(pattern)
+        if literal is not None and literal not in folded:
+            continue  # a quick test that the pattern cannot match (``in`` is far faster than a \b search)
+        found += [(label, match.group(0)) for match in pattern.finditer(folded)]
     return found
 
 
@@ -195,6 +220,19 @@ def test_the_search_finds_each_needle_however_it_is_written():
               for label, _ in _matches(texts, needles)}
     assert {"name", "e-mail"} <= labels
     assert _matches(["matti_x meikä läinen 12345"], needles) == []
+    from PIL import Image, PngImagePlugin
+
+    for how in ("tEXt", "zTXt", "iTXt", "compressed iTXt"):  # a PNG's text chunks, however they are stored
+        info = PngImagePlugin.PngInfo()
+        if how.endswith("iTXt"):
+            info.add_itxt("Description", f"Vastaaja {PII['name']}", zip=how.startswith("compressed"))
+        else:
+            info.add_text("Description", f"Vastaaja {PII['name']}", zip=how == "zTXt")
+        picture = io.BytesIO()
+        Image.new("RGB", (4, 3), (200, 10, 10)).save(picture, "PNG", pnginfo=info)
+        found = {label for _, texts in _parts_of_bytes(picture.getvalue(), ".png") for label, _ in _matches(texts,
+                                                                                                       needles)}
+        assert "name" in found, how
 
 
 def test_planted_answers_are_present_in_redacted_form(demo_run):
