@@ -27,7 +27,7 @@ not affected. ``SURVEY_TEST_DRAW=1`` switches the memo off: every chart is drawn
 While a chart is really drawn, the facts the chart tests assert on are noted from the
 live Figure (title, alt text, height, footer, the texts of its axes and, for the
 languages in :data:`TEXT_CHECK_LANGS` of the waves in :data:`TEXT_CHECK_WAVES`,
-``survey.kinds.charts.text_problems`` after the files are written) and stored with the memo entry; with ``facts`` set, :func:`install` also
+``survey.kinds.charts.text_problems`` measured in the PNG's layout as it is drawn) and stored with the memo entry; with ``facts`` set, :func:`install` also
 writes them as ``<facts>/<wave>/<id>.<size>.<lang>.json`` for every chart drawn or
 replayed. The demo build uses this, so ``test_charts`` checks every demo chart
 without drawing any of them again.
@@ -43,7 +43,7 @@ import tempfile
 from pathlib import Path
 
 TEXT_CHECK_LANGS = ("sv",)  # Swedish labels are the longest (test_charts checks them for overlaps)
-TEXT_CHECK_WAVES = ("2026-demo",)  # ... in the later demo wave (``text_problems`` lays a chart out again: costly)
+TEXT_CHECK_WAVES = ("2026-demo",)  # ... in the later demo wave (a chart drawn for no file is laid out to be measured)
 _CODE: list[str] = []
 
 
@@ -110,7 +110,7 @@ def _record(real, folder: Path) -> tuple[list, dict]:
     writes: list = []
     facts: dict = {}
     drawn: dict = {}
-    real_write, real_draw, real_save = files.write_bytes_atomic, charts.draw, export.save_figure
+    real_write, real_draw, real_png = files.write_bytes_atomic, charts.draw, export.png_bytes
 
     def write(path, data):
         out = real_write(path, data)
@@ -124,18 +124,20 @@ def _record(real, folder: Path) -> tuple[list, dict]:
             facts[f"{size}.{lang}"] = figure_facts(fig)
         return fig
 
-    def save(fig, stem, *args, **kwargs):
-        out = real_save(fig, stem, *args, **kwargs)
+    def png(fig, *args, **kwargs):
         lang, size, checked = drawn.get(id(fig), (None, None, False))
-        if checked and lang in TEXT_CHECK_LANGS:
-            facts[f"{size}.{lang}"]["text_problems"] = charts.text_problems(fig)
-        return out
+        if not (checked and lang in TEXT_CHECK_LANGS):
+            return real_png(fig, *args, **kwargs)
 
-    files.write_bytes_atomic, charts.draw, export.save_figure = write, draw, save
+        def inspect(fig, renderer):  # the labels measured in the PNG's own layout, as it is drawn
+            facts[f"{size}.{lang}"]["text_problems"] = charts.text_problems(fig, renderer=renderer)
+        return real_png(fig, *args, **kwargs, inspect=inspect)
+
+    files.write_bytes_atomic, charts.draw, export.png_bytes = write, draw, png
     try:
         real()
     finally:
-        files.write_bytes_atomic, charts.draw, export.save_figure = real_write, real_draw, real_save
+        files.write_bytes_atomic, charts.draw, export.png_bytes = real_write, real_draw, real_png
     return writes, facts
 
 

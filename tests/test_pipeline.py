@@ -136,6 +136,30 @@ def test_cache_keys_cover_code_versions_and_printed_texts():
         cache.workbook_key([result], "fi", "W", True, code, {"contact": "x"})
 
 
+def test_code_digest_follows_every_source_change_in_the_same_process(tmp_path, monkeypatch):
+    """The digest is kept between calls only while no source file's name, time or size changed."""
+    import os
+
+    from survey.project import config
+    from survey.store import cache
+
+    (tmp_path / "kinds").mkdir()
+    source = tmp_path / "kinds" / "bars.py"
+    source.write_text("WIDTH = 1\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not code", encoding="utf-8")
+    monkeypatch.setattr(config, "PACKAGE_DIR", tmp_path)
+    first = cache.chart_code_digest()
+    assert cache.chart_code_digest() == first
+    (tmp_path / "notes.txt").write_text("still not code", encoding="utf-8")
+    assert cache.chart_code_digest() == first
+    source.write_text("WIDTH = 2\n", encoding="utf-8")  # same size: its time tells
+    os.utime(source, ns=(1, 10**18))
+    second = cache.chart_code_digest()
+    assert second != first
+    (tmp_path / "kinds" / "new.yml").write_text("a: 1\n", encoding="utf-8")
+    assert cache.chart_code_digest() not in (first, second)
+
+
 def _shown_figures(root: Path, wave, lang: str, figures: Path) -> set[str]:
     """The ``<id>.<size>.png`` the report and the Quarto slides of ``wave`` in ``lang`` show, given ``figures``."""
     import contextlib

@@ -52,14 +52,20 @@ def figure_bytes(fig, fmt: str) -> bytes:
     return _svg_with_text(buffer.getvalue(), title, alt)
 
 
-def png_bytes(fig, dpi: int, title: str = "", alt: str = "") -> bytes:
-    """The figure rastered at ``dpi`` (the Agg raster ``savefig`` makes) as an RGB PNG (:func:`encode_png`)."""
+def png_bytes(fig, dpi: int, title: str = "", alt: str = "", inspect=None) -> bytes:
+    """The figure rastered at ``dpi`` (the Agg raster ``savefig`` makes) as an RGB PNG (:func:`encode_png`).
+
+    ``inspect``: called with the figure and the renderer once the figure is drawn at ``dpi``,
+    as the file shows it (``charts.text_problems`` measures its labels there).
+    """
     canvas = FigureCanvasAgg(fig)
     shown = fig.dpi
     fig.dpi = dpi
     try:
         fig.patch.set_facecolor(style.BACKGROUND)
         canvas.draw()
+        if inspect is not None:
+            inspect(fig, canvas.get_renderer())
         raster = np.asarray(canvas.buffer_rgba())  # (height, width, 4); the background is opaque: alpha is 255
         return encode_png(raster, dpi, {"Title": title, "Description": alt})
     finally:

@@ -96,19 +96,29 @@ def _drawn_texts(fig) -> list:
     return [t for t in unique if t.get_visible() and str(t.get_text()).strip()]
 
 
-def text_problems(fig, tolerance: float = 1.0) -> list[str]:
+def text_problems(fig, tolerance: float = 1.0, renderer=None) -> list[str]:
     """Labels of ``fig`` that stick out of the figure or overlap another label (empty list: none).
 
-    The figure is laid out as when saved; extents are measured in display pixels with
-    ``tolerance`` pixels of slack.
+    Measured as the figure's file is drawn: at its size's resolution (``fig.survey["size"]``;
+    a figure without one at its own). ``renderer``: the one the figure has just been drawn
+    with and still is (``figures.png_bytes``' ``inspect``), measured as it is, without laying the
+    figure out again. Extents are in display pixels, with ``tolerance`` pixels of slack at
+    100 dpi (scaled to the resolution measured at).
     """
+    if renderer is not None:
+        return _text_problems(fig, renderer, tolerance * renderer.dpi / 100)
+    size = (getattr(fig, "survey", None) or {}).get("size")
+    shown = fig.dpi
     with matplotlib.rc_context(style.RENDER_RC):  # measured as the files are written
-        return _text_problems(fig, tolerance)
+        try:
+            fig.dpi = style.SIZES[size].dpi if size in style.SIZES else shown
+            fig.draw_without_rendering()
+            return _text_problems(fig, fig._get_renderer(), tolerance * fig.dpi / 100)
+        finally:
+            fig.dpi = shown
 
 
-def _text_problems(fig, tolerance: float) -> list[str]:
-    fig.draw_without_rendering()
-    renderer = fig._get_renderer()
+def _text_problems(fig, renderer, tolerance: float) -> list[str]:
     width, height = fig.bbox.width, fig.bbox.height
     boxes = []
     problems = []

@@ -39,14 +39,34 @@ def chart_code_digest() -> str:
     format and write (:data:`ARTEFACT_PACKAGES`, matplotlib among them). A change
     to any of them redraws every figure and rewrites every workbook.
     """
-    digest = hashlib.sha256()
     root = config.PACKAGE_DIR
-    for file in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".yml", ".yaml", ".json")
-                       and "__pycache__" not in p.parts):
-        digest.update(file.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        digest.update(file.read_bytes() + b"\0")
-    digest.update(to_json(package_versions()).encode("utf-8"))
-    return digest.hexdigest()
+    stamp = _source_stamp(root)  # a file's name, time and size: read again only when one of them changed
+    if _CODE_DIGEST.get("stamp") != stamp:
+        digest = hashlib.sha256()
+        for file in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in CODE_SUFFIXES
+                           and "__pycache__" not in p.parts):
+            digest.update(file.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            digest.update(file.read_bytes() + b"\0")
+        digest.update(to_json(package_versions()).encode("utf-8"))
+        _CODE_DIGEST.update(stamp=stamp, digest=digest.hexdigest())
+    return _CODE_DIGEST["digest"]
+
+
+CODE_SUFFIXES = (".py", ".yml", ".yaml", ".json")
+_CODE_DIGEST: dict = {}  # this process's last chart_code_digest and the source stamp it was made from
+
+
+def _source_stamp(root: Path) -> frozenset:
+    """(path, modification time in ns, size) of every file :func:`chart_code_digest` reads under ``root``."""
+    stamp = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        for name in names:
+            if name.endswith(CODE_SUFFIXES):
+                path = os.path.join(folder, name)
+                info = os.stat(path)
+                stamp.append((path, info.st_mtime_ns, info.st_size))
+    return frozenset(stamp)
 
 
 TEXT_FIELDS = ("title", "labels")  # the fields of a Result that hold texts keyed by language

@@ -14,6 +14,7 @@ file, figure and workbook is byte-identical.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import platform
 from collections.abc import Mapping, Sequence
@@ -29,13 +30,17 @@ PACKAGES = ("survey", "pandas", "numpy", "pyreadstat", "matplotlib", "openpyxl",
 
 def package_versions(names: Sequence[str] = PACKAGES) -> dict[str, str | None]:
     """The installed version of each package (None when it is not installed)."""
-    versions = {}
-    for name in names:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
+    return {name: _installed_version(name) for name in names}
+
+
+@functools.lru_cache(maxsize=None)
+def _installed_version(name: str) -> str | None:
+    """A package's version, looked up once per process: the code this process runs does not change with a
+    later installation."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def _timestamp(value) -> str | None:
