@@ -28,6 +28,7 @@ when it was built before reusing it.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -472,12 +473,23 @@ def stage_configs(project: Path, configs, folder: Path) -> dict:
             for config in configs}
 
 
+_KERNEL: list = []  # this process's kernel manager, kept between executions (see :func:`execute_staged`)
+
+
 def execute_staged(staged: dict, folder: Path) -> dict:
-    """Execute every staged report and slides in ONE python3 kernel (see :func:`stage_and_execute`)."""
+    """Execute every staged report and slides in ONE python3 kernel (see :func:`stage_and_execute`).
+
+    The kernel is this process's, started by its first call and kept until the process ends:
+    each call begins with ``%reset -f`` (an empty namespace, as in a new kernel; the documents
+    name their project and figures by absolute paths), so a second call does not start
+    another Python and import the stack again.
+    """
     import nbformat
     from nbclient import NotebookClient
+    from nbclient.util import run_sync
 
     combined = nbformat.v4.new_notebook()
+    combined.cells.append(nbformat.v4.new_code_cell("%reset -f"))
     spans = {}
     for config, documents in staged.items():
         bounds = {}
@@ -488,8 +500,17 @@ def execute_staged(staged: dict, folder: Path) -> dict:
             combined.cells.extend(nb.cells)
             bounds[name] = (begin, len(combined.cells))
         spans[config] = bounds
-    NotebookClient(combined, kernel_name="python3", timeout=900, allow_errors=False,
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    kept = _KERNEL[0] if _KERNEL and run_sync(_KERNEL[0].is_alive)() else None
+    client = NotebookClient(combined, km=kept, kernel_name="python3", timeout=900, allow_errors=False,
+                            resources={"metadata": {"path": str(folder)}})
+    try:
+        client.execute(cleanup_kc=False)
+    finally:
+        if client.kc is not None:
+            client.kc.stop_channels()
+        if kept is None and client.km is not None:
+            _KERNEL[:] = [client.km]
+            atexit.register(run_sync(client.km.shutdown_kernel), now=True)
     out = {}
     for config in staged:
         entry = {"staged": staged[config], "cells": {}}

@@ -12,11 +12,11 @@
   (``tests/_figures.py``): a chart with the same inputs is drawn once, whichever test
   asks first; ``SURVEY_TEST_DRAW=1`` draws every one.
 
-* Order and xdist scheduling (:func:`_order`, :func:`pytest_xdist_make_scheduler`): the tests
-  that need nothing of the demo build run first, while it builds, then the readers of each of
-  its phases; under ``-n`` a module's tests that share a module fixture (a pipeline run) go to
-  one worker, so the fixture is built once per session, and every other test goes alone to
-  whichever worker is free.
+* Order and xdist scheduling (:func:`_position`, :func:`pytest_xdist_make_scheduler`): the slow
+  tests that need nothing of the demo build run first, while it builds, then the readers of
+  each of its phases, then the fast tests; under ``-n`` a module's tests that share a module
+  fixture (a pipeline run) go to one worker, so the fixture is built once per session, and
+  every other test goes alone to whichever worker is free.
 
 ``pytest -m "not slow"`` is the fast development subset; the full suite runs everything.
 """
@@ -119,7 +119,7 @@ def _figure_memo(tmp_path_factory):
 
 
 def pytest_configure(config):
-    """The tests run in :func:`_order`'s order (see :class:`_Order`)."""
+    """The tests run in :func:`_position`'s order (see :class:`_Order`)."""
     config.pluginmanager.register(_Order(), "survey-test-order")
 
 
@@ -129,7 +129,7 @@ GROUPS = "xdist-groups.json"  # nodeid -> group, written by the workers at colle
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """Under xdist (``-n``, default ``--dist load``): tests that share a module fixture run on one worker, every
-    other test goes on its own to whichever worker is free, in :func:`_order`'s order.
+    other test goes on its own to whichever worker is free, in :func:`_position`'s order.
 
     A test using a module- or class-scoped fixture of its own module (a module fixture that
     runs a pipeline, say) is in that module's group (:func:`_group`), so the fixture is built
@@ -152,7 +152,7 @@ def pytest_xdist_make_scheduler(config, log):
                     groups[""] = ""  # none written: every test on its own
             return groups.get(nodeid, nodeid)
 
-    config.option.loadscopereorder = False  # keep :func:`_order`'s order
+    config.option.loadscopereorder = False  # keep :func:`_position`'s order
     return Grouped(config, log)
 
 
@@ -174,6 +174,17 @@ def _order(item) -> int:
                       if fixture in names])
 
 
+def _position(item) -> int:
+    """Where a test runs: the slow tests that need nothing of the demo build first, while it builds, then the
+    readers of each of its phases (:func:`_order`), and the fast tests last. The session then ends with a
+    thousand short tests that keep both workers busy, not with one worker alone on a module's long group."""
+    phase = _order(item)
+    return FAST_LAST if phase == 0 and item.get_closest_marker("slow") is None else phase
+
+
+FAST_LAST = 4  # after the three phases of the demo build
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """A test that reads the demo build (it waits for both demo waves' full runs) or a pipeline fixture is slow."""
@@ -183,12 +194,12 @@ def pytest_collection_modifyitems(config, items):
 
 
 class _Order:
-    """Runs the tests that need nothing of the demo build first, then each phase's readers (:func:`_order`); an
-    xdist worker writes each test's group for the controller's scheduler (:func:`pytest_xdist_make_scheduler`)."""
+    """Runs the tests in :func:`_position`'s order; an xdist worker writes each test's group for the controller's
+    scheduler (:func:`pytest_xdist_make_scheduler`)."""
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config, items):
-        items[:] = sorted(items, key=_order)  # stable: the collection order within each phase
+        items[:] = sorted(items, key=_position)  # stable: the collection order within each
         if os.environ.get("PYTEST_XDIST_WORKER"):
             groups = {item.nodeid: _group(item) for item in items if _shares_a_module_fixture(item)}
             target = _report_outputs._shared_base(config._tmp_path_factory) / GROUPS
