@@ -92,6 +92,19 @@ def network_project(project_copy: Path) -> Path:
     return project_copy
 
 
+@pytest.fixture(scope="session")
+def demo_2024_analysed():
+    """The checkout's 2024-demo wave ingested and analysed in this process, once per test process (read-only):
+    ``(project, wave, ingested, results)``."""
+    from survey import pipeline
+    from survey.project.config import load_project
+
+    project = load_project(REPO)
+    wave = project.wave("2024-demo")
+    ingested = pipeline.ingest_wave(project, wave)
+    return project, wave, ingested, pipeline.analyse_wave(project, wave, ingested)
+
+
 # ---------------------------------------------------------------- the demo build, once per session
 @pytest.fixture(scope="session")
 def demo_outputs(tmp_path_factory) -> Path:

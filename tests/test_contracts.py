@@ -5,19 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import REPO
-from survey import pipeline
 from survey.contracts import RESULT_COLUMNS, check_table, table_schema
 from survey.errors import SurveyError
 from survey.model import Result, ResultKind
-from survey.project.config import load_project
 
 
 @pytest.mark.slow
-def test_every_demo_result_keeps_its_kinds_table_contract():
-    project = load_project(REPO)
-    wave = project.wave("2024-demo")
-    results = pipeline.analyse_wave(project, wave, pipeline.ingest_wave(project, wave))
+def test_every_demo_result_keeps_its_kinds_table_contract(demo_2024_analysed):
+    results = demo_2024_analysed[3]
     kinds = {r.kind for r in results}
     assert {ResultKind.SINGLE, ResultKind.MULTI, ResultKind.LIKERT, ResultKind.BREAKDOWN,
             ResultKind.INTERVIEW_CODES_BY, ResultKind.TRIANGULATION} <= kinds

@@ -257,16 +257,9 @@ import pytest as _pytest  # noqa: E402
 
 
 @_pytest.fixture(scope="module")
-def demo_2024():
-    from pathlib import Path
-
-    from survey import pipeline
-    from survey.project.config import load_project
-
-    project = load_project(Path(__file__).resolve().parents[1])
-    wave = project.wave("2024-demo")
-    ingested = pipeline.ingest_wave(project, wave)
-    return wave, ingested, pipeline.analyse_wave(project, wave, ingested), project.instruments()
+def demo_2024(demo_2024_analysed):
+    project, wave, ingested, results = demo_2024_analysed
+    return wave, ingested, results, project.instruments()
 
 
 @_pytest.mark.slow
