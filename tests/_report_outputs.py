@@ -166,6 +166,7 @@ def build(folder: Path, memo: Path | None = None) -> None:
     clock("missing chart facts drawn")
     _phase(folder, "facts")
     executed = execute_staged(staged, folder / "staged")
+    stop_kernel()  # the build executes once: its kernel's CPU counts in the step's
     clock("reports executed")
     (folder / "reports.pickle").write_bytes(pickle.dumps(executed))
     (folder / "files.json").write_text(json.dumps(tree_hashes(folder), indent=0), encoding="utf-8")
@@ -476,6 +477,15 @@ def stage_configs(project: Path, configs, folder: Path) -> dict:
 _KERNEL: list = []  # this process's kernel manager, kept between executions (see :func:`execute_staged`)
 
 
+def stop_kernel() -> None:
+    """Shut this process's kept kernel down (:func:`execute_staged`), waiting for it to exit."""
+    from nbclient.util import run_sync
+
+    for manager in _KERNEL:
+        run_sync(manager.shutdown_kernel)(now=True)
+    _KERNEL.clear()
+
+
 def execute_staged(staged: dict, folder: Path) -> dict:
     """Execute every staged report and slides in ONE python3 kernel (see :func:`stage_and_execute`).
 
@@ -510,7 +520,7 @@ def execute_staged(staged: dict, folder: Path) -> dict:
             client.kc.stop_channels()
         if kept is None and client.km is not None:
             _KERNEL[:] = [client.km]
-            atexit.register(run_sync(client.km.shutdown_kernel), now=True)
+            atexit.register(stop_kernel)
     out = {}
     for config in staged:
         entry = {"staged": staged[config], "cells": {}}
