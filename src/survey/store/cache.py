@@ -64,7 +64,10 @@ def _source_stamp(root: Path) -> frozenset:
         for name in names:
             if name.endswith(CODE_SUFFIXES):
                 path = os.path.join(folder, name)
-                info = os.stat(path)
+                try:
+                    info = os.stat(path)
+                except OSError:  # a dangling link: not a file the digest reads
+                    continue
                 stamp.append((path, info.st_mtime_ns, info.st_size))
     return frozenset(stamp)
 
