@@ -18,6 +18,7 @@ from conftest import NETWORK_ONLY, REPO, copy_project
 
 PACKAGE = REPO / "src" / "survey"
 
+
 def copy_package(target: Path) -> None:
     """The ``survey`` package copied to ``target`` with its bytecode caches: ``copy2`` keeps the sources'
     modification times, which the caches are checked against, so the copy is not compiled again."""

@@ -26,6 +26,7 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
+from survey.artefacts.figures import PNG_SIGNATURE
 from survey.demo.truth import FORMULA_INJECTION, PII
 from survey.project.paths import Paths
 
@@ -71,9 +72,6 @@ def _readable(path: Path) -> list[tuple[bytes, list[str]]]:
             texts += [str(v) for v in table.column(column).to_pylist() if v is not None]
         parts.append((b"parquet\0" + data, texts))
     return parts
-
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _png_without_pixels(data: bytes) -> bytes:

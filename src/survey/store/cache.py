@@ -30,6 +30,10 @@ def package_versions() -> dict:
     return {"python": sys.version, **manifest.package_versions(ARTEFACT_PACKAGES)}
 
 
+CODE_SUFFIXES = (".py", ".yml", ".yaml", ".json")
+_CODE_DIGEST: dict = {}  # this process's last chart_code_digest and the source stamp it was made from
+
+
 def chart_code_digest() -> str:
     """A digest of everything besides a result that can change a chart or a workbook.
 
@@ -50,10 +54,6 @@ def chart_code_digest() -> str:
         digest.update(to_json(package_versions()).encode("utf-8"))
         _CODE_DIGEST.update(stamp=stamp, digest=digest.hexdigest())
     return _CODE_DIGEST["digest"]
-
-
-CODE_SUFFIXES = (".py", ".yml", ".yaml", ".json")
-_CODE_DIGEST: dict = {}  # this process's last chart_code_digest and the source stamp it was made from
 
 
 def _source_stamp(root: Path) -> frozenset:
